@@ -1,0 +1,105 @@
+"""Courts, departments, user accounts and login throttling."""
+import secrets
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from portal.extensions import db
+from portal.models import LabeledEnum, TimestampMixin, UTCDateTime, enum_type
+
+
+class Role(LabeledEnum):
+    ADMIN = "admin", "系统管理员"
+    LIAISON = "liaison", "联络员"
+    LEADER = "leader", "院领导"
+    HANDLER = "handler", "承办人"
+    DEPUTY = "deputy", "代表委员"
+
+STAFF_ROLES = (Role.ADMIN, Role.LIAISON, Role.LEADER, Role.HANDLER)
+
+
+class CourtLevel(LabeledEnum):
+    INTERMEDIATE = "intermediate", "中级人民法院"
+    BASIC = "basic", "基层人民法院"
+    TRIBUNAL = "tribunal", "人民法庭"
+
+
+class Court(TimestampMixin, db.Model):
+    __audited__ = True
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    level: Mapped[CourtLevel] = mapped_column(enum_type(CourtLevel, "court_level"))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("court.id"))
+    parent: Mapped["Court | None"] = relationship(remote_side="Court.id", back_populates="children")
+    children: Mapped[list["Court"]] = relationship(back_populates="parent", order_by="Court.code")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Department(TimestampMixin, db.Model):
+    __audited__ = True
+    id: Mapped[int] = mapped_column(primary_key=True)
+    court_id: Mapped[int] = mapped_column(ForeignKey("court.id"), index=True)
+    name: Mapped[str] = mapped_column(String(60))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    court: Mapped[Court] = relationship()
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    __audited__ = True
+    __audit_exclude__ = {"password_hash", "session_token", "last_login_at"}
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(60), unique=True)
+    display_name: Mapped[str] = mapped_column(String(60))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(enum_type(Role, "user_role"))
+    court_id: Mapped[int] = mapped_column(ForeignKey("court.id"), index=True)
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
+    deputy_id: Mapped[int | None] = mapped_column(ForeignKey("deputy.id"), unique=True)
+    phone: Mapped[str] = mapped_column(String(20), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The session cookie carries this token, not the id: rotating it ends every session of the user.
+    session_token: Mapped[str] = mapped_column(String(64), unique=True, default=lambda: secrets.token_urlsafe(32))
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    court: Mapped[Court] = relationship()
+    department: Mapped[Department | None] = relationship()
+    deputy: Mapped["Deputy | None"] = relationship(foreign_keys=[deputy_id])  # noqa: F821
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def get_id(self) -> str:
+        return self.session_token
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def rotate_session_token(self) -> None:
+        self.session_token = secrets.token_urlsafe(32)
+
+    def has_role(self, *roles: Role) -> bool:
+        return self.role in roles
+
+
+class LoginThrottle(db.Model):
+    """Failed logins per username, whether or not an account of that name exists."""
+
+    username: Mapped[str] = mapped_column(String(60), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,0 +1,96 @@
+"""Account operations: authentication with lockout, users, departments and courts."""
+import secrets
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from portal.auth.models import Court, Department, LoginThrottle, Role, User
+from portal.extensions import db
+from portal.models import utcnow
+
+
+class LoginLocked(Exception):
+    """Too many failed logins for this username; try again later."""
+
+
+def authenticate(username: str, password: str) -> User | None:
+    """The active user with these credentials, or None. Raises LoginLocked while the name is locked.
+
+    Failures are counted per username whether or not the account exists, so the answer never tells
+    whether an account exists.
+    """
+    key = username.strip().lower()[:60]
+    throttle = db.session.get(LoginThrottle, key)
+    now = utcnow()
+    if throttle and throttle.locked_until and throttle.locked_until > now:
+        raise LoginLocked
+    user = db.session.scalar(select(User).where(func.lower(User.username) == key))
+    if user and user.active and user.check_password(password):
+        if throttle:
+            db.session.delete(throttle)
+        user.last_login_at = now
+        return user
+    if throttle is None:
+        throttle = LoginThrottle(username=key, failures=0)
+        db.session.add(throttle)
+    throttle.failures = (throttle.failures or 0) + 1
+    if throttle.failures >= current_app.config["LOGIN_MAX_FAILURES"]:
+        throttle.failures = 0
+        throttle.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
+    return None
+
+
+def generate_password() -> str:
+    """A random password that is easy to read out: 16 characters without look-alikes."""
+    alphabet = "ABCDEFGHJKMNPQRSTUVWXYZabcdefghjkmnpqrstuvwxyz23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(16))
+
+
+def password_problem(password: str) -> str | None:
+    """Why ``password`` is too weak, in Chinese, or None."""
+    if len(password) < 8:
+        return "密码至少需要 8 位。"
+    if password.isdigit() or password.isalpha():
+        return "密码需同时包含字母和数字。"
+    return None
+
+
+def create_user(*, username: str, display_name: str, role: Role, court: Court, password: str,
+                department: Department | None = None, deputy=None, phone: str = "") -> User:
+    user = User(username=username.strip(), display_name=display_name.strip(), role=role, court=court,
+                department=department, deputy=deputy, phone=phone)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def username_taken(username: str, exclude_id: int | None = None) -> bool:
+    query = select(User.id).where(func.lower(User.username) == username.strip().lower())
+    if exclude_id:
+        query = query.where(User.id != exclude_id)
+    return db.session.scalar(query) is not None
+
+
+def default_court() -> Court:
+    """The deployment's top court (the first one without a parent), created on first use."""
+    court = db.session.scalar(select(Court).where(Court.parent_id.is_(None)).order_by(Court.id))
+    if court is None:
+        from portal.auth.models import CourtLevel
+
+        court = Court(code="court", name=current_app.config["COURT_NAME"], level=CourtLevel.INTERMEDIATE)
+        db.session.add(court)
+        db.session.flush()
+    return court
+
+
+def ensure_admin(password: str | None = None) -> tuple[User, str | None]:
+    """The first admin account, created when no admin exists. Returns the user and a new password, if any."""
+    admin = db.session.scalar(select(User).where(User.role == Role.ADMIN).order_by(User.id))
+    if admin:
+        return admin, None
+    password = password or generate_password()
+    admin = create_user(username="admin", display_name="系统管理员", role=Role.ADMIN, court=default_court(),
+                        password=password)
+    return admin, password

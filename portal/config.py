@@ -1,0 +1,37 @@
+"""Default settings. Override them in ``instance/config.py`` or with ``PORTAL_*`` environment variables."""
+from datetime import timedelta
+
+
+class DefaultConfig:
+    SECRET_KEY: str | None = None  # generated into instance/secret_key when not configured
+    SQLALCHEMY_DATABASE_URI: str | None = None  # default: SQLite file in instance/
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLITE_BUSY_TIMEOUT_MS = 5000
+
+    SESSION_COOKIE_NAME = "portal_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False  # set True behind HTTPS
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    IDLE_TIMEOUT_MINUTES = 30
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_LOCK_MINUTES = 15
+    ADMIN_PASSWORD: str | None = None  # first admin's password for `make run`; generated when unset
+
+    WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session; sessions expire on their own
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    PAGE_SIZE = 20
+    COURT_NAME = "人民法院"  # shown in the header until courts are configured
+
+
+# Environment variables that override settings, with their type.
+ENVIRONMENT_SETTINGS = {
+    "PORTAL_DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", str),
+    "PORTAL_SECRET_KEY": ("SECRET_KEY", str),
+    "PORTAL_ADMIN_PASSWORD": ("ADMIN_PASSWORD", str),
+    "PORTAL_IDLE_TIMEOUT_MINUTES": ("IDLE_TIMEOUT_MINUTES", int),
+    "PORTAL_LOGIN_MAX_FAILURES": ("LOGIN_MAX_FAILURES", int),
+    "PORTAL_LOGIN_LOCK_MINUTES": ("LOGIN_LOCK_MINUTES", int),
+    "PORTAL_SESSION_COOKIE_SECURE": ("SESSION_COOKIE_SECURE", lambda v: v.lower() in {"1", "true", "yes"}),
+    "PORTAL_PAGE_SIZE": ("PAGE_SIZE", int),
+}

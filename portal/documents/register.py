@@ -1,0 +1,65 @@
+"""The deputy register (代表委员名册) as a landscape Word table."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from portal.documents.gbt9704 import OfficialDocument, format_date
+
+HEADERS = ["序号", "姓名", "性别", "类别", "层级", "届次", "代表组/界别", "工作单位及职务", "联系电话", "状态"]
+# Millimetres, summing to the 225 mm landscape type area. At 12 pt a Chinese character is 4.2 mm and a cell
+# loses 3.8 mm to its margins: 层级 fits "县（区）级", 联系电话 fits "0755-12345678"; work units wrap.
+WIDTHS_MM = [13, 22, 13, 22, 26, 22, 28, 35, 31, 13]
+ALIGNS = ["center", "center", "center", "center", "center", "center", "left", "left", "center", "center"]
+
+
+@dataclass
+class RegisterRow:
+    """One deputy's line in the register, every field already formatted as text."""
+
+    name: str
+    gender: str
+    kind: str
+    level: str
+    term: str
+    group: str
+    work_unit_post: str
+    mobile: str
+    status: str
+
+
+@dataclass
+class RegisterDocument:
+    """Everything the register document shows; built by the register area's service."""
+
+    court_name: str
+    filter_summary: str
+    generated_on: datetime.date
+    rows: list[RegisterRow] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        """The document title, naming the court when there is one."""
+        if self.court_name:
+            return f"{self.court_name}人大代表、政协委员联络名册"
+        return "人大代表、政协委员名册"
+
+
+def build_register_docx(data: RegisterDocument) -> bytes:
+    """Return the register as a .docx: landscape A4, title, filter line, the table, then count and date."""
+    document = OfficialDocument(landscape=True)
+    document.title(data.title)
+    if data.filter_summary:
+        document.subtitle(data.filter_summary)
+    document.table(
+        HEADERS,
+        (
+            (i, r.name, r.gender, r.kind, r.level, r.term, r.group, r.work_unit_post, r.mobile, r.status)
+            for i, r in enumerate(data.rows, start=1)
+        ),
+        widths_mm=WIDTHS_MM,
+        aligns=ALIGNS,
+    )
+    document.split_line(f"共 {len(data.rows)} 人", f"制表日期：{format_date(data.generated_on)}")
+    return document.to_bytes()

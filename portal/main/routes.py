@@ -1,0 +1,29 @@
+from flask import jsonify, render_template
+from flask_login import current_user, login_required
+from sqlalchemy import text
+
+from portal.auth.models import Role
+from portal.extensions import csrf, db
+from portal.main import bp
+from portal.register.services import register_summary
+
+
+@bp.get("/")
+@login_required
+def index():
+    if current_user.role == Role.DEPUTY:
+        return render_template("main/deputy_home.html", deputy=current_user.deputy)
+    return render_template("main/index.html", summary=register_summary())
+
+
+@bp.get("/healthz")
+@csrf.exempt
+def healthz():
+    """For load balancers and monitoring: 200 with the database's state, 503 when it does not answer."""
+    try:
+        db.session.execute(text("SELECT 1"))
+        revision = db.session.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except Exception as error:  # any database failure means "unhealthy", whatever the driver raises
+        db.session.rollback()
+        return jsonify(status="error", database="unavailable", detail=type(error).__name__), 503
+    return jsonify(status="ok", database="ok", dialect=db.engine.dialect.name, revision=revision)

@@ -1,0 +1,91 @@
+"""Keyset pagination: every page costs the same, however deep, because it seeks past the last row seen.
+
+A cursor holds the sort key of the row to continue after (``n``) or before (``p``). The total is counted
+once on the first page and carried along in the links, so later pages run no count query.
+"""
+import base64
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import Select, func, select, tuple_
+
+from portal.extensions import db
+
+
+@dataclass
+class Page:
+    items: list
+    total: int
+    number: int
+    next_cursor: str | None
+    prev_cursor: str | None
+
+
+def _encode(direction: str, values: tuple) -> str:
+    def plain(v):
+        if isinstance(v, datetime):
+            return {"dt": v.isoformat()}
+        if isinstance(v, date):
+            return {"d": v.isoformat()}
+        return v.value if hasattr(v, "value") else v
+
+    raw = json.dumps([direction, [plain(v) for v in values]], ensure_ascii=False, separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str) -> tuple[str, list] | None:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        direction, values = json.loads(raw)
+    except (ValueError, TypeError):
+        return None
+    if direction not in ("n", "p") or not isinstance(values, list):
+        return None
+
+    def typed(v):
+        if isinstance(v, dict) and "dt" in v:
+            return datetime.fromisoformat(v["dt"])
+        if isinstance(v, dict) and "d" in v:
+            return date.fromisoformat(v["d"])
+        return v
+
+    return direction, [typed(v) for v in values]
+
+
+def paginate(query: Select, keys: list, *, cursor: str | None, per_page: int, descending: bool = False,
+             total: int | None = None, number: int = 1) -> Page:
+    """One page of ``query`` ordered by the column list ``keys`` (unique together, the last one the id)."""
+    decoded = _decode(cursor) if cursor else None
+    if decoded and len(decoded[1]) != len(keys):
+        decoded = None
+    if total is None or decoded is None:
+        total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    if decoded is None:
+        number = 1
+    direction = decoded[0] if decoded else "n"
+    backwards = direction == "p"
+    seek_forward = descending == backwards  # ascending & next, or descending & previous
+    ordered = query
+    if decoded:
+        key_tuple, value_tuple = tuple_(*keys), tuple_(*decoded[1])
+        ordered = ordered.where(key_tuple > value_tuple if seek_forward else key_tuple < value_tuple)
+    ordered = ordered.order_by(*[k.asc() if seek_forward else k.desc() for k in keys]).limit(per_page + 1)
+    rows = list(db.session.scalars(ordered))
+    has_more = len(rows) > per_page
+    rows = rows[:per_page]
+    if backwards:
+        rows.reverse()
+
+    def key_of(item) -> tuple:
+        return tuple(getattr(item, k.key) for k in keys)
+
+    has_next = has_more if not backwards else True
+    has_prev = (decoded is not None) if not backwards else has_more
+    return Page(
+        items=rows,
+        total=total,
+        number=number,
+        next_cursor=_encode("n", key_of(rows[-1])) if rows and has_next else None,
+        prev_cursor=_encode("p", key_of(rows[0])) if rows and has_prev else None,
+    )

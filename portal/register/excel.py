@@ -1,0 +1,391 @@
+"""The register as an Excel workbook: export, the import template, and reading an uploaded file.
+
+The import never writes: ``parse_import`` turns a workbook into checked values (through
+``services.validate_deputy``, the same rules as the form) and a list of problems, each with the row and
+column as Excel shows them. The route creates the records only when there is no problem at all.
+"""
+import re
+import warnings
+import zipfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from io import BytesIO
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from sqlalchemy import func, or_, select
+
+from portal.auth.models import Role, User
+from portal.documents.gbt9704 import clean_text
+from portal.extensions import db
+from portal.register.models import COURT_ROLES, Deputy, DeputyKind, DeputyLevel, Gender
+from portal.register.services import validate_deputy
+
+# (field, header) in sheet order; the same fields as services.EDITABLE_FIELDS, with the leader by name.
+COLUMNS: list[tuple[str, str]] = [
+    ("name", "姓名"),
+    ("gender", "性别"),
+    ("kind", "类别"),
+    ("level", "层级"),
+    ("term", "届次"),
+    ("group_name", "代表组/界别"),
+    ("constituency", "选区"),
+    ("work_unit", "工作单位"),
+    ("post", "职务"),
+    ("mobile", "手机号码"),
+    ("email", "电子邮箱"),
+    ("address", "通讯地址"),
+    ("court_roles", "在本院担任"),
+    ("paired_leader", "结对院领导"),
+    ("note", "备注"),
+]
+STATUS_HEADER = "状态"  # export only; the import ignores it
+HEADERS = dict(COLUMNS)
+REQUIRED = ("name", "gender", "kind", "level", "term", "mobile")
+# Other spellings of a header that the import accepts, after spaces are removed.
+HEADER_ALIASES = {"代表组": "group_name", "界别": "group_name", "手机": "mobile", "联系电话": "mobile"}
+
+MAX_ROWS = 5000
+MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # a 5 MB upload that inflates beyond this is not a register
+UNREADABLE = "无法读取文件：请上传 Excel 2007 及以上版本的 .xlsx 文件。"
+
+HEADER_FONT = Font(bold=True)
+REQUIRED_FONT = Font(bold=True, color="C00000")
+HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
+TEXT_FORMAT = "@"
+MIN_WIDTH, MAX_WIDTH = 8, 40
+
+
+@dataclass
+class RowError:
+    """A problem in the uploaded file. ``row`` is Excel's row number (header = 1, 0 = the whole file)."""
+
+    row: int
+    column: str
+    reason: str
+
+
+@dataclass
+class ImportResult:
+    rows: list[dict] = field(default_factory=list)  # values from validate_deputy, for services.create_deputy
+    errors: list[RowError] = field(default_factory=list)
+    total: int = 0  # data rows read (empty rows not counted)
+
+
+# ---------------------------------------------------------------------------------------------- export
+
+
+def clean(value) -> str:
+    """Text safe for a cell. openpyxl raises IllegalCharacterError on control characters, and lone
+    surrogates or U+FFFE cannot be written as XML at all; the Word engine's cleaner drops all of them."""
+    return ILLEGAL_CHARACTERS_RE.sub("", clean_text(value))
+
+
+def _display_width(text: str) -> int:
+    """Approximate width in Excel's character units: CJK and full-width characters take two."""
+    longest = max((line for line in text.split("\n")), key=len, default="")
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in longest)
+
+
+def _deputy_cells(deputy: Deputy) -> list[str]:
+    leader = deputy.paired_leader
+    values = {
+        "name": deputy.name,
+        "gender": deputy.gender.label,
+        "kind": deputy.kind.label,
+        "level": deputy.level.label,
+        "term": deputy.term,
+        "group_name": deputy.group_name,
+        "constituency": deputy.constituency,
+        "work_unit": deputy.work_unit,
+        "post": deputy.post,
+        "mobile": deputy.mobile,
+        "email": deputy.email,
+        "address": deputy.address,
+        "court_roles": deputy.court_roles,
+        "paired_leader": leader.display_name if leader else "",
+        "note": deputy.note,
+    }
+    return [clean(values[key]) for key, _ in COLUMNS] + [clean(deputy.status.label)]
+
+
+def _text_cell(sheet, value: str, number_format: str | None = None) -> WriteOnlyCell:
+    """A cell that is always text: a note starting with "=" must not become a formula."""
+    cell = WriteOnlyCell(sheet, value)
+    if value:
+        cell.data_type = "s"
+    if number_format:
+        cell.number_format = number_format
+    return cell
+
+
+def export_xlsx(deputies: list[Deputy]) -> bytes:
+    """The given deputies as a workbook whose columns the import reads back, plus their status."""
+    headers = [header for _, header in COLUMNS] + [STATUS_HEADER]
+    rows = [_deputy_cells(d) for d in deputies]
+    mobile_index = [key for key, _ in COLUMNS].index("mobile")
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("代表委员名册")
+    for index, header in enumerate(headers):
+        widest = max((_display_width(row[index]) for row in rows), default=0)
+        sheet.column_dimensions[get_column_letter(index + 1)].width = \
+            min(MAX_WIDTH, max(MIN_WIDTH, _display_width(header) + 4, widest + 2))  # + the filter button
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
+
+    header_cells = []
+    for header in headers:
+        cell = WriteOnlyCell(sheet, header)
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    for row in rows:
+        sheet.append([_text_cell(sheet, value, TEXT_FORMAT if index == mobile_index else None)
+                      for index, value in enumerate(row)])
+    return _save(workbook)
+
+
+def _save(workbook: Workbook) -> bytes:
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# -------------------------------------------------------------------------------------------- template
+
+
+def _choices(enum_cls) -> str:
+    return "/".join(m.label for m in enum_cls)
+
+
+def column_help() -> list[tuple[str, str, str]]:
+    """(header, required, how to fill it) for each import column; shown in the template and on the page."""
+    notes = {
+        "name": "代表委员姓名。",
+        "gender": f"填写：{_choices(Gender)}。",
+        "kind": f"填写：{_choices(DeputyKind)}。",
+        "level": f"填写：{_choices(DeputyLevel)}。",
+        "term": "如：第十四届。",
+        "group_name": "人大代表填所在代表组，政协委员填所在界别。表头也可写作“代表组”或“界别”。",
+        "constituency": "选举单位或选区。",
+        "work_unit": "",
+        "post": "",
+        "mobile": "11 位手机号码，以 13–19 开头。请将此列设为文本格式，以免 Excel 改成科学计数法。"
+                  "表头也可写作“手机”或“联系电话”。",
+        "email": "",
+        "address": "",
+        "court_roles": f"可填：{'、'.join(COURT_ROLES)}，多项之间用“、”分隔；没有则留空。",
+        "paired_leader": "院领导的姓名（与系统中的账户姓名一致）；有同名院领导时请填写其登录用户名。没有则留空。",
+        "note": "",
+    }
+    return [(header, "必填" if key in REQUIRED else "选填", notes[key]) for key, header in COLUMNS]
+
+
+def template_xlsx() -> bytes:
+    """An empty sheet with the import headers, drop-down lists for the coded columns, and a 说明 sheet."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "代表委员名册"
+    keys = [key for key, _ in COLUMNS]
+    for index, (key, header) in enumerate(COLUMNS, start=1):
+        cell = sheet.cell(row=1, column=index, value=header)
+        cell.font = REQUIRED_FONT if key in REQUIRED else HEADER_FONT
+        cell.fill = HEADER_FILL
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = {"work_unit": 28, "address": 30, "note": 30, "email": 22,
+                                                 "court_roles": 22}.get(key, 14)
+    mobile_letter = get_column_letter(keys.index("mobile") + 1)
+    sheet.column_dimensions[mobile_letter].number_format = TEXT_FORMAT
+    for row in range(2, MAX_ROWS + 2):  # a column style alone does not reach cells Excel creates later
+        sheet[f"{mobile_letter}{row}"].number_format = TEXT_FORMAT
+    sheet.freeze_panes = "A2"
+    for key, enum_cls in (("gender", Gender), ("kind", DeputyKind), ("level", DeputyLevel)):
+        letter = get_column_letter(keys.index(key) + 1)
+        validation = DataValidation(type="list", formula1='"' + ",".join(m.label for m in enum_cls) + '"',
+                                    allow_blank=True, showErrorMessage=True, errorTitle="取值不正确",
+                                    error=f"请选择：{_choices(enum_cls)}")
+        validation.add(f"{letter}2:{letter}{MAX_ROWS + 1}")
+        sheet.add_data_validation(validation)
+
+    notes = workbook.create_sheet("说明")
+    notes.append(["代表委员名册导入说明"])
+    notes["A1"].font = Font(bold=True, size=14)
+    notes.append([f"在“代表委员名册”工作表中从第 2 行起每行填写一人，不要修改第 1 行的表头；红色表头为必填列。"
+                  f"一次最多 {MAX_ROWS} 行。文件中有任何错误时不会导入任何记录，系统会列出每处问题。"])
+    notes.append([])
+    notes.append(["列名", "是否必填", "填写说明"])
+    for cell in notes[4]:
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+    for row in column_help():
+        notes.append(list(row))
+    notes.column_dimensions["A"].width = 14
+    notes.column_dimensions["B"].width = 10
+    notes.column_dimensions["C"].width = 90
+    for row in notes.iter_rows(min_row=5):
+        row[2].alignment = Alignment(wrap_text=True, vertical="top")
+    return _save(workbook)
+
+
+# ---------------------------------------------------------------------------------------------- import
+
+
+def _header_key(value) -> str | None:
+    """The field a header cell names, ignoring spaces and a required-marker asterisk."""
+    text = re.sub(r"[\s*＊]+", "", str(value or ""))
+    by_header = {header: key for key, header in COLUMNS}
+    return by_header.get(text) or HEADER_ALIASES.get(text)
+
+
+def _cell_text(value) -> str:
+    """A cell's value as stripped text; whole numbers (a mobile read as 1.3812345678E10) lose the ".0"."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _read_rows(data: bytes) -> list[tuple] | None:
+    """Every row of the first sheet as a tuple of values (row 1 first), at most MAX_ROWS + 1 data rows
+    that are not empty; None when the file is not a workbook openpyxl can read."""
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED_BYTES:
+                return None
+        with warnings.catch_warnings():
+            # "Workbook contains no default style", unsupported extensions: nothing the user must know
+            warnings.simplefilter("ignore")
+            workbook = load_workbook(BytesIO(data), read_only=True, data_only=True)
+            try:
+                if not workbook.worksheets:
+                    return None
+                sheet = workbook.worksheets[0]
+                sheet.reset_dimensions()  # some writers store a wrong <dimension>; read what is there
+                rows, filled = [], 0
+                for row in sheet.iter_rows(values_only=True):
+                    rows.append(row)
+                    if len(rows) > 1 and any(_cell_text(v) for v in row):
+                        filled += 1
+                        if filled > MAX_ROWS:
+                            break
+                return rows
+            finally:
+                workbook.close()
+    except Exception:  # noqa: BLE001 - a damaged upload can fail anywhere in zip or XML parsing
+        return None
+
+
+def _find_leaders(names: set[str]) -> tuple[dict[str, list[User]], dict[str, User]]:
+    """Users whose display name or username is one of ``names``, in one query: (by display name, by username)."""
+    by_display, by_username = defaultdict(list), {}
+    if not names:
+        return by_display, by_username
+    lowered = {n.lower() for n in names}
+    users = db.session.scalars(select(User).where(or_(User.display_name.in_(names),
+                                                       func.lower(User.username).in_(lowered))))
+    for user in users:
+        if user.display_name in names:
+            by_display[user.display_name].append(user)
+        by_username[user.username.lower()] = user
+    return by_display, by_username
+
+
+def _resolve_leader(name: str, by_display, by_username) -> tuple[int | None, str | None]:
+    """The id of the active court leader called ``name`` (display name or username), or why there is none."""
+    user = by_username.get(name.lower())
+    if user is None:
+        candidates = by_display.get(name, [])
+        leaders = [u for u in candidates if u.role == Role.LEADER and u.active]
+        if len(leaders) > 1:
+            return None, f"有 {len(leaders)} 位院领导名为“{name}”，请改填其中一位的登录用户名。"
+        user = leaders[0] if leaders else (candidates[0] if candidates else None)
+    if user is None:
+        return None, f"找不到名为“{name}”的院领导账户。"
+    if user.role != Role.LEADER:
+        return None, f"找不到名为“{name}”的院领导账户（“{name}”是{user.role.label}账户）。"
+    if not user.active:
+        return None, f"院领导账户“{name}”已停用，请改填其他院领导或留空。"
+    return user.id, None
+
+
+def parse_import(data: bytes) -> ImportResult:
+    """Read and check an uploaded register workbook. Needs an app context: the checks query the database.
+
+    Returns the values of every row and every problem found, ordered by row; the caller imports nothing
+    when there is any problem.
+    """
+    result = ImportResult()
+    rows = _read_rows(data)
+    if rows is None:
+        result.errors.append(RowError(0, "", UNREADABLE))
+        return result
+
+    positions: dict[str, int] = {}
+    header_row = rows[0] if rows else ()
+    for index, value in enumerate(header_row):
+        key = _header_key(value)
+        if key is None:
+            continue  # 状态, 序号 and other columns of the user's own are ignored
+        if key in positions:
+            result.errors.append(RowError(1, _cell_text(value), f"与第 {positions[key] + 1} 列重复，请只保留一列。"))
+            continue
+        positions[key] = index
+    missing = [key for key in REQUIRED if key not in positions]
+    for key in missing:
+        result.errors.append(RowError(1, HEADERS[key], "缺少此列"))
+    if missing or result.errors:
+        return result
+
+    records = []  # (row number, {field: text})
+    for number, row in enumerate(rows[1:], start=2):
+        record = {key: _cell_text(row[index]) if index < len(row) else "" for key, index in positions.items()}
+        if not any(record.values()):
+            continue
+        if len(records) == MAX_ROWS:
+            result.errors.append(RowError(number, "", f"单次最多导入 {MAX_ROWS} 行，请拆分为多个文件分批导入。"))
+            break
+        records.append((number, record))
+    result.total = len(records)
+    if not records:
+        result.errors.append(RowError(0, "", "文件中没有数据：请从第 2 行起每行填写一名代表委员。"))
+        return result
+
+    leader_names = {r["paired_leader"] for _, r in records if r.get("paired_leader")}
+    by_display, by_username = _find_leaders(leader_names)
+    seen: dict[tuple[str, str], int] = {}
+    row_errors: list[RowError] = []
+    for number, record in records:
+        raw = {key: value for key, value in record.items() if key != "paired_leader"}
+        leader_problem = None
+        if record.get("paired_leader"):
+            raw["paired_leader_id"], leader_problem = _resolve_leader(record["paired_leader"], by_display,
+                                                                      by_username)
+        checked = validate_deputy(raw)
+        problems = {("paired_leader" if key == "paired_leader_id" else key): message
+                    for key, message in checked.errors.items()}
+        if leader_problem:
+            problems["paired_leader"] = leader_problem
+        values = checked.values
+        if values["name"] and values["mobile"] and not {"name", "mobile"} & problems.keys():
+            pair = (values["name"], values["mobile"])
+            if pair in seen:
+                problems["mobile"] = f"与第 {seen[pair]} 行重复（姓名和手机号码相同）。"
+            else:
+                seen[pair] = number
+        row_errors += [RowError(number, header, problems[key]) for key, header in COLUMNS if key in problems]
+        if not problems:
+            result.rows.append(values)
+    result.errors = sorted(row_errors + result.errors, key=lambda e: e.row)
+    return result

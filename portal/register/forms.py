@@ -1,0 +1,41 @@
+from flask_wtf import FlaskForm
+from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from portal.register.models import COURT_ROLES, DeputyKind, DeputyLevel, Gender
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class DeputyForm(FlaskForm):
+    """Field names match ``services.EDITABLE_FIELDS``; validation happens in ``services.validate_deputy``."""
+
+    name = StringField("姓名")
+    gender = SelectField("性别", choices=[("", "请选择")] + Gender.choices())
+    kind = SelectField("类别", choices=[("", "请选择")] + DeputyKind.choices())
+    level = SelectField("层级", choices=[("", "请选择")] + DeputyLevel.choices())
+    term = StringField("届次", render_kw={"placeholder": "如：第十四届"})
+    group_name = StringField("代表组/界别")
+    constituency = StringField("选区")
+    work_unit = StringField("工作单位")
+    post = StringField("职务")
+    mobile = StringField("手机号码", render_kw={"inputmode": "numeric", "maxlength": 20})
+    email = StringField("电子邮箱")
+    address = StringField("通讯地址")
+    court_roles = CheckboxesField("在本院担任", choices=[(r, r) for r in COURT_ROLES])
+    paired_leader_id = SelectField("结对院领导", choices=[])
+    note = TextAreaField("备注", render_kw={"rows": 2})
+
+    def set_leaders(self, leaders) -> None:
+        self.paired_leader_id.choices = [("", "（无）")] + [(str(u.id), f"{u.display_name}（{u.court.name}）")
+                                                          for u in leaders]
+
+    def raw_values(self) -> dict:
+        return {name: self[name].data for name in self._fields if name != "csrf_token"}
+
+    def set_errors(self, errors: dict[str, str]) -> None:
+        for name, message in errors.items():
+            self[name].errors = [message]

@@ -1,0 +1,40 @@
+"""Holding an uploaded register spreadsheet between its preview and the confirmed import."""
+import re
+import time
+
+from werkzeug.datastructures import FileStorage
+
+from portal.uploads import check_upload, store, stored_path, upload_dir
+
+AREA = "imports"
+MAX_BYTES = 5 * 1024 * 1024
+MAX_AGE_SECONDS = 24 * 3600
+
+
+def upload_problem(upload: FileStorage | None) -> str | None:
+    return check_upload(upload, (".xlsx",), MAX_BYTES)
+
+
+def store_upload(upload: FileStorage) -> str:
+    _discard_stale()
+    return store(upload, AREA).removesuffix(".xlsx")
+
+
+def read_upload(token: str) -> bytes | None:
+    if not re.fullmatch(r"[0-9a-f]{32}", token):
+        return None
+    path = stored_path(AREA, token + ".xlsx")
+    return path.read_bytes() if path else None
+
+
+def discard_upload(token: str) -> None:
+    path = stored_path(AREA, token + ".xlsx") if re.fullmatch(r"[0-9a-f]{32}", token) else None
+    if path:
+        path.unlink(missing_ok=True)
+
+
+def _discard_stale() -> None:
+    cutoff = time.time() - MAX_AGE_SECONDS
+    for path in upload_dir(AREA).glob("*.xlsx"):
+        if path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)

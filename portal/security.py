@@ -1,0 +1,88 @@
+"""Sessions, idle timeout and the security headers every answer carries."""
+import time
+
+from flask import Flask, flash, jsonify, redirect, render_template, request, session, url_for
+from flask_login import current_user, logout_user
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import select
+
+from portal.extensions import db, login_manager
+
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+
+
+def init_app(app: Flask) -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "请先登录。"
+    login_manager.login_message_category = "warning"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(session_token: str):
+        from portal.auth.models import User
+
+        return db.session.scalar(select(User).where(User.session_token == session_token, User.active.is_(True)))
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        login_url = url_for("auth.login", next=request.full_path if request.method == "GET" else None)
+        if request.headers.get("HX-Request") == "true":
+            response = app.response_class(status=401)
+            response.headers["HX-Redirect"] = login_url
+            return response
+        if request.path.startswith("/healthz"):
+            return jsonify(error="unauthorized"), 401
+        flash(login_manager.login_message, login_manager.login_message_category)
+        return redirect(login_url)
+
+    @app.before_request
+    def end_idle_sessions():
+        """Log out a session left idle longer than IDLE_TIMEOUT_MINUTES, judged on the server's clock."""
+        if request.endpoint == "static" or not current_user.is_authenticated:
+            return
+        now = int(time.time())
+        last_seen = session.get("seen", now)
+        if now - last_seen > app.config["IDLE_TIMEOUT_MINUTES"] * 60:
+            logout_user()
+            session.clear()
+            flash("长时间未操作，已自动退出，请重新登录。", "warning")
+            return unauthorized()
+        session["seen"] = now
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Referrer-Policy"] = "same-origin"
+        if current_user and getattr(current_user, "is_authenticated", False):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_template("error.html", code=400, message="页面已过期或请求来源无法验证，请刷新页面后重试。"), 400
+
+    for code, message in ((403, "您没有权限访问此页面。"), (404, "页面或记录不存在。"),
+                          (413, "上传的文件太大。"), (500, "服务器内部错误，请稍后重试或联系系统管理员。")):
+        app.register_error_handler(code, _error_page(code, message))
+
+
+def _error_page(code: int, message: str):
+    def handler(error):
+        if code == 500:
+            db.session.rollback()
+        return render_template("error.html", code=code, message=message), code
+
+    return handler

@@ -1,0 +1,180 @@
+"""Fixtures: one migrated database per test run, emptied after each test; factories; login helpers.
+
+Set PORTAL_TEST_DATABASE_URL to run the suite against another database (PostgreSQL in CI).
+"""
+import contextvars
+import itertools
+import os
+import tempfile
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+TEST_DIR = tempfile.mkdtemp(prefix="portal-test-")
+os.environ["PORTAL_INSTANCE_PATH"] = TEST_DIR  # never read a developer's instance/config.py
+for variable in [v for v in os.environ if v.startswith("PORTAL_") and v not in
+                 ("PORTAL_INSTANCE_PATH", "PORTAL_TEST_DATABASE_URL")]:
+    del os.environ[variable]
+
+from portal import create_app  # noqa: E402
+from portal.auth.models import Court, CourtLevel, Department, Role, User  # noqa: E402
+from portal.extensions import db  # noqa: E402
+from portal.register.models import Deputy, DeputyKind, DeputyLevel, Gender  # noqa: E402
+
+PASSWORD = "Passw0rd-test"
+DATABASE_URL = os.environ.get("PORTAL_TEST_DATABASE_URL") or f"sqlite:///{TEST_DIR}/test.db"
+_counter = itertools.count(1)
+
+
+class IsolatedClient(FlaskClient):
+    """Runs each request in its own app context, as a server would.
+
+    The ``app`` fixture keeps an app context pushed for the test's own queries; without this, requests
+    would share it, and with it ``g`` (Flask-Login's cached user) and the database session.
+    """
+
+    def open(self, *args, **kwargs):
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        db.session.expire_all()  # the test's own objects see what the request committed
+        return response
+
+
+def make_app(**overrides):
+    config = {"TESTING": True, "SQLALCHEMY_DATABASE_URI": DATABASE_URL, "SECRET_KEY": "test",
+              "WTF_CSRF_ENABLED": False, "UPLOAD_FOLDER": os.path.join(TEST_DIR, "uploads")}
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture(scope="session")
+def _migrated():
+    """Bring the test database to the newest schema once, through the real migrations."""
+    app = make_app()
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as connection:
+                connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        from flask_migrate import upgrade
+
+        upgrade(directory=app.extensions["migrate"].directory)
+        db.engine.dispose()
+    return True
+
+
+def _empty_database() -> None:
+    db.session.remove()
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    with db.engine.begin() as connection:
+        if db.engine.dialect.name == "postgresql":
+            connection.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+        else:
+            connection.execute(text("UPDATE deputy SET paired_leader_id = NULL"))
+            for table in tables:
+                connection.execute(text(f'DELETE FROM "{table}"'))
+
+
+@pytest.fixture
+def app_config() -> dict:
+    """Override in a test module (or parametrize) to change settings for its app."""
+    return {}
+
+
+@pytest.fixture
+def app(_migrated, app_config):
+    app = make_app(**app_config)
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        yield app
+        _empty_database()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_court(app):
+    def factory(**kw) -> Court:
+        n = next(_counter)
+        kw.setdefault("code", f"c{n}")
+        kw.setdefault("name", f"测试{n}人民法院")
+        kw.setdefault("level", CourtLevel.INTERMEDIATE if kw.get("parent") is None else CourtLevel.BASIC)
+        court = Court(**kw)
+        db.session.add(court)
+        db.session.commit()
+        return court
+
+    return factory
+
+
+@pytest.fixture
+def court(make_court) -> Court:
+    return make_court(code="main", name="某某市中级人民法院")
+
+
+@pytest.fixture
+def make_user(app, court):
+    def factory(role: Role | str = Role.LIAISON, **kw) -> User:
+        n = next(_counter)
+        user = User(username=kw.pop("username", f"user{n}"), display_name=kw.pop("display_name", f"用户{n}"),
+                    role=Role(role), court=kw.pop("court", court), **kw)
+        user.set_password(PASSWORD)
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return factory
+
+
+@pytest.fixture
+def make_deputy(app):
+    def factory(**kw) -> Deputy:
+        n = next(_counter)
+        values = {"name": f"代表{n}", "gender": Gender.MALE, "kind": DeputyKind.NPC, "level": DeputyLevel.CITY,
+                  "term": "第十六届", "mobile": f"139{n:08d}", "work_unit": "某某公司", "group_name": "城区代表组"}
+        values.update(kw)
+        deputy = Deputy(**values)
+        deputy.refresh_keys()
+        db.session.add(deputy)
+        db.session.commit()
+        return deputy
+
+    return factory
+
+
+@pytest.fixture
+def make_department(app, court):
+    def factory(name: str = "民一庭", **kw) -> Department:
+        department = Department(name=name, court=kw.pop("court", court), **kw)
+        db.session.add(department)
+        db.session.commit()
+        return department
+
+    return factory
+
+
+def log_in(client, username: str, password: str = PASSWORD):
+    return client.post("/login", data={"username": username, "password": password})
+
+
+@pytest.fixture
+def login_as(client, make_user, make_deputy):
+    """Log the test client in as a new user of ``role``; a deputy user is linked to a new register entry."""
+
+    def login(role: Role | str, **kw) -> User:
+        if Role(role) == Role.DEPUTY and "deputy" not in kw:
+            kw["deputy"] = make_deputy()
+        user = make_user(role, **kw)
+        response = log_in(client, user.username)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+
+    return login
