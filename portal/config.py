@@ -19,6 +19,7 @@ class DefaultConfig:
     ADMIN_PASSWORD: str | None = None  # first admin's password for `make run`; generated when unset
 
     WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session; sessions expire on their own
+    WTF_I18N_ENABLED = False  # use WTForms' bundled Chinese messages (see portal.forms), not Flask-Babel
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
     PAGE_SIZE = 20
     COURT_NAME = "人民法院"  # shown in the header until courts are configured

@@ -8,6 +8,7 @@ import os
 import tempfile
 
 import pytest
+from flask import has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
@@ -17,12 +18,14 @@ for variable in [v for v in os.environ if v.startswith("PORTAL_") and v not in
                  ("PORTAL_INSTANCE_PATH", "PORTAL_TEST_DATABASE_URL")]:
     del os.environ[variable]
 
+import portal.auth.models  # noqa: E402
 from portal import create_app  # noqa: E402
 from portal.auth.models import Court, CourtLevel, Department, Role, User  # noqa: E402
 from portal.extensions import db  # noqa: E402
 from portal.register.models import Deputy, DeputyKind, DeputyLevel, Gender  # noqa: E402
 
 PASSWORD = "Passw0rd-test"
+portal.auth.models.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # scrypt costs ~0.1 s per hash
 DATABASE_URL = os.environ.get("PORTAL_TEST_DATABASE_URL") or f"sqlite:///{TEST_DIR}/test.db"
 _counter = itertools.count(1)
 
@@ -36,7 +39,8 @@ class IsolatedClient(FlaskClient):
 
     def open(self, *args, **kwargs):
         response = contextvars.Context().run(super().open, *args, **kwargs)
-        db.session.expire_all()  # the test's own objects see what the request committed
+        if has_app_context():  # not so inside a redirect that this client follows
+            db.session.expire_all()  # the test's own objects see what the request committed
         return response
 
 

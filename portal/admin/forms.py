@@ -1,4 +1,4 @@
-from flask_wtf import FlaskForm
+from portal.forms import Form
 from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
@@ -6,7 +6,7 @@ from portal.auth.forms import strong_password
 from portal.auth.models import CourtLevel, Role
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     username = StringField("用户名", validators=[DataRequired("请填写用户名。"), Length(max=60, message="用户名不能超过 60 个字符。"),
                                               Regexp(r"^[A-Za-z0-9_.@-]+$", message="用户名只能包含字母、数字和 _ . @ -。")])
     display_name = StringField("姓名", validators=[DataRequired("请填写姓名。"), Length(max=60)])
@@ -19,13 +19,13 @@ class UserForm(FlaskForm):
     active = BooleanField("启用", default=True)
 
 
-class DepartmentForm(FlaskForm):
+class DepartmentForm(Form):
     name = StringField("部门名称", validators=[DataRequired("请填写部门名称。"), Length(max=60)])
     court_id = SelectField("所属法院", coerce=int, choices=[])
     active = BooleanField("启用", default=True)
 
 
-class CourtForm(FlaskForm):
+class CourtForm(Form):
     code = StringField("法院代码", validators=[DataRequired("请填写法院代码。"), Length(max=20),
                                              Regexp(r"^[A-Za-z0-9_-]+$", message="代码只能包含字母、数字、_ 和 -。")])
     name = StringField("法院名称", validators=[DataRequired("请填写法院名称。"), Length(max=100)])

@@ -1,11 +1,11 @@
-from flask_wtf import FlaskForm
+from portal.forms import Form
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from portal.auth.services import password_problem
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     username = StringField("用户名", validators=[DataRequired("请输入用户名。"), Length(max=60)])
     password = PasswordField("密码", validators=[DataRequired("请输入密码。"), Length(max=200)])
 
@@ -16,7 +16,7 @@ def strong_password(form, field) -> None:
         raise ValidationError(problem)
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(Form):
     current = PasswordField("当前密码", validators=[DataRequired("请输入当前密码。")])
     new = PasswordField("新密码", validators=[DataRequired("请输入新密码。"), strong_password])
     confirm = PasswordField("确认新密码", validators=[DataRequired("请再次输入新密码。"),

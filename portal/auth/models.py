@@ -11,6 +11,10 @@ from portal.extensions import db
 from portal.models import LabeledEnum, TimestampMixin, UTCDateTime, enum_type
 
 
+# Werkzeug's default (scrypt). The test suite swaps in a cheap method to stay fast.
+PASSWORD_HASH_METHOD = "scrypt"
+
+
 class Role(LabeledEnum):
     ADMIN = "admin", "系统管理员"
     LIAISON = "liaison", "联络员"
@@ -85,7 +89,7 @@ class User(UserMixin, TimestampMixin, db.Model):
         return self.session_token
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = generate_password_hash(password, method=PASSWORD_HASH_METHOD)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

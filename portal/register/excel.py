@@ -4,6 +4,7 @@ The import never writes: ``parse_import`` turns a workbook into checked values (
 ``services.validate_deputy``, the same rules as the form) and a list of problems, each with the row and
 column as Excel shows them. The route creates the records only when there is no problem at all.
 """
+import logging
 import re
 import warnings
 import zipfile
@@ -24,7 +25,9 @@ from portal.auth.models import Role, User
 from portal.documents.gbt9704 import clean_text
 from portal.extensions import db
 from portal.register.models import COURT_ROLES, Deputy, DeputyKind, DeputyLevel, Gender
-from portal.register.services import validate_deputy
+from portal.register.services import existing_name_mobile_pairs, validate_deputy
+
+logger = logging.getLogger(__name__)
 
 # (field, header) in sheet order; the same fields as services.EDITABLE_FIELDS, with the leader by name.
 COLUMNS: list[tuple[str, str]] = [
@@ -257,34 +260,52 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
-def _read_rows(data: bytes) -> list[tuple] | None:
-    """Every row of the first sheet as a tuple of values (row 1 first), at most MAX_ROWS + 1 data rows
-    that are not empty; None when the file is not a workbook openpyxl can read."""
-    try:
-        with zipfile.ZipFile(BytesIO(data)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED_BYTES:
-                return None
-        with warnings.catch_warnings():
-            # "Workbook contains no default style", unsupported extensions: nothing the user must know
-            warnings.simplefilter("ignore")
-            workbook = load_workbook(BytesIO(data), read_only=True, data_only=True)
-            try:
-                if not workbook.worksheets:
-                    return None
-                sheet = workbook.worksheets[0]
-                sheet.reset_dimensions()  # some writers store a wrong <dimension>; read what is there
-                rows, filled = [], 0
-                for row in sheet.iter_rows(values_only=True):
-                    rows.append(row)
-                    if len(rows) > 1 and any(_cell_text(v) for v in row):
-                        filled += 1
-                        if filled > MAX_ROWS:
-                            break
-                return rows
-            finally:
-                workbook.close()
-    except Exception:  # noqa: BLE001 - a damaged upload can fail anywhere in zip or XML parsing
-        return None
+def _read_sheet(data: bytes) -> tuple[list[RowError], list[tuple[int, dict[str, str]]]]:
+    """The header problems and the non-empty data rows, as (Excel row number, {field: text}), of the first
+    sheet; at most MAX_ROWS rows, with a problem for the first row beyond. Raises when the file is not a
+    workbook openpyxl can read."""
+    with zipfile.ZipFile(BytesIO(data)) as archive:
+        if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED_BYTES:
+            raise ValueError("uncompressed size over the limit")
+    with warnings.catch_warnings():
+        # "Workbook contains no default style", unsupported extensions: nothing the user needs to know
+        warnings.simplefilter("ignore")
+        workbook = load_workbook(BytesIO(data), read_only=True, data_only=True)
+        try:
+            sheet = workbook.worksheets[0]
+            sheet.reset_dimensions()  # some writers store a wrong <dimension>; read what is there
+            rows = sheet.iter_rows(values_only=True)
+            problems, positions = _match_headers(next(rows, ()))
+            if problems:
+                return problems, []
+            records = []
+            for number, row in enumerate(rows, start=2):
+                record = {key: _cell_text(row[index]) if index < len(row) else "" for key, index in positions.items()}
+                if not any(record.values()):
+                    continue  # blank rows, and rows filled only in columns the import ignores (序号)
+                if len(records) == MAX_ROWS:
+                    problems.append(RowError(number, "", f"单次最多导入 {MAX_ROWS} 行，请拆分为多个文件分批导入。"))
+                    break
+                records.append((number, record))
+            return problems, records
+        finally:
+            workbook.close()
+
+
+def _match_headers(header_row: tuple) -> tuple[list[RowError], dict[str, int]]:
+    """Problems with the header row, and the column index of each field it names."""
+    problems, positions = [], {}
+    for index, value in enumerate(header_row):
+        key = _header_key(value)
+        if key is None:
+            continue  # 状态, 序号 and other columns of the user's own are ignored
+        if key in positions:
+            first = get_column_letter(positions[key] + 1)
+            problems.append(RowError(1, _cell_text(value), f"与 {first} 列的“{HEADERS[key]}”重复，请只保留一列。"))
+            continue
+        positions[key] = index
+    problems += [RowError(1, HEADERS[key], "缺少此列") for key in REQUIRED if key not in positions]
+    return problems, positions
 
 
 def _find_leaders(names: set[str]) -> tuple[dict[str, list[User]], dict[str, User]]:
@@ -327,52 +348,33 @@ def parse_import(data: bytes) -> ImportResult:
     when there is any problem.
     """
     result = ImportResult()
-    rows = _read_rows(data)
-    if rows is None:
+    try:
+        file_problems, records = _read_sheet(data)
+    except Exception:  # noqa: BLE001 - a damaged upload can fail anywhere in zip or XML parsing
+        logger.info("unreadable register import", exc_info=True)
         result.errors.append(RowError(0, "", UNREADABLE))
         return result
-
-    positions: dict[str, int] = {}
-    header_row = rows[0] if rows else ()
-    for index, value in enumerate(header_row):
-        key = _header_key(value)
-        if key is None:
-            continue  # 状态, 序号 and other columns of the user's own are ignored
-        if key in positions:
-            result.errors.append(RowError(1, _cell_text(value), f"与第 {positions[key] + 1} 列重复，请只保留一列。"))
-            continue
-        positions[key] = index
-    missing = [key for key in REQUIRED if key not in positions]
-    for key in missing:
-        result.errors.append(RowError(1, HEADERS[key], "缺少此列"))
-    if missing or result.errors:
-        return result
-
-    records = []  # (row number, {field: text})
-    for number, row in enumerate(rows[1:], start=2):
-        record = {key: _cell_text(row[index]) if index < len(row) else "" for key, index in positions.items()}
-        if not any(record.values()):
-            continue
-        if len(records) == MAX_ROWS:
-            result.errors.append(RowError(number, "", f"单次最多导入 {MAX_ROWS} 行，请拆分为多个文件分批导入。"))
-            break
-        records.append((number, record))
     result.total = len(records)
+    if not records and not file_problems:
+        file_problems.append(RowError(0, "", "文件中没有数据：请从第 2 行起每行填写一名代表委员。"))
     if not records:
-        result.errors.append(RowError(0, "", "文件中没有数据：请从第 2 行起每行填写一名代表委员。"))
+        result.errors = file_problems
         return result
 
     leader_names = {r["paired_leader"] for _, r in records if r.get("paired_leader")}
     by_display, by_username = _find_leaders(leader_names)
+    existing = existing_name_mobile_pairs({str(r.get("name") or "").strip() for _, r in records})
     seen: dict[tuple[str, str], int] = {}
     row_errors: list[RowError] = []
     for number, record in records:
         raw = {key: value for key, value in record.items() if key != "paired_leader"}
+        if "level" in raw:  # 县(区)级 typed with ASCII brackets is meant as 县（区）级
+            raw["level"] = raw["level"].replace("(", "（").replace(")", "）")
         leader_problem = None
         if record.get("paired_leader"):
             raw["paired_leader_id"], leader_problem = _resolve_leader(record["paired_leader"], by_display,
                                                                       by_username)
-        checked = validate_deputy(raw)
+        checked = validate_deputy(raw, existing_pairs=existing)
         problems = {("paired_leader" if key == "paired_leader_id" else key): message
                     for key, message in checked.errors.items()}
         if leader_problem:
@@ -387,5 +389,5 @@ def parse_import(data: bytes) -> ImportResult:
         row_errors += [RowError(number, header, problems[key]) for key, header in COLUMNS if key in problems]
         if not problems:
             result.rows.append(values)
-    result.errors = sorted(row_errors + result.errors, key=lambda e: e.row)
+    result.errors = sorted(row_errors + file_problems, key=lambda e: e.row)
     return result

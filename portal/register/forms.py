@@ -1,4 +1,4 @@
-from flask_wtf import FlaskForm
+from portal.forms import Form
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -10,13 +10,13 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class DeputyForm(FlaskForm):
+class DeputyForm(Form):
     """Field names match ``services.EDITABLE_FIELDS``; validation happens in ``services.validate_deputy``."""
 
     name = StringField("姓名")
-    gender = SelectField("性别", choices=[("", "请选择")] + Gender.choices())
-    kind = SelectField("类别", choices=[("", "请选择")] + DeputyKind.choices())
-    level = SelectField("层级", choices=[("", "请选择")] + DeputyLevel.choices())
+    gender = SelectField("性别", choices=[("", "请选择")] + Gender.choices(), validate_choice=False)
+    kind = SelectField("类别", choices=[("", "请选择")] + DeputyKind.choices(), validate_choice=False)
+    level = SelectField("层级", choices=[("", "请选择")] + DeputyLevel.choices(), validate_choice=False)
     term = StringField("届次", render_kw={"placeholder": "如：第十四届"})
     group_name = StringField("代表组/界别")
     constituency = StringField("选区")
@@ -25,8 +25,8 @@ class DeputyForm(FlaskForm):
     mobile = StringField("手机号码", render_kw={"inputmode": "numeric", "maxlength": 20})
     email = StringField("电子邮箱")
     address = StringField("通讯地址")
-    court_roles = CheckboxesField("在本院担任", choices=[(r, r) for r in COURT_ROLES])
-    paired_leader_id = SelectField("结对院领导", choices=[])
+    court_roles = CheckboxesField("在本院担任", choices=[(r, r) for r in COURT_ROLES], validate_choice=False)
+    paired_leader_id = SelectField("结对院领导", choices=[], validate_choice=False)
     note = TextAreaField("备注", render_kw={"rows": 2})
 
     def set_leaders(self, leaders) -> None:

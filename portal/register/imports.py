@@ -27,6 +27,21 @@ def read_upload(token: str) -> bytes | None:
     return path.read_bytes() if path else None
 
 
+def claim_upload(token: str) -> bytes | None:
+    """Read the upload and take it away in one step, so a double-submitted confirmation imports once."""
+    path = stored_path(AREA, token + ".xlsx") if re.fullmatch(r"[0-9a-f]{32}", token) else None
+    if path is None:
+        return None
+    claimed = path.with_suffix(".claimed")
+    try:
+        path.rename(claimed)  # atomic: only one request wins
+    except FileNotFoundError:
+        return None
+    data = claimed.read_bytes()
+    claimed.unlink(missing_ok=True)
+    return data
+
+
 def discard_upload(token: str) -> None:
     path = stored_path(AREA, token + ".xlsx") if re.fullmatch(r"[0-9a-f]{32}", token) else None
     if path:

@@ -128,23 +128,24 @@ def import_upload():
         return render_template("register/import.html", result=None, token=None, error=error), 422
     token = imports.store_upload(upload)
     result = excel.parse_import(imports.read_upload(token))
-    return render_template("register/import.html", result=result, token=None if result.errors else token,
-                           error=None), 422 if result.errors else 200
+    if result.errors:
+        imports.discard_upload(token)
+        return render_template("register/import.html", result=result, token=None, error=None), 422
+    return render_template("register/import.html", result=result, token=token, error=None)
 
 
 @bp.post("/import/<token>")
 @editors
 def import_confirm(token: str):
-    data = imports.read_upload(token)
+    data = imports.claim_upload(token)
     if data is None:
-        flash("导入文件已失效，请重新上传。", "warning")
+        flash("导入文件已失效或已经导入，请重新上传。", "warning")
         return redirect(url_for("register.import_upload"), 303)
-    result = excel.parse_import(data)
+    result = excel.parse_import(data)  # checked again: the register may have changed since the preview
     if result.errors:
         return render_template("register/import.html", result=result, token=None, error=None), 422
     for values in result.rows:
         create_deputy(values)
-    imports.discard_upload(token)
     flash(f"已导入 {len(result.rows)} 名代表委员。", "success")
     return redirect(url_for("register.index"), 303)
 

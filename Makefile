@@ -1,0 +1,54 @@
+# 法院人大代表、政协委员联络工作平台 — everyday commands.
+#   make run    install, create/upgrade the SQLite database and the first admin, serve on http://127.0.0.1:5000
+#   make test   install, then run every test (SQLite; PostgreSQL too when PORTAL_TEST_DATABASE_URL is set; browser)
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+CHROMIUM := /usr/lib/chromium/chromium
+
+.PHONY: install install-test run test test-sqlite test-postgres test-browser chromium demo clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall whenever pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+run: install
+	$(BIN)/flask --app portal init-db
+	@echo "门户已启动：http://$(HOST):$(PORT)  （按 Ctrl+C 停止）"
+	$(BIN)/waitress-serve --host $(HOST) --port $(PORT) --threads 8 wsgi:app
+
+demo: install
+	$(BIN)/flask --app portal init-db
+	$(BIN)/flask --app portal seed-demo --size 1
+
+# Browser tests drive Debian's Chromium; Playwright's own browser download cannot work on a court intranet.
+chromium:
+	@test -x $(CHROMIUM) || { echo "Installing Debian's chromium…"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium; }
+
+test: install-test chromium
+	env -u PORTAL_TEST_DATABASE_URL $(BIN)/python -m pytest -p no:cacheprovider
+	@if [ -n "$$PORTAL_TEST_DATABASE_URL" ]; then \
+	  echo "== again on $$PORTAL_TEST_DATABASE_URL =="; \
+	  $(BIN)/python -m pytest -p no:cacheprovider -m "not e2e"; \
+	fi
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info

@@ -1,0 +1,84 @@
+"""The role matrix: every route, requested as every role and anonymously, gives the expected answer."""
+import pytest
+
+from portal.auth.models import Role
+
+STAFF = {Role.ADMIN, Role.LIAISON, Role.LEADER, Role.HANDLER}
+EVERYONE = set(Role)
+EDITORS = {Role.ADMIN, Role.LIAISON}
+ADMIN = {Role.ADMIN}
+PUBLIC = None  # reachable without logging in
+
+# endpoint: (method, url template, roles allowed[, form data])
+ROUTES = {
+    "main.index": ("GET", "/", EVERYONE),
+    "main.healthz": ("GET", "/healthz", PUBLIC),
+    "auth.login": ("GET", "/login", PUBLIC),
+    "auth.logout": ("POST", "/logout", EVERYONE),
+    "auth.password": ("GET", "/password", EVERYONE),
+    "register.index": ("GET", "/register/", STAFF),
+    "register.detail": ("GET", "/register/{deputy}", STAFF),
+    "register.export_xlsx": ("GET", "/register/export.xlsx", STAFF),
+    "register.export_docx": ("GET", "/register/export.docx", STAFF),
+    "register.create": ("GET", "/register/new", EDITORS),
+    "register.edit": ("GET", "/register/{deputy}/edit", EDITORS),
+    "register.change_status": ("POST", "/register/{deputy}/status", EDITORS, {"status": "retired"}),
+    "register.import_template": ("GET", "/register/import/template.xlsx", EDITORS),
+    "register.import_upload": ("GET", "/register/import", EDITORS),
+    "register.import_confirm": ("POST", "/register/import/" + "0" * 32, EDITORS),
+    "admin.users": ("GET", "/admin/users", ADMIN),
+    "admin.user_new": ("GET", "/admin/users/new", ADMIN),
+    "admin.user_edit": ("GET", "/admin/users/{user}", ADMIN),
+    "admin.user_reset_password": ("POST", "/admin/users/{user}/reset-password", ADMIN),
+    "admin.deputy_account": ("POST", "/admin/deputy-account/{deputy}", ADMIN),
+    "admin.departments": ("GET", "/admin/departments", ADMIN),
+    "admin.department_form": ("GET", "/admin/departments/{department}", ADMIN),
+    "admin.courts": ("GET", "/admin/courts", ADMIN),
+    "admin.court_form": ("GET", "/admin/courts/{court}", ADMIN),
+    "admin.audit": ("GET", "/admin/audit", ADMIN),
+}
+
+
+def test_matrix_covers_every_route(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
+    assert endpoints == set(ROUTES), "add new routes to the role matrix"
+
+
+@pytest.fixture
+def records(court, make_deputy, make_user, make_department):
+    return {"deputy": make_deputy(status="active").id, "user": make_user(Role.HANDLER).id,
+            "department": make_department().id, "court": court.id}
+
+
+@pytest.mark.parametrize("endpoint", sorted(ROUTES))
+@pytest.mark.parametrize("role", [None, *Role], ids=lambda r: r.value if r else "anonymous")
+def test_route_answers_by_role(client, login_as, records, endpoint, role):
+    method, template, allowed, *data = ROUTES[endpoint]
+    url = template.format(**records)
+    if role is not None:
+        login_as(role)
+    response = client.open(url, method=method, data=data[0] if data else None)
+    if allowed is PUBLIC:
+        assert response.status_code == 200 or (role and endpoint == "auth.login" and response.status_code == 302)
+    elif role is None:
+        assert response.status_code == 302 and "/login" in response.headers["Location"]
+    elif role in allowed:
+        assert response.status_code in (200, 302, 303), response.status_code
+        if endpoint != "auth.logout":
+            assert "/login" not in response.headers.get("Location", "")
+    else:
+        assert response.status_code == 403
+        assert "您没有权限访问此页面" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("app_config", [{"WTF_CSRF_ENABLED": True}])
+@pytest.mark.parametrize("endpoint", sorted(e for e, (method, *_) in ROUTES.items() if method == "POST"))
+def test_every_post_needs_a_csrf_token(app, client, records, make_user, endpoint):
+    admin = make_user(Role.ADMIN)
+    page = client.get("/login").get_data(as_text=True)
+    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    client.post("/login", data={"username": admin.username, "password": "Passw0rd-test", "csrf_token": token})
+    template = ROUTES[endpoint][1]
+    response = client.post(template.format(**records), headers={"HX-Request": "true"})
+    assert response.status_code == 400
+    assert "页面已过期" in response.get_data(as_text=True)

@@ -1,0 +1,147 @@
+"""Administration: users, departments, courts, the court scopes and the audit log."""
+import re
+
+import pytest
+from sqlalchemy import select
+
+from portal.access import visible_court_ids
+from portal.audit import AuditLog
+from portal.auth.models import Court, CourtLevel, Department, Role, User
+from portal.extensions import db
+from tests.conftest import log_in
+
+
+def test_admin_creates_user_with_generated_password(client, login_as, court, make_department):
+    login_as(Role.ADMIN)
+    department = make_department("刑事审判庭")
+    response = client.post("/admin/users/new", data={
+        "username": "liuqi", "display_name": "刘七", "role": "handler", "court_id": court.id,
+        "department_id": department.id, "active": "y"})
+    page = response.get_data(as_text=True)
+    password = re.search(r'id="new-password">([^<]+)<', page).group(1)
+    user = db.session.scalar(select(User).where(User.username == "liuqi"))
+    assert user.role == Role.HANDLER and user.department_id == department.id
+    assert user.password_hash != password
+    fresh = client.application.test_client()
+    assert log_in(fresh, "liuqi", password).status_code == 302
+
+
+def test_user_form_errors_in_chinese(client, login_as, court):
+    admin = login_as(Role.ADMIN)
+    response = client.post("/admin/users/new", data={"username": admin.username, "display_name": "",
+                                                     "role": "handler", "court_id": court.id})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "该用户名已被使用" in page or "请填写姓名" in page
+    response = client.post("/admin/users/new", data={"username": "bad name!", "display_name": "某",
+                                                     "role": "handler", "court_id": court.id, "password": "abc"})
+    page = response.get_data(as_text=True)
+    assert "用户名只能包含" in page and "密码至少需要 8 位" in page
+
+
+def test_disabling_a_user_ends_their_session(app, client, login_as, make_user, court):
+    login_as(Role.ADMIN)
+    target = make_user(Role.LIAISON)
+    other = app.test_client()
+    log_in(other, target.username)
+    assert other.get("/").status_code == 200
+    response = client.post(f"/admin/users/{target.id}", data={
+        "username": target.username, "display_name": target.display_name, "role": "liaison",
+        "court_id": court.id, "department_id": ""})  # "active" unchecked
+    assert response.status_code == 303
+    assert other.get("/").status_code == 302
+
+
+def test_admin_cannot_lock_themselves_out(client, login_as, court):
+    admin = login_as(Role.ADMIN)
+    response = client.post(f"/admin/users/{admin.id}", data={
+        "username": admin.username, "display_name": "x", "role": "liaison", "court_id": court.id})
+    assert response.status_code == 422
+    assert db.session.get(User, admin.id).role == Role.ADMIN
+
+
+def test_reset_password_shows_a_new_one_once(client, login_as, make_user):
+    login_as(Role.ADMIN)
+    target = make_user(Role.LEADER)
+    page = client.post(f"/admin/users/{target.id}/reset-password").get_data(as_text=True)
+    password = re.search(r'id="new-password">([^<]+)<', page).group(1)
+    assert log_in(client.application.test_client(), target.username, password).status_code == 302
+
+
+def test_departments_and_courts(client, login_as, court):
+    login_as(Role.ADMIN)
+    assert client.post("/admin/departments/new", data={"name": "民一庭", "court_id": court.id,
+                                                       "active": "y"}).status_code == 303
+    assert "民一庭" in client.get("/admin/departments").get_data(as_text=True)
+    response = client.post("/admin/courts/new", data={"code": "qx", "name": "青溪县人民法院", "level": "basic",
+                                                      "parent_id": court.id})
+    assert response.status_code == 303
+    child = db.session.scalar(select(Court).where(Court.code == "qx"))
+    assert child.parent_id == court.id
+    # a court cannot be put below its own subordinate
+    response = client.post(f"/admin/courts/{court.id}", data={"code": court.code, "name": court.name,
+                                                              "level": "intermediate", "parent_id": child.id})
+    assert response.status_code == 422 and "上级法院不能是本院或本院的下级法院" in response.get_data(as_text=True)
+    duplicate = client.post("/admin/courts/new", data={"code": "qx", "name": "x", "level": "basic"})
+    assert "该法院代码已被使用" in duplicate.get_data(as_text=True)
+
+
+def test_court_scopes(app, court, make_court, make_user):
+    basic = make_court(name="青溪县人民法院", parent=court, level=CourtLevel.BASIC)
+    tribunal = make_court(name="青溪县人民法院城关法庭", parent=basic, level=CourtLevel.TRIBUNAL)
+    other = make_court(name="另一中级人民法院")
+    assert set(visible_court_ids(make_user(Role.LEADER))) == {court.id, basic.id, tribunal.id}
+    assert set(visible_court_ids(make_user(Role.LIAISON))) == {court.id, basic.id, tribunal.id}
+    assert visible_court_ids(make_user(Role.HANDLER)) == [court.id]
+    assert set(visible_court_ids(make_user(Role.LEADER, court=basic))) == {basic.id}
+    assert set(visible_court_ids(make_user(Role.ADMIN))) == {court.id, basic.id, tribunal.id, other.id}
+
+
+def test_audit_records_create_update_delete_with_actor(client, login_as, court):
+    admin = login_as(Role.ADMIN)
+    client.post("/admin/departments/new", data={"name": "执行局", "court_id": court.id, "active": "y"})
+    department = db.session.scalar(select(Department).where(Department.name == "执行局"))
+    client.post(f"/admin/departments/{department.id}", data={"name": "执行局", "court_id": court.id})
+    entries = list(db.session.scalars(select(AuditLog).where(AuditLog.entity == "department").order_by(AuditLog.id)))
+    assert [e.action for e in entries] == ["create", "update"]
+    assert entries[0].changes["name"] == [None, "执行局"] and entries[0].actor == admin.username
+    assert entries[1].changes == {"active": [True, False]}
+    assert entries[1].ip == "127.0.0.1"
+    db.session.delete(department)
+    db.session.commit()
+    deleted = db.session.scalar(select(AuditLog).where(AuditLog.action == "delete"))
+    assert deleted.actor == "cli" and deleted.changes["name"] == ["执行局", None]
+
+
+def test_audit_never_stores_passwords(client, login_as, make_user):
+    login_as(Role.ADMIN)
+    target = make_user(Role.LEADER)
+    client.post(f"/admin/users/{target.id}/reset-password")
+    for entry in db.session.scalars(select(AuditLog).where(AuditLog.entity == "user")):
+        assert "password_hash" not in entry.changes and "session_token" not in entry.changes
+
+
+def test_audit_rows_cannot_be_changed(app, make_deputy):
+    make_deputy()
+    entry = db.session.scalar(select(AuditLog))
+    entry.actor = "someone else"
+    with pytest.raises(PermissionError):
+        db.session.commit()
+    db.session.rollback()
+    db.session.delete(db.session.scalar(select(AuditLog)))
+    with pytest.raises(PermissionError):
+        db.session.commit()
+    db.session.rollback()
+
+
+def test_audit_page_lists_and_filters(client, login_as, make_deputy):
+    login_as(Role.ADMIN)
+    make_deputy(name="周九")
+    page = client.get("/admin/audit?entity=deputy").get_data(as_text=True)
+    assert "周九" in page and "新增" in page and "代表委员" in page
+    assert "周九" not in client.get("/admin/audit?entity=court").get_data(as_text=True)
+    assert "周九" not in client.get("/admin/audit?action=delete").get_data(as_text=True)
+    fragment = client.get("/admin/audit?entity=deputy", headers={"HX-Request": "true", "HX-Target": "results"})
+    assert "<html" not in fragment.get_data(as_text=True)
+    assert not [r for r in client.application.url_map.iter_rules()
+                if r.endpoint.startswith("admin.audit") and r.methods - {"GET", "HEAD", "OPTIONS"}]

@@ -1,0 +1,116 @@
+"""The demo data generator behind ``flask seed-demo``."""
+import re
+from collections import Counter
+
+from sqlalchemy import func, select
+
+from portal import demo
+from portal.auth.models import Court, CourtLevel, Department, Role, User
+from portal.auth.services import ensure_admin
+from portal.extensions import db
+from portal.register.models import COURT_ROLES, Deputy, DeputyKind, DeputyStatus
+
+MOBILE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def _names() -> list[str]:
+    return list(db.session.scalars(select(Deputy.name).order_by(Deputy.id)))
+
+
+def test_seed_demo_command_builds_a_court_tree_and_register(runner):
+    result = runner.invoke(args=["seed-demo", "--size", "1"])
+    assert result.exit_code == 0, result.output
+    assert "已生成演示数据" in result.output and "代表委员 200" in result.output
+
+    top = db.session.scalar(select(Court).where(Court.parent_id.is_(None)))
+    assert top.name == "云岭市中级人民法院" and top.level == CourtLevel.INTERMEDIATE
+    basic = [c for c in top.children if c.level == CourtLevel.BASIC]
+    assert 4 <= len(basic) <= 6
+    assert all(c.name.endswith("人民法院") for c in basic)
+    tribunals = db.session.scalars(select(Court).where(Court.level == CourtLevel.TRIBUNAL)).all()
+    assert 1 <= len(tribunals) <= 2 and all(t.parent in basic and t.name.endswith("人民法庭") for t in tribunals)
+    departments = {d.name for d in db.session.scalars(select(Department).where(Department.court_id == top.id))}
+    assert {"立案庭", "刑事审判庭", "民事审判第一庭", "行政审判庭", "执行局", "办公室"} <= departments
+
+    for court in [top, *basic]:
+        roles = Counter(db.session.scalars(select(User.role).where(User.court_id == court.id,
+                                                                   User.deputy_id.is_(None))))
+        assert roles[Role.LIAISON] == 1 and 2 <= roles[Role.LEADER] <= 3 and 2 <= roles[Role.HANDLER] <= 4
+    handlers = db.session.scalars(select(User).where(User.role == Role.HANDLER)).all()
+    assert all(h.department is not None and h.department.court_id == h.court_id for h in handlers)
+    assert db.session.scalar(select(func.count()).select_from(User).where(User.role == Role.ADMIN)) == 1
+    assert db.session.scalar(select(User).where(User.username == "ylzy_president")).display_name
+
+    deputies = db.session.scalars(select(Deputy)).all()
+    assert len(deputies) == 200
+    kinds = Counter(d.kind for d in deputies)
+    assert 40 <= kinds[DeputyKind.CPPCC] <= 100 and kinds[DeputyKind.NPC] >= 100
+    assert all(MOBILE.match(d.mobile) for d in deputies)
+    assert len({d.mobile for d in deputies}) == len(deputies)
+    assert all(d.name_pinyin and d.name_initials and d.term and d.group_name and d.work_unit for d in deputies)
+    assert all(set(d.court_role_list) <= set(COURT_ROLES) for d in deputies)
+    assert any(d.court_roles for d in deputies)
+    paired = [d for d in deputies if d.paired_leader_id]
+    assert 30 <= len(paired) <= 90 and all(d.paired_leader.role == Role.LEADER for d in paired)
+    retired = [d for d in deputies if d.status == DeputyStatus.RETIRED]
+    assert retired and all(d.left_on for d in retired)
+    assert all(d.left_on is None for d in deputies if d.status == DeputyStatus.ACTIVE)
+
+    accounts = db.session.scalars(select(User).where(User.role == Role.DEPUTY)).all()
+    assert len(accounts) == 10
+    assert all(a.deputy and a.username == a.deputy.mobile and a.deputy.status == DeputyStatus.ACTIVE
+               for a in accounts)
+
+
+def test_demo_accounts_can_log_in(runner, client):
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    account = db.session.scalar(select(User).where(User.role == Role.DEPUTY).order_by(User.id))
+    response = client.post("/login", data={"username": account.deputy.mobile, "password": demo.DEMO_PASSWORD})
+    assert response.status_code == 302
+    client.post("/logout")
+    response = client.post("/login", data={"username": "ylzy_liaison", "password": "Demo1234"})
+    assert response.status_code == 302
+
+
+def test_running_twice_adds_to_the_same_court_tree(runner):
+    first = runner.invoke(args=["seed-demo", "--size", "1"])
+    second = runner.invoke(args=["seed-demo", "--size", "1"])
+    assert first.exit_code == 0 and second.exit_code == 0, second.output
+    assert "法院 0" in second.output and "代表委员 200" in second.output
+    assert db.session.scalar(select(func.count()).select_from(Court).where(Court.parent_id.is_(None))) == 1
+    mobiles = list(db.session.scalars(select(Deputy.mobile)))
+    assert len(mobiles) == 400 and len(set(mobiles)) == 400
+    assert db.session.scalar(select(func.count()).select_from(User).where(User.role == Role.DEPUTY)) == 20
+    assert db.session.scalar(select(func.count()).select_from(User).where(User.role == Role.ADMIN)) == 1
+
+
+def test_same_seed_gives_the_same_names(app):
+    demo.seed(size=1, random_seed=7)
+    db.session.commit()
+    first = _names()
+    demo.seed(size=1, random_seed=7)
+    db.session.commit()
+    assert _names()[200:] == first
+    demo.seed(size=1, random_seed=8)
+    db.session.commit()
+    assert _names()[400:] != first
+
+
+def test_placeholder_court_of_init_db_becomes_the_intermediate_court(app):
+    admin, _ = ensure_admin("Admin-pass1")
+    db.session.commit()
+    counts = demo.seed(size=1)
+    db.session.commit()
+    assert counts["用户"] > 0 and counts["法院"] == 7  # basic courts and tribunals; the placeholder was renamed
+    assert db.session.scalar(select(func.count()).select_from(Court)) == 8
+    assert db.session.scalar(select(func.count()).select_from(Court).where(Court.parent_id.is_(None))) == 1
+    assert db.session.get(User, admin.id).court.name == "云岭市中级人民法院"
+    assert db.session.scalar(select(func.count()).select_from(User).where(User.role == Role.ADMIN)) == 1
+
+
+def test_size_scales_the_register_and_the_staff(app):
+    one = demo.seed(size=1)
+    db.session.rollback()
+    three = demo.seed(size=3)
+    assert three["代表委员"] == 600 and three["代表委员账户"] == 30
+    assert three["用户"] > 1.5 * one["用户"]  # handlers grow with the size; leaders stay as they are

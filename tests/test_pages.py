@@ -1,0 +1,49 @@
+"""Every page is whole, in Chinese, and refers to nothing outside the portal."""
+import re
+
+import pytest
+
+from portal.auth.models import Role
+from tests.test_access import ROUTES
+
+EXTERNAL = re.compile(r'(?:src|href|action|hx-get|hx-post)\s*=\s*["\'](?:https?:)?//', re.I)
+
+
+@pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
+def test_no_page_refers_to_an_external_url(client, login_as, make_deputy, make_user, make_department, court, role):
+    records = {"deputy": make_deputy().id, "user": make_user(Role.HANDLER).id, "department": make_department().id,
+               "court": court.id}
+    login_as(role)
+    checked = 0
+    for endpoint, (method, template, allowed, *_) in ROUTES.items():
+        if method != "GET" or endpoint in ("main.healthz",) or template.endswith((".xlsx", ".docx")):
+            continue
+        if allowed is not None and role not in allowed:
+            continue
+        response = client.get(template.format(**records), follow_redirects=True)
+        page = response.get_data(as_text=True)
+        assert response.status_code == 200, endpoint
+        assert not EXTERNAL.findall(page), endpoint
+        assert 'lang="zh-CN"' in page
+        checked += 1
+    assert checked >= 2
+
+
+def test_vendored_assets_are_served(client):
+    page = client.get("/login").get_data(as_text=True)
+    for asset in re.findall(r'(?:src|href)="(/static/[^"]+)"', page):
+        response = client.get(asset)
+        assert response.status_code == 200, asset
+        response.close()
+    assert "htmx" in page and "bootstrap" in page
+
+
+def test_vendored_files_load_nothing_from_outside(app):
+    from pathlib import Path
+
+    static = Path(app.static_folder)
+    for path in static.rglob("*"):
+        if path.suffix in (".css", ".js"):
+            text = path.read_text(encoding="utf-8")
+            assert not re.search(r'url\(\s*["\']?(?:https?:)?//', text), path
+            assert "@import" not in text, path
