@@ -1,6 +1,6 @@
 from datetime import date
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal.access import require_role
@@ -112,7 +112,7 @@ def deputy_account(deputy_id: int):
 @bp.get("/departments")
 @admin_only
 def departments():
-    return render_template("admin/departments.html", departments=services.departments())
+    return render("admin/departments.html", block="results", page=services.list_departments(**_page_args()))
 
 
 @bp.route("/departments/new", methods=["GET", "POST"])
@@ -137,7 +137,7 @@ def department_form(department_id: int | None = None):
 @bp.get("/courts")
 @admin_only
 def courts():
-    return render_template("admin/courts.html", courts=services.courts())
+    return render("admin/courts.html", block="results", page=services.list_courts(**_page_args()))
 
 
 @bp.route("/courts/new", methods=["GET", "POST"])

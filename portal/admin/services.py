@@ -2,6 +2,7 @@
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from portal.audit import AuditLog
 from portal.auth.models import Court, Department, Role, User
@@ -21,9 +22,20 @@ def departments(court_id: int | None = None) -> list[Department]:
     return list(db.session.scalars(query))
 
 
+def list_departments(*, cursor: str | None, per_page: int, total: int | None, number: int) -> Page:
+    query = select(Department).options(selectinload(Department.court))
+    return paginate(query, [Department.court_id, Department.name, Department.id], cursor=cursor,
+                    per_page=per_page, total=total, number=number)
+
+
+def list_courts(*, cursor: str | None, per_page: int, total: int | None, number: int) -> Page:
+    query = select(Court).options(selectinload(Court.parent))
+    return paginate(query, [Court.code, Court.id], cursor=cursor, per_page=per_page, total=total, number=number)
+
+
 def list_users(*, q: str, role: str, court_id: int | None, cursor: str | None, per_page: int,
                total: int | None, number: int) -> Page:
-    query = select(User)
+    query = select(User).options(selectinload(User.court), selectinload(User.department))
     if q:
         pattern = f"%{q}%"
         query = query.where(User.username.ilike(pattern) | User.display_name.ilike(pattern))
