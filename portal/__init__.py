@@ -1,4 +1,5 @@
 """法院人大代表、政协委员联络工作平台 — the application factory."""
+import importlib
 import os
 import secrets
 from pathlib import Path
@@ -11,6 +12,11 @@ from portal.config import ENVIRONMENT_SETTINGS, DefaultConfig
 from portal.extensions import csrf, db, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# Feature areas, in navigation order. Each is a package ``portal.<area>`` with a blueprint ``bp`` and, optionally,
+# ``NAVIGATION`` (label, endpoint, roles) entries, a ``cli`` module with ``register(export_group)`` and a ``demo``
+# module with ``seed(context)``.
+AREAS = ["main", "auth", "register", "admin"]
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -56,13 +62,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from portal.admin import bp as admin_bp
-    from portal.auth import bp as auth_bp
-    from portal.main import bp as main_bp
-    from portal.register import bp as register_bp
-
-    for blueprint in (main_bp, auth_bp, admin_bp, register_bp):
-        app.register_blueprint(blueprint)
+    for area in AREAS:
+        app.register_blueprint(importlib.import_module(f"portal.{area}").bp)
 
 
 def _instance_secret_key(instance: Path) -> str:

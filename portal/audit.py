@@ -98,8 +98,9 @@ def _write_audit_rows(session: Session, flush_context) -> None:
             changes = _field_changes(obj, action)
             if action == "update" and not changes:
                 continue
-            rows.append({"action": action, "entity": obj.__tablename__, "record_id": inspect(obj).identity[0]
-                         if inspect(obj).identity else None, "summary": str(obj)[:200], "changes": changes})
+            primary_key = inspect(obj).mapper.primary_key_from_instance(obj)  # set by the INSERT just flushed
+            rows.append({"action": action, "entity": obj.__tablename__, "record_id": primary_key[0],
+                         "summary": str(obj)[:200], "changes": changes})
     if not rows:
         return
     user_id, actor, ip = _actor()
@@ -107,6 +108,13 @@ def _write_audit_rows(session: Session, flush_context) -> None:
     for row in rows:
         row.update(at=now, user_id=user_id, actor=actor, ip=ip)
     session.connection().execute(insert(AuditLog.__table__), rows)
+
+# Foreign keys whose ids the audit page shows as names: field -> (model module, model name).
+REFERENCES = {
+    "court_id": ("portal.auth.models", "Court"), "parent_id": ("portal.auth.models", "Court"),
+    "department_id": ("portal.auth.models", "Department"), "paired_leader_id": ("portal.auth.models", "User"),
+    "deputy_id": ("portal.register.models", "Deputy"),
+}
 
 ENTITY_LABELS = {"court": "法院", "department": "部门", "user": "用户", "deputy": "代表委员"}
 FIELD_LABELS = {

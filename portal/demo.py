@@ -10,6 +10,8 @@ random stream (:meth:`DemoContext.rng`), so adding one does not change what the 
 """
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -228,7 +230,18 @@ def seed(*, size: int, random_seed: int = 2024) -> dict[str, int]:
     _seed_deputies(ctx)
     _seed_deputy_accounts(ctx)
     db.session.flush()
+    _seed_areas(ctx)
     return ctx.counts
+
+
+def _seed_areas(ctx: DemoContext) -> None:
+    """Each feature area with a ``demo`` module adds its records (receptions, hearings, items…)."""
+    from portal import AREAS
+
+    for area in AREAS:
+        if importlib.util.find_spec(f"portal.{area}.demo"):
+            importlib.import_module(f"portal.{area}.demo").seed(ctx)
+            db.session.flush()
 
 
 # --- helpers -------------------------------------------------------------------------------------------------
@@ -321,8 +334,8 @@ def _seed_courts(ctx: DemoContext) -> None:
 
 def _seed_departments(ctx: DemoContext) -> None:
     court_ids = [c.id for c in ctx.courts]
-    existing: dict[tuple[int, str], Department] = {
-        (d.court_id, d.name): d for d in db.session.scalars(select(Department).where(Department.court_id.in_(court_ids)))}
+    query = select(Department).where(Department.court_id.in_(court_ids))
+    existing: dict[tuple[int, str], Department] = {(d.court_id, d.name): d for d in db.session.scalars(query)}
     rng = ctx.rng("departments")
     for court in ctx.courts:
         if court.level == CourtLevel.INTERMEDIATE:
@@ -370,8 +383,10 @@ def _seed_staff(ctx: DemoContext) -> None:
         count = (rng.randint(2, 4) if court.level != CourtLevel.TRIBUNAL else rng.randint(2, 3)) * ctx.size
         for n in range(1, count + 1):
             name = _person_name(rng, Gender.FEMALE if rng.random() < 0.45 else Gender.MALE)
-            username = f"{court.code}_chief" if court.level == CourtLevel.TRIBUNAL and n == 1 else f"{court.code}_h{n:04d}"
-            handlers.append(_staff_user(ctx, username, name, Role.HANDLER, court, departments[(n - 1) % len(departments)]))
+            chief = court.level == CourtLevel.TRIBUNAL and n == 1  # the tribunal's 庭长
+            username = f"{court.code}_chief" if chief else f"{court.code}_h{n:04d}"
+            department = departments[(n - 1) % len(departments)]
+            handlers.append(_staff_user(ctx, username, name, Role.HANDLER, court, department))
             if n % BATCH == 0:
                 db.session.flush()
         db.session.flush()

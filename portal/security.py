@@ -36,7 +36,8 @@ def init_app(app: Flask) -> None:
 
     @login_manager.unauthorized_handler
     def unauthorized():
-        login_url = url_for("auth.login", next=request.full_path if request.method == "GET" else None)
+        wanted = request.full_path.rstrip("?") if request.method == "GET" and request.path != "/" else None
+        login_url = url_for("auth.login", next=wanted)
         if request.headers.get("HX-Request") == "true":
             response = app.response_class(status=401)
             response.headers["HX-Redirect"] = login_url

@@ -1,4 +1,5 @@
 """Template filters, globals and the navigation, plus the once-per-request commit."""
+import importlib
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -10,15 +11,13 @@ from portal.extensions import db
 
 LOCAL_TIME = ZoneInfo("Asia/Shanghai")
 
-# (label, endpoint, roles that see it)
-NAVIGATION = [
-    ("首页", "main.index", tuple(Role)),
-    ("代表委员名册", "register.index", (Role.ADMIN, Role.LIAISON, Role.LEADER, Role.HANDLER)),
-    ("用户", "admin.users", (Role.ADMIN,)),
-    ("部门", "admin.departments", (Role.ADMIN,)),
-    ("法院", "admin.courts", (Role.ADMIN,)),
-    ("审计日志", "admin.audit", (Role.ADMIN,)),
-]
+
+
+def navigation_entries() -> list[tuple[str, str, tuple]]:
+    """(label, endpoint, roles that see it) from every feature area's ``NAVIGATION``, in area order."""
+    from portal import AREAS
+
+    return [entry for area in AREAS for entry in getattr(importlib.import_module(f"portal.{area}"), "NAVIGATION", [])]
 
 
 def local(value: datetime | None) -> datetime | None:
@@ -38,19 +37,31 @@ def format_date(value: date | datetime | None) -> str:
     return value.strftime("%Y-%m-%d")
 
 
+def _is_current(endpoint: str) -> bool:
+    """Whether the page shown belongs to this entry: an area's ``index`` covers the whole area
+    (every register page highlights 代表委员名册); ``admin.users`` covers ``admin.user_edit`` and the like."""
+    shown = request.endpoint or ""
+    if shown == endpoint or endpoint == "main.index":
+        return shown == endpoint
+    if endpoint.endswith(".index"):
+        return endpoint.split(".")[0] == request.blueprint
+    return shown.startswith(endpoint.rstrip("s"))
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
+    entries = navigation_entries()
+
     @app.context_processor
     def navigation():
         items = []
         if current_user.is_authenticated:
-            items = [(label, url_for(endpoint), request.endpoint == endpoint or
-                      (request.blueprint and endpoint.split(".")[0] == request.blueprint and endpoint != "main.index"))
-                     for label, endpoint, roles in NAVIGATION if current_user.role in roles]
+            items = [(label, url_for(endpoint), _is_current(endpoint))
+                     for label, endpoint, roles in entries if current_user.role in roles]
         return {"navigation": items, "Role": Role}
 
     @app.after_request

@@ -182,3 +182,15 @@ def login_as(client, make_user, make_deputy):
         return user
 
     return login
+
+
+@pytest.fixture
+def records(court, make_deputy, make_user, make_department):
+    """Ids for the URL templates of the role matrix (tests/route_matrix.py)."""
+    from tests.route_matrix import RECORD_MAKERS
+
+    ids = {"deputy": make_deputy(status="active").id, "user": make_user(Role.HANDLER).id,
+           "department": make_department().id, "court": court.id}
+    for make in RECORD_MAKERS:
+        ids.update(make(court=court, make_user=make_user, make_deputy=make_deputy, make_department=make_department))
+    return ids

@@ -4,15 +4,13 @@ import re
 import pytest
 
 from portal.auth.models import Role
-from tests.test_access import ROUTES
+from tests.route_matrix import ROUTES
 
 EXTERNAL = re.compile(r'(?:src|href|action|hx-get|hx-post)\s*=\s*["\'](?:https?:)?//', re.I)
 
 
 @pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
-def test_no_page_refers_to_an_external_url(client, login_as, make_deputy, make_user, make_department, court, role):
-    records = {"deputy": make_deputy().id, "user": make_user(Role.HANDLER).id, "department": make_department().id,
-               "court": court.id}
+def test_no_page_refers_to_an_external_url(client, login_as, records, role):
     login_as(role)
     checked = 0
     for endpoint, (method, template, allowed, *_) in ROUTES.items():

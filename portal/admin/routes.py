@@ -175,6 +175,7 @@ def audit():
                "day_from": _date_arg("from"), "day_to": _date_arg("to")}
     page = services.list_audit(**filters, **_page_args())
     return render("admin/audit.html", block="results", page=page, filters=filters,
+                  names=services.audit_reference_names(page.items),
                   entities=services.audit_entities(), entity_labels=ENTITY_LABELS, field_labels=FIELD_LABELS,
                   action_labels=ACTION_LABELS)
 

@@ -1,0 +1,50 @@
+"""The role matrix: every route with the roles allowed to reach it, shared by the access and page tests.
+
+Each feature area adds its routes in ``tests/routes_<area>.py``: a ``ROUTES`` dict of the same shape, and a
+function ``records(court, make_user, make_deputy, make_department) -> {placeholder: id}`` for its URL templates.
+"""
+import importlib
+from pathlib import Path
+
+from portal.auth.models import Role
+
+STAFF = {Role.ADMIN, Role.LIAISON, Role.LEADER, Role.HANDLER}
+EVERYONE = set(Role)
+EDITORS = {Role.ADMIN, Role.LIAISON}
+ADMIN = {Role.ADMIN}
+PUBLIC = None  # reachable without logging in
+
+# endpoint: (method, url template, roles allowed[, form data])
+ROUTES = {
+    "main.index": ("GET", "/", EVERYONE),
+    "main.healthz": ("GET", "/healthz", PUBLIC),
+    "auth.login": ("GET", "/login", PUBLIC),
+    "auth.logout": ("POST", "/logout", EVERYONE),
+    "auth.password": ("GET", "/password", EVERYONE),
+    "register.index": ("GET", "/register/", STAFF),
+    "register.detail": ("GET", "/register/{deputy}", STAFF),
+    "register.export_xlsx": ("GET", "/register/export.xlsx", STAFF),
+    "register.export_docx": ("GET", "/register/export.docx", STAFF),
+    "register.create": ("GET", "/register/new", EDITORS),
+    "register.edit": ("GET", "/register/{deputy}/edit", EDITORS),
+    "register.change_status": ("POST", "/register/{deputy}/status", EDITORS, {"status": "retired"}),
+    "register.import_template": ("GET", "/register/import/template.xlsx", EDITORS),
+    "register.import_upload": ("GET", "/register/import", EDITORS),
+    "register.import_confirm": ("POST", "/register/import/" + "0" * 32, EDITORS),
+    "admin.users": ("GET", "/admin/users", ADMIN),
+    "admin.user_new": ("GET", "/admin/users/new", ADMIN),
+    "admin.user_edit": ("GET", "/admin/users/{user}", ADMIN),
+    "admin.user_reset_password": ("POST", "/admin/users/{user}/reset-password", ADMIN),
+    "admin.deputy_account": ("POST", "/admin/deputy-account/{deputy}", ADMIN),
+    "admin.departments": ("GET", "/admin/departments", ADMIN),
+    "admin.department_form": ("GET", "/admin/departments/{department}", ADMIN),
+    "admin.courts": ("GET", "/admin/courts", ADMIN),
+    "admin.court_form": ("GET", "/admin/courts/{court}", ADMIN),
+    "admin.audit": ("GET", "/admin/audit", ADMIN),
+}
+
+RECORD_MAKERS = []
+for _module in sorted(Path(__file__).parent.glob("routes_*.py")):
+    _area = importlib.import_module(f"tests.{_module.stem}")
+    ROUTES.update(_area.ROUTES)
+    RECORD_MAKERS.append(_area.records)
