@@ -83,7 +83,7 @@ def test_logout(page, make_user):
     expect(page.get_by_role("heading", level=1)).to_have_text("登录")
     page.goto("/")
     assert urlsplit(page.url).path == "/login"
-    assert [urlsplit(n).path for n in parse_qs(urlsplit(page.url).query)["next"]] == ["/"]
+    assert "next" not in parse_qs(urlsplit(page.url).query)  # the home page needs no way back
     expect(page.get_by_role("alert")).to_have_text("请先登录。")
     expect(page.get_by_role("button", name="退出")).to_have_count(0)
 
