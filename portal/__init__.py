@@ -16,7 +16,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Feature areas, in navigation order. Each is a package ``portal.<area>`` with a blueprint ``bp`` and, optionally,
 # ``NAVIGATION`` (label, endpoint, roles) entries, a ``cli`` module with ``register(export_group)`` and a ``demo``
 # module with ``seed(context)``.
-AREAS = ["main", "auth", "register", "admin"]
+AREAS = ["main", "auth", "register", "items", "admin"]
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -49,7 +49,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from portal import audit, security, templating  # noqa: F401 - audit registers its model and events
+    from portal import attachments, audit, security, templating  # noqa: F401 - models and events register
 
     security.init_app(app)
     templating.init_app(app)

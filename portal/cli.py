@@ -27,7 +27,7 @@ def register_cli(app: Flask) -> None:
 @click.option("--no-admin", is_flag=True, help="Do not create the first admin account.")
 def init_db(no_admin: bool) -> None:
     """Create or upgrade the database schema; create the first admin when there is none."""
-    upgrade(directory=current_app.extensions["migrate"].directory)
+    upgrade(directory=current_app.extensions["migrate"].directory, revision="heads")
     click.echo(f"数据库已就绪：{db.engine.url.render_as_string(hide_password=True)}")
     if no_admin:
         return

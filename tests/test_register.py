@@ -236,7 +236,7 @@ def test_export_docx_of_filtered_list(client, login_as, people):
 
 def test_export_survives_control_characters(client, login_as, make_deputy):
     login_as(Role.LIAISON)
-    make_deputy(name="控\x01制", work_unit="单位\x00\x0b名称", note="\x1f")
+    make_deputy(name="控\x01制", work_unit="单位\x08\x0b名称", note="\x1f")
     assert client.get("/register/export.docx").status_code == 200
     assert client.get("/register/export.xlsx").status_code == 200
 
@@ -260,3 +260,10 @@ def test_admin_opens_a_login_for_a_deputy(client, login_as, make_deputy):
     client.post("/logout")
     assert client.post("/login", data={"username": "13600000000", "password": password}).status_code == 302
     assert "孙八" in client.get("/").get_data(as_text=True)
+
+
+def test_nul_characters_typed_into_forms_are_dropped(client, login_as):
+    login_as(Role.LIAISON)
+    assert client.post("/register/new", data=valid_form(name="赵\x00六", note="备\x00注")).status_code == 303
+    deputy = db.session.scalar(select(Deputy))
+    assert deputy.name == "赵六" and deputy.note == "备注"

@@ -75,7 +75,7 @@ def test_export_layout_and_values(app, make_user, make_deputy):
 
 
 def test_export_cleans_control_characters_and_keeps_formulas_as_text(app, make_deputy):
-    make_deputy(name="赵\x01六", note="=HYPERLINK(\"http://x\")\x00\x0b备注\ufffe", address="某路\x1f1号\n二单元")
+    make_deputy(name="赵\x01六", note="=HYPERLINK(\"http://x\")\x02\x0b备注\ufffe", address="某路\x1f1号\n二单元")
 
     sheet = reopen(export_xlsx(list(db.session.scalars(select(Deputy))))).active
 

@@ -170,7 +170,7 @@ def validate_deputy(raw: dict, *, exclude_id: int | None = None,
     text_limits = {"name": 40, "term": 20, "group_name": 60, "constituency": 60, "work_unit": 100, "post": 60,
                    "mobile": 20, "email": 120, "address": 200, "note": 2000}
     for key, limit in text_limits.items():
-        value = str(raw.get(key) or "").strip()
+        value = str(raw.get(key) or "").replace("\x00", "").strip()  # PostgreSQL cannot store NUL
         if len(value) > limit:
             errors[key] = f"不能超过 {limit} 个字。"
         values[key] = value

@@ -1,0 +1,110 @@
+"""Files attached to records (scans, photos, case materials), shared by every feature area.
+
+An attachment belongs to one record, named by ``owner_type`` (the owner's table) and ``owner_id``. The owning
+area checks access to its record before it lists or sends the record's files.
+"""
+from datetime import datetime
+
+from flask import send_file
+from flask_login import current_user
+from sqlalchemy import ForeignKey, Index, Integer, String, select
+from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.datastructures import FileStorage
+
+from portal.extensions import db
+from portal.models import UTCDateTime, utcnow
+from portal.uploads import check_upload, store, stored_path
+
+AREA = "attachments"
+ALLOWED = (".pdf", ".jpg", ".jpeg", ".png", ".docx", ".xlsx")
+MAX_BYTES = 20 * 1024 * 1024
+
+
+class Attachment(db.Model):
+    __audited__ = True
+    __table_args__ = (Index("ix_attachment_owner", "owner_type", "owner_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_type: Mapped[str] = mapped_column(String(40))
+    owner_id: Mapped[int] = mapped_column(Integer)
+    stored_name: Mapped[str] = mapped_column(String(60), unique=True)
+    original_name: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100), default="application/octet-stream")
+    size: Mapped[int] = mapped_column(Integer)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def size_label(self) -> str:
+        return f"{self.size / 1048576:.1f} MB" if self.size >= 1048576 else f"{max(1, self.size // 1024)} KB"
+
+
+def check_files(files: list[FileStorage]) -> list[str]:
+    """A Chinese message per unacceptable file, naming the file."""
+    problems = []
+    for upload in files:
+        if upload and upload.filename:
+            problem = check_upload(upload, ALLOWED, MAX_BYTES)
+            if problem:
+                problems.append(f"“{upload.filename}”：{problem}")
+    return problems
+
+
+def save_files(files: list[FileStorage], owner_type: str, owner_id: int) -> list[Attachment]:
+    """Store files already passed by ``check_files`` and record them; the caller's request commits."""
+    saved = []
+    for upload in files:
+        if not (upload and upload.filename):
+            continue
+        upload.stream.seek(0, 2)
+        size = upload.stream.tell()
+        upload.stream.seek(0)
+        attachment = Attachment(owner_type=owner_type, owner_id=owner_id, stored_name=store(upload, AREA),
+                                original_name=upload.filename[-200:], size=size,
+                                content_type=upload.mimetype or "application/octet-stream",
+                                uploaded_by_id=current_user.id if current_user.is_authenticated else None)
+        db.session.add(attachment)
+        saved.append(attachment)
+    db.session.flush()
+    return saved
+
+
+def files_of(owner_type: str, owner_ids: list[int]) -> dict[int, list[Attachment]]:
+    """Attachments of many records in one query, by owner id."""
+    found: dict[int, list[Attachment]] = {owner_id: [] for owner_id in owner_ids}
+    if owner_ids:
+        query = select(Attachment).where(Attachment.owner_type == owner_type, Attachment.owner_id.in_(owner_ids))
+        for attachment in db.session.scalars(query.order_by(Attachment.id)):
+            found[attachment.owner_id].append(attachment)
+    return found
+
+
+def get_file(owner_type: str, owner_id: int, attachment_id: int) -> Attachment | None:
+    """The attachment ``attachment_id`` if it belongs to that record."""
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment and attachment.owner_type == owner_type and attachment.owner_id == owner_id:
+        return attachment
+    return None
+
+
+def send(attachment: Attachment):
+    """Send the file under its original name (stored names are generated, never taken from the upload)."""
+    path = stored_path(AREA, attachment.stored_name)
+    if path is None:
+        from flask import abort
+
+        abort(404)
+    return send_file(path, mimetype=attachment.content_type, as_attachment=True,
+                     download_name=attachment.original_name)
+
+
+def delete_file(attachment: Attachment) -> None:
+    """Forget an attachment; the stored file is removed after the record is gone."""
+    path = stored_path(AREA, attachment.stored_name)
+    db.session.delete(attachment)
+    db.session.flush()
+    if path:
+        path.unlink(missing_ok=True)

@@ -1,0 +1,167 @@
+"""Tracked items (建议、来信、关注案件、交办督办件): every one registered, instructed, assigned, answered, rated.
+
+Receptions, hearing forums and liaison activities create items through ``services.create_item`` and find them
+again by ``origin`` and ``origin_id``.
+"""
+from datetime import date, datetime
+
+from sqlalchemy import Column, Date, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+from portal.models import LabeledEnum, TimestampMixin, UTCDateTime, enum_type, utcnow
+
+
+class ItemKind(LabeledEnum):
+    SUGGESTION = "suggestion", "代表建议"
+    PROPOSAL = "proposal", "委员提案"
+    LETTER = "letter", "来信"
+    CONCERNED_CASE = "concerned_case", "关注案件"
+    REFERRAL = "referral", "交办件"
+
+
+class ItemOrigin(LabeledEnum):
+    """How the item came to the court; ``origin_id`` names the record it came from, where there is one."""
+
+    RECEPTION = "reception", "来访接待"
+    HEARING = "hearing", "庭审座谈"
+    ACTIVITY = "activity", "联络活动"
+    MAILBOX = "mailbox", "代表信箱"
+    REFERRAL = "referral", "上级交办"
+    PORTAL = "portal", "网上提交"
+    DUTY = "duty", "述职评议"
+    OTHER = "other", "其他"
+
+
+class ItemState(LabeledEnum):
+    """The workflow, in order. ``services.TRANSITIONS`` says which step may follow which."""
+
+    REGISTERED = "registered", "已登记"
+    INSTRUCTED = "instructed", "已批示"
+    ASSIGNED = "assigned", "已交办"
+    IN_PROGRESS = "in_progress", "办理中"
+    REPLY_DRAFTED = "reply_drafted", "答复已起草"
+    REPLY_HEARD = "reply_heard", "已听取意见"
+    ANSWERED = "answered", "已答复"
+    RATED = "rated", "已评价"
+    CLOSED = "closed", "已办结"
+
+    @property
+    def rank(self) -> int:
+        return list(ItemState).index(self)
+
+
+class Rating(LabeledEnum):
+    SATISFIED = "satisfied", "满意"
+    BASICALLY = "basically", "基本满意"
+    UNSATISFIED = "unsatisfied", "不满意"
+
+
+item_deputy = Table(
+    "item_deputy",
+    db.metadata,
+    Column("item_id", ForeignKey("item.id", ondelete="CASCADE"), primary_key=True),
+    Column("deputy_id", ForeignKey("deputy.id"), primary_key=True, index=True),
+)
+
+
+class Item(TimestampMixin, db.Model):
+    __audited__ = True
+    __table_args__ = (
+        UniqueConstraint("court_id", "number"),
+        Index("ix_item_origin", "origin", "origin_id"),
+        Index("ix_item_court_state", "court_id", "state"),
+        Index("ix_item_received", "received_on", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    court_id: Mapped[int] = mapped_column(ForeignKey("court.id"), index=True)
+    number: Mapped[str] = mapped_column(String(30))  # 登记编号, e.g. 2025-0012, unique within the court
+    kind: Mapped[ItemKind] = mapped_column(enum_type(ItemKind, "item_kind"))
+    origin: Mapped[ItemOrigin] = mapped_column(enum_type(ItemOrigin, "item_origin"), default=ItemOrigin.OTHER)
+    origin_id: Mapped[int | None] = mapped_column(Integer)
+    source_body: Mapped[str] = mapped_column(String(100), default="")  # the body that referred it, if any
+    received_on: Mapped[date] = mapped_column(Date)
+    title: Mapped[str] = mapped_column(String(200))
+    content: Mapped[str] = mapped_column(Text, default="")
+    case_number: Mapped[str] = mapped_column(String(60), default="")
+    state: Mapped[ItemState] = mapped_column(enum_type(ItemState, "item_state"), default=ItemState.REGISTERED)
+    round: Mapped[int] = mapped_column(Integer, default=1)  # 2 after an unsatisfied rating reopened it
+
+    instruction: Mapped[str] = mapped_column(Text, default="")  # 领导批示
+    instructed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    instructed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    leader_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))  # responsible (supervising) leader
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
+    handler_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deadline: Mapped[date | None] = mapped_column(Date, index=True)
+
+    reply: Mapped[str] = mapped_column(Text, default="")  # 答复 (draft until answered)
+    reply_heard_note: Mapped[str] = mapped_column(Text, default="")  # what the deputy said on hearing the draft
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    rating: Mapped[Rating | None] = mapped_column(enum_type(Rating, "item_rating"))
+    rating_comment: Mapped[str] = mapped_column(Text, default="")
+    rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    # Concerned cases (关注案件): three levels answer for it, and the report needs two sign-offs.
+    panel_opinion: Mapped[str] = mapped_column(Text, default="")  # 合议庭
+    division_opinion: Mapped[str] = mapped_column(Text, default="")  # 庭长
+    vice_president_opinion: Mapped[str] = mapped_column(Text, default="")  # 分管副院长
+    division_signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    division_signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    vice_president_signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    vice_president_signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    court: Mapped["Court"] = relationship()  # noqa: F821
+    deputies: Mapped[list["Deputy"]] = relationship(secondary=item_deputy, order_by="Deputy.name_pinyin")  # noqa: F821
+    department: Mapped["Department | None"] = relationship()  # noqa: F821
+    handler: Mapped["User | None"] = relationship(foreign_keys=[handler_id])  # noqa: F821
+    leader: Mapped["User | None"] = relationship(foreign_keys=[leader_id])  # noqa: F821
+    instructed_by: Mapped["User | None"] = relationship(foreign_keys=[instructed_by_id])  # noqa: F821
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"[:200]
+
+    @property
+    def is_open(self) -> bool:
+        return self.state != ItemState.CLOSED
+
+
+class ItemEvent(db.Model):
+    """The item's history: every step, progress note and reminder, in order."""
+
+    __audited__ = True
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    action: Mapped[str] = mapped_column(String(30))  # register, instruct, assign, progress, remind, rate, …
+    from_state: Mapped[str] = mapped_column(String(20), default="")
+    to_state: Mapped[str] = mapped_column(String(20), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    user: Mapped["User | None"] = relationship()  # noqa: F821
+
+    def __str__(self) -> str:
+        return f"{self.action} #{self.item_id}"
+
+
+class ItemContact(db.Model):
+    """过问留痕: a contact about a pending concerned case — who, when, how, what was said or asked."""
+
+    __audited__ = True
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"), index=True)
+    contacted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    person: Mapped[str] = mapped_column(String(60))  # who made the contact
+    deputy_id: Mapped[int | None] = mapped_column(ForeignKey("deputy.id"))
+    channel: Mapped[str] = mapped_column(String(20))  # 来访, 来电, 来信, 当面, …
+    content: Mapped[str] = mapped_column(Text)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.channel}"
