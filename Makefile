@@ -9,7 +9,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 CHROMIUM := /usr/lib/chromium/chromium
 
-.PHONY: install install-test run test test-sqlite test-postgres test-browser chromium demo clean
+.PHONY: install install-test run test chromium demo bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,10 @@ test: install-test chromium
 	  echo "== again on $$PORTAL_TEST_DATABASE_URL =="; \
 	  $(BIN)/python -m pytest -p no:cacheprovider -m "not e2e"; \
 	fi
+
+# Timings on a large demo database (BENCH_SIZE=50 → 10,000 deputies); printed, never asserted.
+bench: install
+	$(BIN)/python -m tests.benchmarks.bench_register
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info
