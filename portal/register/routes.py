@@ -33,9 +33,10 @@ def index():
     filters = RegisterFilters.from_args(request.args)
     page = list_deputies(filters, cursor=request.args.get("cursor"), per_page=current_app.config["PAGE_SIZE"],
                          total=request.args.get("n", type=int), number=request.args.get("page", 1, type=int))
-    return render("register/index.html", block="results", filters=filters, page=page, sorts=SORTS,
+    return render("register/index.html", block="results", filters=filters, page=page,
                   choices=filter_choices(), kinds=DeputyKind.choices(), levels=DeputyLevel.choices(),
-                  statuses=DeputyStatus.choices(), can_edit=current_user.role in (Role.ADMIN, Role.LIAISON))
+                  statuses=DeputyStatus.choices(), sort_options=[(key, label) for key, (label, *_) in SORTS.items()],
+                  can_edit=current_user.role in (Role.ADMIN, Role.LIAISON))
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -130,7 +130,7 @@ def filter_choices() -> dict:
     terms = db.session.scalars(select(Deputy.term).distinct().order_by(Deputy.term))
     groups = db.session.scalars(select(Deputy.group_name).where(Deputy.group_name != "").distinct()
                                 .order_by(Deputy.group_name))
-    return {"terms": list(terms), "groups": list(groups)}
+    return {"terms": [(t, t) for t in terms], "groups": [(g, g) for g in groups]}
 
 
 def leader_choices() -> list[User]:
