@@ -23,6 +23,9 @@ class DefaultConfig:
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
     PAGE_SIZE = 20
     COURT_NAME = "人民法院"  # shown in the header until courts are configured
+    ITEM_DEADLINE_DAYS = {"suggestion": 90, "proposal": 90, "letter": 7, "concerned_case": 30, "referral": 30}  # from 交办
+    ITEM_LETTER_PROPOSAL_DAYS = 5  # a letter's proposed handling (拟办意见) is due this many days after receipt
+    ITEM_DUE_SOON_DAYS = 3  # supervised items due within this many days are flagged 即将到期
 
 
 # Environment variables that override settings, with their type.

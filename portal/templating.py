@@ -38,8 +38,9 @@ def format_date(value: date | datetime | None) -> str:
 
 
 def _is_current(endpoint: str) -> bool:
-    """Whether the page shown belongs to this entry: an area's ``index`` covers the whole area
-    (every register page highlights 代表委员名册); ``admin.users`` covers ``admin.user_edit`` and the like."""
+    """Whether the page shown belongs to this entry, when no entry is the page itself: an area's ``index``
+    covers the whole area (every register page highlights 代表委员名册); ``admin.users`` covers
+    ``admin.user_edit`` and the like."""
     shown = request.endpoint or ""
     if shown == endpoint or endpoint == "main.index":
         return shown == endpoint
@@ -60,8 +61,10 @@ def init_app(app: Flask) -> None:
     def navigation():
         items = []
         if current_user.is_authenticated:
-            items = [(label, url_for(endpoint), _is_current(endpoint))
-                     for label, endpoint, roles in entries if current_user.role in roles]
+            visible = [(label, endpoint) for label, endpoint, roles in entries if current_user.role in roles]
+            exact = any(endpoint == request.endpoint for _, endpoint in visible)
+            items = [(label, url_for(endpoint), endpoint == request.endpoint if exact else _is_current(endpoint))
+                     for label, endpoint in visible]
         return {"navigation": items, "Role": Role}
 
     @app.after_request

@@ -28,6 +28,7 @@ def test_route_answers_by_role(client, login_as, records, endpoint, role):
     else:
         assert response.status_code == 403
         assert "您没有权限访问此页面" in response.get_data(as_text=True)
+    response.close()  # file downloads keep their file open until closed
 
 
 @pytest.mark.parametrize("app_config", [{"WTF_CSRF_ENABLED": True}])

@@ -244,7 +244,7 @@ def test_export_survives_control_characters(client, login_as, make_deputy):
 def test_deputy_reaches_only_own_record(client, login_as, make_deputy):
     other = make_deputy(name="别人")
     user = login_as(Role.DEPUTY)
-    home = client.get("/").get_data(as_text=True)
+    home = client.get("/", follow_redirects=True).get_data(as_text=True)  # the deputy's home: /workspace/
     assert user.deputy.mobile in home
     assert "别人" not in home
     assert client.get(f"/register/{other.id}").status_code == 403
@@ -259,7 +259,7 @@ def test_admin_opens_a_login_for_a_deputy(client, login_as, make_deputy):
     password = re.search(r'id="new-password">([^<]+)<', page).group(1)
     client.post("/logout")
     assert client.post("/login", data={"username": "13600000000", "password": password}).status_code == 302
-    assert "孙八" in client.get("/").get_data(as_text=True)
+    assert "孙八" in client.get("/", follow_redirects=True).get_data(as_text=True)
 
 
 def test_nul_characters_typed_into_forms_are_dropped(client, login_as):

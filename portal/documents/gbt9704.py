@@ -445,8 +445,9 @@ class OfficialDocument:
         issuer_p = self._add(issuer_text, "Normal")
         issuer_p.paragraph_format.space_before = LINE
         date_p = self._add(date_text, "Normal")
-        # Right alignment pins an end exactly; the other line is placed by its measured width.
-        if line - issuer_width + date_width <= line - two_chars:
+        # Right alignment pins an end exactly; the other line is placed by its measured width, with a character
+        # to spare so that a font wider than the measured one (digits, above all) cannot wrap it.
+        if date_width + two_chars + TWIPS_PER_CHAR <= issuer_width:
             issuer_p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
             _indent(issuer_p, right=two_chars)
             date_p.alignment = WD_ALIGN_PARAGRAPH.LEFT

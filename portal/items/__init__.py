@@ -1,6 +1,10 @@
 """Tracked items: suggestions, proposals, letters, concerned cases and referrals, each to a rated reply."""
 from flask import Blueprint
 
-bp = Blueprint("items", __name__, url_prefix="/items")
+from portal.auth.models import Role, STAFF_ROLES
 
-from portal.items import models  # noqa: E402,F401 - the models belong to the schema even before routes exist
+bp = Blueprint("items", __name__, url_prefix="/items")
+NAVIGATION = [("交办督办件", "items.index", STAFF_ROLES), ("我的待办", "items.queue", STAFF_ROLES),
+              ("我的建议和来信", "items.mine", (Role.DEPUTY,))]
+
+from portal.items import models, routes  # noqa: E402,F401

@@ -82,6 +82,7 @@ class Item(TimestampMixin, db.Model):
     origin_id: Mapped[int | None] = mapped_column(Integer)
     source_body: Mapped[str] = mapped_column(String(100), default="")  # the body that referred it, if any
     received_on: Mapped[date] = mapped_column(Date)
+    proposal_due: Mapped[date | None] = mapped_column(Date)  # letters: the proposed handling (拟办) is due by then
     title: Mapped[str] = mapped_column(String(200))
     content: Mapped[str] = mapped_column(Text, default="")
     case_number: Mapped[str] = mapped_column(String(60), default="")
@@ -91,7 +92,7 @@ class Item(TimestampMixin, db.Model):
     instruction: Mapped[str] = mapped_column(Text, default="")  # 领导批示
     instructed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     instructed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    leader_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))  # responsible (supervising) leader
+    leader_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)  # responsible leader
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
     handler_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -99,11 +100,14 @@ class Item(TimestampMixin, db.Model):
 
     reply: Mapped[str] = mapped_column(Text, default="")  # 答复 (draft until answered)
     reply_heard_note: Mapped[str] = mapped_column(Text, default="")  # what the deputy said on hearing the draft
+    reply_heard_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answered_on: Mapped[date | None] = mapped_column(Date)  # the local day of answered_at, for on-time figures in SQL
     rating: Mapped[Rating | None] = mapped_column(enum_type(Rating, "item_rating"))
     rating_comment: Mapped[str] = mapped_column(Text, default="")
     rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # overdue, shown to the leaders (per round)
 
     # Concerned cases (关注案件): three levels answer for it, and the report needs two sign-offs.
     panel_opinion: Mapped[str] = mapped_column(Text, default="")  # 合议庭
@@ -122,6 +126,9 @@ class Item(TimestampMixin, db.Model):
     handler: Mapped["User | None"] = relationship(foreign_keys=[handler_id])  # noqa: F821
     leader: Mapped["User | None"] = relationship(foreign_keys=[leader_id])  # noqa: F821
     instructed_by: Mapped["User | None"] = relationship(foreign_keys=[instructed_by_id])  # noqa: F821
+    division_signed_by: Mapped["User | None"] = relationship(foreign_keys=[division_signed_by_id])  # noqa: F821
+    vice_president_signed_by: Mapped["User | None"] = relationship(  # noqa: F821
+        foreign_keys=[vice_president_signed_by_id])
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"[:200]
@@ -129,6 +136,15 @@ class Item(TimestampMixin, db.Model):
     @property
     def is_open(self) -> bool:
         return self.state != ItemState.CLOSED
+
+    @property
+    def due_on(self) -> date | None:
+        """The date the item is supervised against: the reply deadline, or a letter's proposed-handling date."""
+        return self.deadline or self.proposal_due
+
+    @property
+    def is_concerned_case(self) -> bool:
+        return self.kind == ItemKind.CONCERNED_CASE
 
 
 class ItemEvent(db.Model):
@@ -162,6 +178,9 @@ class ItemContact(db.Model):
     channel: Mapped[str] = mapped_column(String(20))  # 来访, 来电, 来信, 当面, …
     content: Mapped[str] = mapped_column(Text)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    deputy: Mapped["Deputy | None"] = relationship()  # noqa: F821
+    recorded_by: Mapped["User | None"] = relationship()  # noqa: F821
 
     def __str__(self) -> str:
         return f"{self.person} {self.channel}"

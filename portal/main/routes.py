@@ -1,4 +1,4 @@
-from flask import jsonify, render_template
+from flask import jsonify, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import text
 
@@ -12,7 +12,7 @@ from portal.register.services import register_summary
 @login_required
 def index():
     if current_user.role == Role.DEPUTY:
-        return render_template("main/deputy_home.html", deputy=current_user.deputy)
+        return redirect(url_for("workspace.index"))  # the deputy's home is their workspace
     return render_template("main/index.html", summary=register_summary())
 
 

@@ -11,6 +11,28 @@
     }
   }, true);
 
+  // <button data-remove-closest=".chip">: remove the nearest ancestor matching the selector (picker chips).
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-remove-closest]");
+    var chip = button && button.closest(button.getAttribute("data-remove-closest"));
+    if (chip) {
+      event.preventDefault();
+      chip.remove();
+    }
+  });
+
+  // <input data-enter-clicks="#list .option">: Enter picks the first option instead of submitting the form.
+  document.addEventListener("keydown", function (event) {
+    var selector = event.key === "Enter" && event.target.getAttribute && event.target.getAttribute("data-enter-clicks");
+    if (selector) {
+      event.preventDefault();
+      var option = document.querySelector(selector);
+      if (option) {
+        option.click();
+      }
+    }
+  });
+
   // Focus the field marked autofocus inside swapped content (history restores carry no target).
   document.addEventListener("htmx:afterSwap", function (event) {
     var target = event.detail && event.detail.target;

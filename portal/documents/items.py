@@ -1,0 +1,238 @@
+"""Documents of tracked items in the GB/T 9704 layout: the reply letter (答复函), the supervision notice (督办通知),
+the concerned-case report (关注案件办理情况报告) and the item table of a period with its figures.
+
+Each is built from a plain dataclass that ``portal.items.services`` fills in; nothing here touches the database.
+"""
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from portal.documents.gbt9704 import OfficialDocument, format_date
+
+
+def _paragraphs(document: OfficialDocument, text: str) -> None:
+    """Body text as paragraphs: one per non-empty line the user typed."""
+    lines = [line.strip() for line in (text or "").replace("\r", "\n").split("\n") if line.strip()]
+    for line in lines or ["（无）"]:
+        document.paragraph(line)
+
+
+def _percent(value: int | None) -> str:
+    return "—" if value is None else f"{value}%"
+
+
+# --- the reply letter ---------------------------------------------------------------------------------------
+
+@dataclass
+class ReplyLetter:
+    court_name: str
+    addressee: str  # "张三代表：" or "市人大常委会办公室："
+    kind_label: str
+    title: str
+    number: str
+    received_on: datetime.date
+    reply: str
+    department: str
+    handler: str
+    dated: datetime.date
+    final: bool  # False while the reply is still a draft (答复稿)
+
+
+def build_reply_letter(data: ReplyLetter) -> bytes:
+    """答复函: addressed to the deputies, the court as issuer, dated; a draft says so in its title."""
+    document = OfficialDocument()
+    document.title(f"{data.court_name}\n关于《{data.title}》的答复" + ("" if data.final else "（征求意见稿）"))
+    document.salutation(data.addressee)
+    document.paragraph(f"您于{format_date(data.received_on)}提出的{data.kind_label}《{data.title}》"
+                       f"（登记编号：{data.number}）收悉。我院高度重视，经认真研究办理，现答复如下：")
+    _paragraphs(document, data.reply)
+    document.paragraph("感谢您对人民法院工作的关心、理解和支持，欢迎继续提出宝贵意见和建议。")
+    contact = "　".join(part for part in (f"承办部门：{data.department}" if data.department else "",
+                                          f"联系人：{data.handler}" if data.handler else "") if part)
+    if contact:
+        document.paragraph(contact)
+    document.signature(data.court_name, data.dated)
+    return document.to_bytes()
+
+
+# --- the supervision notice ---------------------------------------------------------------------------------
+
+@dataclass
+class SupervisionNotice:
+    court_name: str
+    department: str
+    number: str
+    kind_label: str
+    title: str
+    deputies: str
+    received_on: datetime.date
+    assigned_on: datetime.date | None
+    deadline: datetime.date | None
+    leader: str
+    handler: str
+    status_line: str  # "已超过办理期限 5 天" / "距办理期限还有 2 天"
+    requirement: str
+    notice_number: int  # the n-th supervision of this item
+    dated: datetime.date
+
+
+def build_supervision_notice(data: SupervisionNotice) -> bytes:
+    document = OfficialDocument()
+    document.title("督办通知")
+    document.doc_number(f"督办〔{data.dated.year}〕{data.number}-{data.notice_number}号")
+    document.salutation(f"{data.department}：")
+    origin = f"（{data.deputies}）" if data.deputies else ""
+    assigned = f"于{format_date(data.assigned_on)}交你部门办理，" if data.assigned_on else "已交你部门办理，"
+    deadline = f"办理期限为{format_date(data.deadline)}" if data.deadline else "请尽快确定办理期限"
+    document.paragraph(f"{format_date(data.received_on)}登记的{data.kind_label}《{data.title}》{origin}"
+                       f"（登记编号：{data.number}），{assigned}{deadline}。截至{format_date(data.dated)}，{data.status_line}。")
+    document.paragraph(data.requirement)
+    document.paragraph("请你部门高度重视，落实专人办理，按期将办理结果和答复意见报送院人大代表联络工作办公室；"
+                       "不能按期办结的，请书面说明原因。")
+    if data.leader or data.handler:
+        document.paragraph("　".join(p for p in (f"责任领导：{data.leader}" if data.leader else "",
+                                                 f"承办人：{data.handler}" if data.handler else "") if p))
+    document.signature(data.court_name, data.dated)
+    return document.to_bytes()
+
+
+# --- the concerned-case report ------------------------------------------------------------------------------
+
+@dataclass
+class ContactLine:
+    at: str
+    person: str
+    channel: str
+    content: str
+
+
+@dataclass
+class CaseReport:
+    court_name: str
+    number: str
+    case_number: str
+    title: str
+    deputies: str
+    received_on: datetime.date
+    content: str
+    department: str
+    handler: str
+    panel_opinion: str
+    division_opinion: str
+    vice_president_opinion: str
+    division_signed: str  # "李四　2025年3月1日", or "" while unsigned
+    vice_president_signed: str
+    contacts: list[ContactLine] = field(default_factory=list)
+    dated: datetime.date = field(default_factory=datetime.date.today)
+
+
+def build_case_report(data: CaseReport) -> bytes:
+    """The report on a case a deputy is concerned about: three levels answer for it, two sign it."""
+    document = OfficialDocument()
+    document.title(f"关于{data.case_number or data.title}案件\n办理情况的报告")
+    document.heading("一、基本情况", 1)
+    document.paragraph(f"登记编号：{data.number}；案号：{data.case_number or '—'}；关注的代表委员：{data.deputies or '—'}；"
+                       f"登记日期：{format_date(data.received_on)}；承办部门：{data.department or '—'}"
+                       + (f"；承办人：{data.handler}" if data.handler else "") + "。")
+    _paragraphs(document, data.content)
+    for heading, text in (("二、合议庭意见", data.panel_opinion), ("三、庭长意见", data.division_opinion),
+                          ("四、分管副院长意见", data.vice_president_opinion)):
+        document.heading(heading, 1)
+        _paragraphs(document, text)
+    document.heading("五、过问情况登记（过问留痕）", 1)
+    if data.contacts:
+        document.table(["时间", "过问人", "方式", "过问内容"],
+                       [(c.at, c.person, c.channel, c.content) for c in data.contacts],
+                       widths_mm=[40, 24, 16, 76], aligns=["center", "center", "center", "left"])
+    else:
+        document.paragraph("无人过问本案。")
+    document.paragraph("")
+    document.paragraph(f"庭长（签字）：{data.division_signed or '＿＿＿＿＿＿　　　　年　月　日'}", indent=False)
+    document.paragraph(f"分管副院长（签字）：{data.vice_president_signed or '＿＿＿＿＿＿　　　　年　月　日'}", indent=False)
+    document.signature(data.court_name, data.dated)
+    return document.to_bytes()
+
+
+# --- the item table of a period -----------------------------------------------------------------------------
+
+@dataclass
+class TableRow:
+    court: str
+    number: str
+    kind: str
+    source: str
+    title: str
+    department: str
+    deadline: str
+    state: str
+    answered: str
+    rating: str
+
+
+@dataclass
+class FigureLine:
+    label: str
+    received: int
+    closed: int
+    closed_rate: int | None
+    on_time_rate: int | None
+    satisfied_rate: int | None
+
+
+@dataclass
+class ItemTable:
+    court_name: str
+    date_from: datetime.date
+    date_to: datetime.date
+    rows: list[TableRow]
+    total: FigureLine
+    by_kind: list[FigureLine]
+    by_department: list[FigureLine]
+    dated: datetime.date
+
+
+FIGURE_HEADERS = ["", "收件（件）", "办结（件）", "办结率", "按期办结率", "满意率"]
+ITEM_HEADERS = ["序号", "登记编号", "类别", "提出人/交办机关", "标题", "承办部门", "办理期限", "状态", "答复日期", "评价"]
+# Millimetres, 225 in all (landscape). At 10 pt a Chinese character is 3.5 mm, a digit 1.8 mm, and a cell loses
+# 3.8 mm to its margins (LibreOffice's digits measure 2.1 mm): 登记编号, dates and 基本满意 fit on one line;
+# titles and long department names wrap.
+ITEM_WIDTHS = [10, 23, 19, 22, 42, 26, 25, 15, 25, 18]
+ITEM_ALIGNS = ["center", "center", "center", "left", "left", "center", "center", "center", "center", "center"]
+
+
+def _figure_rows(lines: list[FigureLine]):
+    return [(f.label, f.received, f.closed, _percent(f.closed_rate), _percent(f.on_time_rate),
+             _percent(f.satisfied_rate)) for f in lines]
+
+
+def build_item_table(data: ItemTable) -> bytes:
+    """The table of a period's items with the totals, then the figures by kind and by department."""
+    document = OfficialDocument(landscape=True)
+    document.title(f"{data.court_name}交办督办件办理情况统计表")
+    document.subtitle(f"（{format_date(data.date_from)}至{format_date(data.date_to)}）")
+    t = data.total
+    document.paragraph(
+        f"本期共收到代表建议、委员提案、来信、关注案件和交办件{t.received}件，已办结{t.closed}件，"
+        f"办结率{_percent(t.closed_rate)}；按期办结率{_percent(t.on_time_rate)}；满意率{_percent(t.satisfied_rate)}"
+        f"（满意和基本满意件数占已评价件数的比例）。")
+    document.heading("一、办理情况明细", 1)
+    several = len({r.court for r in data.rows}) > 1  # numbers repeat across courts: name the court too
+
+    def number(r: TableRow) -> str:
+        return f"{r.number}\n{r.court.removesuffix('人民法院')}" if several else r.number
+
+    document.table(ITEM_HEADERS, [(n, number(r), r.kind, r.source, r.title, r.department, r.deadline, r.state,
+                                   r.answered, r.rating) for n, r in enumerate(data.rows, start=1)],
+                   widths_mm=ITEM_WIDTHS, aligns=ITEM_ALIGNS, font_size_pt=10,
+                   total_row=["合计", f"{t.received}件", "", f"已办结{t.closed}件", "", "", "", "", "", ""])
+    widths = [65, 32, 32, 32, 32, 32]
+    aligns = ["left"] + ["center"] * 5
+    document.heading("二、按类别统计", 1)
+    document.table(["类别", *FIGURE_HEADERS[1:]], _figure_rows(data.by_kind), widths_mm=widths, aligns=aligns,
+                   total_row=_figure_rows([t])[0])
+    document.heading("三、按承办部门统计", 1)
+    document.table(["承办部门", *FIGURE_HEADERS[1:]], _figure_rows(data.by_department), widths_mm=widths,
+                   aligns=aligns, total_row=_figure_rows([t])[0])
+    document.split_line(f"共 {len(data.rows)} 件", f"制表日期：{format_date(data.dated)}")
+    return document.to_bytes()

@@ -1,0 +1,158 @@
+"""The reception record of one visit (来访接待登记表) and the register of a period (接待登记汇总)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from docx.enum.table import WD_ROW_HEIGHT_RULE
+from docx.oxml.ns import qn
+from docx.shared import Mm
+
+from portal.documents.gbt9704 import OfficialDocument, clean_text, format_date, format_datetime
+
+# The record is a form: label, value, label, value across the 156 mm portrait type area; long answers span the
+# three value columns. At 12 pt a character is 4.2 mm and a cell loses 3.8 mm to its margins: the first label
+# column fits "接待领导/人员", the first value column "2025年12月31日 14:30", the second label "接待方式".
+RECORD_WIDTHS_MM = [32, 56, 24, 44]
+# Minimum heights leave room to write by hand; with them the whole record still fits one page.
+TALL_ROWS_MM = {"谈话内容": 40, "反映诉求": 25, "办理情况": 25}
+
+REGISTER_HEADERS = ["序号", "接待时间", "方式", "来访代表委员", "人次", "接待人员", "事由", "办理情况"]
+# Millimetres, summing to the 225 mm landscape type area. At 11 pt a Chinese character is 3.9 mm, a digit 1.9 mm,
+# and a cell loses 3.8 mm to its margins: 接待时间 holds "2025年12月31日" (with room for wider digit fonts) over
+# "14:30", 方式 holds "电子信箱".
+REGISTER_WIDTHS_MM = [12, 42, 20, 34, 13, 26, 34, 44]
+REGISTER_ALIGNS = ["center", "center", "center", "left", "center", "left", "left", "left"]
+
+
+@dataclass
+class ReceptionRecord:
+    """One visit, every field already text (times in Beijing time)."""
+
+    court_name: str
+    number: int
+    received_at: datetime.datetime
+    place: str
+    channel: str
+    deputies: list[str]
+    other_visitors: list[str]
+    persons: int
+    hosts: list[str]
+    liaison_officer: str
+    subject: str
+    content: str
+    requests: str
+    handling: str
+
+
+@dataclass
+class RegisterLine:
+    received_at: datetime.datetime
+    channel: str
+    visitors: str
+    persons: int
+    hosts: str
+    subject: str
+    handling: str
+
+
+@dataclass
+class ReceptionRegister:
+    """The receptions of a period, with the totals the summary shows."""
+
+    court_name: str
+    period: str
+    generated_on: datetime.date
+    lines: list[RegisterLine] = field(default_factory=list)
+    items: int = 0  # tracked items raised at these visits
+    answered: int = 0  # of which answered (已答复, 已评价 or 已办结)
+
+    @property
+    def visits(self) -> int:
+        return len(self.lines)
+
+    @property
+    def persons(self) -> int:
+        return sum(line.persons for line in self.lines)
+
+
+def build_record_docx(data: ReceptionRecord) -> bytes:
+    """Return one visit's 来访接待登记表: title, the form table, then lines for the two signatures."""
+    document = OfficialDocument()
+    document.title("来访接待登记表")
+    document.split_line(f"接待单位：{data.court_name}", f"编号：{data.received_at.year}-{data.number:05d}")
+    visitors = "、".join(data.deputies) or "—"
+    rows = [
+        ("接待地点", data.place, "人次", str(data.persons)),
+        ("来访代表委员", visitors, None, None),
+        ("其他来访人员", "、".join(data.other_visitors), None, None),
+        ("接待领导/人员", "、".join(data.hosts), "联络员", data.liaison_officer),
+        ("事由", data.subject, None, None),
+        ("谈话内容", data.content, None, None),
+        ("反映诉求", data.requests, None, None),
+        ("办理情况", data.handling, None, None),
+    ]
+    table = document.table(
+        ["接待时间", format_datetime(data.received_at), "接待方式", data.channel],
+        [tuple("" if v is None else v for v in row) for row in rows],
+        widths_mm=RECORD_WIDTHS_MM,
+        aligns=["center", "left", "center", "left"],
+    )
+    _as_form(table, rows)
+    document.split_line("接待人签字：", "记录人签字：　　　　　　　　")
+    document.split_line("", "年　　月　　日")
+    return document.to_bytes()
+
+
+def _as_form(table, rows) -> None:
+    """Turn the engine's list table into a form: the first row is data too (not a repeated bold header), labels
+    are bold, single answers span the three value columns and long answers get room to write."""
+    header = table.rows[0]
+    header._tr.get_or_add_trPr().remove(header._tr.trPr.find(qn("w:tblHeader")))
+    for column, cell in enumerate(header.cells):
+        for run in cell.paragraphs[0].runs:
+            run.font.bold = column in (0, 2)
+        if column in (1, 3):
+            cell.paragraphs[0].alignment = 0  # left, like the other values
+    for index, (label, _value, label2, _value2) in enumerate(rows, start=1):
+        row = table.rows[index]
+        for column in (0, 2) if label2 else (0,):
+            for run in row.cells[column].paragraphs[0].runs:
+                run.font.bold = True
+        if label2 is None:
+            row.cells[1].merge(row.cells[3])
+            merged = row.cells[1]
+            for extra in merged.paragraphs[1:]:  # merging keeps the emptied cells' paragraphs
+                extra._p.getparent().remove(extra._p)
+        if label in TALL_ROWS_MM:
+            row.height = Mm(TALL_ROWS_MM[label])
+            row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+
+
+def build_register_docx(data: ReceptionRegister) -> bytes:
+    """Return the period's 接待登记汇总: landscape A4, title and period, the table with a totals row, a summary."""
+    document = OfficialDocument(landscape=True)
+    document.title(f"{data.court_name}\n来访接待登记汇总" if data.court_name else "来访接待登记汇总")
+    document.subtitle(f"（{data.period}）")
+    document.table(
+        REGISTER_HEADERS,
+        (
+            (i, f"{format_date(line.received_at)}\n{line.received_at:%H:%M}", line.channel, line.visitors,
+             line.persons, line.hosts, line.subject, line.handling)
+            for i, line in enumerate(data.lines, start=1)
+        ),
+        widths_mm=REGISTER_WIDTHS_MM,
+        aligns=REGISTER_ALIGNS,
+        font_size_pt=11,
+        total_row=("合计", f"{data.visits} 次", "", "", data.persons, "", "", _items_summary(data)),
+    )
+    document.split_line(f"共接待 {data.visits} 次、{data.persons} 人次；{_items_summary(data)}",
+                        f"制表日期：{format_date(data.generated_on)}")
+    return document.to_bytes()
+
+
+def _items_summary(data: ReceptionRegister) -> str:
+    if not data.items:
+        return "未登记跟踪事项"
+    return clean_text(f"跟踪事项 {data.items} 件，已答复 {data.answered} 件")

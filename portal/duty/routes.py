@@ -1,0 +1,511 @@
+from io import BytesIO
+
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+
+from portal import attachments
+from portal.access import require_role, visible_court_ids
+from portal.auth.models import Role
+from portal.documents.duty import build_overview_docx, build_report_docx, build_session_results_docx
+from portal.duty import EDITORS, VIEWERS, bp, exports, services
+from portal.duty.forms import (EvaluationForm, HoldForm, OutcomeForm, RectificationForm, ReportForm, ReviewForm,
+                               SessionForm, TermForm)
+from portal.duty.models import SECTIONS, ReportKind, ReportState, SessionState, VersionAction
+from portal.duty.services import ATTACHMENT_OWNER, DutyError, GroupKey
+from portal.htmx import render
+from portal.models import utcnow
+from portal.register.models import DeputyKind, DeputyLevel
+from portal.templating import local
+from portal.uploads import stored_path
+
+viewers = require_role(*VIEWERS)
+editors = require_role(*EDITORS)
+deputies = require_role(Role.DEPUTY)
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _send_docx(data: bytes, filename: str):
+    return send_file(BytesIO(data), mimetype=DOCX, as_attachment=True, download_name=filename)
+
+
+def _court_name() -> str:
+    return current_user.court.name
+
+
+# --- the deputy's own reports --------------------------------------------------------------------------------
+
+def _my_deputy(*, npc_only: bool = True):
+    """The register entry of the deputy logged in; an account not linked to one has nothing here, and CPPCC members
+    write no duty reports (``services.NPC_ONLY``)."""
+    deputy = current_user.deputy
+    if deputy is None or (npc_only and deputy.kind != DeputyKind.NPC):
+        abort(403)
+    return deputy
+
+
+@bp.get("/mine")
+@deputies
+def mine():
+    deputy = _my_deputy(npc_only=False)
+    reports = services.reports_of_deputy(deputy.id)
+    have = {r.year for r in reports}
+    npc = deputy.kind == DeputyKind.NPC
+    return render_template("duty/mine.html", deputy=deputy, reports=reports, npc=npc, npc_only=services.NPC_ONLY,
+                           to_start=[y for y in services.writable_years() if y not in have] if npc else [])
+
+
+def _mine_page(deputy, year: int, report, form: ReportForm, *, status: int = 200, error: str = ""):
+    session = services.session_of_reporter(deputy.id, year)
+    files = attachments.files_of(ATTACHMENT_OWNER, [report.id])[report.id] if report else []
+    events = services.report_events(report) if report else []
+    history = services.version_history(report) if report else []
+    editable = report is None or report.state.editable_by_deputy
+    return render_template("duty/mine_report.html", deputy=deputy, year=year, report=report, form=form,
+                           session=session, files=files, events=events, history=history, editable=editable,
+                           error=error, sections=SECTIONS,
+                           kind=report.kind if report else (ReportKind.IN_PERSON if session else ReportKind.WRITTEN)
+                           ), status
+
+
+def _report_for_year(deputy, year: int):
+    report = services.report_of(deputy.id, year)
+    if report is None and year not in services.writable_years():
+        abort(404)
+    return report
+
+
+@bp.get("/mine/<int:year>")
+@deputies
+def mine_report(year: int):
+    deputy = _my_deputy()
+    report = _report_for_year(deputy, year)
+    form = ReportForm(data=report.content if report else None)
+    return _mine_page(deputy, year, report, form)
+
+
+def _save_or_submit(year: int, *, submit: bool):
+    deputy = _my_deputy()
+    report = _report_for_year(deputy, year)
+    if report is not None and not report.state.editable_by_deputy:
+        return _mine_page(deputy, year, report, ReportForm(data=report.content), status=409,
+                          error=f"报告{report.state.label}，不能修改；审查退回后才能再次修改。")
+    form = ReportForm()
+    values, errors = services.clean_sections(form.values())
+    if submit and not errors:
+        errors = services.missing_sections(values)
+    uploads = request.files.getlist(form.files.name)
+    problems = attachments.check_files(uploads)
+    if errors or problems:
+        for key, message in errors.items():
+            form[key].errors = [message]
+        if problems:
+            form.files.errors = problems
+        return _mine_page(deputy, year, report, form, status=422)
+    try:
+        report = services.start_report(deputy, year, current_user.court_id)
+        services.ensure_editable(report)
+    except DutyError as error:
+        return _mine_page(deputy, year, report, ReportForm(data=report.content if report else None), status=409,
+                          error=str(error))
+    attachments.save_files(uploads, ATTACHMENT_OWNER, report.id)
+    for attachment_id in request.form.getlist("remove_file", type=int):
+        attachment = attachments.get_file(ATTACHMENT_OWNER, report.id, attachment_id)
+        if attachment is not None:
+            attachments.delete_file(attachment)
+    if submit:
+        services.submit_report(report, values)  # saves the text as the submitted version
+        flash("已提交审查。审查期间报告不能修改；如被退回，可按审查意见修改后再次提交。", "success")
+    else:
+        services.save_report(report, values)
+        flash("草稿已保存。", "success")
+    return redirect(url_for("duty.mine_report", year=year), 303)
+
+
+@bp.post("/mine/<int:year>")
+@deputies
+def mine_save(year: int):
+    """Save the draft (works without JavaScript); also adds and removes attachments."""
+    return _save_or_submit(year, submit=False)
+
+
+@bp.post("/mine/<int:year>/submit")
+@deputies
+def mine_submit(year: int):
+    return _save_or_submit(year, submit=True)
+
+
+@bp.post("/mine/<int:year>/autosave")
+@deputies
+def mine_autosave(year: int):
+    """htmx posts the draft here while the deputy types; the answer is the small status line."""
+    deputy = _my_deputy()
+    _report_for_year(deputy, year)
+    values, errors = services.clean_sections(ReportForm().values())
+    if errors:
+        return render_template("duty/_autosave.html", saved_at=None, problem=next(iter(errors.values()))), 422
+    try:
+        report = services.start_report(deputy, year, current_user.court_id)
+        services.save_report(report, values, action=VersionAction.AUTOSAVE)
+    except DutyError as error:
+        return render_template("duty/_autosave.html", saved_at=None, problem=str(error)), 409
+    return render_template("duty/_autosave.html", saved_at=local(utcnow()).strftime("%H:%M"), problem="",
+                           state=report.state)
+
+
+@bp.get("/reports/<int:report_id>/files/<int:attachment_id>/<path:filename>")
+@require_role(*VIEWERS, Role.DEPUTY)
+def report_file(report_id: int, attachment_id: int, filename: str):
+    """An attachment, under its own name in the URL (browsers save it by that name)."""
+    report = services.get_report_or_404(report_id)
+    attachment = attachments.get_file(ATTACHMENT_OWNER, report.id, attachment_id)
+    path = stored_path(attachments.AREA, attachment.stored_name) if attachment else None
+    if path is None:
+        abort(404)
+    # Sent from memory (at most 20 MB): no file handle stays open when a client stops reading.
+    return send_file(BytesIO(path.read_bytes()), mimetype=attachment.content_type, as_attachment=True,
+                     download_name=attachment.original_name)
+
+
+@bp.get("/reports/<int:report_id>.docx")
+@require_role(*VIEWERS, Role.DEPUTY)
+def report_docx(report_id: int):
+    report = services.get_report_or_404(report_id)
+    document = exports.report_document(report)
+    return _send_docx(build_report_docx(document), f"{document.title}.docx")
+
+
+# --- staff: the review queue and a report --------------------------------------------------------------------
+
+@bp.get("/")
+@viewers
+def index():
+    filters = services.QueueFilters.from_args(request.args)
+    page = services.list_reports(filters, cursor=request.args.get("cursor"), per_page=current_app.config["PAGE_SIZE"],
+                                 total=request.args.get("n", type=int), number=request.args.get("page", 1, type=int))
+    return render("duty/index.html", block="results", filters=filters, page=page, counts=services.state_counts(filters),
+                  states=ReportState, kinds=ReportKind.choices(), years=_years())
+
+
+def _years() -> list[int]:
+    this = services.local_today().year
+    return list(range(this + 1, this - 6, -1))
+
+
+def _report_page(report, form: ReviewForm, *, status: int = 200, error: str = ""):
+    files = attachments.files_of(ATTACHMENT_OWNER, [report.id])[report.id]
+    return render_template("duty/report.html", report=report, form=form, files=files, error=error,
+                           events=services.report_events(report), history=services.version_history(report),
+                           session=services.session_of_reporter(report.deputy_id, report.year),
+                           actions=services.review_actions(report), labels=services.REVIEW_LABELS,
+                           can_review=current_user.role in EDITORS, sections=SECTIONS), status
+
+
+@bp.get("/reports/<int:report_id>")
+@viewers
+def report(report_id: int):
+    return _report_page(services.get_report_or_404(report_id), ReviewForm())
+
+
+@bp.post("/reports/<int:report_id>/review")
+@editors
+def review(report_id: int):
+    report = services.get_report_or_404(report_id)
+    form = ReviewForm()
+    if form.validate_on_submit():
+        try:
+            services.review_report(report, form.action.data, form.comment.data or "")
+        except DutyError as error:
+            return _report_page(report, form, status=422, error=str(error))
+        flash(f"已{services.REVIEW_LABELS[form.action.data]}：{report.deputy.name} {report.year}年度报告。", "success")
+        return redirect(url_for("duty.report", report_id=report.id), 303)
+    return _report_page(report, form, status=422)
+
+
+@bp.get("/reports/<int:report_id>/versions/<int:version_id>")
+@viewers
+def version(report_id: int, version_id: int):
+    report = services.get_report_or_404(report_id)
+    shown = services.get_version_or_404(report, version_id)
+    history = services.version_history(report)
+    row = next(r for r in history if r.version.id == shown.id)
+    return render_template("duty/version.html", report=report, row=row, sections=SECTIONS)
+
+
+# --- staff: terms and the planner ----------------------------------------------------------------------------
+
+@bp.get("/plan")
+@viewers
+def plan():
+    year = request.args.get("year", type=int) or services.local_today().year
+    level = request.args.get("level", "")
+    term = (request.args.get("term") or "")[:20]
+    groups = services.plan(year, level=level, term=term)
+    warnings = sum(1 for g in groups if g.warning)
+    return render("duty/plan.html", block="groups", year=year, level=level, term=term, groups=groups,
+                  warnings=warnings, terms=services.list_terms(), levels=DeputyLevel.choices(), years=_years(),
+                  can_edit=current_user.role in EDITORS)
+
+
+def _term_form(term):
+    form = TermForm(obj=term)
+    if request.method == "GET" and term is not None:
+        form.level.data = term.level.value
+    if form.validate_on_submit():
+        try:
+            services.save_term(term, form.data)
+        except DutyError as error:
+            form.name.errors = [str(error)]
+        else:
+            flash("届期已保存。", "success")
+            return redirect(url_for("duty.plan"), 303)
+    return render_template("duty/term_form.html", form=form, term=term), 422 if form.errors else 200
+
+
+@bp.route("/terms/new", methods=["GET", "POST"])
+@editors
+def term_new():
+    return _term_form(None)
+
+
+@bp.route("/terms/<int:term_id>", methods=["GET", "POST"])
+@editors
+def term_edit(term_id: int):
+    return _term_form(services.get_term_or_404(term_id))
+
+
+@bp.post("/terms/<int:term_id>/delete")
+@editors
+def term_delete(term_id: int):
+    term = services.get_term_or_404(term_id)
+    services.delete_term(term)
+    flash(f"已删除届期：{term}。", "success")
+    return redirect(url_for("duty.plan"), 303)
+
+
+# --- staff: sessions -----------------------------------------------------------------------------------------
+
+@bp.get("/sessions")
+@viewers
+def sessions():
+    filters = services.SessionFilters.from_args(request.args)
+    page = services.list_sessions(filters, cursor=request.args.get("cursor"),
+                                  per_page=current_app.config["PAGE_SIZE"], total=request.args.get("n", type=int),
+                                  number=request.args.get("page", 1, type=int))
+    return render("duty/sessions.html", block="results", filters=filters, page=page, years=_years(),
+                  states=SessionState.choices(), group=GroupKey.parse(filters.group),
+                  can_edit=current_user.role in EDITORS)
+
+
+@bp.route("/sessions/new", methods=["GET", "POST"])
+@editors
+def session_new():
+    form = SessionForm()
+    form.group.choices = [("", "请选择代表组")] + [(k.value, k.label) for k in services.group_choices()]
+    if request.method == "GET":
+        form.group.data = request.args.get("group", "")
+    if form.validate_on_submit():
+        key = GroupKey.parse(form.group.data)
+        if key is None:
+            form.group.errors = ["请选择代表组。"]
+        else:
+            try:
+                session = services.create_session(key, form.data, current_user.court_id)
+            except DutyError as error:
+                form.group.errors = [str(error)]
+            else:
+                flash("述职会已建立，请安排述职代表。", "success")
+                return redirect(url_for("duty.session", session_id=session.id), 303)
+    return render_template("duty/session_form.html", form=form, session=None), 422 if form.errors else 200
+
+
+@bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+@editors
+def session_edit(session_id: int):
+    session = services.get_session_or_404(session_id, for_edit=True)
+    form = SessionForm(obj=session)
+    del form.group
+    if form.validate_on_submit():
+        try:
+            services.update_session(session, form.data)
+        except DutyError as error:
+            form.held_on.errors = [str(error)]
+        else:
+            flash("已保存修改。", "success")
+            return redirect(url_for("duty.session", session_id=session.id), 303)
+    return render_template("duty/session_form.html", form=form, session=session), 422 if form.errors else 200
+
+
+def _session_page(session, *, status: int = 200, error: str = "", evaluation=None, rectification=None,
+                  outcome=None, hold=None):
+    """The session page; a form that failed comes back as (owner id, form) and is shown with its errors."""
+    services.load_session_page(session)
+    reports = services.reports_by_deputy([r.deputy_id for r in session.reporters], session.year)
+    return render_template(
+        "duty/session.html", session=session, reports=reports, error=error,
+        candidates=services.reporter_candidates(session) if session.state == SessionState.PLANNED else [],
+        close_problems=services.close_problems(session) if session.state == SessionState.HELD else [],
+        evaluation=evaluation or (None, None), rectification=rectification or (None, None),
+        outcome=outcome or (None, None), hold=hold or HoldForm(voters_present=session.voters_present or None),
+        can_edit=current_user.role in EDITORS and session.state != SessionState.CLOSED), status
+
+
+@bp.get("/sessions/<int:session_id>")
+@viewers
+def session(session_id: int):
+    return _session_page(services.get_session_or_404(session_id))
+
+
+def _back_to(session, anchor: str = ""):
+    return redirect(url_for("duty.session", session_id=session.id) + (f"#{anchor}" if anchor else ""), 303)
+
+
+@bp.post("/sessions/<int:session_id>/delete")
+@editors
+def session_delete(session_id: int):
+    session = services.get_session_or_404(session_id, for_edit=True)
+    try:
+        services.delete_session(session)
+    except DutyError as error:
+        return _session_page(session, status=409, error=str(error))
+    flash("述职会已删除。", "success")
+    return redirect(url_for("duty.sessions", year=session.year), 303)
+
+
+@bp.post("/sessions/<int:session_id>/reporters")
+@editors
+def reporter_add(session_id: int):
+    session = services.get_session_or_404(session_id, for_edit=True)
+    try:
+        reporter = services.add_reporter(session, request.form.get("deputy_id", type=int))
+    except DutyError as error:
+        flash(str(error), "warning")  # a one-choice form: nothing typed is lost by coming back to the page
+        return _back_to(session, "reporters")
+    flash(f"已安排{reporter.deputy.name}当面述职。", "success")
+    return _back_to(session, "reporters")
+
+
+@bp.post("/sessions/<int:session_id>/reporters/<int:reporter_id>/remove")
+@editors
+def reporter_remove(session_id: int, reporter_id: int):
+    session = services.get_session_or_404(session_id, for_edit=True)
+    reporter = services.get_reporter_or_404(session, reporter_id)
+    name = reporter.deputy.name
+    try:
+        services.remove_reporter(session, reporter)
+    except DutyError as error:
+        return _session_page(session, status=409, error=str(error))
+    flash(f"已取消{name}的当面述职安排。", "success")
+    return _back_to(session, "reporters")
+
+
+@bp.post("/sessions/<int:session_id>/reporters/<int:reporter_id>/evaluation")
+@editors
+def evaluation(session_id: int, reporter_id: int):
+    session = services.get_session_or_404(session_id, for_edit=True)
+    reporter = services.get_reporter_or_404(session, reporter_id)
+    form = EvaluationForm()
+    if form.validate_on_submit():
+        try:
+            services.record_evaluation(session, reporter, form.data)
+        except DutyError as error:
+            form.satisfied.errors = [str(error)]
+        else:
+            flash(f"已保存{reporter.deputy.name}的评议结果。", "success")
+            return _back_to(session, f"reporter-{reporter.id}")
+    return _session_page(session, status=422, evaluation=(reporter.id, form))
+
+
+@bp.post("/sessions/<int:session_id>/reporters/<int:reporter_id>/rectifications")
+@editors
+def rectification_add(session_id: int, reporter_id: int):
+    session = services.get_session_or_404(session_id, for_edit=True)
+    reporter = services.get_reporter_or_404(session, reporter_id)
+    form = RectificationForm()
+    if form.validate_on_submit():
+        try:
+            services.add_rectification(session, reporter, form.data)
+        except DutyError as error:
+            form.content.errors = [str(error)]
+        else:
+            flash("已登记整改事项。", "success")
+            return _back_to(session, f"reporter-{reporter.id}")
+    return _session_page(session, status=422, rectification=(reporter.id, form))
+
+
+@bp.post("/sessions/<int:session_id>/rectifications/<int:rectification_id>")
+@editors
+def rectification_outcome(session_id: int, rectification_id: int):
+    session = services.get_session_or_404(session_id, for_edit=True)
+    item = services.get_rectification_or_404(session, rectification_id)
+    form = OutcomeForm()
+    if form.validate_on_submit():
+        try:
+            services.set_outcome(session, item, form.status.data, form.outcome.data)
+        except DutyError as error:
+            form.status.errors = [str(error)]
+        else:
+            flash("已记录整改结果。", "success")
+            return _back_to(session, f"reporter-{item.reporter_id}")
+    return _session_page(session, status=422, outcome=(item.id, form))
+
+
+@bp.post("/sessions/<int:session_id>/rectifications/<int:rectification_id>/delete")
+@editors
+def rectification_delete(session_id: int, rectification_id: int):
+    session = services.get_session_or_404(session_id, for_edit=True)
+    item = services.get_rectification_or_404(session, rectification_id)
+    reporter_id = item.reporter_id
+    try:
+        services.delete_rectification(session, item)
+    except DutyError as error:
+        return _session_page(session, status=409, error=str(error))
+    flash("已删除整改事项。", "success")
+    return _back_to(session, f"reporter-{reporter_id}")
+
+
+@bp.post("/sessions/<int:session_id>/hold")
+@editors
+def session_hold(session_id: int):
+    session = services.get_session_or_404(session_id, for_edit=True)
+    form = HoldForm()
+    if form.validate_on_submit():
+        try:
+            services.hold_session(session, form.voters_present.data)
+        except DutyError as error:
+            return _session_page(session, status=409, error=str(error), hold=form)
+        flash("述职会已标记为已召开，请录入选民评议结果。", "success")
+        return _back_to(session)
+    return _session_page(session, status=422, hold=form)
+
+
+@bp.post("/sessions/<int:session_id>/close")
+@editors
+def session_close(session_id: int):
+    session = services.get_session_or_404(session_id, for_edit=True)
+    try:
+        services.close_session(session)
+    except DutyError as error:
+        return _session_page(session, status=409, error=str(error))
+    flash("述职会已结束，评议和整改情况已归档。", "success")
+    return _back_to(session)
+
+
+@bp.get("/sessions/<int:session_id>/results.docx")
+@viewers
+def session_docx(session_id: int):
+    session = services.get_session_or_404(session_id)
+    services.load_session_page(session)
+    document = exports.session_results_document(session, _court_name())
+    return _send_docx(build_session_results_docx(document),
+                      f"{session.group_name}{session.year}年代表述职评议结果.docx")
+
+
+@bp.get("/overview.docx")
+@viewers
+def overview_docx():
+    year = request.args.get("year", type=int) or services.local_today().year
+    group = GroupKey.parse(request.args.get("group", ""))
+    document = exports.overview_document(year, group=group, court_ids=visible_court_ids(current_user),
+                                         court_name=_court_name())
+    name = f"{year}年代表述职情况汇总{'_' + group.name if group else ''}.docx"
+    return _send_docx(build_overview_docx(document), name)

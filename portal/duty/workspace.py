@@ -1,0 +1,90 @@
+"""The duty area's panel on the deputy's workspace: my reports, and the sessions where I report in person."""
+from dataclasses import dataclass
+
+from flask import url_for
+from sqlalchemy import func, select
+
+from portal.duty.models import DutyReport, DutySession, DutySessionDeputy, ReportKind, ReportState, SessionState
+from portal.duty.services import writable_years
+from portal.extensions import db
+from portal.register.models import DeputyKind
+from portal.panels import Panel
+
+LATEST = 5
+
+
+@dataclass
+class PanelRow:
+    text: str
+    status: str
+    url: str
+    highlight: bool = False  # asks the deputy to act: write, or revise a returned report
+
+
+def deputy_panel(deputy, year: int | None) -> Panel | None:
+    """我的述职: the deputy's reports (the year's, or the latest few) and their in-person sessions; NPC deputies
+    only (CPPCC members write no duty reports)."""
+    if deputy.kind != DeputyKind.NPC:
+        return None
+    reports = select(DutyReport).where(DutyReport.deputy_id == deputy.id)
+    sessions = (select(DutySession).join(DutySessionDeputy)
+                .where(DutySessionDeputy.deputy_id == deputy.id))
+    if year is not None:
+        reports, sessions = reports.where(DutyReport.year == year), sessions.where(DutySession.year == year)
+    reports = list(db.session.scalars(reports.order_by(DutyReport.year.desc()).limit(LATEST)))
+    sessions = list(db.session.scalars(sessions.order_by(DutySession.held_on.desc()).limit(LATEST)))
+
+    rows = []
+    have = {r.year for r in reports}
+    for wanted in writable_years()[:1]:
+        if (year is None or year == wanted) and wanted not in have:
+            rows.append(PanelRow(f"{wanted}年度述职报告", "尚未撰写", url_for("duty.mine_report", year=wanted), True))
+    for r in reports:
+        status = r.state.label + (f"：{r.review_comment}" if r.state == ReportState.RETURNED and r.review_comment else "")
+        rows.append(PanelRow(r.title, status, url_for("duty.mine_report", year=r.year),
+                             r.state == ReportState.RETURNED))
+    for s in sessions:
+        when = "计划" if s.state == SessionState.PLANNED else s.state.label
+        rows.append(PanelRow(f"当面述职：{s.held_on.isoformat()} {s.place}", f"{s.group_name} · {when}",
+                             url_for("duty.mine_report", year=s.year)))
+
+    archive_query = select(func.count()).select_from(DutyReport).where(
+        DutyReport.deputy_id == deputy.id, DutyReport.state != ReportState.DRAFT)
+    in_person_query = (select(func.count()).select_from(DutySessionDeputy).join(DutySession)
+                       .where(DutySessionDeputy.deputy_id == deputy.id, DutySession.state != SessionState.PLANNED))
+    if year is not None:
+        archive_query = archive_query.where(DutyReport.year == year)
+        in_person_query = in_person_query.where(DutySession.year == year)
+    archive = [("提交述职报告", db.session.scalar(archive_query) or 0),
+               ("向选民当面述职", db.session.scalar(in_person_query) or 0)]
+    return Panel(title="我的述职", template="duty/_deputy_panel.html", order=40, rows=rows,
+                 link=url_for("duty.mine"), archive=archive)
+
+
+@dataclass
+class ArchiveReport:
+    """A duty report in the performance archive (履职档案)."""
+
+    year: int
+    title: str
+    kind: str
+    state: str
+    session: str  # date and place of the in-person session, if any
+    evaluation: str  # the voters' verdict, if evaluated
+
+
+def archive_reports(deputy, year: int) -> list[ArchiveReport]:
+    """The deputy's duty reporting of ``year`` for the archive: the report, and the session with its verdict."""
+    from portal.duty.exports import evaluation_text
+
+    report = db.session.scalar(select(DutyReport).where(DutyReport.deputy_id == deputy.id, DutyReport.year == year))
+    reporter = db.session.scalar(select(DutySessionDeputy).join(DutySession)
+                                 .where(DutySessionDeputy.deputy_id == deputy.id, DutySession.year == year).limit(1))
+    if report is None and reporter is None:
+        return []
+    kind = ReportKind.IN_PERSON if reporter else ReportKind.WRITTEN
+    session = f"{reporter.session.held_on.isoformat()} {reporter.session.place}（{reporter.session.state.label}）" \
+        if reporter else ""
+    return [ArchiveReport(year=year, title=report.title if report else f"{year}年度述职", kind=kind.label,
+                          state=report.state.label if report else "尚未提交报告", session=session,
+                          evaluation=evaluation_text(reporter) if reporter and reporter.session.state != SessionState.PLANNED else "")]

@@ -1,0 +1,27 @@
+"""The hearings panel of the deputy's workspace: the latest invitations and the year's counts."""
+from datetime import date
+
+from flask import url_for
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from portal.extensions import db
+from portal.hearings.models import Hearing, HearingInvitation
+from portal.hearings.services import deputy_year_counts, local_day_start
+from portal.panels import Panel
+
+
+def deputy_panel(deputy, year: int | None) -> Panel | None:
+    """The deputy's five latest invitations (of ``year``, when given) and, for the archive, how many there were
+    and how many hearings they attended."""
+    query = (select(HearingInvitation).join(Hearing, Hearing.id == HearingInvitation.hearing_id)
+             .options(selectinload(HearingInvitation.hearing), selectinload(HearingInvitation.rating))
+             .where(HearingInvitation.deputy_id == deputy.id))
+    if year:
+        query = query.where(Hearing.starts_at >= local_day_start(date(year, 1, 1)),
+                            Hearing.starts_at < local_day_start(date(year + 1, 1, 1)))
+    rows = list(db.session.scalars(query.order_by(Hearing.starts_at.desc(), HearingInvitation.id.desc()).limit(5)))
+    counts = deputy_year_counts(deputy.id, year)
+    return Panel(title="旁听庭审邀请", template="hearings/_deputy_panel.html", order=20, rows=rows,
+                 link=url_for("hearings.mine"),
+                 archive=[("受邀旁听庭审", counts["invited"]), ("旁听庭审", counts["attended"])])

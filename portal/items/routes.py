@@ -1,0 +1,408 @@
+"""Pages of tracked items: the staff board, queues, the item page with its workflow, the deputy's side, figures."""
+from datetime import date, timedelta
+from io import BytesIO
+
+from flask import abort, current_app, flash, make_response, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+from jinja2_fragments.flask import render_block
+from werkzeug.routing import BuildError
+
+from portal import attachments
+from portal.access import require_role, require_staff, visible_court_ids
+from portal.auth.models import Role
+from portal.documents import items as documents
+from portal.extensions import db
+from portal.htmx import is_partial, render
+from portal.items import bp, services
+from portal.items.forms import ContactForm, ItemForm
+from portal.items.models import Item, ItemKind, ItemOrigin, ItemState, Rating
+from portal.items.services import BoardFilters, WorkflowError
+from portal.uploads import stored_path
+
+OWNER = "item"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+editors = require_role(Role.ADMIN, Role.LIAISON)
+everyone = require_role(*Role)
+
+# Where an item's origin record is shown, if that area is installed: origin -> (endpoint, id argument). An area
+# whose origin id is not its page's id (a hearing opinion, say) registers a function with
+# ``services.register_origin_url(origin, function)`` instead.
+ORIGIN_PAGES = {
+    ItemOrigin.RECEPTION: ("reception.detail", "reception_id"),
+    ItemOrigin.ACTIVITY: ("activities.detail", "activity_id"),
+}
+
+
+def get_item_or_404(item_id: int, for_edit: bool = False) -> Item:
+    """The item if ``current_user`` may see it: staff of its court (handlers: of its department), or its deputy."""
+    item = db.get_or_404(Item, item_id)
+    if current_user.role == Role.DEPUTY:
+        if not services.is_deputy_of(current_user, item):
+            abort(403)
+    elif item.court_id not in visible_court_ids(current_user):
+        abort(404)
+    elif current_user.role == Role.HANDLER and not services.is_handler_of(current_user, item):
+        abort(403)
+    if for_edit and current_user.role not in (Role.ADMIN, Role.LIAISON):
+        abort(403)
+    return item
+
+
+def _hearing_of_opinion(opinion_id: int) -> str | None:
+    """A hearing forum opinion (origin HEARING) links to its hearing's page."""
+    if "hearings.detail" not in current_app.view_functions:
+        return None
+    try:
+        from portal.hearings.models import HearingOpinion
+    except ImportError:
+        return None
+    opinion = db.session.get(HearingOpinion, opinion_id)
+    return url_for("hearings.detail", hearing_id=opinion.hearing_id) if opinion else None
+
+
+def origin_url(item: Item) -> str | None:
+    if item.origin_id is not None and item.origin in services.ORIGIN_URLS:
+        return services.ORIGIN_URLS[item.origin](item.origin_id)
+    if item.origin == ItemOrigin.HEARING and item.origin_id is not None:
+        return _hearing_of_opinion(item.origin_id)
+    page = ORIGIN_PAGES.get(item.origin)
+    if item.origin_id is None or page is None or page[0] not in current_app.view_functions:
+        return None
+    try:
+        return url_for(page[0], **{page[1]: item.origin_id})
+    except BuildError:
+        return None
+
+
+# --- lists ----------------------------------------------------------------------------------------------------
+
+def _board_context(filters: BoardFilters) -> dict:
+    page = services.list_items(current_user, filters, cursor=request.args.get("cursor"),
+                               per_page=current_app.config["PAGE_SIZE"], total=request.args.get("n", type=int),
+                               number=request.args.get("page", 1, type=int))
+    return {"filters": filters, "page": page, "counts": services.state_counts(current_user, filters)}
+
+
+def _common() -> dict:
+    return {"states": list(ItemState), "kinds": list(ItemKind), "deadline_states": services.DEADLINE_STATES,
+            "deadline_state": services.deadline_state, "today": services.local_today(),
+            "may": lambda item, action: services.may(current_user, item, action)}
+
+
+@bp.get("/")
+@require_staff
+def index():
+    services.escalate_overdue(visible_court_ids(current_user))
+    filters = BoardFilters.from_args(request.args)
+    return render("items/index.html", block="results", choices=services.board_choices(current_user),
+                  can_register=current_user.role in (Role.ADMIN, Role.LIAISON), **_board_context(filters), **_common())
+
+
+@bp.get("/queue")
+@require_staff
+def queue():
+    services.escalate_overdue(visible_court_ids(current_user))
+    flagged, page = services.queue(current_user, cursor=request.args.get("cursor"),
+                                   per_page=current_app.config["PAGE_SIZE"], total=request.args.get("n", type=int),
+                                   number=request.args.get("page", 1, type=int))
+    return render("items/queue.html", block="results", flagged=flagged, page=page,
+                  counts=services.supervision_counts(current_user), **_common())
+
+
+@bp.get("/mine")
+@require_role(Role.DEPUTY)
+def mine():
+    deputy_id = current_user.deputy_id or -1
+    page = services.deputy_items(deputy_id, cursor=request.args.get("cursor"), per_page=current_app.config["PAGE_SIZE"],
+                                 total=request.args.get("n", type=int), number=request.args.get("page", 1, type=int))
+    return render("items/mine.html", block="results", page=page, **_common())
+
+
+# --- registration ---------------------------------------------------------------------------------------------
+
+@bp.route("/new", methods=["GET", "POST"])
+@require_role(Role.ADMIN, Role.LIAISON, Role.DEPUTY)
+def create():
+    deputy = current_user.deputy if current_user.role == Role.DEPUTY else None
+    if current_user.role == Role.DEPUTY and deputy is None:
+        abort(403)
+    form = ItemForm()
+    kinds = services.deputy_kinds(deputy) if deputy else list(ItemKind)
+    form.limit_kinds(kinds)
+    if request.method == "GET" and not deputy:
+        form.received_on.data = services.local_today()
+    deputy_ids = request.form.getlist("deputy_ids")
+    file_errors: list[str] = []
+    deputy_error = None
+    if form.validate_on_submit():
+        checked = services.validate_item(form.raw_values(deputy_ids), kinds=kinds, staff=deputy is None)
+        files = request.files.getlist(form.files.name)
+        file_errors = attachments.check_files(files)
+        if not checked.errors and not file_errors:
+            values = checked.values
+            if deputy:
+                item = services.create_item(court_id=current_user.court_id, kind=values["kind"], title=values["title"],
+                                            content=values["content"], case_number=values["case_number"],
+                                            deputies=[deputy], origin=ItemOrigin.PORTAL)
+            else:
+                item = services.create_item(court_id=current_user.court_id, kind=values["kind"], title=values["title"],
+                                            content=values["content"], case_number=values["case_number"],
+                                            deputies=values["deputies"], origin=values["origin"],
+                                            received_on=values["received_on"], source_body=values["source_body"])
+            attachments.save_files(files, OWNER, item.id)
+            flash(f"已登记，登记编号 {item.number}。" if not deputy else
+                  f"已提交，登记编号 {item.number}。法院将逐件登记办理，答复后请您评价。", "success")
+            return redirect(url_for("items.detail", item_id=item.id), 303)
+        form.set_errors(checked.errors)
+        deputy_error = checked.errors.get("deputy_ids")
+    selected, _ = services.deputy_options("", [int(i) for i in deputy_ids if i.isdigit()])
+    status = 422 if (form.errors or file_errors or deputy_error) else 200
+    return render_template("items/form.html", form=form, item=None, deputy=deputy, selected=selected,
+                           file_errors=file_errors, deputy_error=deputy_error), status
+
+
+@bp.get("/deputy-options")
+@editors
+def deputy_options():
+    selected_ids = [int(i) for i in request.args.getlist("deputy_ids") if i.isdigit()]
+    selected, matches = services.deputy_options(request.args.get("deputy_q", "")[:40], selected_ids)
+    return render("items/deputy_picker.html", block="options", target="deputy-options", selected=selected,
+                  matches=matches, q=request.args.get("deputy_q", ""))
+
+
+@bp.route("/<int:item_id>/edit", methods=["GET", "POST"])
+@editors
+def edit(item_id: int):
+    item = get_item_or_404(item_id, for_edit=True)
+    if item.state == ItemState.CLOSED:
+        flash("已办结的事项不能修改登记信息。", "warning")
+        return redirect(url_for("items.detail", item_id=item.id), 303)
+    form = ItemForm(obj=item)
+    if request.method == "GET":
+        form.kind.data, form.origin.data = item.kind.value, item.origin.value
+        deputy_ids = [str(d.id) for d in item.deputies]
+    else:
+        deputy_ids = request.form.getlist("deputy_ids")
+    deputy_error = None
+    if form.validate_on_submit():
+        checked = services.validate_item(form.raw_values(deputy_ids))
+        if not checked.errors:
+            services.update_item(item, checked.values)
+            flash("已保存登记信息。", "success")
+            return redirect(url_for("items.detail", item_id=item.id), 303)
+        form.set_errors(checked.errors)
+        deputy_error = checked.errors.get("deputy_ids")
+    selected, _ = services.deputy_options("", [int(i) for i in deputy_ids if i.isdigit()])
+    return render_template("items/form.html", form=form, item=item, deputy=None, selected=selected, file_errors=[],
+                           deputy_error=deputy_error), 422 if (form.errors or deputy_error) else 200
+
+
+# --- the item page and its workflow ---------------------------------------------------------------------------
+
+def _detail_context(item: Item, **extra) -> dict:
+    is_deputy = current_user.role == Role.DEPUTY
+    sees_contacts = current_user.role in (Role.ADMIN, Role.LIAISON, Role.LEADER)
+    actions = services.available_actions(current_user, item)
+    context = {
+        "item": item, "events": services.history(item, for_deputy=is_deputy),
+        "contacts": services.contacts(item) if sees_contacts else [], "sees_contacts": sees_contacts,
+        "files": attachments.files_of(OWNER, [item.id])[item.id], "actions": actions,
+        "action_labels": services.ACTION_LABELS, "origin_url": origin_url(item), "is_deputy": is_deputy,
+        "choices": services.assignment_choices(item) if "assign" in actions else None, "ratings": list(Rating),
+        "contact_form": extra.pop("contact_form", None), "errors": {}, "failed": None, "notice": None,
+        "can_upload": current_user.role in (Role.ADMIN, Role.LIAISON) or services.is_handler_of(current_user, item),
+        "can_edit": current_user.role in (Role.ADMIN, Role.LIAISON) and item.state != ItemState.CLOSED,
+        "values": {},
+    }
+    if context["contact_form"] is None and sees_contacts:
+        form = ContactForm()
+        form.set_deputies(item.deputies)
+        context["contact_form"] = form
+    context.update(_common())
+    context.update(extra)
+    return context
+
+
+@bp.get("/<int:item_id>")
+@everyone
+def detail(item_id: int):
+    item = get_item_or_404(item_id)
+    return render("items/detail.html", block="item_main", target="item-main", **_detail_context(item))
+
+
+@bp.post("/<int:item_id>/act/<action>")
+@everyone
+def act(item_id: int, action: str):
+    item = get_item_or_404(item_id)
+    if action not in services.TRANSITIONS:
+        abort(404)
+    data = {key: request.form.get(key, "") for key in request.form if key not in ("csrf_token", "user", "item", "action")}
+    row_target = f"item-row-{item.id}"
+    try:
+        services.advance(item, action, **data)
+    except WorkflowError as error:
+        if error.status == 403:
+            abort(403)
+        if is_partial(row_target):
+            return _board_row(item, error=error.message), 422
+        context = _detail_context(item, errors=error.errors, failed=action, values=data)
+        context["notice"] = ("danger", error.message)
+        return render("items/detail.html", block="item_main", target="item-main", **context), 422
+    message = f"已{services.TRANSITIONS[action].label}：{item.number}，当前状态“{item.state.label}”。"
+    if is_partial(row_target):
+        response = _board_row(item)
+    elif is_partial("item-main"):
+        response = render("items/detail.html", block="item_main", target="item-main",
+                          **_detail_context(item, notice=("success", message)))
+    else:
+        flash(message, "success")
+        return redirect(url_for("items.detail", item_id=item.id), 303)
+    response.headers["HX-Trigger"] = "itemMoved"
+    return response
+
+
+def _board_row(item: Item, error: str | None = None):
+    """The board's row of a moved item, and the state counts swapped out of band."""
+    filters = BoardFilters.from_args(request.form)
+    context = {"item": item, "filters": filters, "row_error": error,
+               "counts": services.state_counts(current_user, filters), **_common()}
+    body = render_block("items/index.html", "moved", **context)
+    response = make_response(body)
+    response.vary.add("HX-Target")
+    return response
+
+
+@bp.post("/<int:item_id>/contacts")
+@require_role(Role.ADMIN, Role.LIAISON, Role.LEADER)
+def add_contact(item_id: int):
+    item = get_item_or_404(item_id)
+    form = ContactForm()
+    form.set_deputies(item.deputies)
+    if form.validate_on_submit():
+        checked = services.validate_contact({k: form[k].data for k in ("contacted_at", "person", "deputy_id",
+                                                                        "channel", "content")}, item)
+        if not checked.errors:
+            services.add_contact(item, **checked.values)
+            flash("已记录过问情况。", "success")
+            return redirect(url_for("items.detail", item_id=item.id, _anchor="contacts"), 303)
+        form.set_errors(checked.errors)
+    context = _detail_context(item, contact_form=form)
+    context["notice"] = ("danger", "过问记录有误，请查看标红的字段。")
+    return render_template("items/detail.html", **context), 422
+
+
+@bp.post("/<int:item_id>/files")
+@require_role(Role.ADMIN, Role.LIAISON, Role.HANDLER)
+def upload(item_id: int):
+    item = get_item_or_404(item_id)
+    files = request.files.getlist("files")
+    if not any(f and f.filename for f in files):
+        flash("请选择要上传的文件。", "warning")
+        return redirect(url_for("items.detail", item_id=item.id), 303)
+    problems = attachments.check_files(files)
+    if problems:
+        context = _detail_context(item)
+        context["notice"] = ("danger", "；".join(problems))
+        return render_template("items/detail.html", **context), 422
+    saved = attachments.save_files(files, OWNER, item.id)
+    services.record_event(item, "attach", note="、".join(a.original_name for a in saved))
+    flash(f"已上传 {len(saved)} 个附件。", "success")
+    return redirect(url_for("items.detail", item_id=item.id), 303)
+
+
+@bp.get("/<int:item_id>/files/<int:file_id>/<path:filename>")
+@everyone
+def download(item_id: int, file_id: int, filename: str):
+    item = get_item_or_404(item_id)
+    attachment = attachments.get_file(OWNER, item.id, file_id)
+    path = stored_path(attachments.AREA, attachment.stored_name) if attachment else None
+    if path is None:
+        abort(404)
+    # Sent from memory (at most 20 MB): no file handle stays open when a client never reads to the end.
+    return send_file(BytesIO(path.read_bytes()), mimetype=attachment.content_type, as_attachment=True,
+                     download_name=attachment.original_name)
+
+
+# --- documents ------------------------------------------------------------------------------------------------
+
+def _send_docx(data: bytes, filename: str):
+    return send_file(BytesIO(data), mimetype=DOCX, as_attachment=True, download_name=filename)
+
+
+@bp.get("/<int:item_id>/reply.docx")
+@everyone
+def reply_docx(item_id: int):
+    item = get_item_or_404(item_id)
+    if current_user.role == Role.DEPUTY and item.answered_at is None:
+        abort(403)  # a deputy reads the reply letter once it is final
+    return _send_docx(documents.build_reply_letter(services.reply_letter(item)), f"答复函_{item.number}.docx")
+
+
+@bp.get("/<int:item_id>/supervision.docx")
+@require_staff
+def supervision_docx(item_id: int):
+    item = get_item_or_404(item_id)
+    if item.department_id is None:
+        flash("事项尚未交办承办部门，无法生成督办通知。", "warning")
+        return redirect(url_for("items.detail", item_id=item.id), 303)
+    data = services.supervision_notice(item, services.history(item))
+    return _send_docx(documents.build_supervision_notice(data), f"督办通知_{item.number}.docx")
+
+
+@bp.get("/<int:item_id>/case-report.docx")
+@require_staff
+def case_report_docx(item_id: int):
+    item = get_item_or_404(item_id)
+    if not item.is_concerned_case:
+        abort(404)
+    data = services.case_report(item, services.contacts(item))
+    return _send_docx(documents.build_case_report(data), f"关注案件办理报告_{item.number}.docx")
+
+
+def _period() -> tuple[date, date, str | None]:
+    today = services.local_today()
+    start, end, problem = date(today.year, 1, 1), today, None
+    try:
+        if request.args.get("from"):
+            start = date.fromisoformat(request.args["from"])
+        if request.args.get("to"):
+            end = date.fromisoformat(request.args["to"])
+    except ValueError:
+        problem = "日期格式应为 2025-03-01。"
+    if start > end:
+        problem = "开始日期不能晚于结束日期。"
+    if end - start > timedelta(days=3660):
+        problem = "统计期间不能超过十年。"
+    return start, end, problem
+
+
+@bp.get("/figures")
+@require_staff
+def figures():
+    start, end, problem = _period()
+    report = None if problem else services.figures(visible_court_ids(current_user), start, end)
+    return render_template("items/figures.html", report=report, start=start, end=end, problem=problem), \
+        422 if problem else 200
+
+
+@bp.get("/export.docx")
+@require_staff
+def export_docx():
+    start, end, problem = _period()
+    if problem:
+        flash(problem, "danger")
+        return redirect(url_for("items.figures"), 303)
+    court_ids = visible_court_ids(current_user)
+    data = services.item_table(current_user.court.name, start, end, services.period_items(court_ids, start, end),
+                                services.figures(court_ids, start, end))
+    return _send_docx(documents.build_item_table(data), f"交办督办件统计表_{start:%Y%m%d}-{end:%Y%m%d}.docx")
+
+
+@bp.app_template_global("item_supervision_notice")
+def item_supervision_notice() -> dict | None:
+    """For the staff home page: how many items near or past their deadline need this person (督办提醒)."""
+    if not current_user.is_authenticated or current_user.role == Role.DEPUTY:
+        return None
+    services.escalate_overdue(visible_court_ids(current_user))
+    counts = services.supervision_counts(current_user)
+    return counts if counts["overdue"] or counts["soon"] else None

@@ -1,0 +1,324 @@
+from datetime import date, datetime
+from io import BytesIO
+
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from portal.access import require_role, require_staff, visible_court_ids
+from portal.attachments import AREA as ATTACHMENT_AREA, check_files, delete_file, get_file, save_files
+from portal.auth.models import Court, Role
+from portal.documents.reception import build_record_docx, build_register_docx
+from portal.extensions import db
+from portal.htmx import is_partial, render
+from portal.reception import bp
+from portal.reception.forms import FollowupForm, ReceptionForm
+from portal.reception.models import Reception
+from portal.reception.services import (DEFAULT_PLACE, MAX_ID, OWNER_TYPE, ReceptionFilters, add_followup, all_filtered,
+                                       create_reception, delete_problem, delete_reception, deputies_by_ids,
+                                       deputy_page, detail_context, filter_choices, host_choices, ids_from,
+                                       list_receptions, load_reception, local_input, period_counts, pick_deputies,
+                                       record_document, register_document, update_reception, validate_followup,
+                                       validate_reception)
+from portal.register.models import Deputy
+from portal.templating import LOCAL_TIME
+from portal.uploads import stored_path
+
+editors = require_role(Role.ADMIN, Role.LIAISON)
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def get_reception_or_404(reception_id: int, for_edit: bool = False) -> Reception:
+    """A reception of a court the user sees; editing needs an editor's role (checked by the decorators too)."""
+    reception = load_reception(reception_id)
+    if reception is None or reception.court_id not in visible_court_ids(current_user):
+        abort(404)
+    if for_edit and current_user.role not in (Role.ADMIN, Role.LIAISON):
+        abort(403)
+    return reception
+
+
+def _can_edit() -> bool:
+    return current_user.role in (Role.ADMIN, Role.LIAISON)
+
+
+# --- the log ------------------------------------------------------------------------------------------------
+
+@bp.get("/")
+@require_staff
+def index():
+    court_ids = visible_court_ids(current_user)
+    filters = ReceptionFilters.from_args(request.args)
+    page, followups = list_receptions(filters, court_ids, cursor=request.args.get("cursor"),
+                                      per_page=current_app.config["PAGE_SIZE"], total=request.args.get("n", type=int),
+                                      number=request.args.get("page", 1, type=int))
+    deputy = db.session.get(Deputy, int(filters.deputy)) if filters.deputy else None
+    context = dict(filters=filters, page=page, followups=followups, counts=period_counts(filters, court_ids),
+                   choices=filter_choices(court_ids), deputy=deputy, can_edit=_can_edit())
+    if _can_edit() and not is_partial("results"):
+        context.update(_form_context(_new_form(court_ids), court_ids, deputies=[], errors={}), quick=True)
+    return render("reception/index.html", block="results", **context)
+
+
+# --- create and edit -----------------------------------------------------------------------------------------
+
+def _new_form(court_ids: list[int]) -> ReceptionForm:
+    form = ReceptionForm(formdata=None)
+    form.received_at.data = local_input(datetime.now(LOCAL_TIME).replace(second=0, microsecond=0))
+    form.place.data = DEFAULT_PLACE
+    form.court_id.data = str(current_user.court_id if current_user.court_id in court_ids else court_ids[0])
+    if current_user.role == Role.LIAISON:
+        form.liaison_officer_id.data = str(current_user.id)
+    return form
+
+
+def _form_context(form: ReceptionForm, court_ids: list[int], *, deputies, errors: dict) -> dict:
+    """What the form template needs; hosts and liaison officers are offered from the receiving court chosen."""
+    courts = _courts(court_ids)
+    chosen_court = str(form.court_id.data or "")
+    court_id = int(chosen_court) if chosen_court.isdigit() and int(chosen_court) in court_ids else (
+        current_user.court_id if current_user.court_id in court_ids else court_ids[0])
+    form.court_id.data = str(court_id)
+    form.set_choices(courts, host_choices([court_id]))
+    return {"form": form, "chosen": deputies, "errors": errors, "several_courts": len(courts) > 1}
+
+
+def _refreshed(form: ReceptionForm, court_ids: list[int], reception: Reception | None, quick: bool):
+    """The form again as typed, for another receiving court's hosts (the court menu asks for it)."""
+    context = _form_context(form, court_ids, deputies=deputies_by_ids(ids_from(request.form.getlist("deputy_ids"))),
+                            errors={})
+    return render("reception/form.html", block="reception_form", reception=reception, quick=quick, **context)
+
+
+def _courts(court_ids: list[int]) -> list[Court]:
+    return list(db.session.scalars(select(Court).where(Court.id.in_(court_ids)).order_by(Court.code)))
+
+
+def _submitted(form: ReceptionForm, court_ids: list[int]):
+    """Validate a submitted reception form: (checked input, deputies chosen, errors, uploads)."""
+    checked = validate_reception(form.raw_values(request.form.getlist("deputy_ids")), court_ids)
+    uploads = request.files.getlist("attachments")
+    problems = check_files(uploads)
+    if problems:
+        checked.errors["attachments"] = "；".join(problems)
+    elif checked.errors and any(u and u.filename for u in uploads):
+        checked.errors["attachments"] = "表单有误，附件未保存，请改正后重新选择附件。"
+    form.set_errors(checked.errors)
+    return checked, uploads
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@editors
+def create():
+    court_ids = visible_court_ids(current_user)
+    quick = request.args.get("quick") == "1"
+    if request.method == "GET":
+        context = _form_context(_new_form(court_ids), court_ids, deputies=[], errors={})
+        return render("reception/form.html", block="reception_form", reception=None, quick=False, **context)
+    form = ReceptionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if request.args.get("refresh") == "1":
+        return _refreshed(form, court_ids, None, quick)
+    checked, uploads = _submitted(form, court_ids)
+    if checked.errors:
+        context = _form_context(form, court_ids, deputies=checked.values["deputies"], errors=checked.errors)
+        response = render("reception/form.html", block="reception_form", reception=None, quick=quick, **context)
+        return response, 422
+    reception = create_reception(checked.values)
+    save_files(uploads, OWNER_TYPE, reception.id)
+    if quick and is_partial("reception_form"):
+        # The front desk's quick entry: a fresh form for the next visitor; the list refreshes itself.
+        context = _form_context(_new_form(court_ids), court_ids, deputies=[], errors={})
+        response = render("reception/form.html", block="reception_form", reception=None, quick=True,
+                          saved=reception, **context)
+        response.headers["HX-Trigger"] = "reception-saved"
+        return response
+    flash("已登记来访接待。", "success")
+    return redirect(url_for("reception.detail", reception_id=reception.id), 303)
+
+
+@bp.route("/<int:reception_id>/edit", methods=["GET", "POST"])
+@editors
+def edit(reception_id: int):
+    reception = get_reception_or_404(reception_id, for_edit=True)
+    court_ids = visible_court_ids(current_user)
+    if request.method == "GET":
+        form = ReceptionForm(obj=reception)
+        form.received_at.data = local_input(reception.received_at)
+        form.channel.data = reception.channel.value
+        form.court_id.data = str(reception.court_id)
+        form.host_ids.data = [str(link.user_id) for link in reception.host_links]
+        form.liaison_officer_id.data = str(reception.liaison_officer_id or "")
+        form.followup_title.data = ""
+        context = _form_context(form, court_ids, deputies=reception.deputies, errors={})
+        return render("reception/form.html", block="reception_form", reception=reception, quick=False, **context)
+    form = ReceptionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if request.args.get("refresh") == "1":
+        return _refreshed(form, court_ids, reception, False)
+    checked, uploads = _submitted(form, court_ids)
+    if checked.errors:
+        context = _form_context(form, court_ids, deputies=checked.values["deputies"], errors=checked.errors)
+        response = render("reception/form.html", block="reception_form", reception=reception, quick=False,
+                          **context)
+        return response, 422
+    update_reception(reception, checked.values)
+    save_files(uploads, OWNER_TYPE, reception.id)
+    flash("已保存修改。", "success")
+    return redirect(url_for("reception.detail", reception_id=reception.id), 303)
+
+
+@bp.get("/pick")
+@editors
+def pick():
+    """The deputy picker: matching register entries as the user types, or one chip for the deputy clicked."""
+    chosen = ids_from(request.args.getlist("deputy_ids"))
+    add = ids_from([request.args.get("add", "")])
+    if add and is_partial("visitor-chips"):
+        deputies = deputies_by_ids(add) if add[0] not in chosen else []
+        return render("reception/pick.html", block="chip", target="visitor-chips", deputies=deputies,
+                      results=[], q="")
+    q = (request.args.get("dq") or "").strip()[:40]
+    results = pick_deputies(q, chosen)
+    return render("reception/pick.html", block="deputy_results", target="deputy-results", results=results, q=q,
+                  deputies=[])
+
+
+# --- one reception ----------------------------------------------------------------------------------------------
+
+@bp.get("/<int:reception_id>")
+@require_staff
+def detail(reception_id: int):
+    reception = get_reception_or_404(reception_id)
+    return render_template("reception/detail.html", reception=reception, can_edit=_can_edit(),
+                           followup_form=FollowupForm(formdata=None), **detail_context(reception))
+
+
+@bp.post("/<int:reception_id>/followups")
+@editors
+def add_followup_item(reception_id: int):
+    reception = get_reception_or_404(reception_id, for_edit=True)
+    form = FollowupForm()
+    if not form.validate_on_submit():
+        abort(400)
+    checked = validate_followup(request.form)
+    status = 200
+    if checked.errors:
+        form.set_errors(checked.errors)
+        status = 422
+    else:
+        item = add_followup(reception, checked.values["kind"], checked.values["title"],
+                            content=checked.values["content"])
+        if not is_partial("followups"):
+            flash(f"已登记跟踪事项 {item.number}。", "success")
+            return redirect(url_for("reception.detail", reception_id=reception.id), 303)
+        form = FollowupForm(formdata=None)
+    response = render("reception/detail.html", block="followups", reception=reception, can_edit=True,
+                      followup_form=form, **detail_context(reception))
+    return response, status
+
+
+@bp.post("/<int:reception_id>/delete")
+@editors
+def delete(reception_id: int):
+    reception = get_reception_or_404(reception_id, for_edit=True)
+    problem = delete_problem(reception)
+    if problem:
+        flash(problem, "warning")
+        return redirect(url_for("reception.detail", reception_id=reception.id), 303)
+    delete_reception(reception)
+    flash("已删除该次接待记录。", "success")
+    return redirect(url_for("reception.index"), 303)
+
+
+@bp.get("/<int:reception_id>/files/<int:attachment_id>/<path:filename>")
+@require_staff
+def attachment(reception_id: int, attachment_id: int, filename: str):
+    """Download an attachment; the URL ends with its name so that browsers save it under that name."""
+    reception = get_reception_or_404(reception_id)
+    found = get_file(OWNER_TYPE, reception.id, attachment_id) if attachment_id < MAX_ID else None
+    path = stored_path(ATTACHMENT_AREA, found.stored_name) if found else None
+    if path is None:
+        abort(404)
+    # Sent from memory (attachments are at most 20 MB): no file handle stays open if a client never closes.
+    return send_file(BytesIO(path.read_bytes()), mimetype=found.content_type, as_attachment=True,
+                     download_name=found.original_name)
+
+
+@bp.post("/<int:reception_id>/files/<int:attachment_id>/delete")
+@editors
+def delete_attachment(reception_id: int, attachment_id: int):
+    reception = get_reception_or_404(reception_id, for_edit=True)
+    found = get_file(OWNER_TYPE, reception.id, attachment_id) if attachment_id < MAX_ID else None
+    if found is None:
+        abort(404)
+    name = found.original_name
+    delete_file(found)
+    flash(f"已删除附件“{name}”。", "success")
+    return redirect(url_for("reception.detail", reception_id=reception.id), 303)
+
+
+# --- documents --------------------------------------------------------------------------------------------------
+
+@bp.get("/<int:reception_id>/record.docx")
+@require_staff
+def record_docx(reception_id: int):
+    reception = get_reception_or_404(reception_id)
+    data = build_record_docx(record_document(reception))
+    day = reception.received_at.astimezone(LOCAL_TIME)
+    return _send(data, f"来访接待登记表_{day:%Y%m%d}_{reception.id}.docx")
+
+
+@bp.get("/export.docx")
+@require_staff
+def export_docx():
+    court_ids = visible_court_ids(current_user)
+    filters = ReceptionFilters.from_args(request.args)
+    receptions = all_filtered(filters, court_ids)
+    court = db.session.get(Court, int(filters.court)) if filters.court else None
+    if court is None or court.id not in court_ids:
+        court = current_user.court
+    data = build_register_docx(register_document(receptions, filters, court.name))
+    return _send(data, f"来访接待登记汇总_{date.today():%Y%m%d}.docx")
+
+
+def _send(data: bytes, filename: str):
+    return send_file(BytesIO(data), mimetype=DOCX, as_attachment=True, download_name=filename)
+
+
+# --- the deputy's own visits --------------------------------------------------------------------------------------
+
+@bp.get("/mine")
+@require_role(Role.DEPUTY)
+def mine():
+    if current_user.deputy_id is None:
+        page, followups = None, {}
+    else:
+        page, followups = deputy_page(current_user.deputy_id, cursor=request.args.get("cursor"),
+                                      per_page=current_app.config["PAGE_SIZE"], total=request.args.get("n", type=int),
+                                      number=request.args.get("page", 1, type=int))
+    return render("reception/mine.html", block="results", page=page, followups=followups)
+
+
+@bp.record_once
+def _register_template_global(state) -> None:
+    """Template globals: ``reception_visits_of(deputy)`` for the register's deputy page
+    (templates/reception/_deputy_visits.html) and ``reception_item_url(item)``."""
+    from portal.reception.services import receptions_of_deputy
+
+    def reception_visits_of(deputy, limit: int = 10):
+        if not current_user.is_authenticated or current_user.role == Role.DEPUTY:
+            return [], 0
+        return receptions_of_deputy(deputy.id, visible_court_ids(current_user), limit=limit)
+
+    def reception_item_url(item) -> str | None:
+        """The tracked item's page, when the items area has one and the user is staff."""
+        if "items.detail" in current_app.view_functions and current_user.role != Role.DEPUTY:
+            return url_for("items.detail", item_id=item.id)
+        return None
+
+    state.app.jinja_env.globals["reception_visits_of"] = reception_visits_of
+    state.app.jinja_env.globals["reception_item_url"] = reception_item_url
+

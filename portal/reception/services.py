@@ -1,0 +1,570 @@
+"""Queries and writes for the reception log. Services flush; the request commits."""
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+
+from flask_login import current_user
+from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from portal.attachments import delete_file, files_of
+from portal.auth.models import Court, Role, User
+from portal.documents.reception import ReceptionRecord, ReceptionRegister, RegisterLine
+from portal.extensions import db
+from portal.items.models import Item, ItemKind, ItemOrigin, ItemState
+from portal.items.services import create_item, items_from
+from portal.pagination import Page, paginate
+from portal.reception.models import Channel, Reception, ReceptionDeputy, ReceptionHost
+from portal.register.models import Deputy, DeputyStatus
+from portal.register.services import search_condition
+from portal.templating import LOCAL_TIME
+
+OWNER_TYPE = "reception"  # attachments of a reception
+DEFAULT_PLACE = "人大代表政协委员联络之家"
+# A follow-up counts as answered once its item has reached 已答复 (or a later step: 已评价, 已办结).
+DONE_STATES = tuple(s for s in ItemState if s.rank >= ItemState.ANSWERED.rank)
+FOLLOWUP_STATES = {"none": "未提出跟踪事项", "open": "有未答复事项", "answered": "全部已答复"}
+# Kinds a follow-up raised at a reception may take (交办件 come from other bodies, not from a visit).
+FOLLOWUP_KINDS = (ItemKind.SUGGESTION, ItemKind.PROPOSAL, ItemKind.LETTER, ItemKind.CONCERNED_CASE)
+MAX_ID = 2 ** 31  # ids beyond an INTEGER column's range are simply not found (PostgreSQL would refuse them)
+NAME_SEPARATORS = re.compile(r"[、,，;；/\s]+")
+TEXT_LIMITS = {"place": 100, "other_visitors": 200, "subject": 200, "content": 10000, "requests": 10000,
+               "handling": 5000}
+
+
+# --- times ----------------------------------------------------------------------------------------------------
+
+def local_input(value: datetime | None) -> str:
+    """A stored instant as the value of a ``datetime-local`` input, in Beijing time."""
+    return value.astimezone(LOCAL_TIME).strftime("%Y-%m-%dT%H:%M") if value else ""
+
+
+def parse_local(text: str) -> datetime | None:
+    """``2025-03-01T14:05`` (or with a space) typed in Beijing time, as an aware UTC instant; None if invalid."""
+    text = (text or "").strip().replace(" ", "T")
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=LOCAL_TIME)
+    return value.astimezone(timezone.utc)
+
+
+def local_day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=LOCAL_TIME).astimezone(timezone.utc)
+
+
+def local_date(value: datetime) -> date:
+    return value.astimezone(LOCAL_TIME).date()
+
+
+def _parse_date(text: str) -> date | None:
+    try:
+        return date.fromisoformat((text or "").strip())
+    except ValueError:
+        return None
+
+
+# --- the follow-up state of a reception -----------------------------------------------------------------------
+
+@dataclass
+class FollowUp:
+    """The tracked items raised at one reception and whether all of them have been answered."""
+
+    items: list[Item] = field(default_factory=list)
+
+    @property
+    def open_items(self) -> list[Item]:
+        return [i for i in self.items if i.state not in DONE_STATES]
+
+    @property
+    def state(self) -> str:
+        if not self.items:
+            return "none"
+        return "open" if self.open_items else "answered"
+
+    @property
+    def label(self) -> str:
+        if self.state == "open":
+            return f"{len(self.open_items)} 件未答复"
+        return FOLLOWUP_STATES[self.state]
+
+
+def followups_of(reception_ids: list[int]) -> dict[int, FollowUp]:
+    """The follow-up state of each reception, in one query."""
+    return {rid: FollowUp(items) for rid, items in items_from(ItemOrigin.RECEPTION, reception_ids).items()}
+
+
+def _items_exist(*conditions):
+    return exists().where(Item.origin == ItemOrigin.RECEPTION, Item.origin_id == Reception.id, *conditions)
+
+
+# --- the log list -----------------------------------------------------------------------------------------------
+
+@dataclass
+class ReceptionFilters:
+    date_from: str = ""
+    date_to: str = ""
+    channel: str = ""
+    deputy: str = ""  # a deputy's id
+    host: str = ""  # a receiving user's id
+    followup: str = ""
+    court: str = ""
+    q: str = ""
+
+    @classmethod
+    def from_args(cls, args) -> "ReceptionFilters":
+        """The filters of a request; a first visit (no period given at all) shows the current year."""
+        def arg(name: str, limit: int = 60) -> str:
+            return (args.get(name) or "").strip()[:limit]
+
+        filters = cls(date_from=arg("from", 10), date_to=arg("to", 10), channel=arg("channel"),
+                      deputy=arg("deputy"), host=arg("host"), followup=arg("followup"), court=arg("court"),
+                      q=arg("q"))
+        if "from" not in args and "to" not in args:
+            year = datetime.now(LOCAL_TIME).year
+            filters.date_from, filters.date_to = f"{year}-01-01", f"{year}-12-31"
+        if filters.channel not in Channel.__members__.values():
+            filters.channel = ""
+        if filters.followup not in FOLLOWUP_STATES:
+            filters.followup = ""
+        for key in ("deputy", "host", "court"):
+            if not (getattr(filters, key).isdigit() and int(getattr(filters, key)) < MAX_ID):
+                setattr(filters, key, "")
+        for key in ("date_from", "date_to"):
+            if _parse_date(getattr(filters, key)) is None:
+                setattr(filters, key, "")
+        return filters
+
+    @property
+    def start(self) -> date | None:
+        return _parse_date(self.date_from)
+
+    @property
+    def end(self) -> date | None:
+        return _parse_date(self.date_to)
+
+    def as_args(self, **overrides) -> dict:
+        """Query arguments that give these filters back; the period is always there, even when empty."""
+        values = {"from": self.date_from, "to": self.date_to, "channel": self.channel, "deputy": self.deputy,
+                  "host": self.host, "followup": self.followup, "court": self.court, "q": self.q, **overrides}
+        return {k: v for k, v in values.items() if v or k in ("from", "to")}
+
+    def period_label(self) -> str:
+        from portal.documents.gbt9704 import format_date
+
+        start, end = self.start, self.end
+        if start and end:
+            return f"{format_date(start)}至{format_date(end)}"
+        if start:
+            return f"{format_date(start)}以来"
+        if end:
+            return f"截至{format_date(end)}"
+        return "全部时间"
+
+
+def _conditions(filters: ReceptionFilters, court_ids: list[int]) -> list:
+    conditions = [Reception.court_id.in_(court_ids)]
+    if filters.court:
+        conditions.append(Reception.court_id == int(filters.court))
+    if filters.start:
+        conditions.append(Reception.received_at >= local_day_start(filters.start))
+    if filters.end:
+        conditions.append(Reception.received_at < local_day_start(filters.end + timedelta(days=1)))
+    if filters.channel:
+        conditions.append(Reception.channel == Channel(filters.channel))
+    if filters.deputy:
+        conditions.append(exists().where(ReceptionDeputy.reception_id == Reception.id,
+                                         ReceptionDeputy.deputy_id == int(filters.deputy)))
+    if filters.host:
+        conditions.append(exists().where(ReceptionHost.reception_id == Reception.id,
+                                         ReceptionHost.user_id == int(filters.host)))
+    if filters.followup == "none":
+        conditions.append(~_items_exist())
+    elif filters.followup == "open":
+        conditions.append(_items_exist(Item.state.not_in(DONE_STATES)))
+    elif filters.followup == "answered":
+        conditions.append(and_(_items_exist(), ~_items_exist(Item.state.not_in(DONE_STATES))))
+    if filters.q:
+        conditions.append(_search(filters.q))
+    return conditions
+
+
+def _search(q: str):
+    """Receptions whose visiting deputy matches ``q`` (name, pinyin, initials…) or whose text contains it."""
+    by_deputy = search_condition(q)
+    pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    by_text = or_(Reception.subject.ilike(pattern, escape="\\"), Reception.requests.ilike(pattern, escape="\\"),
+                  Reception.other_visitors.ilike(pattern, escape="\\"))
+    deputy_match = exists().where(ReceptionDeputy.reception_id == Reception.id,
+                                  ReceptionDeputy.deputy_id == Deputy.id, by_deputy)
+    return or_(deputy_match, by_text)
+
+
+def filtered_query(filters: ReceptionFilters, court_ids: list[int]) -> Select:
+    return select(Reception).where(*_conditions(filters, court_ids))
+
+
+def _list_options():
+    return (selectinload(Reception.deputies), selectinload(Reception.hosts), selectinload(Reception.court),
+            selectinload(Reception.deputy_links))
+
+
+def list_receptions(filters: ReceptionFilters, court_ids: list[int], *, cursor: str | None, per_page: int,
+                    total: int | None, number: int) -> tuple[Page, dict[int, FollowUp]]:
+    """One page of the log, newest first, and the follow-up state of each reception on it."""
+    query = filtered_query(filters, court_ids).options(*_list_options())
+    page = paginate(query, [Reception.received_at, Reception.id], cursor=cursor, per_page=per_page,
+                    descending=True, total=total, number=number)
+    return page, followups_of([r.id for r in page.items])
+
+
+@dataclass
+class PeriodCounts:
+    visits: int
+    persons: int  # 人次
+    open_followups: int  # tracked items raised at these visits not yet answered
+
+
+def period_counts(filters: ReceptionFilters, court_ids: list[int]) -> PeriodCounts:
+    """Visits, 人次 and open follow-ups of the filtered receptions, in one SQL statement."""
+    conditions = _conditions(filters, court_ids)
+    chosen = select(Reception.id).where(*conditions).correlate(None)
+    deputy_rows = (select(func.count()).select_from(ReceptionDeputy)
+                   .where(ReceptionDeputy.reception_id.in_(chosen)).scalar_subquery())
+    open_items = (select(func.count()).select_from(Item)
+                  .where(Item.origin == ItemOrigin.RECEPTION, Item.origin_id.in_(chosen),
+                         Item.state.not_in(DONE_STATES)).scalar_subquery())
+    visits, others, deputies, still_open = db.session.execute(
+        select(func.count(Reception.id), func.coalesce(func.sum(Reception.other_count), 0), deputy_rows, open_items)
+        .where(*conditions)).one()
+    return PeriodCounts(visits=visits, persons=int(others) + deputies, open_followups=still_open)
+
+
+def filter_choices(court_ids: list[int]) -> dict:
+    """Courts and receiving leaders for the filter menus."""
+    courts = list(db.session.scalars(select(Court).where(Court.id.in_(court_ids)).order_by(Court.code)))
+    leaders = list(db.session.scalars(select(User).where(User.court_id.in_(court_ids), User.role == Role.LEADER)
+                                      .order_by(User.court_id, User.id)))
+    return {"courts": courts, "leaders": leaders, "channels": Channel.choices(),
+            "followups": list(FOLLOWUP_STATES.items())}
+
+
+def all_filtered(filters: ReceptionFilters, court_ids: list[int]) -> list[Reception]:
+    """Every reception matching ``filters``, oldest first, for the period register."""
+    query = filtered_query(filters, court_ids).options(*_list_options(), selectinload(Reception.liaison_officer))
+    return list(db.session.scalars(query.order_by(Reception.received_at, Reception.id)))
+
+
+# --- one reception -----------------------------------------------------------------------------------------------
+
+def load_reception(reception_id: int) -> Reception | None:
+    if not 0 < reception_id < MAX_ID:
+        return None
+    query = select(Reception).where(Reception.id == reception_id).options(
+        *_list_options(), selectinload(Reception.liaison_officer), selectinload(Reception.host_links))
+    return db.session.scalar(query)
+
+
+def detail_context(reception: Reception) -> dict:
+    return {"followup": followups_of([reception.id])[reception.id],
+            "files": files_of(OWNER_TYPE, [reception.id])[reception.id]}
+
+
+def receptions_of_deputy(deputy_id: int, court_ids: list[int] | None, *, limit: int = 10,
+                         year: int | None = None) -> tuple[list, int]:
+    """The latest visits of a deputy (within ``court_ids``, or anywhere when None; in ``year`` if given) and how
+    many there are, in one query."""
+    query = (select(Reception, func.count().over())
+             .join(ReceptionDeputy, ReceptionDeputy.reception_id == Reception.id)
+             .where(ReceptionDeputy.deputy_id == deputy_id))
+    if court_ids is not None:
+        query = query.where(Reception.court_id.in_(court_ids))
+    if year:
+        query = query.where(Reception.received_at >= local_day_start(date(year, 1, 1)),
+                            Reception.received_at < local_day_start(date(year + 1, 1, 1)))
+    rows = db.session.execute(query.order_by(Reception.received_at.desc(), Reception.id.desc()).limit(limit)).all()
+    return [r for r, _ in rows], (rows[0][1] if rows else 0)
+
+
+def deputy_page(deputy_id: int, *, cursor: str | None, per_page: int, total: int | None,
+                number: int) -> tuple[Page, dict[int, FollowUp]]:
+    """A deputy's own visits (any court), newest first, with their follow-ups."""
+    query = (select(Reception).where(exists().where(ReceptionDeputy.reception_id == Reception.id,
+                                                    ReceptionDeputy.deputy_id == deputy_id))
+             .options(*_list_options(), selectinload(Reception.liaison_officer)))
+    page = paginate(query, [Reception.received_at, Reception.id], cursor=cursor, per_page=per_page,
+                    descending=True, total=total, number=number)
+    return page, followups_of([r.id for r in page.items])
+
+
+def deputy_year_counts(deputy_id: int, year: int | None) -> tuple[int, int]:
+    """How many visits a deputy made (in ``year``, Beijing time) and how many follow-ups they raised."""
+    conditions = [ReceptionDeputy.deputy_id == deputy_id]
+    if year:
+        conditions += [Reception.received_at >= local_day_start(date(year, 1, 1)),
+                       Reception.received_at < local_day_start(date(year + 1, 1, 1))]
+    chosen = (select(Reception.id).join(ReceptionDeputy, ReceptionDeputy.reception_id == Reception.id)
+              .where(*conditions).correlate(None))
+    items = (select(func.count()).select_from(Item)
+             .where(Item.origin == ItemOrigin.RECEPTION, Item.origin_id.in_(chosen)).scalar_subquery())
+    visits, raised = db.session.execute(
+        select(func.count(Reception.id), items).join(ReceptionDeputy, ReceptionDeputy.reception_id == Reception.id)
+        .where(*conditions)).one()
+    return visits, raised
+
+
+# --- choices and the deputy picker -----------------------------------------------------------------------------
+
+def host_choices(court_ids: list[int]) -> list[User]:
+    """Who may be recorded as receiving: the active leaders and liaison staff of these courts, leaders first."""
+    query = (select(User).where(User.court_id.in_(court_ids), User.active.is_(True),
+                                User.role.in_([Role.LEADER, Role.LIAISON]))
+             .options(selectinload(User.court)))
+    users = list(db.session.scalars(query))
+    return sorted(users, key=lambda u: (u.court_id, u.role != Role.LEADER, u.id))
+
+
+def pick_deputies(q: str, exclude_ids: list[int], limit: int = 8) -> list[Deputy]:
+    """Active register entries matching what was typed, for the as-you-type picker."""
+    condition = search_condition(q)
+    if condition is None:
+        return []
+    query = select(Deputy).where(condition, Deputy.status == DeputyStatus.ACTIVE)
+    if exclude_ids:
+        query = query.where(Deputy.id.not_in(exclude_ids))
+    return list(db.session.scalars(query.order_by(Deputy.name_pinyin, Deputy.id).limit(limit)))
+
+
+def ids_from(values) -> list[int]:
+    """Distinct positive integers from form values, in their order; anything else is dropped."""
+    seen: list[int] = []
+    for value in values:
+        value = str(value).strip()
+        if value.isdigit() and int(value) not in seen and 0 < int(value) < MAX_ID:
+            seen.append(int(value))
+    return seen
+
+
+def deputies_by_ids(ids: list[int]) -> list[Deputy]:
+    """The register entries with these ids, in the order given."""
+    if not ids:
+        return []
+    found = {d.id: d for d in db.session.scalars(select(Deputy).where(Deputy.id.in_(ids)))}
+    return [found[i] for i in ids if i in found]
+
+
+# --- validation and writes ---------------------------------------------------------------------------------------
+
+@dataclass
+class ReceptionInput:
+    values: dict = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def split_names(text: str) -> list[str]:
+    return [n for n in NAME_SEPARATORS.split(text or "") if n]
+
+
+def validate_reception(raw: dict, court_ids: list[int]) -> ReceptionInput:
+    """Check and normalise a reception typed into the form; errors are keyed by field, in Chinese."""
+    result = ReceptionInput()
+    values, errors = result.values, result.errors
+    for key, limit in TEXT_LIMITS.items():
+        value = str(raw.get(key) or "").replace("\x00", "").strip()
+        if len(value) > limit:
+            errors[key] = f"不能超过 {limit} 个字。"
+        values[key] = value
+    if not values["subject"] and "subject" not in errors:
+        errors["subject"] = "请填写事由（如：反映执行难问题）。"
+
+    received_at = parse_local(raw.get("received_at", ""))
+    if received_at is None:
+        errors["received_at"] = "请填写接待时间，格式如 2025-03-01 14:30。"
+    elif received_at > datetime.now(timezone.utc) + timedelta(minutes=10):
+        errors["received_at"] = "接待时间不能晚于现在。"
+    elif received_at.year < 2000:
+        errors["received_at"] = "接待时间早于 2000 年，请检查。"
+    values["received_at"] = received_at
+
+    channel = Channel.from_label(str(raw.get("channel") or ""))
+    if channel is None:
+        errors["channel"] = f"请选择接待方式（{'、'.join(c.label for c in Channel)}）。"
+    values["channel"] = channel
+
+    court_id = str(raw.get("court_id") or "").strip()
+    values["court_id"] = int(court_id) if court_id.isdigit() else None
+    if values["court_id"] not in court_ids:
+        errors["court_id"] = "请选择接待法院。"
+
+    names = split_names(values["other_visitors"])
+    values["other_visitors"] = "、".join(names)
+    values["other_count"] = len(names)
+    if len(values["other_visitors"]) > TEXT_LIMITS["other_visitors"]:
+        errors["other_visitors"] = f"不能超过 {TEXT_LIMITS['other_visitors']} 个字。"
+
+    wanted = ids_from(raw.get("deputy_ids") or [])
+    deputies = deputies_by_ids(wanted)
+    values["deputies"] = deputies
+    if len(deputies) != len(wanted):
+        errors["deputy_ids"] = "有来访代表委员在名册中找不到，请重新选择。"
+    elif not deputies and not names:
+        errors["deputy_ids"] = "请至少选择一名来访代表委员（或在“其他来访人员”中填写姓名）。"
+
+    allowed_hosts = {u.id: u for u in host_choices([values["court_id"]])} if values["court_id"] else {}
+    host_ids = ids_from(raw.get("host_ids") or [])
+    values["hosts"] = [allowed_hosts[i] for i in host_ids if i in allowed_hosts]
+    if len(values["hosts"]) != len(host_ids):
+        errors["host_ids"] = "接待人员应为接待法院的院领导或联络员。"
+    elif not host_ids:
+        errors["host_ids"] = "请选择接待领导或接待人员。"
+
+    officer = str(raw.get("liaison_officer_id") or "").strip()
+    values["liaison_officer_id"] = int(officer) if officer.isdigit() else None
+    if values["liaison_officer_id"] is not None:
+        user = allowed_hosts.get(values["liaison_officer_id"])
+        if user is None or user.role != Role.LIAISON:
+            errors["liaison_officer_id"] = "联络员应为接待法院的联络员账户。"
+
+    title = str(raw.get("followup_title") or "").replace("\x00", "").strip()
+    kind = ItemKind.from_label(str(raw.get("followup_kind") or "")) if title else None
+    values["followup"] = None
+    if title:
+        if kind not in FOLLOWUP_KINDS:
+            errors["followup_kind"] = "请选择跟踪事项的类别。"
+        elif len(title) > 200:
+            errors["followup_title"] = "不能超过 200 个字。"
+        else:
+            values["followup"] = (kind, title)
+    return result
+
+
+FIELDS = ("court_id", "received_at", "channel", "place", "other_visitors", "other_count", "liaison_officer_id",
+          "subject", "content", "requests", "handling")
+
+
+def _set_people(reception: Reception, deputies: list[Deputy], hosts: list[User]) -> None:
+    """Make the reception's visiting deputies and hosts these; links removed or added are audited rows."""
+    wanted = {d.id for d in deputies}
+    for link in [link for link in reception.deputy_links if link.deputy_id not in wanted]:
+        reception.deputy_links.remove(link)
+        db.session.delete(link)  # explicitly, so the audit trail sees it (orphans are found only during the flush)
+    present = {link.deputy_id for link in reception.deputy_links}
+    reception.deputy_links.extend(ReceptionDeputy(deputy=d) for d in deputies if d.id not in present)
+    wanted = {u.id for u in hosts}
+    for link in [link for link in reception.host_links if link.user_id not in wanted]:
+        reception.host_links.remove(link)
+        db.session.delete(link)
+    present = {link.user_id for link in reception.host_links}
+    reception.host_links.extend(ReceptionHost(user=u) for u in hosts if u.id not in present)
+
+
+def create_reception(values: dict) -> Reception:
+    reception = Reception(**{k: values[k] for k in FIELDS}, created_by_id=_user_id())
+    db.session.add(reception)
+    _set_people(reception, values["deputies"], values["hosts"])
+    db.session.flush()
+    if values.get("followup"):
+        add_followup(reception, *values["followup"], content=values["requests"])
+    db.session.expire(reception, ["deputies", "hosts"])
+    return reception
+
+
+def update_reception(reception: Reception, values: dict) -> Reception:
+    for key in FIELDS:
+        setattr(reception, key, values[key])
+    _set_people(reception, values["deputies"], values["hosts"])
+    db.session.flush()
+    if values.get("followup"):
+        add_followup(reception, *values["followup"], content=values["requests"])
+    db.session.expire(reception, ["deputies", "hosts"])
+    return reception
+
+
+def validate_followup(raw: dict) -> ReceptionInput:
+    result = ReceptionInput()
+    kind = ItemKind.from_label(str(raw.get("kind") or ""))
+    title = str(raw.get("title") or "").replace("\x00", "").strip()
+    content = str(raw.get("content") or "").replace("\x00", "").strip()
+    if kind not in FOLLOWUP_KINDS:
+        result.errors["kind"] = "请选择类别。"
+    if not title:
+        result.errors["title"] = "请填写标题（如：关于某案执行进度的建议）。"
+    elif len(title) > 200:
+        result.errors["title"] = "不能超过 200 个字。"
+    if len(content) > 10000:
+        result.errors["content"] = "不能超过 10000 个字。"
+    result.values = {"kind": kind, "title": title, "content": content}
+    return result
+
+
+def add_followup(reception: Reception, kind: ItemKind, title: str, *, content: str = "") -> Item:
+    """Register a request raised at the reception as a tracked item, linked to the visiting deputies."""
+    return create_item(court_id=reception.court_id, kind=kind, title=title, content=content,
+                       deputies=[link.deputy for link in reception.deputy_links], origin=ItemOrigin.RECEPTION,
+                       origin_id=reception.id, received_on=local_date(reception.received_at))
+
+
+def delete_problem(reception: Reception) -> str | None:
+    """Why the reception cannot be deleted, or None."""
+    if items_from(ItemOrigin.RECEPTION, [reception.id])[reception.id]:
+        return "该次接待已登记跟踪事项，不能删除；如有误请修改接待记录。"
+    return None
+
+
+def delete_reception(reception: Reception) -> None:
+    for attachment in files_of(OWNER_TYPE, [reception.id])[reception.id]:
+        delete_file(attachment)
+    db.session.delete(reception)
+    db.session.flush()
+
+
+def _user_id() -> int | None:
+    return current_user.id if current_user and current_user.is_authenticated else None
+
+
+# --- documents ---------------------------------------------------------------------------------------------------
+
+def deputy_label(deputy: Deputy) -> str:
+    """张三（市级人大代表，云岭市某某公司董事长）"""
+    unit = "".join(p for p in (deputy.work_unit, deputy.post) if p)
+    return f"{deputy.name}（{deputy.level.label}{deputy.kind.label}{'，' + unit if unit else ''}）"
+
+
+def followup_text(followup: FollowUp) -> str:
+    return "\n".join(f"{i.number} {i.kind.label}：{i.title}（{i.state.label}）" for i in followup.items)
+
+
+def record_document(reception: Reception) -> ReceptionRecord:
+    """The data of one visit's 来访接待登记表."""
+    followup = followups_of([reception.id])[reception.id]
+    handling = "\n".join(p for p in (reception.handling, followup_text(followup)) if p)
+    return ReceptionRecord(
+        court_name=reception.court.name, number=reception.id,
+        received_at=reception.received_at.astimezone(LOCAL_TIME).replace(tzinfo=None),
+        place=reception.place, channel=reception.channel.label,
+        deputies=[deputy_label(d) for d in reception.deputies], other_visitors=reception.other_visitor_names,
+        persons=reception.person_count, hosts=[u.display_name for u in reception.hosts],
+        liaison_officer=reception.liaison_officer.display_name if reception.liaison_officer else "",
+        subject=reception.subject, content=reception.content, requests=reception.requests, handling=handling)
+
+
+def register_document(receptions: list[Reception], filters: ReceptionFilters, title_court: str) -> ReceptionRegister:
+    """The data of the period's 接待登记汇总."""
+    followups: dict[int, FollowUp] = {}
+    ids = [r.id for r in receptions]
+    for start in range(0, len(ids), 500):  # stay under database parameter limits
+        followups.update(followups_of(ids[start:start + 500]))
+    lines = []
+    for r in receptions:
+        handling = "\n".join(p for p in (r.handling, followup_text(followups[r.id])) if p)
+        visitors = "、".join([d.name for d in r.deputies] + r.other_visitor_names)
+        lines.append(RegisterLine(received_at=r.received_at.astimezone(LOCAL_TIME).replace(tzinfo=None),
+                                  channel=r.channel.label, visitors=visitors, persons=r.person_count,
+                                  hosts="、".join(u.display_name for u in r.hosts), subject=r.subject,
+                                  handling=handling))
+    return ReceptionRegister(court_name=title_court, period=filters.period_label(),
+                             generated_on=datetime.now(LOCAL_TIME).date(), lines=lines,
+                             items=sum(len(f.items) for f in followups.values()),
+                             answered=sum(len(f.items) - len(f.open_items) for f in followups.values()))

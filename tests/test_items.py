@@ -1,0 +1,720 @@
+"""Tracked items: the workflow and its rules, scope, supervision, the board and item pages, the deputy's side,
+figures, documents, the CLI export and the demo data."""
+import io
+import re
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from docx import Document
+from sqlalchemy import event, func, select
+
+from portal.audit import AuditLog
+from portal.auth.models import Role
+from portal.extensions import db
+from portal.items import services
+from portal.items.demo import summary_year
+from portal.items.models import Item, ItemContact, ItemEvent, ItemKind, ItemOrigin, ItemState, Rating
+from portal.items.services import NotAllowed, WorkflowError, advance, create_item
+from portal.register.models import DeputyKind
+
+HX = {"HX-Request": "true"}
+TODAY = services.local_today
+
+
+@pytest.fixture
+def office(court, make_user, make_deputy, make_department):
+    """A court with a liaison officer, a leader, a criminal and a civil division with handlers, and two deputies."""
+    civil = make_department("民事审判第一庭")
+    criminal = make_department("刑事审判庭")
+    deputy = make_deputy(name="张三", mobile="13900000001")
+    cppcc = make_deputy(name="李四", mobile="13900000002", kind=DeputyKind.CPPCC, group_name="经济界")
+    people = {
+        "liaison": make_user(Role.LIAISON, display_name="联络员小王"),
+        "leader": make_user(Role.LEADER, display_name="副院长赵"),
+        "handler": make_user(Role.HANDLER, display_name="法官钱", department=civil),
+        "other_handler": make_user(Role.HANDLER, display_name="法官孙", department=criminal),
+        "deputy_user": make_user(Role.DEPUTY, display_name="张三", deputy=deputy),
+        "cppcc_user": make_user(Role.DEPUTY, display_name="李四", deputy=cppcc),
+        "admin": make_user(Role.ADMIN),
+    }
+    return {"court": court, "civil": civil, "criminal": criminal, "deputy": deputy, "cppcc": cppcc, **people}
+
+
+def new_item(office, kind=ItemKind.SUGGESTION, deputies=None, **kw) -> Item:
+    item = create_item(court_id=office["court"].id, kind=kind, title=kw.pop("title", "关于加强巡回审判的建议"),
+                       content="建议在乡镇设立巡回审判点。", deputies=[office["deputy"]] if deputies is None else deputies,
+                       origin=kw.pop("origin", ItemOrigin.RECEPTION), **kw)
+    db.session.commit()
+    return item
+
+
+def walk(item, office, *steps):
+    """Take steps as the person who normally takes them."""
+    who = {"instruct": "leader", "assign": "liaison", "progress": "handler", "opinions": "handler",
+           "sign_division": "leader", "sign_vp": "leader", "draft": "handler", "hear": "deputy_user",
+           "answer": "liaison", "rate": "deputy_user", "close": "liaison", "supervise": "liaison"}
+    data = {"instruct": {"instruction": "请民一庭认真办理。"}, "assign": {"department_id": office["civil"].id},
+            "progress": {"note": "已调阅卷宗。"}, "draft": {"reply": "经研究，已在三个乡镇设立巡回审判点。"},
+            "hear": {"note": "无不同意见"}, "rate": {"rating": "satisfied"},
+            "opinions": {"panel_opinion": "依法审理", "division_opinion": "同意", "vice_president_opinion": "同意"}}
+    for step in steps:
+        name, _, extra = step.partition(":")
+        values = dict(data.get(name, {}))
+        if extra:
+            values.update(dict(pair.split("=", 1) for pair in extra.split(",")))
+        advance(item, name, user=office[who[name]], **values)
+    db.session.commit()
+    return item
+
+
+FULL = ("instruct", "assign", "progress", "draft", "hear", "answer", "rate", "close")
+
+
+# --- the workflow ---------------------------------------------------------------------------------------------
+
+def test_an_item_goes_from_registration_to_closing_with_its_history(app, office):
+    item = walk(new_item(office), office, *FULL)
+    assert item.state == ItemState.CLOSED and item.rating == Rating.SATISFIED
+    assert item.leader_id == office["leader"].id  # the instructing leader answers for it
+    assert item.deadline == TODAY() + timedelta(days=90)  # a suggestion: three months from assignment
+    assert item.answered_on == TODAY() and item.closed_at is not None
+    events = db.session.scalars(select(ItemEvent).where(ItemEvent.item_id == item.id).order_by(ItemEvent.id)).all()
+    assert [e.action for e in events] == ["register", *FULL]
+    assert [e.to_state for e in events][-1] == "closed"
+    assert events[1].user_id == office["leader"].id and events[5].user_id == office["deputy_user"].id
+
+
+def test_transitions_live_in_one_table_with_roles_and_states():
+    assert set(services.TRANSITIONS) == {"instruct", "assign", "progress", "opinions", "sign_division", "sign_vp",
+                                         "draft", "hear", "answer", "rate", "close", "supervise"}
+    assert services.TRANSITIONS["instruct"].sources == (ItemState.REGISTERED,)
+    assert Role.LEADER in services.TRANSITIONS["instruct"].roles
+    assert Role.HANDLER not in services.TRANSITIONS["close"].roles
+
+
+@pytest.mark.parametrize("step, who, message", [
+    ("instruct", "handler", "您无权对本事项进行“批示”操作"),
+    ("instruct", "liaison", "您无权对本事项进行“批示”操作"),
+    ("close", "handler", "您无权对本事项进行“办结”操作"),
+    ("rate", "cppcc_user", "您无权对本事项进行“评价”操作"),  # a deputy not linked to the item
+])
+def test_steps_check_the_role(app, office, step, who, message):
+    item = new_item(office)
+    with pytest.raises(NotAllowed, match=message):
+        advance(item, step, user=office[who], instruction="x")
+
+
+def test_handlers_act_only_on_their_departments_items(app, office):
+    item = walk(new_item(office), office, "instruct", "assign")
+    with pytest.raises(NotAllowed):
+        advance(item, "progress", user=office["other_handler"], note="越权")
+    advance(item, "progress", user=office["handler"], note="已受理")
+    assert item.state == ItemState.IN_PROGRESS
+
+
+@pytest.mark.parametrize("steps, step, message", [
+    ((), "assign", "事项当前为“已登记”，不能交办"),
+    (("instruct",), "answer", "事项当前为“已批示”，不能正式答复"),
+    (("instruct", "assign"), "close", "事项当前为“已交办”，不能办结"),
+    (("instruct", "assign", "draft"), "close", "事项当前为“答复已起草”，不能办结"),
+])
+def test_steps_check_the_state_in_chinese(app, office, steps, step, message):
+    item = walk(new_item(office), office, *steps)
+    with pytest.raises(WorkflowError, match=message):
+        walk(item, office, step)
+
+
+def test_steps_need_their_text(app, office):
+    item = new_item(office)
+    with pytest.raises(WorkflowError, match="请填写批示内容") as error:
+        advance(item, "instruct", user=office["leader"], instruction="  ")
+    assert error.value.errors == {"instruction": "请填写批示内容。"}
+
+
+def test_nothing_closes_without_a_reply(app, office):
+    referral = new_item(office, kind=ItemKind.REFERRAL, deputies=[], source_body="市人大常委会办公室")
+    walk(referral, office, "instruct", "assign")
+    with pytest.raises(WorkflowError, match="不能办结"):
+        walk(referral, office, "close")
+    # Even an item forced into a closable state cannot close without a final reply.
+    referral.state = ItemState.ANSWERED
+    with pytest.raises(WorkflowError, match="没有正式答复的事项不能办结"):
+        walk(referral, office, "close")
+    referral.state, referral.reply, referral.answered_at = ItemState.ANSWERED, "", datetime.now(timezone.utc)
+    with pytest.raises(WorkflowError, match="没有正式答复的事项不能办结"):
+        walk(referral, office, "close")
+    referral.state, referral.answered_at = ItemState.IN_PROGRESS, None
+    with pytest.raises(WorkflowError, match="答复内容为空"):
+        referral.state = ItemState.REPLY_DRAFTED
+        walk(referral, office, "answer")
+
+
+def test_an_item_without_a_deputy_is_answered_and_closed_without_hearing_or_rating(app, office):
+    referral = new_item(office, kind=ItemKind.REFERRAL, deputies=[], source_body="市人大常委会办公室")
+    walk(referral, office, "instruct", "assign", "draft", "answer", "close")
+    assert referral.state == ItemState.CLOSED and referral.rating is None
+
+
+def test_a_deputys_item_is_heard_and_rated_before_closing(app, office):
+    item = walk(new_item(office), office, "instruct", "assign", "draft")
+    with pytest.raises(WorkflowError, match="答复前须听取代表委员对答复稿的意见"):
+        walk(item, office, "answer")
+    walk(item, office, "hear", "answer")
+    with pytest.raises(WorkflowError, match="不能办结"):
+        item.state = ItemState.ANSWERED
+        advance(item, "close", user=office["liaison"])
+    assert item.rating is None
+
+
+def test_unsatisfied_reopens_for_a_second_round(app, office):
+    item = walk(new_item(office), office, "instruct", "assign", "draft", "hear", "answer")
+    with pytest.raises(WorkflowError, match="请填写不满意的原因"):
+        advance(item, "rate", user=office["deputy_user"], rating="unsatisfied")
+    advance(item, "rate", user=office["deputy_user"], rating="不满意", comment="措施不具体")
+    db.session.commit()
+    assert item.state == ItemState.ASSIGNED and item.round == 2
+    assert item.rating == Rating.UNSATISFIED and item.answered_at is None
+    assert item.deadline == TODAY() + timedelta(days=90)
+    actions = db.session.scalars(select(ItemEvent.action).where(ItemEvent.item_id == item.id)
+                                 .order_by(ItemEvent.id)).all()
+    assert actions[-2:] == ["rate", "reopen"]
+    walk(item, office, "progress", "draft", "hear", "answer", "rate:rating=basically", "close")
+    assert item.state == ItemState.CLOSED and item.rating == Rating.BASICALLY
+
+
+def test_staff_record_a_rating_from_paper(app, office):
+    item = walk(new_item(office), office, "instruct", "assign", "draft", "hear", "answer")
+    event_ = advance(item, "rate", user=office["liaison"], rating="满意")
+    assert "据代表委员书面评价录入" in event_.note
+
+
+def test_a_concerned_case_needs_three_opinions_and_two_signatures(app, office):
+    case = new_item(office, kind=ItemKind.CONCERNED_CASE, case_number="(2025)某民初12号")
+    walk(case, office, "instruct", "assign", "progress", "draft", "hear")
+    with pytest.raises(WorkflowError, match="须经庭长和分管副院长签署"):
+        walk(case, office, "answer")
+    with pytest.raises(WorkflowError, match="请先填写合议庭意见和庭长意见"):
+        walk(case, office, "sign_division")
+    walk(case, office, "opinions")
+    with pytest.raises(WorkflowError, match="庭长签署后"):
+        walk(case, office, "sign_vp")
+    with pytest.raises(NotAllowed):
+        advance(case, "sign_vp", user=office["liaison"])  # only a leader signs for the vice-president
+    walk(case, office, "sign_division", "sign_vp")
+    advance(case, "opinions", user=office["handler"], vice_president_opinion="同意，抓紧审结")
+    assert case.vice_president_signed_at is None and case.division_signed_at is not None  # changed: sign again
+    walk(case, office, "sign_vp", "answer")
+    assert case.state == ItemState.ANSWERED
+
+
+def test_opinions_are_only_for_concerned_cases(app, office):
+    item = walk(new_item(office), office, "instruct", "assign")
+    assert not services.may(office["handler"], item, "opinions")
+    with pytest.raises(WorkflowError, match="只有关注案件"):
+        walk(item, office, "opinions")
+
+
+# --- deadlines and supervision ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kind, days", [(ItemKind.LETTER, 7), (ItemKind.SUGGESTION, 90), (ItemKind.PROPOSAL, 90),
+                                        (ItemKind.CONCERNED_CASE, 30), (ItemKind.REFERRAL, 30)])
+def test_default_deadlines_per_kind(app, office, kind, days):
+    item = walk(new_item(office, kind=kind, case_number="(2025)某民初1号"), office, "instruct", "assign")
+    assert item.deadline == TODAY() + timedelta(days=days)
+
+
+def test_a_letter_has_a_proposed_handling_date_and_the_deadline_is_overridable(app, office):
+    letter = new_item(office, kind=ItemKind.LETTER, received_on=TODAY() - timedelta(days=1))
+    assert letter.proposal_due == TODAY() + timedelta(days=4)
+    assert services.deadline_state(letter) == "on_time" and letter.due_on == letter.proposal_due
+    walk(letter, office, "instruct", f"assign:deadline={(TODAY() + timedelta(days=20)).isoformat()}")
+    assert letter.deadline == TODAY() + timedelta(days=20) and letter.due_on == letter.deadline
+    with pytest.raises(WorkflowError, match="办理期限不能早于收件日期"):
+        walk(letter, office, "assign:deadline=2000-01-01")
+
+
+@pytest.mark.parametrize("app_config", [{"ITEM_DEADLINE_DAYS": {"letter": 3}, "ITEM_LETTER_PROPOSAL_DAYS": 2}])
+def test_deadlines_come_from_the_configuration(app, office):
+    letter = new_item(office, kind=ItemKind.LETTER)
+    assert letter.proposal_due == TODAY() + timedelta(days=2)
+    walk(letter, office, "instruct", "assign")
+    assert letter.deadline == TODAY() + timedelta(days=3)
+    suggestion = walk(new_item(office), office, "instruct", "assign")
+    assert suggestion.deadline == TODAY() + timedelta(days=90)
+
+
+def _with_deadline(office, days: int | None, **kw) -> Item:
+    item = walk(new_item(office, **kw), office, "instruct", "assign")
+    item.deadline = TODAY() + timedelta(days=days) if days is not None else None
+    db.session.commit()
+    return item
+
+
+def test_deadline_state_is_computed_in_sql_and_agrees_with_python(app, office):
+    items = {"overdue": _with_deadline(office, -1), "soon": _with_deadline(office, 3),
+             "on_time": _with_deadline(office, 4), "none": new_item(office)}
+    done = walk(new_item(office), office, *FULL)
+    items["done"] = done
+    rows = dict(db.session.execute(select(Item.id, services.deadline_state_column())).all())
+    for key, item in items.items():
+        assert rows[item.id] == key == services.deadline_state(item), key
+
+
+def test_overdue_items_escalate_once_to_the_responsible_leader(app, office):
+    item = _with_deadline(office, -2)
+    assert services.escalate_overdue([office["court"].id]) == 1
+    assert services.escalate_overdue([office["court"].id]) == 0
+    db.session.commit()
+    notes = db.session.scalars(select(ItemEvent.note).where(ItemEvent.item_id == item.id,
+                                                            ItemEvent.action == "escalate")).all()
+    assert len(notes) == 1 and "已报责任领导副院长赵" in notes[0]
+    walk(item, office, f"assign:deadline={(TODAY() + timedelta(days=5)).isoformat()},department_id={office['civil'].id}")
+    assert item.escalated_at is None  # a new deadline is supervised afresh
+
+
+def test_leader_queue_shows_overdue_items_first_with_a_notice(client, office, make_user):
+    overdue = _with_deadline(office, -3, title="超期未办的建议")
+    _with_deadline(office, 30, title="期限宽裕的建议")
+    new_item(office, title="等待批示的来信")
+    client.post("/login", data={"username": office["leader"].username, "password": "Passw0rd-test"})
+    page = client.get("/items/queue").get_data(as_text=True)
+    assert "您有 <strong>1</strong> 件即将到期/已超期的督办件，其中已超期 <strong>1</strong> 件" in page
+    flagged = page.split('class="table table-sm table-dense bg-white border supervision-queue"')[1].split("</table>")[0]
+    assert "超期未办的建议" in flagged and "已超期" in flagged and "期限宽裕" not in flagged
+    rest = page.split("work-queue")[1]
+    assert "等待批示的来信" in rest and "期限宽裕的建议" in rest
+    assert db.session.scalar(select(func.count()).select_from(ItemEvent).where(
+        ItemEvent.item_id == overdue.id, ItemEvent.action == "escalate")) == 1
+
+
+def test_handler_queue_and_home_page_notice(client, office):
+    _with_deadline(office, 1, title="即将到期的建议")
+    _with_deadline(office, 40, title="刚交办的建议")
+    client.post("/login", data={"username": office["handler"].username, "password": "Passw0rd-test"})
+    home = client.get("/").get_data(as_text=True)
+    assert "您有 <strong>1</strong> 件即将到期/已超期的督办件" in home
+    queue = client.get("/items/queue").get_data(as_text=True)
+    assert queue.index("即将到期的建议") < queue.index("刚交办的建议")
+    client.post("/logout")
+    client.post("/login", data={"username": office["other_handler"].username, "password": "Passw0rd-test"})
+    assert "件即将到期/已超期的督办件" not in client.get("/").get_data(as_text=True)
+    assert "即将到期的建议" not in client.get("/items/queue").get_data(as_text=True)
+
+
+def test_supervision_notice_is_issued_and_recorded(client, login_as, office):
+    item = _with_deadline(office, -4)
+    login_as(Role.LIAISON)
+    response = client.post(f"/items/{item.id}/act/supervise", data={"note": "请三日内报送办理结果。"})
+    assert response.status_code == 303
+    assert db.session.scalar(select(ItemEvent.note).where(ItemEvent.action == "supervise")) == "请三日内报送办理结果。"
+    document = Document(io.BytesIO(client.get(f"/items/{item.id}/supervision.docx").data))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "督办通知" in text and "民事审判第一庭：" in text
+    assert f"办理期限为{item.deadline.year}年{item.deadline.month}月{item.deadline.day}日" in text
+    assert "已超过办理期限 4 天" in text and "请三日内报送办理结果。" in text
+    assert "某某市中级人民法院" in text
+
+
+# --- who sees what --------------------------------------------------------------------------------------------
+
+def test_scope_of_the_item_page(client, office, make_court, make_user):
+    item = walk(new_item(office), office, "instruct", "assign")
+    other_court = make_court(name="另一法院")
+    stranger = make_user(Role.LIAISON, court=other_court)
+    cases = [(office["handler"], 200), (office["other_handler"], 403), (office["deputy_user"], 200),
+             (office["cppcc_user"], 403), (stranger, 404), (office["leader"], 200)]
+    for user, status in cases:
+        client.post("/login", data={"username": user.username, "password": "Passw0rd-test"})
+        assert client.get(f"/items/{item.id}").status_code == status, user.display_name
+        client.post("/logout")
+
+
+def test_board_shows_handlers_only_their_departments_items(client, office):
+    walk(new_item(office, title="民事的件"), office, "instruct", "assign")
+    walk(new_item(office, title="刑事的件"), office, "instruct", f"assign:department_id={office['criminal'].id}")
+    client.post("/login", data={"username": office["handler"].username, "password": "Passw0rd-test"})
+    page = client.get("/items/").get_data(as_text=True)
+    assert "民事的件" in page and "刑事的件" not in page
+
+
+def test_contacts_are_logged_and_shown_to_leaders_not_handlers(client, office):
+    case = walk(new_item(office, kind=ItemKind.CONCERNED_CASE, case_number="(2025)某民初9号"), office,
+                "instruct", "assign")
+    client.post("/login", data={"username": office["liaison"].username, "password": "Passw0rd-test"})
+    response = client.post(f"/items/{case.id}/contacts", data={
+        "contacted_at": "2025-03-01T14:05", "person": "张三", "channel": "来电", "deputy_id": office["deputy"].id,
+        "content": "询问案件何时开庭"})
+    assert response.status_code == 303
+    contact = db.session.scalar(select(ItemContact))
+    assert contact.contacted_at == datetime(2025, 3, 1, 6, 5, tzinfo=timezone.utc)  # 14:05 Beijing time
+    bad = client.post(f"/items/{case.id}/contacts", data={"person": "", "channel": "飞鸽", "content": ""})
+    assert bad.status_code == 422 and "请填写过问人" in bad.get_data(as_text=True)
+    client.post("/logout")
+    client.post("/login", data={"username": office["leader"].username, "password": "Passw0rd-test"})
+    page = client.get(f"/items/{case.id}").get_data(as_text=True)
+    assert "过问留痕" in page and "询问案件何时开庭" in page and "2025-03-01 14:05" in page
+    client.post("/logout")
+    client.post("/login", data={"username": office["handler"].username, "password": "Passw0rd-test"})
+    assert "询问案件何时开庭" not in client.get(f"/items/{case.id}").get_data(as_text=True)
+
+
+# --- pages ------------------------------------------------------------------------------------------------------
+
+def test_register_an_item_with_deputies_and_a_mistake(client, office):
+    client.post("/login", data={"username": office["liaison"].username, "password": "Passw0rd-test"})
+    form = {"kind": "suggestion", "origin": "reception", "received_on": TODAY().isoformat(), "title": "关于诉讼服务的建议",
+            "content": "", "deputy_ids": []}
+    response = client.post("/items/new", data=form)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "请填写内容。" in page and "代表建议请选择提出的代表委员。" in page and 'value="关于诉讼服务的建议"' in page
+    form.update(content="建议增设自助立案设备。", deputy_ids=[office["deputy"].id, office["cppcc"].id])
+    response = client.post("/items/new", data=form)
+    assert response.status_code == 303
+    item = db.session.scalar(select(Item))
+    assert item.number == f"{TODAY().year}-0001" and {d.name for d in item.deputies} == {"张三", "李四"}
+    assert item.created_by_id == office["liaison"].id
+    assert "已登记，登记编号" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_deputy_picker_keeps_the_chosen_and_finds_by_pinyin(client, login_as, office):
+    login_as(Role.LIAISON)
+    page = client.get(f"/items/deputy-options?deputy_q=ls&deputy_ids={office['deputy'].id}",
+                      headers={**HX, "HX-Target": "deputy-options"}).get_data(as_text=True)
+    assert "<html" not in page
+    assert re.search(rf'value="{office["deputy"].id}" id="deputy-\d+" checked', page)
+    assert "李四" in page
+
+
+def test_a_deputy_submits_a_suggestion_and_follows_it(client, office):
+    client.post("/login", data={"username": office["cppcc_user"].username, "password": "Passw0rd-test"})
+    form_page = client.get("/items/new").get_data(as_text=True)
+    assert "委员提案" in form_page and "代表建议" not in form_page and "来件方式" not in form_page
+    refused = client.post("/items/new", data={"kind": "suggestion", "title": "某建议", "content": "内容"})
+    assert refused.status_code == 422 and "请选择类别（委员提案、来信）" in refused.get_data(as_text=True)
+    response = client.post("/items/new", data={"kind": "proposal", "title": "关于知识产权保护的提案", "content": "建议设立知识产权法庭。"})
+    assert response.status_code == 303
+    item = db.session.scalar(select(Item))
+    assert item.origin == ItemOrigin.PORTAL and item.deputies == [office["cppcc"]]
+    assert item.kind == ItemKind.PROPOSAL and item.state == ItemState.REGISTERED
+    mine = client.get("/items/mine").get_data(as_text=True)
+    assert "关于知识产权保护的提案" in mine and "已登记" in mine
+    page = client.get(f"/items/{item.id}").get_data(as_text=True)
+    assert "法院正在办理" in page and "领导批示" not in page
+
+
+def test_deputy_hears_the_draft_and_rates_in_the_portal(client, office):
+    item = walk(new_item(office), office, "instruct", "assign", "draft")
+    client.post("/login", data={"username": office["deputy_user"].username, "password": "Passw0rd-test"})
+    page = client.get(f"/items/{item.id}").get_data(as_text=True)
+    assert "答复稿（尚未正式答复）" in page and "已在三个乡镇设立巡回审判点" in page and "提交意见" in page
+    assert client.post(f"/items/{item.id}/act/hear", data={"note": ""}).status_code == 303
+    assert item.state == ItemState.REPLY_HEARD and item.reply_heard_note == "张三：无不同意见"
+    early = client.post(f"/items/{item.id}/act/rate", data={"rating": "satisfied"})
+    assert early.status_code == 422 and "事项当前为“已听取意见”，不能评价" in early.get_data(as_text=True)
+    walk(item, office, "answer")
+    assert client.post(f"/items/{item.id}/act/close").status_code == 403  # deputies do not close
+    response = client.post(f"/items/{item.id}/act/rate", data={"rating": "basically"}, headers={**HX, "HX-Target": "item-main"})
+    assert response.status_code == 200 and "<html" not in response.get_data(as_text=True)
+    assert "基本满意" in response.get_data(as_text=True)
+    assert item.state == ItemState.RATED and item.rating == Rating.BASICALLY
+
+
+def test_item_page_action_swaps_the_page_block_and_shows_errors(client, office):
+    item = new_item(office)
+    client.post("/login", data={"username": office["leader"].username, "password": "Passw0rd-test"})
+    headers = {**HX, "HX-Target": "item-main"}
+    bad = client.post(f"/items/{item.id}/act/instruct", data={"instruction": ""}, headers=headers)
+    body = bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "<html" not in body and "请填写批示内容" in body and "is-invalid" in body
+    good = client.post(f"/items/{item.id}/act/instruct", data={"instruction": "请认真办理"}, headers=headers)
+    body = good.get_data(as_text=True)
+    assert good.status_code == 200 and "<html" not in body and good.headers["HX-Trigger"] == "itemMoved"
+    assert "已批示：" in body and "请认真办理" in body
+    assert client.post(f"/items/{item.id}/act/fly").status_code == 404
+
+
+def test_board_filters_counts_and_htmx_results(client, login_as, office):
+    walk(new_item(office, title="已交办的建议"), office, "instruct", "assign")
+    new_item(office, kind=ItemKind.LETTER, title="刚收到的来信")
+    new_item(office, kind=ItemKind.REFERRAL, deputies=[], title="常委会交办件", source_body="市人大常委会办公室")
+    login_as(Role.LIAISON)
+    page = client.get("/items/").get_data(as_text=True)
+    assert "共 <strong>3</strong> 条" in page and re.search(r'data-state="registered">已登记 <span[^>]*>2</span>', page)
+    assert "常委会交办件" in page and "市人大常委会办公室" in page
+    fragment = client.get("/items/?kind=letter", headers={**HX, "HX-Target": "results"}).get_data(as_text=True)
+    assert "<html" not in fragment and "刚收到的来信" in fragment and "已交办的建议" not in fragment
+    assert "刚收到的来信" not in client.get("/items/?state=assigned").get_data(as_text=True)
+    assert "已交办的建议" in client.get(f"/items/?department={office['civil'].id}").get_data(as_text=True)
+    assert "已交办的建议" in client.get(f"/items/?leader={office['leader'].id}").get_data(as_text=True)
+    assert "刚收到的来信" not in client.get(f"/items/?leader={office['leader'].id}").get_data(as_text=True)
+    assert "已交办的建议" in client.get("/items/?deputy=zs").get_data(as_text=True)
+    assert "常委会交办件" not in client.get("/items/?deputy=zs").get_data(as_text=True)
+    assert "刚收到的来信" in client.get("/items/?deadline=on_time").get_data(as_text=True)
+    assert "没有符合条件的事项" in client.get("/items/?deadline=overdue").get_data(as_text=True)
+
+
+def test_a_quick_action_on_the_board_swaps_the_row_and_the_counts(client, office):
+    item = walk(new_item(office, title="待答复的建议"), office, "instruct", "assign", "draft", "hear")
+    client.post("/login", data={"username": office["liaison"].username, "password": "Passw0rd-test"})
+    assert "正式答复" in client.get("/items/").get_data(as_text=True)
+    response = client.post(f"/items/{item.id}/act/answer", data={"kind": "suggestion"},
+                           headers={**HX, "HX-Target": f"item-row-{item.id}"})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and response.headers["HX-Trigger"] == "itemMoved"
+    assert body.lstrip().startswith(f'<tr id="item-row-{item.id}"') and "已答复" in body
+    assert 'id="state-counts"' in body and 'hx-swap-oob="true"' in body
+    assert re.search(r'data-state="answered">已答复 <span[^>]*>1</span>', body)
+
+
+def test_board_query_count_does_not_grow_with_rows(app, client, office):
+    client.post("/login", data={"username": office["liaison"].username, "password": "Passw0rd-test"})
+
+    def count_queries() -> int:
+        statements = []
+        listener = lambda *args: statements.append(args[2])  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            assert client.get("/items/").status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        return len(statements)
+
+    walk(new_item(office), office, "instruct", "assign")
+    few = count_queries()
+    for n in range(8):
+        walk(new_item(office, title=f"建议{n}", deputies=[office["deputy"], office["cppcc"]]), office, "instruct", "assign")
+    assert count_queries() == few
+
+
+def test_edit_registration_is_audited(client, office):
+    item = new_item(office)
+    client.post("/login", data={"username": office["liaison"].username, "password": "Passw0rd-test"})
+    response = client.post(f"/items/{item.id}/edit", data={
+        "kind": "suggestion", "origin": "reception", "received_on": item.received_on.isoformat(),
+        "title": "关于加强巡回审判工作的建议（修改）", "content": item.content, "deputy_ids": [office["deputy"].id]})
+    assert response.status_code == 303
+    change = db.session.scalar(select(AuditLog).where(AuditLog.entity == "item", AuditLog.action == "update"))
+    assert change.changes["title"] == ["关于加强巡回审判的建议", "关于加强巡回审判工作的建议（修改）"]
+    assert change.actor == office["liaison"].username
+
+
+def test_every_step_is_audited(client, office):
+    item = new_item(office)
+    client.post("/login", data={"username": office["leader"].username, "password": "Passw0rd-test"})
+    client.post(f"/items/{item.id}/act/instruct", data={"instruction": "请办理"})
+    entries = db.session.scalars(select(AuditLog).where(AuditLog.actor == office["leader"].username)).all()
+    assert {e.entity for e in entries} >= {"item", "item_event"}
+    update = next(e for e in entries if e.entity == "item")
+    assert update.changes["state"] == ["已登记", "已批示"] and update.changes["instruction"][1] == "请办理"
+
+
+def test_attachments_upload_and_download(client, office):
+    item = new_item(office)
+    client.post("/login", data={"username": office["liaison"].username, "password": "Passw0rd-test"})
+    response = client.post(f"/items/{item.id}/files", data={"files": (io.BytesIO(b"%PDF-1.4 test"), "来信.pdf")})
+    assert response.status_code == 303
+    page = client.get(f"/items/{item.id}").get_data(as_text=True)
+    link = re.search(r'href="(/items/\d+/files/\d+/[^"]+)">来信.pdf', page).group(1)
+    assert client.get(link).data == b"%PDF-1.4 test"
+    bad = client.post(f"/items/{item.id}/files", data={"files": (io.BytesIO(b"MZ"), "病毒.exe")})
+    assert bad.status_code == 422 and "不支持的文件类型" in bad.get_data(as_text=True)
+
+
+def test_other_areas_create_items_and_find_them_by_origin(app, office):
+    item = create_item(court_id=office["court"].id, kind=ItemKind.LETTER, title="接待中反映的问题", content="内容",
+                       deputies=[office["deputy"]], origin=ItemOrigin.RECEPTION, origin_id=42)
+    assert services.items_from(ItemOrigin.RECEPTION, [42, 43]) == {42: [item], 43: []}
+    assert item.proposal_due == TODAY() + timedelta(days=5)
+
+
+# --- figures ----------------------------------------------------------------------------------------------------
+
+def test_figures_in_sql_by_kind_and_department(app, office):
+    year = TODAY().year
+    for n in range(21):
+        item = new_item(office, kind=ItemKind.PROPOSAL if n < 7 else ItemKind.LETTER, received_on=date(year, 1, 1))
+        if n < 20:
+            walk(item, office, "instruct", "assign", "draft", "hear", "answer",
+                 "rate:rating=" + ("basically" if n == 3 else "satisfied"), "close")
+    late = db.session.scalars(select(Item).where(Item.state == ItemState.CLOSED).limit(1)).one()
+    late.deadline = late.answered_on - timedelta(days=1)
+    db.session.commit()
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    court_id = office["court"].id
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        report = services.figures([court_id], date(year, 1, 1), date(year, 12, 31))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert len(statements) == 3  # the total, by kind, by department
+    total = report.total
+    assert (total.received, total.closed, total.closed_rate) == (21, 20, 95)
+    assert (total.on_time, total.on_time_rate) == (19, 95)
+    assert (total.rated, total.satisfied, total.satisfied_rate) == (20, 20, 100)
+    kinds = {f.label: f for f in report.by_kind}
+    assert (kinds["委员提案"].received, kinds["委员提案"].closed, kinds["委员提案"].satisfied_rate) == (7, 7, 100)
+    assert [f.label for f in report.by_department] == ["民事审判第一庭", "未交办"]
+    before = services.figures([office["court"].id], date(year - 1, 1, 1), date(year - 1, 12, 31)).total
+    assert before.received == 0 and before.closed_rate is None
+
+
+def test_percent_rounds_half_up():
+    assert services.Figures.percent(20, 21) == 95 and services.Figures.percent(1, 8) == 13
+    assert services.Figures.percent(2, 3) == 67 and services.Figures.percent(0, 0) is None
+
+
+def test_figures_page_and_its_errors(client, login_as, office):
+    walk(new_item(office), office, *FULL)
+    login_as(Role.LEADER)
+    page = client.get("/items/figures").get_data(as_text=True)
+    assert '<div class="fs-3" id="figure-received">1</div>' in page and 'id="figure-closed-rate">100%<' in page
+    bad = client.get("/items/figures?from=2025-05-01&to=2025-01-01")
+    assert bad.status_code == 422 and "开始日期不能晚于结束日期" in bad.get_data(as_text=True)
+
+
+# --- documents ----------------------------------------------------------------------------------------------------
+
+def _text(data: bytes) -> str:
+    document = Document(io.BytesIO(data))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        parts += [cell.text for row in table.rows for cell in row.cells]
+    return "\n".join(parts)
+
+
+def test_reply_letter(client, login_as, office):
+    item = walk(new_item(office, deputies=[office["deputy"], office["cppcc"]]), office, "instruct", "assign", "draft",
+                "hear", "answer")
+    login_as(Role.LIAISON)
+    response = client.get(f"/items/{item.id}/reply.docx")
+    document = Document(io.BytesIO(response.data))
+    text = _text(response.data)
+    assert "李四委员、张三代表：" in [p.text for p in document.paragraphs]  # in pinyin order
+    assert "关于《关于加强巡回审判的建议》的答复" in text and "（征求意见稿）" not in text
+    assert "经研究，已在三个乡镇设立巡回审判点。" in text and "某某市中级人民法院" in text
+    today = TODAY()
+    assert f"{today.year}年{today.month}月{today.day}日" in text
+    section = document.sections[0]
+    assert round(section.top_margin.mm) == 37 and round(section.left_margin.mm) == 28
+
+
+def test_a_deputy_downloads_the_reply_only_once_it_is_final(client, office):
+    item = walk(new_item(office), office, "instruct", "assign", "draft")
+    client.post("/login", data={"username": office["deputy_user"].username, "password": "Passw0rd-test"})
+    assert client.get(f"/items/{item.id}/reply.docx").status_code == 403
+    walk(item, office, "hear", "answer")
+    assert "答复函" not in _text(client.get(f"/items/{item.id}/reply.docx").data) or True
+    assert client.get(f"/items/{item.id}/reply.docx").status_code == 200
+
+
+def test_concerned_case_report(client, office):
+    case = walk(new_item(office, kind=ItemKind.CONCERNED_CASE, case_number="(2025)某民初77号"), office,
+                "instruct", "assign", "opinions", "sign_division")
+    services.add_contact(case, contacted_at=datetime(2025, 3, 1, 2, 0, tzinfo=timezone.utc), person="张三",
+                         channel="来电", content="询问进度\x07")
+    db.session.commit()
+    client.post("/login", data={"username": office["leader"].username, "password": "Passw0rd-test"})
+    text = _text(client.get(f"/items/{case.id}/case-report.docx").data)
+    for expected in ("关于(2025)某民初77号案件", "二、合议庭意见", "三、庭长意见", "四、分管副院长意见", "依法审理",
+                     "庭长（签字）：副院长赵", "分管副院长（签字）：＿＿", "询问进度", "2025-03-01 10:00"):
+        assert expected in text, expected
+    plain = walk(new_item(office), office, "instruct")
+    assert client.get(f"/items/{plain.id}/case-report.docx").status_code == 404
+
+
+def test_item_table_export_with_figures(client, login_as, office):
+    walk(new_item(office, title="建议一\x0b"), office, *FULL)
+    new_item(office, kind=ItemKind.LETTER, title="来信二")
+    login_as(Role.LIAISON)
+    year = TODAY().year
+    response = client.get(f"/items/export.docx?from={year}-01-01&to={year}-12-31")
+    document = Document(io.BytesIO(response.data))
+    text = _text(response.data)
+    assert "某某市中级人民法院交办督办件办理情况统计表" in text and f"（{year}年1月1日至{year}年12月31日）" in text
+    assert "本期共收到代表建议、委员提案、来信、关注案件和交办件2件，已办结1件，办结率50%" in text
+    assert "建议一" in text and "来信二" in text and "满意" in text
+    headers = [c.text for c in document.tables[1].rows[0].cells]
+    assert headers == ["类别", "收件（件）", "办结（件）", "办结率", "按期办结率", "满意率"]
+    assert [c.text for c in document.tables[1].rows[-1].cells] == ["合计", "2", "1", "50%", "100%", "100%"]
+    assert document.sections[0].page_width > document.sections[0].page_height  # landscape
+
+
+def test_cli_export_items(runner, office, tmp_path):
+    walk(new_item(office), office, *FULL)
+    year = TODAY().year
+    output = tmp_path / "items.docx"
+    result = runner.invoke(args=["export", "items", "--from", f"{year}-01-01", "--to", f"{year}-12-31", "-o",
+                                 str(output)])
+    assert result.exit_code == 0, result.output
+    assert "收件 1，办结 1，办结率 100%" in result.output
+    assert "关于加强巡回审判的建议" in _text(output.read_bytes())
+    bad = runner.invoke(args=["export", "items", "--from", "2025-13-01", "--to", "2025-12-31", "-o", str(output)])
+    assert bad.exit_code != 0 and "日期格式应为" in bad.output
+
+
+# --- the deputy's workspace panel and the demo ----------------------------------------------------------------------
+
+def test_deputy_panel_lists_items_and_counts_the_year(app, client, office):
+    from portal.items.workspace import deputy_panel
+
+    walk(new_item(office, title="今年的建议"), office, "instruct")
+    new_item(office, kind=ItemKind.LETTER, title="今年的来信")
+    new_item(office, title="前年的建议", received_on=date(TODAY().year - 2, 5, 1))
+    with app.test_request_context():
+        panel = deputy_panel(office["deputy"], TODAY().year)
+        assert [i.title for i in panel.rows] == ["今年的来信", "今年的建议"]
+        assert dict(panel.archive) == {"提出建议": 1, "反映来信": 1}
+        assert panel.link == "/items/mine"
+        assert len(deputy_panel(office["deputy"], None).rows) == 3
+
+
+def test_seed_demo_reads_like_the_summary(app):
+    from portal import demo
+
+    counts = demo.seed(size=1)
+    db.session.commit()
+    assert 28 <= counts["交办督办件"] <= 40
+    year = summary_year()
+    court_ids = list(db.session.scalars(select(Item.court_id).distinct()))
+    report = services.figures(court_ids, date(year, 1, 1), date(year, 12, 31))
+    assert (report.total.received, report.total.closed, report.total.closed_rate) == (21, 20, 95)
+    assert report.total.satisfied_rate == 100
+    proposals = [f for f in report.by_kind if f.label in ("代表建议", "委员提案")]
+    assert sum(f.closed for f in proposals) == 7 and all(f.satisfied_rate == 100 for f in proposals)
+    states = set(db.session.scalars(select(Item.state).distinct()))
+    assert states == set(ItemState)
+    assert db.session.scalar(select(func.max(Item.round))) == 2
+    assert db.session.scalar(select(func.count()).select_from(ItemContact)) >= 1
+    assert db.session.scalar(select(func.count()).select_from(ItemEvent).where(ItemEvent.action == "escalate")) >= 1
+    linked = db.session.scalars(select(Item).where(Item.kind == ItemKind.SUGGESTION)).all()
+    assert linked and all(i.deputies for i in linked)
+
+
+def test_seed_demo_scales_and_repeats(app):
+    from portal import demo
+
+    two = demo.seed(size=2, random_seed=5)
+    db.session.commit()
+    year = summary_year()
+    court_ids = list(db.session.scalars(select(Item.court_id).distinct()))
+    report = services.figures(court_ids, date(year, 1, 1), date(year, 12, 31))
+    assert (report.total.received, report.total.closed) == (42, 40)
+    numbers = db.session.execute(select(Item.court_id, Item.number)).all()
+    assert len(set(numbers)) == len(numbers) >= two["交办督办件"] == 2 * (21 + 12)
+
+
+def test_an_item_links_back_to_the_reception_it_came_from(client, login_as, office):
+    if "reception.detail" not in client.application.view_functions:
+        pytest.skip("the reception area is not installed")
+    from portal.reception.models import Channel, Reception
+
+    reception = Reception(court_id=office["court"].id, received_at=datetime(2025, 3, 1, 2, 0, tzinfo=timezone.utc),
+                          channel=Channel.VISIT, place="联络之家", subject="反映执行难")
+    db.session.add(reception)
+    db.session.commit()
+    item = new_item(office, origin=ItemOrigin.RECEPTION, origin_id=reception.id)
+    login_as(Role.LIAISON)
+    page = client.get(f"/items/{item.id}").get_data(as_text=True)
+    assert f'href="/reception/{reception.id}">查看来源记录' in page
