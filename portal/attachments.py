@@ -5,7 +5,9 @@ area checks access to its record before it lists or sends the record's files.
 """
 from datetime import datetime
 
-from flask import send_file
+from io import BytesIO
+
+from flask import abort, send_file
 from flask_login import current_user
 from sqlalchemy import ForeignKey, Index, Integer, String, select
 from sqlalchemy.orm import Mapped, mapped_column
@@ -90,14 +92,16 @@ def get_file(owner_type: str, owner_id: int, attachment_id: int) -> Attachment |
     return None
 
 
-def send(attachment: Attachment):
-    """Send the file under its original name (stored names are generated, never taken from the upload)."""
-    path = stored_path(AREA, attachment.stored_name)
-    if path is None:
-        from flask import abort
+def send(attachment: Attachment | None):
+    """Send the file under its original name (stored names are generated, never taken from the upload);
+    404 when there is no such attachment or its file is gone.
 
+    Sent from memory (files are at most 20 MB): no file handle stays open when a client stops reading.
+    """
+    path = stored_path(AREA, attachment.stored_name) if attachment else None
+    if path is None:
         abort(404)
-    return send_file(path, mimetype=attachment.content_type, as_attachment=True,
+    return send_file(BytesIO(path.read_bytes()), mimetype=attachment.content_type, as_attachment=True,
                      download_name=attachment.original_name)
 
 

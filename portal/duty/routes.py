@@ -16,7 +16,6 @@ from portal.htmx import render
 from portal.models import utcnow
 from portal.register.models import DeputyKind, DeputyLevel
 from portal.templating import local
-from portal.uploads import stored_path
 
 viewers = require_role(*VIEWERS)
 editors = require_role(*EDITORS)
@@ -157,13 +156,7 @@ def mine_autosave(year: int):
 def report_file(report_id: int, attachment_id: int, filename: str):
     """An attachment, under its own name in the URL (browsers save it by that name)."""
     report = services.get_report_or_404(report_id)
-    attachment = attachments.get_file(ATTACHMENT_OWNER, report.id, attachment_id)
-    path = stored_path(attachments.AREA, attachment.stored_name) if attachment else None
-    if path is None:
-        abort(404)
-    # Sent from memory (at most 20 MB): no file handle stays open when a client stops reading.
-    return send_file(BytesIO(path.read_bytes()), mimetype=attachment.content_type, as_attachment=True,
-                     download_name=attachment.original_name)
+    return attachments.send(attachments.get_file(ATTACHMENT_OWNER, report.id, attachment_id))
 
 
 @bp.get("/reports/<int:report_id>.docx")

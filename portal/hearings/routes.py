@@ -19,7 +19,6 @@ from portal.items.models import ItemKind
 from portal.register.models import DeputyKind, DeputyLevel
 from portal.register.services import SORTS, RegisterFilters, filter_choices, filtered_query
 from portal.pagination import paginate
-from portal.uploads import stored_path
 from portal.documents.hearing_letter import PLACEHOLDERS
 from portal.documents.hearings import build_period_docx, build_record_docx
 
@@ -275,10 +274,7 @@ def material(hearing_id: int, attachment_id: int, filename: str):
     attachment = attachments.get_file(MATERIALS, hearing.id, attachment_id)
     if attachment is None or attachment.original_name != filename:
         abort(404)
-    path = stored_path(attachments.AREA, attachment.stored_name) or abort(404)
-    # Read whole (materials are at most 20 MB): no file handle is left open if the client goes away.
-    return send_file(BytesIO(path.read_bytes()), mimetype=attachment.content_type, as_attachment=True,
-                     download_name=attachment.original_name)
+    return attachments.send(attachment)
 
 
 # --- choosing invitees ------------------------------------------------------------------------------------------

@@ -194,18 +194,19 @@ def _make(ctx, rng: random.Random, numbers: _Numbers, deputy_rows: dict[int, Dep
     origin, source_body, case_number = ItemOrigin.OTHER, "", ""
     if kind in (K.SUGGESTION, K.PROPOSAL):
         title, content = rng.choice(SUGGESTIONS)
-        origin = rng.choice((ItemOrigin.ACTIVITY, ItemOrigin.RECEPTION, ItemOrigin.PORTAL, ItemOrigin.OTHER))
+        # Receptions and hearings seed their own items, linked to their records; these came otherwise.
+        origin = rng.choice((ItemOrigin.ACTIVITY, ItemOrigin.PORTAL, ItemOrigin.PORTAL, ItemOrigin.OTHER))
         if kind == K.PROPOSAL:
             title = title.replace("建议", "提案")
     elif kind == K.LETTER:
         title, content = rng.choice(LETTERS)
-        origin = rng.choice((ItemOrigin.MAILBOX, ItemOrigin.MAILBOX, ItemOrigin.RECEPTION))
+        origin = rng.choice((ItemOrigin.MAILBOX, ItemOrigin.MAILBOX, ItemOrigin.PORTAL))
     elif kind == K.CONCERNED_CASE:
         pattern, cause, content = rng.choice(CASES)
         court_abbr = "云" if court_id == ctx.intermediate.id else "云0" + str(rng.randint(102, 129))
         case_number = pattern.format(year=received.year - rng.randint(0, 1), court=court_abbr, n=rng.randint(100, 2999))
         title = f"{cause}案（{case_number}）"
-        origin = ItemOrigin.RECEPTION
+        origin = ItemOrigin.OTHER
     else:
         source_body, title, content = rng.choice(REFERRALS)
         origin = ItemOrigin.REFERRAL

@@ -17,7 +17,6 @@ from portal.items import bp, services
 from portal.items.forms import ContactForm, ItemForm
 from portal.items.models import Item, ItemKind, ItemOrigin, ItemState, Rating
 from portal.items.services import BoardFilters, WorkflowError
-from portal.uploads import stored_path
 
 OWNER = "item"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -314,13 +313,7 @@ def upload(item_id: int):
 @everyone
 def download(item_id: int, file_id: int, filename: str):
     item = get_item_or_404(item_id)
-    attachment = attachments.get_file(OWNER, item.id, file_id)
-    path = stored_path(attachments.AREA, attachment.stored_name) if attachment else None
-    if path is None:
-        abort(404)
-    # Sent from memory (at most 20 MB): no file handle stays open when a client never reads to the end.
-    return send_file(BytesIO(path.read_bytes()), mimetype=attachment.content_type, as_attachment=True,
-                     download_name=attachment.original_name)
+    return attachments.send(attachments.get_file(OWNER, item.id, file_id))
 
 
 # --- documents ------------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal.access import require_role, require_staff, visible_court_ids
-from portal.attachments import AREA as ATTACHMENT_AREA, check_files, delete_file, get_file, save_files
+from portal.attachments import check_files, delete_file, get_file, save_files, send
 from portal.auth.models import Court, Role
 from portal.documents.reception import build_record_docx, build_register_docx
 from portal.extensions import db
@@ -22,7 +22,6 @@ from portal.reception.services import (DEFAULT_PLACE, MAX_ID, OWNER_TYPE, Recept
                                        validate_reception)
 from portal.register.models import Deputy
 from portal.templating import LOCAL_TIME
-from portal.uploads import stored_path
 
 editors = require_role(Role.ADMIN, Role.LIAISON)
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -238,13 +237,7 @@ def delete(reception_id: int):
 def attachment(reception_id: int, attachment_id: int, filename: str):
     """Download an attachment; the URL ends with its name so that browsers save it under that name."""
     reception = get_reception_or_404(reception_id)
-    found = get_file(OWNER_TYPE, reception.id, attachment_id) if attachment_id < MAX_ID else None
-    path = stored_path(ATTACHMENT_AREA, found.stored_name) if found else None
-    if path is None:
-        abort(404)
-    # Sent from memory (attachments are at most 20 MB): no file handle stays open if a client never closes.
-    return send_file(BytesIO(path.read_bytes()), mimetype=found.content_type, as_attachment=True,
-                     download_name=found.original_name)
+    return send(get_file(OWNER_TYPE, reception.id, attachment_id) if attachment_id < MAX_ID else None)
 
 
 @bp.post("/<int:reception_id>/files/<int:attachment_id>/delete")
