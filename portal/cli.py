@@ -11,6 +11,21 @@ from portal.auth.models import Court, Department, Role
 from portal.extensions import db
 
 
+def top_court() -> Court | None:
+    """The deployment's top court: the first one without a parent."""
+    return db.session.scalar(select(Court).where(Court.parent_id.is_(None)).order_by(Court.id))
+
+
+def export_court(court_code: str | None) -> Court | None:
+    """The court an export's ``--court`` names, or the top court; an unknown code stops the command."""
+    if not court_code:
+        return top_court()
+    court = db.session.scalar(select(Court).where(Court.code == court_code))
+    if court is None:
+        raise click.ClickException(f"找不到法院代码 {court_code}")
+    return court
+
+
 def register_cli(app: Flask) -> None:
     from portal import AREAS
 
@@ -53,7 +68,12 @@ def init_db(no_admin: bool) -> None:
 def create_user_command(username: str, role: str, display_name: str | None, court_code: str | None,
                         department: str | None, password_file) -> None:
     """Create a user account. Prompts for the password unless --password-file is given."""
-    from portal.auth.services import create_user, default_court, password_problem, username_taken
+    from portal.auth.services import (
+        create_user,
+        default_court,
+        password_problem,
+        username_taken,
+    )
 
     if username_taken(username):
         raise click.ClickException(f"用户名 {username} 已存在")

@@ -3,3 +3,15 @@
 `gbt9704` is the shared engine (page setup, styles, headings, tables, page numbers); every other module here
 turns one plain data object into the bytes of one `.docx`.
 """
+
+from io import BytesIO
+
+from flask import send_file
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def send_download(data: bytes, filename: str, mimetype: str = DOCX):
+    """Send a generated file (a document or a spreadsheet) as a download under ``filename``."""
+    return send_file(BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=filename)

@@ -2,10 +2,8 @@
 from pathlib import Path
 
 import click
-from sqlalchemy import select
 
-from portal.auth.models import Court
-from portal.extensions import db
+from portal.cli import top_court
 
 
 def register(export: click.Group) -> None:
@@ -30,7 +28,7 @@ def export_duty_reports(year: int, output: str, group_value: str) -> None:
     group = GroupKey.parse(group_value) if group_value else None
     if group_value and group is None:
         raise click.ClickException("代表组的写法应为 层级|届次|名称，例如 county|第十八届|城东街道代表组")
-    top = db.session.scalar(select(Court).where(Court.parent_id.is_(None)).order_by(Court.id))
+    top = top_court()
     document = overview_document(year, group=group, court_ids=None, court_name=top.name if top else "")
     path.write_bytes(build_overview_docx(document))
     click.echo(f"已导出 {year} 年 {len(document.groups)} 个代表组、{len(document.deputies)} 名代表的述职情况到 {path}")

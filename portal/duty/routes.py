@@ -1,11 +1,11 @@
-from io import BytesIO
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal import attachments
 from portal.access import require_role, visible_court_ids
 from portal.auth.models import Role
+from portal.documents import send_download
 from portal.documents.duty import build_overview_docx, build_report_docx, build_session_results_docx
 from portal.duty import EDITORS, VIEWERS, bp, exports, services
 from portal.duty.forms import (EvaluationForm, HoldForm, OutcomeForm, RectificationForm, ReportForm, ReviewForm,
@@ -20,11 +20,7 @@ from portal.templating import local
 viewers = require_role(*VIEWERS)
 editors = require_role(*EDITORS)
 deputies = require_role(Role.DEPUTY)
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
-
-def _send_docx(data: bytes, filename: str):
-    return send_file(BytesIO(data), mimetype=DOCX, as_attachment=True, download_name=filename)
 
 
 def _court_name() -> str:
@@ -164,7 +160,7 @@ def report_file(report_id: int, attachment_id: int, filename: str):
 def report_docx(report_id: int):
     report = services.get_report_or_404(report_id)
     document = exports.report_document(report)
-    return _send_docx(build_report_docx(document), f"{document.title}.docx")
+    return send_download(build_report_docx(document), f"{document.title}.docx")
 
 
 # --- staff: the review queue and a report --------------------------------------------------------------------
@@ -489,7 +485,7 @@ def session_docx(session_id: int):
     session = services.get_session_or_404(session_id)
     services.load_session_page(session)
     document = exports.session_results_document(session, _court_name())
-    return _send_docx(build_session_results_docx(document),
+    return send_download(build_session_results_docx(document),
                       f"{session.group_name}{session.year}年代表述职评议结果.docx")
 
 
@@ -501,4 +497,4 @@ def overview_docx():
     document = exports.overview_document(year, group=group, court_ids=visible_court_ids(current_user),
                                          court_name=_court_name())
     name = f"{year}年代表述职情况汇总{'_' + group.name if group else ''}.docx"
-    return _send_docx(build_overview_docx(document), name)
+    return send_download(build_overview_docx(document), name)

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from portal.access import court_subtree_ids
 from portal.auth.models import Court
+from portal.cli import export_court
 from portal.extensions import db
 
 
@@ -37,14 +38,8 @@ def export_hearings(day_from: date, day_to: date, output: str, court_code: str |
         raise click.ClickException("输出文件的扩展名应为 .docx")
     if day_to < day_from:
         raise click.ClickException("结束日期不能早于开始日期")
-    if court_code:
-        court = db.session.scalar(select(Court).where(Court.code == court_code))
-        if court is None:
-            raise click.ClickException(f"找不到法院代码 {court_code}")
-        court_ids = court_subtree_ids(court.id)
-    else:
-        court = db.session.scalar(select(Court).where(Court.parent_id.is_(None)).order_by(Court.id))
-        court_ids = list(db.session.scalars(select(Court.id)))
+    court = export_court(court_code)
+    court_ids = court_subtree_ids(court.id) if court_code else list(db.session.scalars(select(Court.id)))
     report = period_report(court_ids, court.name if court else "", day_from, day_to)
     path.write_bytes(build_period_docx(report))
     click.echo(f"已导出 {len(report.hearings)} 场庭审、出席 {report.attended_total} 人次到 {path}")

@@ -1,13 +1,13 @@
 """Routes of the hearings area: thin — read the request, call a service, render."""
 from datetime import date
-from io import BytesIO
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal import attachments
 from portal.access import require_role, require_staff, visible_court_ids
 from portal.auth.models import Court, Role
+from portal.documents import send_download
 from portal.extensions import db
 from portal.hearings import bp, documents, services
 from portal.hearings.forms import (AnswerForm, DrawForm, ForumForm, HearingForm, MediationForm, OpinionForm,
@@ -24,7 +24,6 @@ from portal.documents.hearings import build_period_docx, build_record_docx
 
 editors = require_role(Role.ADMIN, Role.LIAISON)
 deputies_only = require_role(Role.DEPUTY)
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MATERIALS = "hearing"
 
 
@@ -36,9 +35,6 @@ def _page_args() -> dict:
 def _can_edit() -> bool:
     return current_user.role in (Role.ADMIN, Role.LIAISON)
 
-
-def _send_docx(data: bytes, filename: str):
-    return send_file(BytesIO(data), mimetype=DOCX, as_attachment=True, download_name=filename)
 
 
 def _item_link(item) -> str | None:
@@ -74,7 +70,7 @@ def export_period():
     if day_to < day_from:
         day_from, day_to = day_to, day_from
     report = documents.period_report(visible_court_ids(current_user), current_user.court.name, day_from, day_to)
-    return _send_docx(build_period_docx(report), f"旁听庭审情况统计表_{day_from:%Y%m%d}-{day_to:%Y%m%d}.docx")
+    return send_download(build_period_docx(report), f"旁听庭审情况统计表_{day_from:%Y%m%d}-{day_to:%Y%m%d}.docx")
 
 
 # --- creating and editing ---------------------------------------------------------------------------------------
@@ -409,7 +405,7 @@ def withdraw(invitation_id: int):
 def letter(invitation_id: int):
     invitation = services.get_invitation_or_404(invitation_id)
     data = documents.letters_docx(invitation.hearing, [invitation])
-    return _send_docx(data, f"邀请函_{invitation.deputy.name}.docx")
+    return send_download(data, f"邀请函_{invitation.deputy.name}.docx")
 
 
 @bp.get("/<int:hearing_id>/letters.docx")
@@ -420,7 +416,7 @@ def letters(hearing_id: int):
     if not recipients:
         flash("还没有需要发送邀请函的代表委员（未邀请或均已谢绝）。", "warning")
         return redirect(url_for("hearings.detail", hearing_id=hearing.id), 303)
-    return _send_docx(documents.letters_docx(hearing, recipients), f"邀请函_{_file_part(hearing.case_number)}.docx")
+    return send_download(documents.letters_docx(hearing, recipients), f"邀请函_{_file_part(hearing.case_number)}.docx")
 
 
 def _file_part(text: str) -> str:
@@ -432,7 +428,7 @@ def _file_part(text: str) -> str:
 def record(hearing_id: int):
     hearing = services.get_hearing_or_404(hearing_id)
     data = build_record_docx(documents.hearing_record(hearing))
-    return _send_docx(data, f"旁听庭审记录_{_file_part(hearing.case_number)}.docx")
+    return send_download(data, f"旁听庭审记录_{_file_part(hearing.case_number)}.docx")
 
 
 # --- the forum --------------------------------------------------------------------------------------------------
@@ -574,7 +570,7 @@ def letter_template():
 @editors
 def letter_template_download():
     court = db.session.get(Court, current_user.court_id)
-    return _send_docx(documents.template_bytes(court), f"邀请函模板_{court.name}.docx")
+    return send_download(documents.template_bytes(court), f"邀请函模板_{court.name}.docx")
 
 
 @bp.post("/letter-template")

@@ -3,10 +3,8 @@ from datetime import date
 from pathlib import Path
 
 import click
-from sqlalchemy import select
 
-from portal.auth.models import Court
-from portal.extensions import db
+from portal.cli import export_court
 
 
 def register(export: click.Group) -> None:
@@ -32,14 +30,9 @@ def export_items(date_from: str, date_to: str, output: str, court_code: str | No
         raise click.ClickException("开始日期不能晚于结束日期")
     if Path(output).suffix.lower() != ".docx":
         raise click.ClickException("输出文件的扩展名应为 .docx")
-    if court_code:
-        court = db.session.scalar(select(Court).where(Court.code == court_code))
-        if court is None:
-            raise click.ClickException(f"找不到法院代码 {court_code}")
-    else:
-        court = db.session.scalar(select(Court).where(Court.parent_id.is_(None)).order_by(Court.id))
-        if court is None:
-            raise click.ClickException("还没有法院，请先运行 init-db")
+    court = export_court(court_code)
+    if court is None:
+        raise click.ClickException("还没有法院，请先运行 init-db")
     court_ids = court_subtree_ids(court.id)
     items = services.period_items(court_ids, start, end)
     report = services.figures(court_ids, start, end)

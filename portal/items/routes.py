@@ -1,8 +1,7 @@
 """Pages of tracked items: the staff board, queues, the item page with its workflow, the deputy's side, figures."""
 from datetime import date, timedelta
-from io import BytesIO
 
-from flask import abort, current_app, flash, make_response, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
 from werkzeug.routing import BuildError
@@ -11,6 +10,7 @@ from portal import attachments
 from portal.access import require_role, require_staff, visible_court_ids
 from portal.auth.models import Role
 from portal.documents import items as documents
+from portal.documents import send_download
 from portal.extensions import db
 from portal.htmx import is_partial, render
 from portal.items import bp, services
@@ -19,7 +19,6 @@ from portal.items.models import Item, ItemKind, ItemOrigin, ItemState, Rating
 from portal.items.services import BoardFilters, WorkflowError
 
 OWNER = "item"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 editors = require_role(Role.ADMIN, Role.LIAISON)
 everyone = require_role(*Role)
 
@@ -318,9 +317,6 @@ def download(item_id: int, file_id: int, filename: str):
 
 # --- documents ------------------------------------------------------------------------------------------------
 
-def _send_docx(data: bytes, filename: str):
-    return send_file(BytesIO(data), mimetype=DOCX, as_attachment=True, download_name=filename)
-
 
 @bp.get("/<int:item_id>/reply.docx")
 @everyone
@@ -328,7 +324,7 @@ def reply_docx(item_id: int):
     item = get_item_or_404(item_id)
     if current_user.role == Role.DEPUTY and item.answered_at is None:
         abort(403)  # a deputy reads the reply letter once it is final
-    return _send_docx(documents.build_reply_letter(services.reply_letter(item)), f"答复函_{item.number}.docx")
+    return send_download(documents.build_reply_letter(services.reply_letter(item)), f"答复函_{item.number}.docx")
 
 
 @bp.get("/<int:item_id>/supervision.docx")
@@ -339,7 +335,7 @@ def supervision_docx(item_id: int):
         flash("事项尚未交办承办部门，无法生成督办通知。", "warning")
         return redirect(url_for("items.detail", item_id=item.id), 303)
     data = services.supervision_notice(item, services.history(item))
-    return _send_docx(documents.build_supervision_notice(data), f"督办通知_{item.number}.docx")
+    return send_download(documents.build_supervision_notice(data), f"督办通知_{item.number}.docx")
 
 
 @bp.get("/<int:item_id>/case-report.docx")
@@ -349,7 +345,7 @@ def case_report_docx(item_id: int):
     if not item.is_concerned_case:
         abort(404)
     data = services.case_report(item, services.contacts(item))
-    return _send_docx(documents.build_case_report(data), f"关注案件办理报告_{item.number}.docx")
+    return send_download(documents.build_case_report(data), f"关注案件办理报告_{item.number}.docx")
 
 
 def _period() -> tuple[date, date, str | None]:
@@ -388,7 +384,7 @@ def export_docx():
     court_ids = visible_court_ids(current_user)
     data = services.item_table(current_user.court.name, start, end, services.period_items(court_ids, start, end),
                                 services.figures(court_ids, start, end))
-    return _send_docx(documents.build_item_table(data), f"交办督办件统计表_{start:%Y%m%d}-{end:%Y%m%d}.docx")
+    return send_download(documents.build_item_table(data), f"交办督办件统计表_{start:%Y%m%d}-{end:%Y%m%d}.docx")
 
 
 @bp.app_template_global("item_supervision_notice")

@@ -3,10 +3,8 @@ from datetime import datetime
 from pathlib import Path
 
 import click
-from sqlalchemy import select
 
-from portal.auth.models import Court
-from portal.extensions import db
+from portal.cli import export_court
 
 
 def register(export: click.Group) -> None:
@@ -29,14 +27,9 @@ def export_receptions(date_from: datetime, date_to: datetime, output: str, court
     path = Path(output)
     if path.suffix.lower() != ".docx":
         raise click.ClickException("输出文件的扩展名应为 .docx")
-    if court_code:
-        court = db.session.scalar(select(Court).where(Court.code == court_code))
-        if court is None:
-            raise click.ClickException(f"找不到法院代码 {court_code}")
-    else:
-        court = db.session.scalar(select(Court).where(Court.parent_id.is_(None)).order_by(Court.id))
-        if court is None:
-            raise click.ClickException("数据库中还没有法院，请先运行 init-db")
+    court = export_court(court_code)
+    if court is None:
+        raise click.ClickException("数据库中还没有法院，请先运行 init-db")
     filters = ReceptionFilters(date_from=date_from.date().isoformat(), date_to=date_to.date().isoformat())
     receptions = all_filtered(filters, [court.id])
     data = register_document(receptions, filters, court.name)

@@ -1,13 +1,13 @@
 from datetime import date, datetime
-from io import BytesIO
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from portal.access import require_role, require_staff, visible_court_ids
 from portal.attachments import check_files, delete_file, get_file, save_files, send
 from portal.auth.models import Court, Role
+from portal.documents import send_download
 from portal.documents.reception import build_record_docx, build_register_docx
 from portal.extensions import db
 from portal.htmx import is_partial, render
@@ -24,7 +24,6 @@ from portal.register.models import Deputy
 from portal.templating import LOCAL_TIME
 
 editors = require_role(Role.ADMIN, Role.LIAISON)
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def get_reception_or_404(reception_id: int, for_edit: bool = False) -> Reception:
@@ -261,7 +260,7 @@ def record_docx(reception_id: int):
     reception = get_reception_or_404(reception_id)
     data = build_record_docx(record_document(reception))
     day = reception.received_at.astimezone(LOCAL_TIME)
-    return _send(data, f"来访接待登记表_{day:%Y%m%d}_{reception.id}.docx")
+    return send_download(data, f"来访接待登记表_{day:%Y%m%d}_{reception.id}.docx")
 
 
 @bp.get("/export.docx")
@@ -274,11 +273,8 @@ def export_docx():
     if court is None or court.id not in court_ids:
         court = current_user.court
     data = build_register_docx(register_document(receptions, filters, court.name))
-    return _send(data, f"来访接待登记汇总_{date.today():%Y%m%d}.docx")
+    return send_download(data, f"来访接待登记汇总_{date.today():%Y%m%d}.docx")
 
-
-def _send(data: bytes, filename: str):
-    return send_file(BytesIO(data), mimetype=DOCX, as_attachment=True, download_name=filename)
 
 
 # --- the deputy's own visits --------------------------------------------------------------------------------------

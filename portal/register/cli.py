@@ -2,10 +2,8 @@
 from pathlib import Path
 
 import click
-from sqlalchemy import select
 
-from portal.auth.models import Court
-from portal.extensions import db
+from portal.cli import top_court
 
 
 def register(export: click.Group) -> None:
@@ -27,7 +25,7 @@ def export_register(output: str, kind: str | None, status: str) -> None:
     deputies = all_filtered(filters)
     path = Path(output)
     if path.suffix.lower() == ".docx":
-        top = db.session.scalar(select(Court).where(Court.parent_id.is_(None)).order_by(Court.id))
+        top = top_court()
         data = build_register_docx(register_document(deputies, filters.summary(), top.name if top else ""))
     elif path.suffix.lower() == ".xlsx":
         data = excel.export_xlsx(deputies)

@@ -1,12 +1,13 @@
 from datetime import date
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-
-from portal.access import require_role, require_staff
 from sqlalchemy import select
 
+from portal.access import require_role, require_staff
 from portal.auth.models import Role, User
+from portal.documents import DOCX, XLSX, send_download
+from portal.documents.register import build_register_docx
 from portal.extensions import db
 from portal.htmx import render
 from portal.register import bp, excel, imports
@@ -15,11 +16,8 @@ from portal.register.models import Deputy, DeputyKind, DeputyLevel, DeputyStatus
 from portal.register.services import (RegisterFilters, SORTS, all_filtered, create_deputy, filter_choices,
                                       leader_choices, list_deputies, register_document, set_status,
                                       update_deputy, validate_deputy)
-from portal.documents.register import build_register_docx
 
 editors = require_role(Role.ADMIN, Role.LIAISON)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def get_deputy_or_404(deputy_id: int) -> Deputy:
@@ -101,7 +99,7 @@ def change_status(deputy_id: int):
 def export_xlsx():
     filters = RegisterFilters.from_args(request.args)
     data = excel.export_xlsx(all_filtered(filters))
-    return _send(data, f"代表委员名册_{date.today():%Y%m%d}.xlsx", XLSX)
+    return send_download(data, f"代表委员名册_{date.today():%Y%m%d}.xlsx", XLSX)
 
 
 @bp.get("/export.docx")
@@ -109,13 +107,13 @@ def export_xlsx():
 def export_docx():
     filters = RegisterFilters.from_args(request.args)
     document = register_document(all_filtered(filters), filters.summary(), current_user.court.name)
-    return _send(build_register_docx(document), f"代表委员名册_{date.today():%Y%m%d}.docx", DOCX)
+    return send_download(build_register_docx(document), f"代表委员名册_{date.today():%Y%m%d}.docx", DOCX)
 
 
 @bp.get("/import/template.xlsx")
 @editors
 def import_template():
-    return _send(excel.template_xlsx(), "代表委员名册导入模板.xlsx", XLSX)
+    return send_download(excel.template_xlsx(), "代表委员名册导入模板.xlsx", XLSX)
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -150,8 +148,3 @@ def import_confirm(token: str):
     flash(f"已导入 {len(result.rows)} 名代表委员。", "success")
     return redirect(url_for("register.index"), 303)
 
-
-def _send(data: bytes, filename: str, mimetype: str):
-    from io import BytesIO
-
-    return send_file(BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=filename)
