@@ -43,8 +43,9 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium; }
 
+# The SQLite run moves the clock to 17:00 UTC (Beijing is a day ahead then); the PostgreSQL run keeps the real clock.
 test: install-test chromium
-	env -u PORTAL_TEST_DATABASE_URL $(BIN)/python -m pytest -p no:cacheprovider
+	env -u PORTAL_TEST_DATABASE_URL PORTAL_TEST_UTC_HOUR=17 $(BIN)/python -m pytest -p no:cacheprovider
 	@if [ -n "$$PORTAL_TEST_DATABASE_URL" ]; then \
 	  echo "== again on $$PORTAL_TEST_DATABASE_URL =="; \
 	  $(BIN)/python -m pytest -p no:cacheprovider -m "not e2e"; \

@@ -6,7 +6,7 @@ from flask import abort
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from portal.auth.models import Court, CourtLevel, Role, STAFF_ROLES
+from portal.auth.models import STAFF_ROLES, Court, CourtLevel, Role
 from portal.extensions import db
 
 

@@ -4,7 +4,6 @@ An attachment belongs to one record, named by ``owner_type`` (the owner's table)
 area checks access to its record before it lists or sends the record's files.
 """
 from datetime import datetime
-
 from io import BytesIO
 
 from flask import abort, send_file

@@ -22,6 +22,7 @@ class DefaultConfig:
     WTF_I18N_ENABLED = False  # use WTForms' bundled Chinese messages (see portal.forms), not Flask-Babel
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
     PAGE_SIZE = 20
+    TIME_ZONE = "Asia/Shanghai"  # the court's clock: every "today" and every date shown (portal.clock)
     COURT_NAME = "人民法院"  # shown in the header until courts are configured
     ITEM_DEADLINE_DAYS = {"suggestion": 90, "proposal": 90, "letter": 7, "concerned_case": 30, "referral": 30}  # from 交办
     ITEM_LETTER_PROPOSAL_DAYS = 5  # a letter's proposed handling (拟办意见) is due this many days after receipt
@@ -38,4 +39,5 @@ ENVIRONMENT_SETTINGS = {
     "PORTAL_LOGIN_LOCK_MINUTES": ("LOGIN_LOCK_MINUTES", int),
     "PORTAL_SESSION_COOKIE_SECURE": ("SESSION_COOKIE_SECURE", lambda v: v.lower() in {"1", "true", "yes"}),
     "PORTAL_PAGE_SIZE": ("PAGE_SIZE", int),
+    "PORTAL_TIME_ZONE": ("TIME_ZONE", str),
 }

@@ -24,7 +24,14 @@ from portal.auth.models import Court, CourtLevel, Department, Role, User
 from portal.config import DefaultConfig
 from portal.extensions import db
 from portal.pinyin import name_keys
-from portal.register.models import COURT_ROLES, Deputy, DeputyKind, DeputyLevel, DeputyStatus, Gender
+from portal.register.models import (
+    COURT_ROLES,
+    Deputy,
+    DeputyKind,
+    DeputyLevel,
+    DeputyStatus,
+    Gender,
+)
 
 DEMO_PASSWORD = "Demo1234"
 PROVINCE = "南江省"

@@ -5,10 +5,9 @@ from datetime import datetime, timezone
 from sqlalchemy import DateTime, Enum, TypeDecorator, func
 from sqlalchemy.orm import Mapped, mapped_column
 
-
-def utcnow() -> datetime:
-    """The current time, timezone-aware in UTC."""
-    return datetime.now(timezone.utc)
+from portal.clock import (
+    now as utcnow,  # the one clock, under the name column defaults use
+)
 
 
 class UTCDateTime(TypeDecorator):

@@ -1,16 +1,13 @@
 """Template filters, globals and the navigation, plus the once-per-request commit."""
 import importlib
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from flask import Flask, request, url_for
 from flask_login import current_user
 
+from portal import clock
 from portal.auth.models import Role
 from portal.extensions import db
-
-LOCAL_TIME = ZoneInfo("Asia/Shanghai")
-
 
 
 def navigation_entries() -> list[tuple[str, str, tuple]]:
@@ -20,20 +17,16 @@ def navigation_entries() -> list[tuple[str, str, tuple]]:
     return [entry for area in AREAS for entry in getattr(importlib.import_module(f"portal.{area}"), "NAVIGATION", [])]
 
 
-def local(value: datetime | None) -> datetime | None:
-    return value.astimezone(LOCAL_TIME) if value else None
-
-
 def format_datetime(value: datetime | None) -> str:
     """2025-03-01 14:05 in Beijing time."""
-    return local(value).strftime("%Y-%m-%d %H:%M") if value else ""
+    return clock.to_local(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 def format_date(value: date | datetime | None) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        value = local(value)
+        value = clock.to_local(value)
     return value.strftime("%Y-%m-%d")
 
 

@@ -1,13 +1,18 @@
 """Fixtures: one migrated database per test run, emptied after each test; factories; login helpers.
 
-Set PORTAL_TEST_DATABASE_URL to run the suite against another database (PostgreSQL in CI).
+Set PORTAL_TEST_DATABASE_URL to run the suite against another database (PostgreSQL in CI). Set
+PORTAL_TEST_UTC_HOUR (``make test`` sets 17 for the SQLite run) to run the whole suite with the clock moved to
+the next such hour UTC and ticking from there: at 17:00 UTC the server's date is still yesterday while the
+court's (Beijing) date is already tomorrow, so any "today" taken from the wrong clock fails a test.
 """
 import contextvars
 import itertools
 import os
 import tempfile
+from datetime import datetime, timedelta, timezone
 
 import pytest
+import time_machine
 from flask import has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import text
@@ -28,6 +33,30 @@ PASSWORD = "Passw0rd-test"
 portal.auth.models.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # scrypt costs ~0.1 s per hash
 DATABASE_URL = os.environ.get("PORTAL_TEST_DATABASE_URL") or f"sqlite:///{TEST_DIR}/test.db"
 _counter = itertools.count(1)
+
+
+def _next_utc_hour(hour: int) -> datetime:
+    """The next ``hour``:00 UTC from now (forward only, so browser cookies set by the server stay valid)."""
+    now = datetime.now(timezone.utc)
+    moment = now.replace(hour=hour, minute=0, second=0, microsecond=0)
+    return moment if moment > now else moment + timedelta(days=1)
+
+
+def pytest_configure(config):
+    hour = os.environ.get("PORTAL_TEST_UTC_HOUR")
+    if hour:
+        traveller = time_machine.travel(_next_utc_hour(int(hour)), tick=True)
+        traveller.start()
+        config.stash[_clock_key] = traveller
+
+
+def pytest_report_header(config):
+    traveller = config.stash.get(_clock_key, None)
+    if traveller:
+        return f"clock moved to {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC (PORTAL_TEST_UTC_HOUR)"
+
+
+_clock_key = pytest.StashKey()
 
 
 class IsolatedClient(FlaskClient):

@@ -5,12 +5,22 @@ with its own (new) report. Shared pages of a report (its Word file, its attachme
 follow duty reports: a deputy who does not own the matrix's report gets 403 there (owners are tested in
 test_duty).
 """
-from datetime import date
 
+from portal import clock
 from portal.attachments import Attachment
 from portal.auth.models import Role
-from portal.duty.models import (DutyRectification, DutyReport, DutyReportVersion, DutySession, DutySessionDeputy,
-                                DutyTerm, ReportKind, ReportState, SessionState, VersionAction)
+from portal.duty.models import (
+    DutyRectification,
+    DutyReport,
+    DutyReportVersion,
+    DutySession,
+    DutySessionDeputy,
+    DutyTerm,
+    ReportKind,
+    ReportState,
+    SessionState,
+    VersionAction,
+)
 from portal.extensions import db
 from portal.register.models import DeputyLevel
 from portal.uploads import upload_dir
@@ -18,7 +28,7 @@ from tests.route_matrix import EDITORS
 
 VIEWERS = {Role.ADMIN, Role.LIAISON, Role.LEADER}
 DEPUTY = {Role.DEPUTY}
-YEAR = date.today().year
+YEAR = clock.today().year
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 SECTIONS = {"congress": "出席市人大全体会议，审议政府工作报告。", "between_sessions": "参加执法检查两次。",
             "voters": "走访选民 12 户，提出建议 2 件。", "law": "在单位开展普法讲座。", "deeds": "协调修缮村道。"}
@@ -64,7 +74,7 @@ ROUTES = {
 
 def _session(court, deputy, state: SessionState, **kw) -> DutySession:
     session = DutySession(court_id=court.id, year=YEAR, level=deputy.level, term=deputy.term,
-                          group_name=deputy.group_name, held_on=date.today(), place="城区人大代表联络站",
+                          group_name=deputy.group_name, held_on=clock.today(), place="城区人大代表联络站",
                           organiser="城区人大工委", state=state, voters_present=kw.pop("voters", 0))
     reporter = DutySessionDeputy(deputy_id=deputy.id, **kw)
     session.reporters.append(reporter)

@@ -18,8 +18,15 @@ from sqlalchemy import event, update
 from portal.attachments import Attachment
 from portal.auth.models import Role, User
 from portal.extensions import db
-from portal.hearings.models import (CaseType, Hearing, HearingInvitation, HearingOpinion, HearingRating,
-                                    HearingStatus, InvitationStatus)
+from portal.hearings.models import (
+    CaseType,
+    Hearing,
+    HearingInvitation,
+    HearingOpinion,
+    HearingRating,
+    HearingStatus,
+    InvitationStatus,
+)
 from portal.models import utcnow
 from portal.uploads import upload_dir
 

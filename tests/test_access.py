@@ -4,6 +4,7 @@ import pytest
 from portal.auth.models import Role
 from tests.route_matrix import PUBLIC, ROUTES
 
+
 def test_matrix_covers_every_route(app):
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
     assert endpoints == set(ROUTES), "add new routes to the role matrix"

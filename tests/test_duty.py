@@ -7,18 +7,30 @@ import docx
 import pytest
 from sqlalchemy import event, func, select
 
+from portal import clock
 from portal.attachments import Attachment
 from portal.audit import AuditLog
 from portal.auth.models import Role
 from portal.duty import services
-from portal.duty.models import (DutyRectification, DutyReport, DutyReportEvent, DutyReportVersion, DutySession,
-                                DutySessionDeputy, DutyTerm, RectificationStatus, ReportKind, ReportState,
-                                SessionState, VersionAction)
+from portal.duty.models import (
+    DutyRectification,
+    DutyReport,
+    DutyReportEvent,
+    DutyReportVersion,
+    DutySession,
+    DutySessionDeputy,
+    DutyTerm,
+    RectificationStatus,
+    ReportKind,
+    ReportState,
+    SessionState,
+    VersionAction,
+)
 from portal.duty.services import DutyError, GroupKey, suggested_range
 from portal.extensions import db
 from portal.register.models import DeputyKind, DeputyLevel, DeputyStatus
 
-YEAR = date.today().year
+YEAR = clock.today().year
 FULL = {"congress": "出席市人大全体会议，审议政府工作报告，提出建议 2 件。",
         "between_sessions": "参加市人大常委会组织的执法检查两次。",
         "voters": "走访选民 12 户，收集意见 8 条。", "law": "在单位开展宪法宣传。", "deeds": "协调修缮村道 1.2 公里。"}
@@ -366,7 +378,7 @@ def planned(client, login_as, make_deputy, court):
     db.session.commit()
     login_as(Role.LIAISON)
     key = GroupKey(DeputyLevel.COUNTY, "第十八届", "城东街道代表组")
-    response = client.post("/duty/sessions/new", data={"group": key.value, "held_on": date.today().isoformat(),
+    response = client.post("/duty/sessions/new", data={"group": key.value, "held_on": clock.today().isoformat(),
                                                        "place": "城东街道人大代表联络站", "organiser": "城东街道人大工委"})
     assert response.status_code == 303
     session = db.session.scalar(select(DutySession))
@@ -415,11 +427,11 @@ def test_holding_needs_a_reporter_a_past_date_and_the_voters(client, planned):
     client.post(f"/duty/sessions/{session.id}/reporters", data={"deputy_id": people[0].id})
     missing = client.post(f"/duty/sessions/{session.id}/hold", data={"voters_present": ""})
     assert missing.status_code == 422 and "请填写参会选民人数" in text(missing)
-    later = date.today() + timedelta(days=10)
+    later = clock.today() + timedelta(days=10)
     client.post(f"/duty/sessions/{session.id}/edit", data={"held_on": later.isoformat(), "place": "联络站"})
     future = client.post(f"/duty/sessions/{session.id}/hold", data={"voters_present": "40"})
     assert future.status_code == 409 and "召开后才能标记为已召开" in text(future)
-    client.post(f"/duty/sessions/{session.id}/edit", data={"held_on": date.today().isoformat(), "place": "联络站"})
+    client.post(f"/duty/sessions/{session.id}/edit", data={"held_on": clock.today().isoformat(), "place": "联络站"})
     assert client.post(f"/duty/sessions/{session.id}/hold", data={"voters_present": "40"}).status_code == 303
     session = db.session.get(DutySession, session.id)
     assert session.state == SessionState.HELD and session.voters_present == 40
@@ -514,7 +526,7 @@ def test_report_docx_has_the_five_headings_and_exports_any_text(client, as_deput
     assert texts[0] == f"王建国代表{YEAR}年度书面履职情况报告（草稿）"
     assert "五、为选民做好事、办实事情况" in texts
     assert "修路 张三 & <李四>" in texts and "第二段" in texts
-    assert texts[-2:] == ["王建国", f"{date.today().year}年{date.today().month}月{date.today().day}日"]
+    assert texts[-2:] == ["王建国", f"{clock.today().year}年{clock.today().month}月{clock.today().day}日"]
 
 
 def test_session_results_and_overview_documents(client, planned):

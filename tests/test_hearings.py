@@ -10,6 +10,7 @@ import pytest
 from docx import Document
 from sqlalchemy import event, func, select
 
+from portal import clock
 from portal.audit import AuditLog
 from portal.auth.models import CourtLevel, Role
 from portal.documents import hearing_letter
@@ -17,13 +18,20 @@ from portal.extensions import db
 from portal.hearings import services
 from portal.hearings.casenumber import parse_case_number
 from portal.hearings.draw import Candidate, draw, split_quota
-from portal.hearings.models import (CaseType, Hearing, HearingInvitation, HearingOpinion, HearingRating,
-                                    HearingStatus, InvitationStatus, InviteMethod)
+from portal.hearings.models import (
+    CaseType,
+    Hearing,
+    HearingInvitation,
+    HearingOpinion,
+    HearingRating,
+    HearingStatus,
+    InvitationStatus,
+    InviteMethod,
+)
 from portal.items.models import Item, ItemKind, ItemOrigin, ItemState
 from portal.items.services import items_from
 from portal.models import utcnow
 from portal.register.models import DeputyKind, DeputyLevel, DeputyStatus
-from portal.templating import LOCAL_TIME
 
 S = InvitationStatus
 BOARD = {"HX-Request": "true", "HX-Target": "board"}
@@ -608,7 +616,7 @@ def test_rating_aggregates_per_hearing_judge_and_department(app, court, make_hea
     assert by_department == {"民事审判第一庭": (2, 5.0, 3.5), "刑事审判庭": (2, 3.0, 3.5)}
     by_hearing = services.rating_summary(ids, "hearing")
     assert [r.key for r in by_hearing] == [third.case_number, second.case_number, first.case_number]
-    assert [r.count for r in services.rating_summary(ids, "hearing", day_from=services.local_today())] == []
+    assert [r.count for r in services.rating_summary(ids, "hearing", day_from=clock.today())] == []
     low = services.low_ratings(ids)
     assert [r.invitation.deputy_id for r in low] == [deputies[2].id]
 
@@ -837,7 +845,7 @@ def test_workspace_panel_counts_the_year(app, make_hearing, make_deputy, invite_
     from portal.hearings.workspace import deputy_panel
 
     deputy = make_deputy()
-    this_year = datetime.now(LOCAL_TIME).year
+    this_year = clock.local_now().year
     invite_to(make_hearing(case_number="（2025）桂0981民初1号",
                            starts_at=datetime(this_year, 6, 1, 2, tzinfo=timezone.utc)), deputy, S.ATTENDED)
     invite_to(make_hearing(case_number="（2025）桂0981民初2号",

@@ -8,17 +8,26 @@ import pytest
 from docx import Document
 from sqlalchemy import event, func, select
 
+from portal import clock
 from portal.audit import AuditLog
 from portal.auth.models import Role
 from portal.extensions import db
 from portal.items import services
 from portal.items.demo import summary_year
-from portal.items.models import Item, ItemContact, ItemEvent, ItemKind, ItemOrigin, ItemState, Rating
+from portal.items.models import (
+    Item,
+    ItemContact,
+    ItemEvent,
+    ItemKind,
+    ItemOrigin,
+    ItemState,
+    Rating,
+)
 from portal.items.services import NotAllowed, WorkflowError, advance, create_item
 from portal.register.models import DeputyKind
 
 HX = {"HX-Request": "true"}
-TODAY = services.local_today
+TODAY = clock.today
 
 
 @pytest.fixture

@@ -8,23 +8,28 @@ import pytest
 from docx.enum.section import WD_ORIENT
 from sqlalchemy import event, func, select
 
+from portal import clock
 from portal.attachments import Attachment
 from portal.audit import AuditLog
 from portal.auth.models import CourtLevel, Role
 from portal.extensions import db
 from portal.items.models import Item, ItemKind, ItemOrigin, ItemState
 from portal.reception.models import Channel, Reception, ReceptionDeputy, ReceptionHost
-from portal.reception.services import (ReceptionFilters, add_followup, period_counts, receptions_of_deputy,
-                                       validate_reception)
+from portal.reception.services import (
+    ReceptionFilters,
+    add_followup,
+    period_counts,
+    receptions_of_deputy,
+    validate_reception,
+)
 from portal.register.models import DeputyKind, DeputyLevel
-from portal.templating import LOCAL_TIME
 
 HX = {"HX-Request": "true"}
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 def beijing(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=LOCAL_TIME)
+    return datetime.fromisoformat(text).replace(tzinfo=clock.zone())
 
 
 @pytest.fixture
@@ -115,7 +120,7 @@ def test_every_change_is_audited(client, login_as, people):
     ({"deputy_ids": [], "other_visitors": ""}, "请至少选择一名来访代表委员"),
     ({"deputy_ids": ["999999"]}, "在名册中找不到"),
     ({"received_at": "2025-13-01T10:00"}, "请填写接待时间"),
-    ({"received_at": (datetime.now(LOCAL_TIME) + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")}, "不能晚于现在"),
+    ({"received_at": (clock.local_now() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")}, "不能晚于现在"),
     ({"host_ids": []}, "请选择接待领导或接待人员"),
     ({"channel": "fax"}, "请选择接待方式"),
     ({"subject": "长" * 201}, "不能超过 200 个字"),
@@ -242,7 +247,7 @@ def test_list_filters_and_counts(client, login_as, people, make_reception):
 
 
 def test_first_visit_shows_the_current_year(client, login_as, people, make_reception):
-    this_year = datetime.now(LOCAL_TIME)
+    this_year = clock.local_now()
     make_reception(deputies=[people["张三"]], hosts=[people["leader"]], at=this_year.strftime("%Y-%m-%dT00:05"))
     make_reception(deputies=[people["李四"]], hosts=[people["leader"]], at=f"{this_year.year - 1}-06-01T10:00")
     login_as(Role.HANDLER)
@@ -436,7 +441,7 @@ def test_register_detail_lists_the_deputys_visits(client, login_as, people, make
 def test_deputy_workspace_panel(app, people, make_reception):
     from portal.reception.workspace import deputy_panel
 
-    this_year = datetime.now(LOCAL_TIME).year
+    this_year = clock.local_now().year
     visit = make_reception(deputies=[people["张三"]], hosts=[people["leader"]], at=f"{this_year}-01-02T10:00")
     add_followup(visit, ItemKind.SUGGESTION, "建议")
     make_reception(deputies=[people["张三"]], hosts=[people["leader"]], at=f"{this_year - 1}-05-02T10:00")
@@ -552,4 +557,4 @@ def test_demo_seeds_receptions_in_proportion(runner):
     states = set(db.session.scalars(select(Item.state).where(Item.origin == ItemOrigin.RECEPTION)))
     assert ItemState.CLOSED in states and len(states) >= 4
     assert db.session.scalar(select(func.count()).select_from(ReceptionHost)) >= len(per_court) * 18
-    assert all(r.received_at.astimezone(LOCAL_TIME).weekday() < 5 for r in db.session.scalars(select(Reception)))
+    assert all(clock.to_local(r.received_at).weekday() < 5 for r in db.session.scalars(select(Reception)))

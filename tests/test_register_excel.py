@@ -11,7 +11,13 @@ from sqlalchemy import func, select
 from portal.auth.models import Role
 from portal.extensions import db
 from portal.register import excel
-from portal.register.excel import COLUMNS, RowError, export_xlsx, parse_import, template_xlsx
+from portal.register.excel import (
+    COLUMNS,
+    RowError,
+    export_xlsx,
+    parse_import,
+    template_xlsx,
+)
 from portal.register.models import Deputy, DeputyKind, DeputyLevel, DeputyStatus, Gender
 from portal.register.services import EDITABLE_FIELDS
 

@@ -10,13 +10,20 @@ from datetime import date, datetime, timezone
 import docx
 import pytest
 
+from portal import clock
 from portal.auth.models import Role
-from portal.duty.models import DutyReport, DutySession, DutySessionDeputy, ReportState, SessionState
+from portal.duty.models import (
+    DutyReport,
+    DutySession,
+    DutySessionDeputy,
+    ReportState,
+    SessionState,
+)
 from portal.extensions import db
 from portal.panels import deputy_panels
 from portal.register.models import DeputyLevel
 
-YEAR = date.today().year
+YEAR = clock.today().year
 FULL = {"congress": "出席会议。", "between_sessions": "参加视察。", "voters": "走访选民。", "law": "普法宣传。", "deeds": "修路。"}
 
 

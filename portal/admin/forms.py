@@ -1,9 +1,9 @@
-from portal.forms import Form
 from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from portal.auth.forms import strong_password
 from portal.auth.models import CourtLevel, Role
+from portal.forms import Form
 
 
 class UserForm(Form):

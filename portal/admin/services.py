@@ -5,11 +5,11 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from portal import clock
 from portal.audit import REFERENCES, AuditLog
 from portal.auth.models import Court, Department, Role, User
 from portal.extensions import db
 from portal.pagination import Page, paginate
-from portal.templating import LOCAL_TIME
 
 
 def courts() -> list[Court]:
@@ -71,9 +71,9 @@ def list_audit(*, entity: str, actor: str, action: str, record_id: int | None, d
     if record_id:
         query = query.where(AuditLog.record_id == record_id)
     if day_from:
-        query = query.where(AuditLog.at >= datetime.combine(day_from, time(), LOCAL_TIME))
+        query = query.where(AuditLog.at >= datetime.combine(day_from, time(), clock.zone()))
     if day_to:
-        query = query.where(AuditLog.at < datetime.combine(day_to + timedelta(days=1), time(), LOCAL_TIME))
+        query = query.where(AuditLog.at < datetime.combine(day_to + timedelta(days=1), time(), clock.zone()))
     return paginate(query, [AuditLog.id], cursor=cursor, per_page=per_page, descending=True, total=total,
                     number=number)
 

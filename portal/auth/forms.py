@@ -1,8 +1,8 @@
-from portal.forms import Form
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from portal.auth.services import password_problem
+from portal.forms import Form
 
 
 class LoginForm(Form):

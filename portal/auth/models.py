@@ -10,7 +10,6 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from portal.extensions import db
 from portal.models import LabeledEnum, TimestampMixin, UTCDateTime, enum_type
 
-
 # Werkzeug's default (scrypt). The test suite swaps in a cheap method to stay fast.
 PASSWORD_HASH_METHOD = "scrypt"
 

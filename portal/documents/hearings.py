@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from portal import clock
 from portal.documents.gbt9704 import OfficialDocument, format_date
 
 NUMERALS = "一二三四五六七八九十"
@@ -120,7 +121,7 @@ class HearingPeriodReport:
     deputies: list[PeriodDeputyRow] = field(default_factory=list)
     npc_attended: int = 0
     cppcc_attended: int = 0
-    generated_on: datetime.date = field(default_factory=datetime.date.today)
+    generated_on: datetime.date = field(default_factory=clock.today)
 
     @property
     def invited_total(self) -> int:

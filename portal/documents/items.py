@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from portal import clock
 from portal.documents.gbt9704 import OfficialDocument, format_date
 
 
@@ -124,7 +125,7 @@ class CaseReport:
     division_signed: str  # "李四　2025年3月1日", or "" while unsigned
     vice_president_signed: str
     contacts: list[ContactLine] = field(default_factory=list)
-    dated: datetime.date = field(default_factory=datetime.date.today)
+    dated: datetime.date = field(default_factory=clock.today)
 
 
 def build_case_report(data: CaseReport) -> bytes:

@@ -9,7 +9,12 @@ from docx.enum.table import WD_ROW_HEIGHT_RULE
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
-from portal.documents.gbt9704 import OfficialDocument, clean_text, format_date, format_datetime
+from portal.documents.gbt9704 import (
+    OfficialDocument,
+    clean_text,
+    format_date,
+    format_datetime,
+)
 
 # The record is a form: label, value, label, value across the 156 mm portrait type area; long answers span the
 # three value columns. At 12 pt a character is 4.2 mm and a cell loses 3.8 mm to its margins: the first label

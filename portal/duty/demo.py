@@ -12,11 +12,23 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import select
 
+from portal import clock
 from portal.auth.models import User
 from portal.demo import BATCH, DemoContext
-from portal.duty.models import (DutyRectification, DutyReport, DutyReportEvent, DutyReportVersion,
-                                DutySession, DutySessionDeputy, DutyTerm, RectificationStatus, ReportKind,
-                                ReportState, SessionState, VersionAction)
+from portal.duty.models import (
+    DutyRectification,
+    DutyReport,
+    DutyReportEvent,
+    DutyReportVersion,
+    DutySession,
+    DutySessionDeputy,
+    DutyTerm,
+    RectificationStatus,
+    ReportKind,
+    ReportState,
+    SessionState,
+    VersionAction,
+)
 from portal.duty.services import suggested_range
 from portal.extensions import db
 from portal.register.models import Deputy, DeputyKind, DeputyLevel, DeputyStatus
@@ -45,7 +57,7 @@ def seed(ctx: DemoContext) -> None:
     for label in ("届期", "述职报告", "述职会"):
         ctx.counts.setdefault(label, 0)
     rng = ctx.rng("duty")
-    year = date.today().year
+    year = clock.today().year
     _seed_terms(ctx)
     people = _register_entries(ctx)
     accounts = {deputy_id: user_id for deputy_id, user_id in db.session.execute(
@@ -126,7 +138,7 @@ def _instant(day: date, rng) -> datetime:
 def _seed_session(ctx: DemoContext, rng, year: int, key: tuple[DeputyLevel, str, str], reporters: list[Deputy],
                   courts: dict[int, int], liaisons: dict[int, int]) -> None:
     level, term, group = key
-    today = date.today()
+    today = clock.today()
     day = date(year, 3, 1) + timedelta(days=rng.randrange(290))
     if year == today.year and rng.random() < 0.2:
         day = min(today + timedelta(days=rng.randint(5, 30)), date(year, 12, 28))  # one still to come
@@ -185,7 +197,7 @@ STATES = ((ReportState.DRAFT, 20), (ReportState.SUBMITTED, 30), (ReportState.RET
 
 def _seed_report(ctx: DemoContext, rng, person: Deputy, year: int, *, in_person: bool, author_id: int | None,
                  court_id: int, reviewer_id: int | None, has_account: bool) -> None:
-    today = date.today()
+    today = clock.today()
     if year < today.year:
         state = ReportState.FILED
     else:

@@ -1,18 +1,31 @@
 """The data of the duty area's Word documents, built from the database for ``portal.documents.duty``."""
 from __future__ import annotations
 
-
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from portal.documents.duty import (EvaluationLine, OverviewDeputyLine, OverviewDocument, OverviewGroupLine,
-                                   RectificationLine, ReportDocument, SessionResultsDocument)
-from portal.duty.models import (SECTIONS, DutyReport, DutySession, DutySessionDeputy, ReportKind, ReportState,
-                                SessionState)
-from portal.duty.services import GroupKey, GroupPlan, local_today, plan
+from portal import clock
+from portal.documents.duty import (
+    EvaluationLine,
+    OverviewDeputyLine,
+    OverviewDocument,
+    OverviewGroupLine,
+    RectificationLine,
+    ReportDocument,
+    SessionResultsDocument,
+)
+from portal.duty.models import (
+    SECTIONS,
+    DutyReport,
+    DutySession,
+    DutySessionDeputy,
+    ReportKind,
+    ReportState,
+    SessionState,
+)
+from portal.duty.services import GroupKey, GroupPlan, plan
 from portal.extensions import db
 from portal.register.models import Deputy, DeputyKind
-from portal.templating import local
 
 
 def deputy_line(deputy: Deputy) -> str:
@@ -23,7 +36,7 @@ def deputy_line(deputy: Deputy) -> str:
 
 
 def report_document(report: DutyReport) -> ReportDocument:
-    dated = local(report.submitted_at).date() if report.submitted_at else local_today()
+    dated = clock.to_local(report.submitted_at).date() if report.submitted_at else clock.today()
     return ReportDocument(deputy_name=report.deputy.name, deputy_line=deputy_line(report.deputy), year=report.year,
                           in_person=report.kind == ReportKind.IN_PERSON,
                           sections=[(heading, getattr(report, key)) for key, heading, _ in SECTIONS],
@@ -47,7 +60,7 @@ def session_results_document(session: DutySession, court_name: str) -> SessionRe
                                   group_label=f"{session.level.label}人大{session.term} · {session.group_name}",
                                   year=session.year, held_on=session.held_on, place=session.place,
                                   organiser=session.organiser, voters_present=session.voters_present,
-                                  state_label=session.state.label, compiled_on=local_today())
+                                  state_label=session.state.label, compiled_on=clock.today())
     for reporter in session.reporters:
         data.evaluations.append(EvaluationLine(reporter.deputy.name, reporter.satisfied, reporter.basically,
                                                reporter.unsatisfied, _rate(reporter), reporter.comments))
@@ -95,7 +108,7 @@ def overview_document(year: int, *, group: GroupKey | None, court_ids: list[int]
         select(*keys, func.count(), func.count(DutyReport.filed_at)).join(Deputy, Deputy.id == DutyReport.deputy_id)
         .where(*report_filter, DutyReport.kind == ReportKind.WRITTEN).group_by(*keys))}
     data = OverviewDocument(court_name=court_name, year=year, scope=group.label if group else "",
-                            generated_on=local_today())
+                            generated_on=clock.today())
     for p in plans:
         n, filed = written.get((p.key.level, p.key.term, p.key.name), (0, 0))
         data.groups.append(OverviewGroupLine(p.key.label, p.members, p.planned, f"{p.share_percent:g}%", n, filed,

@@ -1,13 +1,25 @@
 """Forms of the duty-report area. Content rules (lengths, completeness on submit) live in ``services``."""
-from datetime import datetime
 
-from wtforms import DateField, IntegerField, MultipleFileField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms import (
+    DateField,
+    IntegerField,
+    MultipleFileField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
+from portal import clock
 from portal.duty.models import SECTIONS, RectificationStatus
 from portal.forms import Form
 from portal.register.models import DeputyLevel
-from portal.templating import LOCAL_TIME
 
 VOTES = [NumberRange(min=0, max=100000, message="请填写 0 或正整数。")]
 
@@ -63,7 +75,7 @@ class SessionForm(Form):
     note = TextAreaField("备注", validators=[Length(max=2000)], render_kw={"rows": 2})
 
     def validate_held_on(self, field) -> None:
-        if field.data and not 2000 <= field.data.year <= datetime.now(LOCAL_TIME).year + 1:
+        if field.data and not 2000 <= field.data.year <= clock.local_now().year + 1:
             raise ValidationError("日期的年份不对，请检查。")
 
 

@@ -2,25 +2,41 @@
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal import attachments
+from portal import attachments, clock
 from portal.access import require_role, visible_court_ids
 from portal.auth.models import Role
 from portal.documents import send_download
-from portal.documents.duty import build_overview_docx, build_report_docx, build_session_results_docx
+from portal.documents.duty import (
+    build_overview_docx,
+    build_report_docx,
+    build_session_results_docx,
+)
 from portal.duty import EDITORS, VIEWERS, bp, exports, services
-from portal.duty.forms import (EvaluationForm, HoldForm, OutcomeForm, RectificationForm, ReportForm, ReviewForm,
-                               SessionForm, TermForm)
-from portal.duty.models import SECTIONS, ReportKind, ReportState, SessionState, VersionAction
+from portal.duty.forms import (
+    EvaluationForm,
+    HoldForm,
+    OutcomeForm,
+    RectificationForm,
+    ReportForm,
+    ReviewForm,
+    SessionForm,
+    TermForm,
+)
+from portal.duty.models import (
+    SECTIONS,
+    ReportKind,
+    ReportState,
+    SessionState,
+    VersionAction,
+)
 from portal.duty.services import ATTACHMENT_OWNER, DutyError, GroupKey
 from portal.htmx import render
 from portal.models import utcnow
 from portal.register.models import DeputyKind, DeputyLevel
-from portal.templating import local
 
 viewers = require_role(*VIEWERS)
 editors = require_role(*EDITORS)
 deputies = require_role(Role.DEPUTY)
-
 
 
 def _court_name() -> str:
@@ -143,7 +159,7 @@ def mine_autosave(year: int):
         services.save_report(report, values, action=VersionAction.AUTOSAVE)
     except DutyError as error:
         return render_template("duty/_autosave.html", saved_at=None, problem=str(error)), 409
-    return render_template("duty/_autosave.html", saved_at=local(utcnow()).strftime("%H:%M"), problem="",
+    return render_template("duty/_autosave.html", saved_at=clock.to_local(utcnow()).strftime("%H:%M"), problem="",
                            state=report.state)
 
 
@@ -176,7 +192,7 @@ def index():
 
 
 def _years() -> list[int]:
-    this = services.local_today().year
+    this = clock.today().year
     return list(range(this + 1, this - 6, -1))
 
 
@@ -225,7 +241,7 @@ def version(report_id: int, version_id: int):
 @bp.get("/plan")
 @viewers
 def plan():
-    year = request.args.get("year", type=int) or services.local_today().year
+    year = request.args.get("year", type=int) or clock.today().year
     level = request.args.get("level", "")
     term = (request.args.get("term") or "")[:20]
     groups = services.plan(year, level=level, term=term)
@@ -492,7 +508,7 @@ def session_docx(session_id: int):
 @bp.get("/overview.docx")
 @viewers
 def overview_docx():
-    year = request.args.get("year", type=int) or services.local_today().year
+    year = request.args.get("year", type=int) or clock.today().year
     group = GroupKey.parse(request.args.get("group", ""))
     document = exports.overview_document(year, group=group, court_ids=visible_court_ids(current_user),
                                          court_name=_court_name())

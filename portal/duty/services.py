@@ -2,34 +2,44 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from flask import abort
 from flask_login import current_user
 from sqlalchemy import Select, and_, exists, func, select
 from sqlalchemy.orm import selectinload
 
+from portal import clock
 from portal.access import visible_court_ids
 from portal.auth.models import Role
-from portal.duty.models import (IN_PERSON_MAX_PERCENT, IN_PERSON_MIN_PERCENT, SECTION_KEYS, SECTION_LIMIT, SECTIONS,
-                                DutyRectification, DutyReport, DutyReportEvent, DutyReportVersion, DutySession,
-                                DutySessionDeputy, DutyTerm, RectificationStatus, ReportKind, ReportState,
-                                SessionState, VersionAction)
+from portal.duty.models import (
+    IN_PERSON_MAX_PERCENT,
+    IN_PERSON_MIN_PERCENT,
+    SECTION_KEYS,
+    SECTION_LIMIT,
+    SECTIONS,
+    DutyRectification,
+    DutyReport,
+    DutyReportEvent,
+    DutyReportVersion,
+    DutySession,
+    DutySessionDeputy,
+    DutyTerm,
+    RectificationStatus,
+    ReportKind,
+    ReportState,
+    SessionState,
+    VersionAction,
+)
 from portal.extensions import db
 from portal.models import utcnow
 from portal.pagination import Page, paginate
 from portal.register.models import Deputy, DeputyKind, DeputyLevel, DeputyStatus
-from portal.templating import LOCAL_TIME
 
 ATTACHMENT_OWNER = "duty_report"
 # Reporting to voters (向选民述职) is a duty of People's Congress deputies: CPPCC members have no voters, and the
 # report's five sections are about congress sessions and constituencies.
 NPC_ONLY = "向选民述职是人大代表的职责，政协委员不需要撰写述职报告。"
-
-
-def local_today() -> date:
-    """Today in Beijing time: the court's day, whatever time zone the server's clock keeps."""
-    return datetime.now(LOCAL_TIME).date()
 
 
 class DutyError(Exception):
@@ -88,7 +98,7 @@ def get_term_or_404(term_id: int) -> DutyTerm:
 
 def writable_years(today: date | None = None) -> list[int]:
     """The years a deputy may start a report for: this year, and last year (reports are often written in January)."""
-    year = (today or local_today()).year
+    year = (today or clock.today()).year
     return [year, year - 1]
 
 
@@ -295,12 +305,12 @@ class QueueFilters:
 
     @classmethod
     def from_args(cls, args) -> "QueueFilters":
-        year = args.get("year", type=int) or local_today().year
+        year = args.get("year", type=int) or clock.today().year
         state = args.get("state", ReportState.SUBMITTED.value)  # "all" shows every state
         if state not in ReportState.__members__.values():
             state = "" if state == "all" else ReportState.SUBMITTED.value
         kind = args.get("kind", "")
-        return cls(year=year if 2000 <= year <= 2100 else local_today().year, state=state,
+        return cls(year=year if 2000 <= year <= 2100 else clock.today().year, state=state,
                    kind=kind if kind in ReportKind.__members__.values() else "",
                    q=(args.get("q") or "").strip()[:40])
 
@@ -521,9 +531,9 @@ class SessionFilters:
 
     @classmethod
     def from_args(cls, args) -> "SessionFilters":
-        year = args.get("year", type=int) or local_today().year
+        year = args.get("year", type=int) or clock.today().year
         state = args.get("state", "")
-        return cls(year=year if 2000 <= year <= 2100 else local_today().year,
+        return cls(year=year if 2000 <= year <= 2100 else clock.today().year,
                    state=state if state in SessionState.__members__.values() else "",
                    group=(args.get("group") or "")[:150])
 
@@ -686,7 +696,7 @@ def hold_session(session: DutySession, voters_present: int) -> None:
         raise DutyError(f"述职会{session.state.label}，不能再标记为已召开。")
     if not session.reporters:
         raise DutyError("请先安排至少一名述职代表。")
-    if session.held_on > local_today():
+    if session.held_on > clock.today():
         raise DutyError(f"述职会定于 {session.held_on.isoformat()} 召开，召开后才能标记为已召开；日期有变请先修改。")
     session.voters_present = voters_present
     session.state = SessionState.HELD

@@ -4,11 +4,18 @@ from dataclasses import dataclass
 from flask import url_for
 from sqlalchemy import func, select
 
-from portal.duty.models import DutyReport, DutySession, DutySessionDeputy, ReportKind, ReportState, SessionState
+from portal.duty.models import (
+    DutyReport,
+    DutySession,
+    DutySessionDeputy,
+    ReportKind,
+    ReportState,
+    SessionState,
+)
 from portal.duty.services import writable_years
 from portal.extensions import db
-from portal.register.models import DeputyKind
 from portal.panels import Panel
+from portal.register.models import DeputyKind
 
 LATEST = 5
 

@@ -7,8 +7,8 @@ and 号. Full-width or ASCII brackets and digits are accepted; the stored form u
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
 
+from portal import clock
 from portal.hearings.models import CaseType
 
 # Case-type characters (类型代字) the portal accepts, by the case type they belong to.
@@ -53,7 +53,7 @@ def parse_case_number(raw: str | None) -> tuple[CaseNumber | None, str | None]:
     if not form:
         return None, f"案号的年份应写在括号内，如“{EXAMPLE}”。"
     year = form["year"]
-    if len(year) != 4 or not 1949 <= int(year) <= date.today().year + 1:
+    if len(year) != 4 or not 1949 <= int(year) <= clock.today().year + 1:
         return None, f"案号中的年份“{year}”不正确，应为四位数的立案年份。"
     rest = form["rest"]
     if not rest or not _CJK.match(rest):

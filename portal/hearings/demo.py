@@ -3,18 +3,33 @@ opinions (some tracked as items), ratings and one upcoming hearing per size that
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 
+from portal import clock
 from portal.auth.models import Court, CourtLevel
-from portal.demo import FEMALE_CHARS, MALE_CHARS, SURNAMES_COMMON, SURNAMES_USUAL, DemoContext
+from portal.demo import (
+    FEMALE_CHARS,
+    MALE_CHARS,
+    SURNAMES_COMMON,
+    SURNAMES_USUAL,
+    DemoContext,
+)
 from portal.extensions import db
 from portal.hearings.draw import Candidate, draw
-from portal.hearings.models import (CaseType, Hearing, HearingInvitation, HearingOpinion, HearingRating,
-                                    HearingStatus, InvitationStatus, InviteMethod, SCORE_FIELDS)
+from portal.hearings.models import (
+    SCORE_FIELDS,
+    CaseType,
+    Hearing,
+    HearingInvitation,
+    HearingOpinion,
+    HearingRating,
+    HearingStatus,
+    InvitationStatus,
+    InviteMethod,
+)
 from portal.items.models import ItemKind, ItemOrigin
 from portal.items.services import create_item
 from portal.register.models import DeputyLevel
-from portal.templating import LOCAL_TIME
 
 S = InvitationStatus
 PROVINCE_ABBR = "南"  # 南江省
@@ -55,7 +70,7 @@ def _judge_name(rng: random.Random) -> str:
 
 
 def _local(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime.combine(day, time(hour, minute), LOCAL_TIME).astimezone(timezone.utc)
+    return clock.from_local(datetime.combine(day, time(hour, minute)))
 
 
 def _court_code(ctx: DemoContext, court: Court) -> str:
@@ -89,7 +104,7 @@ def _pool(ctx: DemoContext, court: Court) -> list:
 
 def seed(ctx: DemoContext) -> None:
     rng = ctx.rng("hearings")
-    today = datetime.now(LOCAL_TIME).date()
+    today = clock.today()
     courts = [c for c in ctx.courts if ctx.departments.get(c.id)]
     if not courts or not ctx.deputies:
         return
@@ -217,7 +232,7 @@ def _forum(ctx, rng, hearing, invitations) -> None:
                 item = create_item(court_id=hearing.court_id, kind=ItemKind.SUGGESTION,
                                    title=f"庭审点评低分：{hearing.case_number}", content=rating.review_comment,
                                    deputies=[deputy], origin=ItemOrigin.HEARING,
-                                   received_on=hearing.starts_at.astimezone(LOCAL_TIME).date(),
+                                   received_on=clock.local_date(hearing.starts_at),
                                    case_number=hearing.case_number)
                 rating.low_score_item_id = item.id
     if hearing.case_type == CaseType.CIVIL and attended and rng.random() < 0.3:
@@ -226,7 +241,7 @@ def _forum(ctx, rng, hearing, invitations) -> None:
         mediator.mediation_note = "庭后参与调解，双方当事人达成分期履行协议。"
     if not attended or rng.random() < 0.35:
         return
-    day = hearing.starts_at.astimezone(LOCAL_TIME).date()
+    day = clock.local_date(hearing.starts_at)
     hearing.forum_on = day
     hearing.forum_place = rng.choice(("第一会议室", "代表委员联络室", "审判委员会会议室"))
     hearing.forum_speakers = f"分管副院长主持座谈，审判长{hearing.presiding_judge}介绍案件审理情况"

@@ -6,20 +6,32 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
 
+from portal import clock
 from portal.attachments import Attachment, delete_file, save_files
 from portal.auth.models import Court
 from portal.documents import hearing_letter
 from portal.documents.gbt9704 import format_date
-from portal.documents.hearings import (AttendanceRow, HearingPeriodReport, HearingRecord, OpinionEntry,
-                                       PeriodDeputyRow, PeriodHearingRow)
+from portal.documents.hearings import (
+    AttendanceRow,
+    HearingPeriodReport,
+    HearingRecord,
+    OpinionEntry,
+    PeriodDeputyRow,
+    PeriodHearingRow,
+)
 from portal.extensions import db
 from portal.hearings import services
-from portal.hearings.models import (SCORE_FIELDS, Hearing, HearingInvitation, HearingOpinion, HearingStatus,
-                                    InvitationStatus)
+from portal.hearings.models import (
+    SCORE_FIELDS,
+    Hearing,
+    HearingInvitation,
+    HearingOpinion,
+    HearingStatus,
+    InvitationStatus,
+)
 from portal.items.models import ItemOrigin
 from portal.items.services import items_from
 from portal.register.models import Deputy, DeputyKind
-from portal.templating import LOCAL_TIME
 from portal.uploads import check_upload, stored_path
 
 TEMPLATE_OWNER = "hearing_letter_template"
@@ -28,7 +40,7 @@ S = InvitationStatus
 
 
 def _local(moment: datetime) -> datetime:
-    return moment.astimezone(LOCAL_TIME)
+    return clock.to_local(moment)
 
 
 def _minutes(moment: datetime | None) -> str:
@@ -105,7 +117,7 @@ def letter_values(invitation: HearingInvitation, today: date | None = None) -> d
         "法院名称": hearing.court.name,
         "联系人": contact.display_name if contact else "",
         "联系电话": contact.phone if contact else "",
-        "日期": format_date(today or date.today()),
+        "日期": format_date(today or clock.today()),
     }
 
 
@@ -175,7 +187,7 @@ def hearing_record(hearing: Hearing) -> HearingRecord:
                          forum_summary=hearing.forum_summary, opinions=entries, mediation=mediation,
                          rating_count=rating_count,
                          rating_averages=[(label, value) for (_, label), value in zip(SCORE_FIELDS, averages)],
-                         rating_comments=comments, generated_on=date.today())
+                         rating_comments=comments, generated_on=clock.today())
 
 
 # --- the period list --------------------------------------------------------------------------------------------
@@ -184,8 +196,8 @@ def period_report(court_ids: list[int], court_name: str, day_from: date, day_to:
     """Hearings (not cancelled) that started in the period, with invitations and attendance, counted in SQL."""
     i, h = HearingInvitation, Hearing
     in_period = (h.court_id.in_(court_ids), h.status != HearingStatus.CANCELLED,
-                 h.starts_at >= services.local_day_start(day_from),
-                 h.starts_at < services.local_day_start(day_to + timedelta(days=1)))
+                 h.starts_at >= clock.start_of_day(day_from),
+                 h.starts_at < clock.start_of_day(day_to + timedelta(days=1)))
     hearings = list(db.session.scalars(select(h).options(selectinload(h.department)).where(*in_period)
                                        .order_by(h.starts_at, h.id)))
     ids = [x.id for x in hearings]

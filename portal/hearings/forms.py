@@ -1,27 +1,41 @@
 """Forms of the hearings area; Chinese messages, values kept on errors."""
-from datetime import timezone
 
-from wtforms import (BooleanField, DateField, DateTimeLocalField, IntegerField, MultipleFileField, SelectField,
-                     StringField, TextAreaField)
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    IntegerField,
+    MultipleFileField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
+from portal import clock
 from portal.forms import Form
 from portal.hearings.casenumber import EXAMPLE, parse_case_number
 from portal.hearings.models import SCORE_FIELDS, CaseType, HearingStatus
 from portal.items.models import ItemKind
-from portal.templating import LOCAL_TIME
 
 TIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
 def to_utc(value):
     """A naive Beijing-time datetime typed into a form, as an aware UTC instant."""
-    return value.replace(tzinfo=LOCAL_TIME).astimezone(timezone.utc) if value else None
+    return clock.from_local(value) if value else None
 
 
 def to_local_input(value):
     """An aware instant as the naive Beijing time a datetime-local input shows."""
-    return value.astimezone(LOCAL_TIME).replace(tzinfo=None) if value else None
+    return clock.to_local(value).replace(tzinfo=None) if value else None
 
 
 class HearingForm(Form):

@@ -4,23 +4,47 @@ from datetime import date
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal import attachments
+from portal import attachments, clock
 from portal.access import require_role, require_staff, visible_court_ids
 from portal.auth.models import Court, Role
 from portal.documents import send_download
-from portal.extensions import db
-from portal.hearings import bp, documents, services
-from portal.hearings.forms import (AnswerForm, DrawForm, ForumForm, HearingForm, MediationForm, OpinionForm,
-                                   RatingForm, StatusForm, ToItemForm, rating_scores, to_local_input, to_utc)
-from portal.hearings.models import (LOW_SCORE, SCORE_FIELDS, CaseType, Hearing, HearingStatus, InvitationStatus,
-                                    InviteMethod)
-from portal.htmx import hx_redirect, is_partial, render
-from portal.items.models import ItemKind
-from portal.register.models import DeputyKind, DeputyLevel
-from portal.register.services import SORTS, RegisterFilters, filter_choices, filtered_query
-from portal.pagination import paginate
 from portal.documents.hearing_letter import PLACEHOLDERS
 from portal.documents.hearings import build_period_docx, build_record_docx
+from portal.extensions import db
+from portal.hearings import bp, documents, services
+from portal.hearings.forms import (
+    AnswerForm,
+    DrawForm,
+    ForumForm,
+    HearingForm,
+    MediationForm,
+    OpinionForm,
+    RatingForm,
+    StatusForm,
+    ToItemForm,
+    rating_scores,
+    to_local_input,
+    to_utc,
+)
+from portal.hearings.models import (
+    LOW_SCORE,
+    SCORE_FIELDS,
+    CaseType,
+    Hearing,
+    HearingStatus,
+    InvitationStatus,
+    InviteMethod,
+)
+from portal.htmx import hx_redirect, is_partial, render
+from portal.items.models import ItemKind
+from portal.pagination import paginate
+from portal.register.models import DeputyKind, DeputyLevel
+from portal.register.services import (
+    SORTS,
+    RegisterFilters,
+    filter_choices,
+    filtered_query,
+)
 
 editors = require_role(Role.ADMIN, Role.LIAISON)
 deputies_only = require_role(Role.DEPUTY)
@@ -55,13 +79,13 @@ def index():
                   counts=services.invitation_counts([h.id for h in page.items]), when_choices=services.WHEN,
                   case_types=CaseType.choices(), statuses=HearingStatus.choices(),
                   departments=services.departments_of(court_ids), many_courts=len(court_ids) > 1,
-                  can_edit=_can_edit(), today=services.local_today())
+                  can_edit=_can_edit(), today=clock.today())
 
 
 @bp.get("/export.docx")
 @require_staff
 def export_period():
-    today = services.local_today()
+    today = clock.today()
     try:
         day_from = date.fromisoformat(request.args.get("from", ""))
         day_to = date.fromisoformat(request.args.get("to", ""))
@@ -455,7 +479,7 @@ def forum(hearing_id: int):
     hearing = services.get_hearing_or_404(hearing_id, for_edit=True)
     form = ForumForm(obj=hearing) if request.method == "POST" else ForumForm(formdata=None, obj=hearing)
     if request.method == "GET" and hearing.forum_on is None:
-        form.forum_on.data = services.local_date(hearing.starts_at)
+        form.forum_on.data = clock.local_date(hearing.starts_at)
     if form.validate_on_submit():
         services.save_forum(hearing, form.data)
         flash("已保存庭后座谈记录。", "success")

@@ -1,43 +1,42 @@
 """Queries and writes for hearings, invitations, the forum and ratings. Services flush; the request commits."""
 import random
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from flask import abort
 from flask_login import current_user
 from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from portal import clock
 from portal.access import visible_court_ids
 from portal.auth.models import Court, Department, Role
 from portal.extensions import db
 from portal.hearings.draw import Candidate, DrawResult, draw, reason_for
-from portal.hearings.models import (EXPECTING, NOTICE_STATUSES, SCORE_FIELDS, CaseType, Hearing, HearingInvitation,
-                                    HearingOpinion, HearingRating, HearingStatus, InvitationStatus, InviteMethod,
-                                    LOW_SCORE)
+from portal.hearings.models import (
+    EXPECTING,
+    LOW_SCORE,
+    NOTICE_STATUSES,
+    SCORE_FIELDS,
+    CaseType,
+    Hearing,
+    HearingInvitation,
+    HearingOpinion,
+    HearingRating,
+    HearingStatus,
+    InvitationStatus,
+    InviteMethod,
+)
 from portal.items.models import Item, ItemKind, ItemOrigin
 from portal.items.services import create_item, items_from
 from portal.models import utcnow
 from portal.pagination import Page, paginate
 from portal.register.models import Deputy, DeputyKind, DeputyLevel, DeputyStatus
-from portal.templating import LOCAL_TIME
 
 S = InvitationStatus
 
 
 # --- time -------------------------------------------------------------------------------------------------------
-
-def local_today() -> date:
-    return datetime.now(LOCAL_TIME).date()
-
-
-def local_day_start(day: date) -> datetime:
-    """The UTC instant at which ``day`` begins in Beijing."""
-    return datetime.combine(day, time.min, LOCAL_TIME).astimezone(timezone.utc)
-
-
-def local_date(instant: datetime) -> date:
-    return instant.astimezone(LOCAL_TIME).date()
 
 
 # --- access -----------------------------------------------------------------------------------------------------
@@ -174,9 +173,9 @@ def filtered_hearings(filters: HearingFilters, court_ids: list[int]) -> Select:
     if filters.status:
         query = query.where(Hearing.status == HearingStatus(filters.status))
     if filters.day_from:
-        query = query.where(Hearing.starts_at >= local_day_start(filters.day_from))
+        query = query.where(Hearing.starts_at >= clock.start_of_day(filters.day_from))
     if filters.day_to:
-        query = query.where(Hearing.starts_at < local_day_start(filters.day_to + timedelta(days=1)))
+        query = query.where(Hearing.starts_at < clock.start_of_day(filters.day_to + timedelta(days=1)))
     return query
 
 
@@ -304,7 +303,7 @@ def last_invited(deputy_ids: list[int] | None = None) -> dict[int, date]:
         if not deputy_ids:
             return {}
         query = query.where(HearingInvitation.deputy_id.in_(deputy_ids))
-    return {deputy_id: local_date(_aware(at)) for deputy_id, at in db.session.execute(query) if at}
+    return {deputy_id: clock.local_date(_aware(at)) for deputy_id, at in db.session.execute(query) if at}
 
 
 def _aware(value: datetime) -> datetime:
@@ -385,7 +384,7 @@ def draw_candidates(hearing: Hearing) -> list[Candidate]:
         .outerjoin(last, last.c.deputy_id == Deputy.id)
         .where(Deputy.status == DeputyStatus.ACTIVE, Deputy.id.not_in(taken)))
     return [Candidate(deputy_id=i, name=name, level=level, kind=kind,
-                      last_invited=local_date(_aware(at)) if at else None) for i, name, level, kind, at in rows]
+                      last_invited=clock.local_date(_aware(at)) if at else None) for i, name, level, kind, at in rows]
 
 
 @dataclass
@@ -400,7 +399,7 @@ class DrawPreview:
 def run_draw(hearing: Hearing, count: int, levels: list[DeputyLevel], kinds: list[DeputyKind],
              rng: random.Random | None = None) -> DrawPreview:
     result = draw(draw_candidates(hearing), count, levels=levels, kinds=kinds, rng=rng or random.SystemRandom(),
-                  today=local_today())
+                  today=clock.today())
     ids = [d.candidate.deputy_id for d in result.drawn]
     deputies = {d.id: d for d in db.session.scalars(select(Deputy).where(Deputy.id.in_(ids)))} if ids else {}
     return DrawPreview(result=result, clashes=clashes(hearing, ids), deputies=deputies, levels=levels, kinds=kinds)
@@ -470,7 +469,7 @@ def hearing_started(hearing: Hearing) -> bool:
 
 def check_in_open(hearing: Hearing) -> bool:
     """Check-in opens on the day of the hearing and stays open afterwards (late entry from the sign-in sheet)."""
-    return hearing.status != HearingStatus.CANCELLED and local_date(hearing.starts_at) <= local_today()
+    return hearing.status != HearingStatus.CANCELLED and clock.local_date(hearing.starts_at) <= clock.today()
 
 
 def check_in(invitation: HearingInvitation) -> str | None:
@@ -586,7 +585,7 @@ def opinion_to_item(opinion: HearingOpinion, kind: ItemKind) -> tuple[Item, bool
     hearing = opinion.hearing
     item = create_item(court_id=hearing.court_id, kind=kind, title=f"旁听庭审意见：{hearing.case_number} {hearing.cause}"[:200],
                        content=opinion.opinion, deputies=[opinion.deputy], origin=ItemOrigin.HEARING,
-                       origin_id=opinion.id, received_on=hearing.forum_on or local_today(),
+                       origin_id=opinion.id, received_on=hearing.forum_on or clock.today(),
                        case_number=hearing.case_number)
     return item, True
 
@@ -647,9 +646,9 @@ def rating_summary(court_ids: list[int], group: str, day_from: date | None = Non
     query = (select().select_from(r).join(i, i.id == r.invitation_id).join(h, h.id == i.hearing_id)
              .where(h.court_id.in_(court_ids)))
     if day_from:
-        query = query.where(h.starts_at >= local_day_start(day_from))
+        query = query.where(h.starts_at >= clock.start_of_day(day_from))
     if day_to:
-        query = query.where(h.starts_at < local_day_start(day_to + timedelta(days=1)))
+        query = query.where(h.starts_at < clock.start_of_day(day_to + timedelta(days=1)))
     if group == "judge":
         query = query.add_columns(h.presiding_judge, func.count(r.id), *averages).group_by(h.presiding_judge)
         order = h.presiding_judge
@@ -681,9 +680,9 @@ def low_ratings(court_ids: list[int], day_from: date | None = None, day_to: date
                       selectinload(r.invitation).selectinload(i.hearing), selectinload(r.low_score_item))
              .where(h.court_id.in_(court_ids), low))
     if day_from:
-        query = query.where(h.starts_at >= local_day_start(day_from))
+        query = query.where(h.starts_at >= clock.start_of_day(day_from))
     if day_to:
-        query = query.where(h.starts_at < local_day_start(day_to + timedelta(days=1)))
+        query = query.where(h.starts_at < clock.start_of_day(day_to + timedelta(days=1)))
     return list(db.session.scalars(query.order_by(h.starts_at.desc(), r.id)))
 
 
@@ -719,8 +718,8 @@ def deputy_year_counts(deputy_id: int, year: int | None) -> dict[str, int]:
                     func.count(case((i.status == S.INVITED, 1))))
              .join(h, h.id == i.hearing_id).where(i.deputy_id == deputy_id))
     if year:
-        query = query.where(h.starts_at >= local_day_start(date(year, 1, 1)),
-                            h.starts_at < local_day_start(date(year + 1, 1, 1)))
+        query = query.where(h.starts_at >= clock.start_of_day(date(year, 1, 1)),
+                            h.starts_at < clock.start_of_day(date(year + 1, 1, 1)))
     invited, attended, pending = db.session.execute(query).one()
     return {"invited": invited, "attended": attended, "pending": pending}
 

@@ -5,9 +5,10 @@ from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from portal import clock
 from portal.extensions import db
 from portal.hearings.models import Hearing, HearingInvitation
-from portal.hearings.services import deputy_year_counts, local_day_start
+from portal.hearings.services import deputy_year_counts
 from portal.panels import Panel
 
 
@@ -18,8 +19,8 @@ def deputy_panel(deputy, year: int | None) -> Panel | None:
              .options(selectinload(HearingInvitation.hearing), selectinload(HearingInvitation.rating))
              .where(HearingInvitation.deputy_id == deputy.id))
     if year:
-        query = query.where(Hearing.starts_at >= local_day_start(date(year, 1, 1)),
-                            Hearing.starts_at < local_day_start(date(year + 1, 1, 1)))
+        query = query.where(Hearing.starts_at >= clock.start_of_day(date(year, 1, 1)),
+                            Hearing.starts_at < clock.start_of_day(date(year + 1, 1, 1)))
     rows = list(db.session.scalars(query.order_by(Hearing.starts_at.desc(), HearingInvitation.id.desc()).limit(5)))
     counts = deputy_year_counts(deputy.id, year)
     return Panel(title="旁听庭审邀请", template="hearings/_deputy_panel.html", order=20, rows=rows,

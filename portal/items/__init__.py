@@ -1,7 +1,7 @@
 """Tracked items: suggestions, proposals, letters, concerned cases and referrals, each to a rated reply."""
 from flask import Blueprint
 
-from portal.auth.models import Role, STAFF_ROLES
+from portal.auth.models import STAFF_ROLES, Role
 
 bp = Blueprint("items", __name__, url_prefix="/items")
 NAVIGATION = [("交办督办件", "items.index", STAFF_ROLES), ("我的待办", "items.queue", STAFF_ROLES),

@@ -15,12 +15,20 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 
+from portal import clock
 from portal.auth.models import Department, User
 from portal.extensions import db
-from portal.items.models import Item, ItemContact, ItemEvent, ItemKind, ItemOrigin, ItemState, Rating
-from portal.items.services import deadline_days, local_today, proposal_due
+from portal.items.models import (
+    Item,
+    ItemContact,
+    ItemEvent,
+    ItemKind,
+    ItemOrigin,
+    ItemState,
+    Rating,
+)
+from portal.items.services import deadline_days, proposal_due
 from portal.register.models import Deputy, DeputyKind
-from portal.templating import LOCAL_TIME
 
 K, S, R = ItemKind, ItemState, Rating
 
@@ -114,17 +122,17 @@ class _Numbers:
 
 
 def _at(day: date, hour: int, rng: random.Random) -> datetime:
-    return datetime.combine(day, time(hour, rng.randrange(60)), tzinfo=LOCAL_TIME)
+    return datetime.combine(day, time(hour, rng.randrange(60)), tzinfo=clock.zone())
 
 
 def summary_year(today: date | None = None) -> int:
     """The complete year whose figures read like the seed's summary (21 received, 20 closed, 95%)."""
-    return (today or local_today()).year - 2
+    return (today or clock.today()).year - 2
 
 
 def seed(ctx) -> None:
     rng = ctx.rng("items")
-    today = local_today()
+    today = clock.today()
     last_year = summary_year(today)
     npc = [d for d in ctx.deputies if d.active and d.kind == DeputyKind.NPC]
     cppcc = [d for d in ctx.deputies if d.active and d.kind == DeputyKind.CPPCC]
@@ -294,7 +302,7 @@ def _make(ctx, rng: random.Random, numbers: _Numbers, deputy_rows: dict[int, Dep
     if plan.final == S.CLOSED:
         day += timedelta(days=1)
         item.closed_at = step("close", day, liaison, "", S.CLOSED)
-    today = local_today()
+    today = clock.today()
     if item.state in (S.IN_PROGRESS, S.ASSIGNED, S.INSTRUCTED, S.REGISTERED) and item.due_on and item.due_on < today:
         item.escalated_at = step("escalate", item.due_on + timedelta(days=1), None,
                                  f"已超过期限 {item.due_on.isoformat()}，已报责任领导{leader.display_name if leader else ''}")

@@ -1,5 +1,12 @@
 """Forms of tracked items; the checks that matter live in ``services`` (validate_item, validate_contact, advance)."""
-from wtforms import DateField, DateTimeLocalField, MultipleFileField, SelectField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    DateTimeLocalField,
+    MultipleFileField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import Optional
 
 from portal.forms import Form

@@ -1,12 +1,21 @@
 """Pages of tracked items: the staff board, queues, the item page with its workflow, the deputy's side, figures."""
 from datetime import date, timedelta
 
-from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
 from werkzeug.routing import BuildError
 
-from portal import attachments
+from portal import attachments, clock
 from portal.access import require_role, require_staff, visible_court_ids
 from portal.auth.models import Role
 from portal.documents import items as documents
@@ -83,7 +92,7 @@ def _board_context(filters: BoardFilters) -> dict:
 
 def _common() -> dict:
     return {"states": list(ItemState), "kinds": list(ItemKind), "deadline_states": services.DEADLINE_STATES,
-            "deadline_state": services.deadline_state, "today": services.local_today(),
+            "deadline_state": services.deadline_state, "today": clock.today(),
             "may": lambda item, action: services.may(current_user, item, action)}
 
 
@@ -128,7 +137,7 @@ def create():
     kinds = services.deputy_kinds(deputy) if deputy else list(ItemKind)
     form.limit_kinds(kinds)
     if request.method == "GET" and not deputy:
-        form.received_on.data = services.local_today()
+        form.received_on.data = clock.today()
     deputy_ids = request.form.getlist("deputy_ids")
     file_errors: list[str] = []
     deputy_error = None
@@ -349,7 +358,7 @@ def case_report_docx(item_id: int):
 
 
 def _period() -> tuple[date, date, str | None]:
-    today = services.local_today()
+    today = clock.today()
     start, end, problem = date(today.year, 1, 1), today, None
     try:
         if request.args.get("from"):

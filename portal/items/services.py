@@ -7,22 +7,30 @@ Chinese message otherwise. "Nothing closes without a reply" is enforced there, n
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 from flask_login import current_user
 from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from portal import clock
 from portal.access import visible_court_ids
 from portal.auth.models import Court, Department, Role, User
 from portal.extensions import db
-from portal.items.models import (Item, ItemContact, ItemEvent, ItemKind, ItemOrigin, ItemState, Rating,
-                                 item_deputy)
+from portal.items.models import (
+    Item,
+    ItemContact,
+    ItemEvent,
+    ItemKind,
+    ItemOrigin,
+    ItemState,
+    Rating,
+    item_deputy,
+)
 from portal.models import utcnow
 from portal.pagination import Page, paginate
 from portal.register.models import Deputy, DeputyKind
-from portal.templating import LOCAL_TIME
 
 TEXT_LIMIT = 5000
 # States in which an item is still owed a reply, and so is supervised against its deadline.
@@ -31,16 +39,6 @@ SUPERVISED = (ItemState.REGISTERED, ItemState.INSTRUCTED, ItemState.ASSIGNED, It
 HANDLING = (ItemState.ASSIGNED, ItemState.IN_PROGRESS, ItemState.REPLY_DRAFTED, ItemState.REPLY_HEARD)
 CONTACT_CHANNELS = ("来访", "来电", "来信", "当面", "短信", "电子邮件", "其他")
 DEFAULT_DEADLINE_DAYS = {"suggestion": 90, "proposal": 90, "letter": 7, "concerned_case": 30, "referral": 30}
-
-
-def local_today() -> date:
-    """Today in Beijing time: deadlines are court days, not UTC days."""
-    return datetime.now(LOCAL_TIME).date()
-
-
-def day_start(day: date) -> datetime:
-    """Midnight of ``day`` in Beijing time, as an aware datetime (for comparing UTCDateTime columns)."""
-    return datetime.combine(day, time.min, tzinfo=LOCAL_TIME)
 
 
 def _user_id() -> int | None:
@@ -58,7 +56,7 @@ def deadline_days(kind: ItemKind) -> int:
 
 
 def default_deadline(kind: ItemKind, start: date | None = None) -> date:
-    return (start or local_today()) + timedelta(days=deadline_days(kind))
+    return (start or clock.today()) + timedelta(days=deadline_days(kind))
 
 
 def proposal_due(kind: ItemKind, received_on: date) -> date | None:
@@ -86,7 +84,7 @@ def create_item(*, court_id: int, kind: ItemKind, title: str, content: str = "",
 
     Letters get their proposed-handling date (ITEM_LETTER_PROPOSAL_DAYS after receipt) at once.
     """
-    received_on = received_on or local_today()
+    received_on = received_on or clock.today()
     item = Item(court_id=court_id, number=next_number(court_id, received_on.year), kind=kind, title=title.strip(),
                 content=content.strip(), origin=origin, origin_id=origin_id, received_on=received_on,
                 source_body=source_body.strip(), case_number=case_number.strip(), state=ItemState.REGISTERED,
@@ -168,7 +166,7 @@ def validate_item(raw: dict, *, kinds: list[ItemKind] | None = None, staff: bool
         received = raw.get("received_on")
         if not received:
             errors["received_on"] = "请填写收件日期（如 2025-03-01）。"
-        elif received > local_today():
+        elif received > clock.today():
             errors["received_on"] = "收件日期不能晚于今天。"
         values["received_on"] = received
         if kind == ItemKind.REFERRAL and not values["source_body"] and "source_body" not in errors:
@@ -224,7 +222,7 @@ def validate_contact(raw: dict, item: Item) -> ItemInput:
     if at is None:
         errors["contacted_at"] = "请填写过问时间（如 2025-03-01 14:05）。"
     else:
-        at = at.replace(tzinfo=LOCAL_TIME) if at.tzinfo is None else at
+        at = at.replace(tzinfo=clock.zone()) if at.tzinfo is None else at
         if at > utcnow() + timedelta(minutes=5):
             errors["contacted_at"] = "过问时间不能晚于现在。"
     values["contacted_at"] = at
@@ -482,7 +480,7 @@ def _answer(item: Item, user, data: dict) -> str:
     if item.is_concerned_case and not (item.division_signed_at and item.vice_president_signed_at):
         raise WorkflowError("关注案件的办理报告须经庭长和分管副院长签署后才能答复。")
     now = utcnow()
-    item.answered_at, item.answered_on = now, now.astimezone(LOCAL_TIME).date()
+    item.answered_at, item.answered_on = now, clock.local_date(now)
     return _text(data, "note", "说明", required=False)
 
 
@@ -560,7 +558,7 @@ DEADLINE_STATES = {"overdue": "已超期", "soon": "即将到期", "on_time": "�
 
 def deadline_state_column(today: date | None = None):
     """The deadline state as a SQL expression: overdue, soon, on_time, none or done."""
-    today = today or local_today()
+    today = today or clock.today()
     soon = today + timedelta(days=int(_config("ITEM_DUE_SOON_DAYS", 3)))
     due = func.coalesce(Item.deadline, Item.proposal_due)
     return case((Item.state.not_in(SUPERVISED), "done"), (due.is_(None), "none"), (due < today, "overdue"),
@@ -569,7 +567,7 @@ def deadline_state_column(today: date | None = None):
 
 def deadline_state(item: Item, today: date | None = None) -> str:
     """The same as :func:`deadline_state_column`, for an item already loaded."""
-    today = today or local_today()
+    today = today or clock.today()
     if item.state not in SUPERVISED:
         return "done"
     if item.due_on is None:
@@ -587,7 +585,7 @@ def flagged_condition(today: date | None = None):
 
 def escalate_overdue(court_ids: list[int]) -> int:
     """Record once per round that an overdue item went up to its responsible leaders (超期升级督办)."""
-    today = local_today()
+    today = clock.today()
     overdue = list(db.session.scalars(
         select(Item).where(Item.court_id.in_(court_ids), Item.escalated_at.is_(None),
                            deadline_state_column(today) == "overdue").order_by(Item.id).limit(500)))
@@ -606,7 +604,7 @@ def attention_condition(user, today: date | None = None):
     A handler: their department's items. A leader: items they answer for, and any overdue item in their
     courts (escalated to them). Liaison and admin: every flagged item in their courts.
     """
-    today = today or local_today()
+    today = today or clock.today()
     state = deadline_state_column(today)
     flagged = state.in_(("overdue", "soon"))
     courts = Item.court_id.in_(visible_court_ids(user))
@@ -725,7 +723,7 @@ def queue(user, *, cursor: str | None, per_page: int, total: int | None, number:
     Handler: their department's items being handled. Leader: items to instruct, and items they answer for.
     Liaison and admin: items waiting for the liaison office (to assign, hear, answer, close).
     """
-    today = local_today()
+    today = clock.today()
     state = deadline_state_column(today)
     if user.role == Role.HANDLER:
         work = and_(visible_condition(user), Item.state.in_(HANDLING))
@@ -845,7 +843,7 @@ class FigureReport:
 
 
 def _figure_columns(date_to: date):
-    end = day_start(date_to + timedelta(days=1))
+    end = clock.start_of_day(date_to + timedelta(days=1))
     closed = and_(Item.closed_at.is_not(None), Item.closed_at < end)
     on_time = and_(closed, or_(Item.deadline.is_(None), Item.answered_on <= Item.deadline))
     rated = and_(Item.rating.is_not(None), Item.rated_at < end)
@@ -912,7 +910,7 @@ def addressee(item: Item) -> str:
 def reply_letter(item: Item):
     from portal.documents.items import ReplyLetter
 
-    answered = item.answered_at.astimezone(LOCAL_TIME).date() if item.answered_at else local_today()
+    answered = clock.local_date(item.answered_at) if item.answered_at else clock.today()
     return ReplyLetter(court_name=item.court.name, addressee=addressee(item), kind_label=item.kind.label,
                        title=item.title, number=item.number, received_on=item.received_on, reply=item.reply,
                        department=item.department.name if item.department else "",
@@ -923,7 +921,7 @@ def reply_letter(item: Item):
 def supervision_notice(item: Item, events: list[ItemEvent]):
     from portal.documents.items import SupervisionNotice
 
-    today = local_today()
+    today = clock.today()
     notices = [e for e in events if e.action == "supervise"]
     if item.state not in SUPERVISED:
         status = f"该件已于{item.answered_on.isoformat() if item.answered_on else ''}答复"
@@ -937,7 +935,7 @@ def supervision_notice(item: Item, events: list[ItemEvent]):
         court_name=item.court.name, department=item.department.name if item.department else "", number=item.number,
         kind_label=item.kind.label, title=item.title, deputies="、".join(d.name for d in item.deputies),
         received_on=item.received_on,
-        assigned_on=item.assigned_at.astimezone(LOCAL_TIME).date() if item.assigned_at else None,
+        assigned_on=clock.local_date(item.assigned_at) if item.assigned_at else None,
         deadline=item.deadline, leader=item.leader.display_name if item.leader else "",
         handler=item.handler.display_name if item.handler else "", status_line=status,
         requirement=notices[-1].note if notices else "请按期办结并报送办理结果。",
@@ -947,14 +945,14 @@ def supervision_notice(item: Item, events: list[ItemEvent]):
 def _signed(user: User | None, at: datetime | None) -> str:
     if user is None or at is None:
         return ""
-    local = at.astimezone(LOCAL_TIME).date()
+    local = clock.local_date(at)
     return f"{user.display_name}　{local.year}年{local.month}月{local.day}日"
 
 
 def case_report(item: Item, item_contacts: list[ItemContact]):
     from portal.documents.items import CaseReport, ContactLine
 
-    lines = [ContactLine(at=c.contacted_at.astimezone(LOCAL_TIME).strftime("%Y-%m-%d %H:%M"), person=c.person,
+    lines = [ContactLine(at=clock.to_local(c.contacted_at).strftime("%Y-%m-%d %H:%M"), person=c.person,
                          channel=c.channel, content=c.content) for c in item_contacts]
     return CaseReport(
         court_name=item.court.name, number=item.number, case_number=item.case_number, title=item.title,
@@ -964,7 +962,7 @@ def case_report(item: Item, item_contacts: list[ItemContact]):
         division_opinion=item.division_opinion, vice_president_opinion=item.vice_president_opinion,
         division_signed=_signed(item.division_signed_by, item.division_signed_at),
         vice_president_signed=_signed(item.vice_president_signed_by, item.vice_president_signed_at),
-        contacts=lines, dated=local_today())
+        contacts=lines, dated=clock.today())
 
 
 def _figure_line(f: Figures):
@@ -984,4 +982,4 @@ def item_table(court_name: str, date_from: date, date_to: date, items: list[Item
                      rating=i.rating.label if i.rating else "") for i in items]
     return ItemTable(court_name=court_name, date_from=date_from, date_to=date_to, rows=rows,
                      total=_figure_line(report.total), by_kind=[_figure_line(f) for f in report.by_kind],
-                     by_department=[_figure_line(f) for f in report.by_department], dated=local_today())
+                     by_department=[_figure_line(f) for f in report.by_department], dated=clock.today())

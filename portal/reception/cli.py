@@ -20,7 +20,11 @@ def register(export: click.Group) -> None:
 def export_receptions(date_from: datetime, date_to: datetime, output: str, court_code: str | None) -> None:
     """The register of receptions of a period (接待登记汇总)."""
     from portal.documents.reception import build_register_docx
-    from portal.reception.services import ReceptionFilters, all_filtered, register_document
+    from portal.reception.services import (
+        ReceptionFilters,
+        all_filtered,
+        register_document,
+    )
 
     if date_to < date_from:
         raise click.ClickException("结束日期不能早于开始日期")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, time, timedelta
 
+from portal import clock
 from portal.auth.models import Court
 from portal.demo import DemoContext, DemoDeputy, _person_name
 from portal.extensions import db
@@ -12,7 +13,6 @@ from portal.items.models import Item, ItemKind, ItemState, Rating
 from portal.reception.models import Channel, Reception, ReceptionDeputy, ReceptionHost
 from portal.reception.services import add_followup
 from portal.register.models import DeputyKind, Gender
-from portal.templating import LOCAL_TIME
 
 BATCH = 200
 CHANNEL_WEIGHTS = ((Channel.VISIT, 62), (Channel.PHONE, 18), (Channel.LETTER, 8), (Channel.EMAIL, 7), (Channel.SMS, 5))
@@ -59,7 +59,7 @@ def seed(ctx: DemoContext) -> None:
     active = [d for d in ctx.deputies if d.active]
     if not active:
         return
-    today = datetime.now(LOCAL_TIME).date()
+    today = clock.today()
     by_court: dict[int, list[DemoDeputy]] = {}
     for deputy in active:
         by_court.setdefault(deputy.court_id, []).append(deputy)
@@ -85,7 +85,7 @@ def _when(rng: random.Random, today: date) -> datetime:
     if day.weekday() >= 5:
         day -= timedelta(days=day.weekday() - 4)
     moment = time(rng.choice((8, 9, 9, 10, 10, 11, 14, 15, 15, 16, 17)), rng.choice((0, 10, 15, 20, 30, 40, 45, 50)))
-    return datetime.combine(day, moment, tzinfo=LOCAL_TIME)
+    return datetime.combine(day, moment, tzinfo=clock.zone())
 
 
 def _reception(ctx: DemoContext, rng: random.Random, court: Court, leaders, liaisons, visitors, today: date) -> None:
@@ -137,7 +137,7 @@ def _advance(rng: random.Random, court: Court, ctx: DemoContext, item: Item, sta
     """Put a demo item straight into ``state`` with the fields that state implies (no workflow history)."""
     item.state = state
     leaders = ctx.leaders.get(court.id) or []
-    start = datetime.combine(received, time(17, 0), tzinfo=LOCAL_TIME)
+    start = datetime.combine(received, time(17, 0), tzinfo=clock.zone())
     if state.rank >= ItemState.INSTRUCTED.rank and leaders:
         item.instruction = "请承办部门依法认真办理，按期答复代表。"
         item.instructed_by_id = item.leader_id = leaders[0].id

@@ -1,5 +1,11 @@
 """Forms of the reception log; values are checked in ``services.validate_reception``, messages in Chinese."""
-from wtforms import MultipleFileField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    MultipleFileField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 
 from portal.forms import Form
 from portal.reception.models import Channel

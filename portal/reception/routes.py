@@ -1,9 +1,9 @@
-from datetime import date, datetime
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from portal import clock
 from portal.access import require_role, require_staff, visible_court_ids
 from portal.attachments import check_files, delete_file, get_file, save_files, send
 from portal.auth.models import Court, Role
@@ -14,14 +14,34 @@ from portal.htmx import is_partial, render
 from portal.reception import bp
 from portal.reception.forms import FollowupForm, ReceptionForm
 from portal.reception.models import Reception
-from portal.reception.services import (DEFAULT_PLACE, MAX_ID, OWNER_TYPE, ReceptionFilters, add_followup, all_filtered,
-                                       create_reception, delete_problem, delete_reception, deputies_by_ids,
-                                       deputy_page, detail_context, filter_choices, host_choices, ids_from,
-                                       list_receptions, load_reception, local_input, period_counts, pick_deputies,
-                                       record_document, register_document, update_reception, validate_followup,
-                                       validate_reception)
+from portal.reception.services import (
+    DEFAULT_PLACE,
+    MAX_ID,
+    OWNER_TYPE,
+    ReceptionFilters,
+    add_followup,
+    all_filtered,
+    create_reception,
+    delete_problem,
+    delete_reception,
+    deputies_by_ids,
+    deputy_page,
+    detail_context,
+    filter_choices,
+    host_choices,
+    ids_from,
+    list_receptions,
+    load_reception,
+    local_input,
+    period_counts,
+    pick_deputies,
+    record_document,
+    register_document,
+    update_reception,
+    validate_followup,
+    validate_reception,
+)
 from portal.register.models import Deputy
-from portal.templating import LOCAL_TIME
 
 editors = require_role(Role.ADMIN, Role.LIAISON)
 
@@ -62,7 +82,7 @@ def index():
 
 def _new_form(court_ids: list[int]) -> ReceptionForm:
     form = ReceptionForm(formdata=None)
-    form.received_at.data = local_input(datetime.now(LOCAL_TIME).replace(second=0, microsecond=0))
+    form.received_at.data = local_input(clock.local_now().replace(second=0, microsecond=0))
     form.place.data = DEFAULT_PLACE
     form.court_id.data = str(current_user.court_id if current_user.court_id in court_ids else court_ids[0])
     if current_user.role == Role.LIAISON:
@@ -259,7 +279,7 @@ def delete_attachment(reception_id: int, attachment_id: int):
 def record_docx(reception_id: int):
     reception = get_reception_or_404(reception_id)
     data = build_record_docx(record_document(reception))
-    day = reception.received_at.astimezone(LOCAL_TIME)
+    day = clock.to_local(reception.received_at)
     return send_download(data, f"来访接待登记表_{day:%Y%m%d}_{reception.id}.docx")
 
 
@@ -273,8 +293,7 @@ def export_docx():
     if court is None or court.id not in court_ids:
         court = current_user.court
     data = build_register_docx(register_document(receptions, filters, court.name))
-    return send_download(data, f"来访接待登记汇总_{date.today():%Y%m%d}.docx")
-
+    return send_download(data, f"来访接待登记汇总_{clock.today():%Y%m%d}.docx")
 
 
 # --- the deputy's own visits --------------------------------------------------------------------------------------

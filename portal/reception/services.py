@@ -1,12 +1,13 @@
 """Queries and writes for the reception log. Services flush; the request commits."""
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 from flask_login import current_user
 from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from portal import clock
 from portal.attachments import delete_file, files_of
 from portal.auth.models import Court, Role, User
 from portal.documents.reception import ReceptionRecord, ReceptionRegister, RegisterLine
@@ -17,7 +18,6 @@ from portal.pagination import Page, paginate
 from portal.reception.models import Channel, Reception, ReceptionDeputy, ReceptionHost
 from portal.register.models import Deputy, DeputyStatus
 from portal.register.services import search_condition
-from portal.templating import LOCAL_TIME
 
 OWNER_TYPE = "reception"  # attachments of a reception
 DEFAULT_PLACE = "人大代表政协委员联络之家"
@@ -36,7 +36,7 @@ TEXT_LIMITS = {"place": 100, "other_visitors": 200, "subject": 200, "content": 1
 
 def local_input(value: datetime | None) -> str:
     """A stored instant as the value of a ``datetime-local`` input, in Beijing time."""
-    return value.astimezone(LOCAL_TIME).strftime("%Y-%m-%dT%H:%M") if value else ""
+    return clock.to_local(value).strftime("%Y-%m-%dT%H:%M") if value else ""
 
 
 def parse_local(text: str) -> datetime | None:
@@ -46,17 +46,7 @@ def parse_local(text: str) -> datetime | None:
         value = datetime.fromisoformat(text)
     except ValueError:
         return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=LOCAL_TIME)
-    return value.astimezone(timezone.utc)
-
-
-def local_day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=LOCAL_TIME).astimezone(timezone.utc)
-
-
-def local_date(value: datetime) -> date:
-    return value.astimezone(LOCAL_TIME).date()
+    return clock.from_local(value)
 
 
 def _parse_date(text: str) -> date | None:
@@ -123,7 +113,7 @@ class ReceptionFilters:
                       deputy=arg("deputy"), host=arg("host"), followup=arg("followup"), court=arg("court"),
                       q=arg("q"))
         if "from" not in args and "to" not in args:
-            year = datetime.now(LOCAL_TIME).year
+            year = clock.local_now().year
             filters.date_from, filters.date_to = f"{year}-01-01", f"{year}-12-31"
         if filters.channel not in Channel.__members__.values():
             filters.channel = ""
@@ -169,9 +159,9 @@ def _conditions(filters: ReceptionFilters, court_ids: list[int]) -> list:
     if filters.court:
         conditions.append(Reception.court_id == int(filters.court))
     if filters.start:
-        conditions.append(Reception.received_at >= local_day_start(filters.start))
+        conditions.append(Reception.received_at >= clock.start_of_day(filters.start))
     if filters.end:
-        conditions.append(Reception.received_at < local_day_start(filters.end + timedelta(days=1)))
+        conditions.append(Reception.received_at < clock.start_of_day(filters.end + timedelta(days=1)))
     if filters.channel:
         conditions.append(Reception.channel == Channel(filters.channel))
     if filters.deputy:
@@ -282,8 +272,8 @@ def receptions_of_deputy(deputy_id: int, court_ids: list[int] | None, *, limit: 
     if court_ids is not None:
         query = query.where(Reception.court_id.in_(court_ids))
     if year:
-        query = query.where(Reception.received_at >= local_day_start(date(year, 1, 1)),
-                            Reception.received_at < local_day_start(date(year + 1, 1, 1)))
+        query = query.where(Reception.received_at >= clock.start_of_day(date(year, 1, 1)),
+                            Reception.received_at < clock.start_of_day(date(year + 1, 1, 1)))
     rows = db.session.execute(query.order_by(Reception.received_at.desc(), Reception.id.desc()).limit(limit)).all()
     return [r for r, _ in rows], (rows[0][1] if rows else 0)
 
@@ -303,8 +293,8 @@ def deputy_year_counts(deputy_id: int, year: int | None) -> tuple[int, int]:
     """How many visits a deputy made (in ``year``, Beijing time) and how many follow-ups they raised."""
     conditions = [ReceptionDeputy.deputy_id == deputy_id]
     if year:
-        conditions += [Reception.received_at >= local_day_start(date(year, 1, 1)),
-                       Reception.received_at < local_day_start(date(year + 1, 1, 1))]
+        conditions += [Reception.received_at >= clock.start_of_day(date(year, 1, 1)),
+                       Reception.received_at < clock.start_of_day(date(year + 1, 1, 1))]
     chosen = (select(Reception.id).join(ReceptionDeputy, ReceptionDeputy.reception_id == Reception.id)
               .where(*conditions).correlate(None))
     items = (select(func.count()).select_from(Item)
@@ -382,7 +372,7 @@ def validate_reception(raw: dict, court_ids: list[int]) -> ReceptionInput:
     received_at = parse_local(raw.get("received_at", ""))
     if received_at is None:
         errors["received_at"] = "请填写接待时间，格式如 2025-03-01 14:30。"
-    elif received_at > datetime.now(timezone.utc) + timedelta(minutes=10):
+    elif received_at > clock.now() + timedelta(minutes=10):
         errors["received_at"] = "接待时间不能晚于现在。"
     elif received_at.year < 2000:
         errors["received_at"] = "接待时间早于 2000 年，请检查。"
@@ -503,7 +493,7 @@ def add_followup(reception: Reception, kind: ItemKind, title: str, *, content: s
     """Register a request raised at the reception as a tracked item, linked to the visiting deputies."""
     return create_item(court_id=reception.court_id, kind=kind, title=title, content=content,
                        deputies=[link.deputy for link in reception.deputy_links], origin=ItemOrigin.RECEPTION,
-                       origin_id=reception.id, received_on=local_date(reception.received_at))
+                       origin_id=reception.id, received_on=clock.local_date(reception.received_at))
 
 
 def delete_problem(reception: Reception) -> str | None:
@@ -542,7 +532,7 @@ def record_document(reception: Reception) -> ReceptionRecord:
     handling = "\n".join(p for p in (reception.handling, followup_text(followup)) if p)
     return ReceptionRecord(
         court_name=reception.court.name, number=reception.id,
-        received_at=reception.received_at.astimezone(LOCAL_TIME).replace(tzinfo=None),
+        received_at=clock.to_local(reception.received_at).replace(tzinfo=None),
         place=reception.place, channel=reception.channel.label,
         deputies=[deputy_label(d) for d in reception.deputies], other_visitors=reception.other_visitor_names,
         persons=reception.person_count, hosts=[u.display_name for u in reception.hosts],
@@ -560,11 +550,11 @@ def register_document(receptions: list[Reception], filters: ReceptionFilters, ti
     for r in receptions:
         handling = "\n".join(p for p in (r.handling, followup_text(followups[r.id])) if p)
         visitors = "、".join([d.name for d in r.deputies] + r.other_visitor_names)
-        lines.append(RegisterLine(received_at=r.received_at.astimezone(LOCAL_TIME).replace(tzinfo=None),
+        lines.append(RegisterLine(received_at=clock.to_local(r.received_at).replace(tzinfo=None),
                                   channel=r.channel.label, visitors=visitors, persons=r.person_count,
                                   hosts="、".join(u.display_name for u in r.hosts), subject=r.subject,
                                   handling=handling))
     return ReceptionRegister(court_name=title_court, period=filters.period_label(),
-                             generated_on=datetime.now(LOCAL_TIME).date(), lines=lines,
+                             generated_on=clock.today(), lines=lines,
                              items=sum(len(f.items) for f in followups.values()),
                              answered=sum(len(f.items) - len(f.open_items) for f in followups.values()))

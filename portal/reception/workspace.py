@@ -2,7 +2,11 @@
 from flask import url_for
 
 from portal.panels import Panel
-from portal.reception.services import deputy_year_counts, followups_of, receptions_of_deputy
+from portal.reception.services import (
+    deputy_year_counts,
+    followups_of,
+    receptions_of_deputy,
+)
 
 
 def deputy_panel(deputy, year: int | None) -> Panel | None:

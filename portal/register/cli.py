@@ -19,7 +19,11 @@ def export_register(output: str, kind: str | None, status: str) -> None:
     """The deputy register."""
     from portal.documents.register import build_register_docx
     from portal.register import excel
-    from portal.register.services import RegisterFilters, all_filtered, register_document
+    from portal.register.services import (
+        RegisterFilters,
+        all_filtered,
+        register_document,
+    )
 
     filters = RegisterFilters(kind=kind or "", status="" if status == "all" else status)
     deputies = all_filtered(filters)

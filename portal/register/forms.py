@@ -1,7 +1,7 @@
-from portal.forms import Form
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from portal.forms import Form
 from portal.register.models import COURT_ROLES, DeputyKind, DeputyLevel, Gender
 
 

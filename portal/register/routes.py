@@ -1,9 +1,9 @@
-from datetime import date
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from portal import clock
 from portal.access import require_role, require_staff
 from portal.auth.models import Role, User
 from portal.documents import DOCX, XLSX, send_download
@@ -13,9 +13,19 @@ from portal.htmx import render
 from portal.register import bp, excel, imports
 from portal.register.forms import DeputyForm
 from portal.register.models import Deputy, DeputyKind, DeputyLevel, DeputyStatus
-from portal.register.services import (RegisterFilters, SORTS, all_filtered, create_deputy, filter_choices,
-                                      leader_choices, list_deputies, register_document, set_status,
-                                      update_deputy, validate_deputy)
+from portal.register.services import (
+    SORTS,
+    RegisterFilters,
+    all_filtered,
+    create_deputy,
+    filter_choices,
+    leader_choices,
+    list_deputies,
+    register_document,
+    set_status,
+    update_deputy,
+    validate_deputy,
+)
 
 editors = require_role(Role.ADMIN, Role.LIAISON)
 
@@ -99,7 +109,7 @@ def change_status(deputy_id: int):
 def export_xlsx():
     filters = RegisterFilters.from_args(request.args)
     data = excel.export_xlsx(all_filtered(filters))
-    return send_download(data, f"代表委员名册_{date.today():%Y%m%d}.xlsx", XLSX)
+    return send_download(data, f"代表委员名册_{clock.today():%Y%m%d}.xlsx", XLSX)
 
 
 @bp.get("/export.docx")
@@ -107,7 +117,7 @@ def export_xlsx():
 def export_docx():
     filters = RegisterFilters.from_args(request.args)
     document = register_document(all_filtered(filters), filters.summary(), current_user.court.name)
-    return send_download(build_register_docx(document), f"代表委员名册_{date.today():%Y%m%d}.docx", DOCX)
+    return send_download(build_register_docx(document), f"代表委员名册_{clock.today():%Y%m%d}.docx", DOCX)
 
 
 @bp.get("/import/template.xlsx")

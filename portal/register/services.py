@@ -1,17 +1,24 @@
 """Queries and writes for the deputy register."""
 import re
 from dataclasses import dataclass, field
-from datetime import date
 
 from flask_login import current_user
 from sqlalchemy import Select, and_, case, func, or_, select, text
 from sqlalchemy.orm import selectinload
 
+from portal import clock
 from portal.auth.models import Role, User
 from portal.documents.register import RegisterDocument, RegisterRow
 from portal.extensions import db
 from portal.pagination import Page, paginate
-from portal.register.models import COURT_ROLES, Deputy, DeputyKind, DeputyLevel, DeputyStatus, Gender
+from portal.register.models import (
+    COURT_ROLES,
+    Deputy,
+    DeputyKind,
+    DeputyLevel,
+    DeputyStatus,
+    Gender,
+)
 
 MOBILE_PATTERN = re.compile(r"^1[3-9]\d{9}$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -246,7 +253,7 @@ def update_deputy(deputy: Deputy, values: dict) -> Deputy:
 def set_status(deputy: Deputy, status: DeputyStatus) -> None:
     """Deactivate (离任) or reinstate a deputy. Register entries are never deleted: other records refer to them."""
     deputy.status = status
-    deputy.left_on = date.today() if status == DeputyStatus.RETIRED else None
+    deputy.left_on = clock.today() if status == DeputyStatus.RETIRED else None
     db.session.flush()
 
 
@@ -255,5 +262,5 @@ def register_document(deputies: list[Deputy], filter_summary: str, court_name: s
     rows = [RegisterRow(name=d.name, gender=d.gender.label, kind=d.kind.label, level=d.level.label, term=d.term,
                         group=d.group_name, work_unit_post=" ".join(p for p in (d.work_unit, d.post) if p),
                         mobile=d.mobile, status=d.status.label) for d in deputies]
-    return RegisterDocument(court_name=court_name, filter_summary=filter_summary, generated_on=date.today(),
+    return RegisterDocument(court_name=court_name, filter_summary=filter_summary, generated_on=clock.today(),
                             rows=rows)

@@ -3,6 +3,7 @@ from io import BytesIO
 from flask import abort, request, send_file
 from flask_login import current_user
 
+from portal import clock
 from portal.access import require_role, require_staff
 from portal.auth.models import Role
 from portal.documents.duty_archive import build_archive_docx
@@ -36,7 +37,7 @@ def _my_deputy() -> Deputy:
 def _archive_page(deputy: Deputy, *, own: bool):
     year = services.parse_year(request.args.get("year"), allow_all=False)
     return render("workspace/archive.html", block="archive", data=services.archive(deputy, year), own=own,
-                  years=services.year_choices(), today=services.local_today())
+                  years=services.year_choices(), today=clock.today())
 
 
 def _archive_docx(deputy: Deputy):

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from portal import clock
 from portal.documents.duty_archive import ArchiveDocument
 from portal.duty.exports import deputy_line
-from portal.duty.services import local_today
 from portal.duty.workspace import ArchiveReport, archive_reports
 from portal.panels import Panel, deputy_panels
 from portal.register.models import Deputy, DeputyKind
@@ -14,7 +14,7 @@ YEARS_SHOWN = 6
 
 
 def year_choices() -> list[int]:
-    this = local_today().year
+    this = clock.today().year
     return list(range(this, this - YEARS_SHOWN, -1))
 
 
@@ -23,10 +23,10 @@ def parse_year(value: str | None, *, allow_all: bool) -> int | None:
     if allow_all and value == "all":
         return None
     try:
-        year = int(value) if value else local_today().year
+        year = int(value) if value else clock.today().year
     except ValueError:
-        year = local_today().year
-    return year if 2000 <= year <= 2100 else local_today().year
+        year = clock.today().year
+    return year if 2000 <= year <= 2100 else clock.today().year
 
 
 @dataclass
@@ -48,7 +48,7 @@ def archive(deputy: Deputy, year: int) -> Archive:
 def archive_document(data: Archive) -> ArchiveDocument:
     d = data.deputy
     return ArchiveDocument(
-        name=d.name, identity=deputy_line(d), year=data.year, generated_on=local_today(),
+        name=d.name, identity=deputy_line(d), year=data.year, generated_on=clock.today(),
         facts=[("性别", d.gender.label), ("工作单位及职务", f"{d.work_unit} {d.post}".strip() or "—"),
                ("选区", d.constituency or "—"), ("状态", d.status.label)],
         counts=data.counts,

@@ -5,12 +5,12 @@ Screenshots go to /tmp/shots-duty/.
 """
 import os
 import re
-from datetime import date
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
 
+from portal import clock
 from portal.auth.models import Role
 from portal.duty.models import DutyTerm
 from portal.extensions import db
@@ -20,7 +20,7 @@ from tests.e2e.conftest import log_in
 
 pytestmark = pytest.mark.e2e
 SHOTS = "/tmp/shots-duty"
-YEAR = date.today().year
+YEAR = clock.today().year
 
 
 @pytest.fixture
@@ -122,7 +122,7 @@ def test_liaison_runs_a_session_from_plan_to_close(page, snap, make_user, make_d
     snap("10-planner")
     row.get_by_role("link", name="安排述职会").click()
     expect(page.get_by_label("代表组")).to_have_value("county|第十八届|城东街道代表组")
-    page.get_by_label("述职会日期").fill(date.today().isoformat())
+    page.get_by_label("述职会日期").fill(clock.today().isoformat())
     page.get_by_label("地点").fill("城东街道人大代表联络站")
     page.get_by_label("组织单位").fill("城东街道人大工委")
     page.get_by_role("button", name="保存").click()

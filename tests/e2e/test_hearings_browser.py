@@ -9,7 +9,13 @@ from playwright.sync_api import expect
 
 from portal.auth.models import Role
 from portal.extensions import db
-from portal.hearings.models import CaseType, Hearing, HearingInvitation, HearingStatus, InvitationStatus
+from portal.hearings.models import (
+    CaseType,
+    Hearing,
+    HearingInvitation,
+    HearingStatus,
+    InvitationStatus,
+)
 from portal.models import utcnow
 from portal.register.models import DeputyKind, DeputyLevel
 from tests.conftest import PASSWORD

@@ -5,6 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from portal import clock
 from portal.auth.models import Role
 from portal.register.models import DeputyKind
 from tests.conftest import PASSWORD
@@ -185,10 +186,10 @@ def test_overdue_items_head_the_leaders_queue_with_a_notice(page, people, court,
     from portal.items.models import ItemKind
 
     item = services.create_item(court_id=court.id, kind=ItemKind.LETTER, title="反映执行难的来信", content="请督促执行。",
-                                received_on=services.local_today() - timedelta(days=20))
+                                received_on=clock.today() - timedelta(days=20))
     services.advance(item, "instruct", user=people["leader"], instruction="请执行局办理。")
     services.advance(item, "assign", user=people["liaison"], department_id=people["handler"].department_id,
-                     deadline=(services.local_today() - timedelta(days=2)).isoformat())
+                     deadline=(clock.today() - timedelta(days=2)).isoformat())
     db.session.commit()
     switch(page, people["leader"])
     expect(page.locator(".supervision-banner")).to_contain_text("您有 1 件即将到期/已超期的督办件，其中已超期 1 件")

@@ -9,6 +9,7 @@ import docx
 import pytest
 from playwright.sync_api import expect
 
+from portal import clock
 from portal.auth.models import Role
 from portal.register.models import DeputyKind
 from tests.conftest import PASSWORD
@@ -115,19 +116,22 @@ def test_log_a_visit_with_two_deputies_and_export_the_register(page, desk):
 
 
 def test_a_deputy_sees_their_visits_and_the_follow_up(page, desk, make_user, court):
-    from datetime import datetime
 
     from portal.extensions import db
     from portal.items.models import ItemKind, ItemState
-    from portal.reception.models import Channel, Reception, ReceptionDeputy, ReceptionHost
+    from portal.reception.models import (
+        Channel,
+        Reception,
+        ReceptionDeputy,
+        ReceptionHost,
+    )
     from portal.reception.services import add_followup
-    from portal.templating import LOCAL_TIME
 
-    visit = Reception(court_id=court.id, received_at=datetime.now(LOCAL_TIME).replace(hour=9, minute=30),
+    visit = Reception(court_id=court.id, received_at=clock.local_now().replace(hour=9, minute=30),
                       channel=Channel.VISIT, place="联络之家", subject="反映执行难问题", requests="希望加快执行")
     visit.deputy_links = [ReceptionDeputy(deputy_id=desk["张三"].id)]
     visit.host_links = [ReceptionHost(user_id=desk["leader"].id)]
-    other = Reception(court_id=court.id, received_at=datetime.now(LOCAL_TIME).replace(hour=8), channel=Channel.PHONE,
+    other = Reception(court_id=court.id, received_at=clock.local_now().replace(hour=8), channel=Channel.PHONE,
                       subject="别人的来电")
     other.deputy_links = [ReceptionDeputy(deputy_id=desk["李四"].id)]
     db.session.add_all([visit, other])
