@@ -9,7 +9,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 CHROMIUM := /usr/lib/chromium/chromium
 
-.PHONY: install install-test run test chromium demo bench clean
+.PHONY: install install-test run test lint chromium demo bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,9 @@ demo: install
 	$(BIN)/flask --app portal init-db
 	$(BIN)/flask --app portal seed-demo --size 1
 
+lint: install-test
+	$(BIN)/ruff check portal tests
+
 # Browser tests drive Debian's Chromium; Playwright's own browser download cannot work on a court intranet.
 chromium:
 	@test -x $(CHROMIUM) || { echo "Installing Debian's chromium…"; \
@@ -44,11 +47,11 @@ chromium:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium; }
 
 # The SQLite run moves the clock to 17:00 UTC (Beijing is a day ahead then); the PostgreSQL run keeps the real clock.
-test: install-test chromium
-	env -u PORTAL_TEST_DATABASE_URL PORTAL_TEST_UTC_HOUR=17 $(BIN)/python -m pytest -p no:cacheprovider
+test: install-test chromium lint
+	env -u PORTAL_TEST_DATABASE_URL PORTAL_TEST_UTC_HOUR=17 $(BIN)/python -m pytest -p no:cacheprovider -n auto
 	@if [ -n "$$PORTAL_TEST_DATABASE_URL" ]; then \
 	  echo "== again on $$PORTAL_TEST_DATABASE_URL =="; \
-	  $(BIN)/python -m pytest -p no:cacheprovider -m "not e2e"; \
+	  $(BIN)/python -m pytest -p no:cacheprovider -n auto -m "not e2e"; \
 	fi
 
 # Timings on a large demo database (BENCH_SIZE=50 → 10,000 deputies); printed, never asserted.

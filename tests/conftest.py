@@ -31,7 +31,28 @@ from portal.register.models import Deputy, DeputyKind, DeputyLevel, Gender  # no
 
 PASSWORD = "Passw0rd-test"
 portal.auth.models.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # scrypt costs ~0.1 s per hash
-DATABASE_URL = os.environ.get("PORTAL_TEST_DATABASE_URL") or f"sqlite:///{TEST_DIR}/test.db"
+
+
+def _worker_database(url: str) -> str:
+    """The database this test process uses: under pytest-xdist each worker gets its own PostgreSQL database
+    (``test_gw0``, ``test_gw1``…), created when missing; SQLite files already live in a per-process folder."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker or not url.startswith("postgresql"):
+        return url
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        if not connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}):
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+DATABASE_URL = _worker_database(os.environ.get("PORTAL_TEST_DATABASE_URL") or f"sqlite:///{TEST_DIR}/test.db")
 _counter = itertools.count(1)
 
 

@@ -304,7 +304,7 @@ class QueueFilters:
     q: str = ""
 
     @classmethod
-    def from_args(cls, args) -> "QueueFilters":
+    def from_args(cls, args) -> QueueFilters:
         year = args.get("year", type=int) or clock.today().year
         state = args.get("state", ReportState.SUBMITTED.value)  # "all" shows every state
         if state not in ReportState.__members__.values():
@@ -401,7 +401,7 @@ class GroupKey:
         return f"{self.level.label}{self.term} · {self.name}"
 
     @classmethod
-    def parse(cls, value: str) -> "GroupKey | None":
+    def parse(cls, value: str) -> GroupKey | None:
         parts = (value or "").split("|", 2)
         if len(parts) != 3 or parts[0] not in DeputyLevel.__members__.values() or not parts[2]:
             return None
@@ -530,7 +530,7 @@ class SessionFilters:
     group: str = ""
 
     @classmethod
-    def from_args(cls, args) -> "SessionFilters":
+    def from_args(cls, args) -> SessionFilters:
         year = args.get("year", type=int) or clock.today().year
         state = args.get("state", "")
         return cls(year=year if 2000 <= year <= 2100 else clock.today().year,

@@ -638,7 +638,7 @@ class BoardFilters:
     q: str = ""
 
     @classmethod
-    def from_args(cls, args) -> "BoardFilters":
+    def from_args(cls, args) -> BoardFilters:
         values = {k: (args.get(k) or "").strip()[:60] for k in ("state", "kind", "department", "leader", "deadline",
                                                                  "deputy", "q")}
         filters = cls(**values)
