@@ -1,22 +1,57 @@
+from flask_login import current_user
 from wtforms import BooleanField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
+from portal.admin import services
 from portal.auth.forms import strong_password
-from portal.auth.models import CourtLevel, Role
+from portal.auth.models import CourtLevel, Role, User
+from portal.auth.services import normalise_phone, phone_problem, username_taken
 from portal.forms import Form
 
 
+def _id_or_none(value):
+    return int(value) if value else None
+
+
 class UserForm(Form):
+    """A user's account. Every problem is reported at once: a taken username along with the others."""
+
     username = StringField("用户名", validators=[DataRequired("请填写用户名。"), Length(max=60, message="用户名不能超过 60 个字符。"),
                                               Regexp(r"^[A-Za-z0-9_.@-]+$", message="用户名只能包含字母、数字和 _ . @ -。")])
     display_name = StringField("姓名", validators=[DataRequired("请填写姓名。"), Length(max=60)])
     role = SelectField("角色", choices=Role.choices())
     court_id = SelectField("所属法院", coerce=int, choices=[])
-    department_id = SelectField("所属部门", coerce=lambda v: int(v) if v else None, choices=[])
-    phone = StringField("联系电话", validators=[Optional(), Length(max=20)])
+    # The choices are the chosen court's departments; whether the posted one is of that court is checked below,
+    # with a message that says so, not WTForms' "not a valid choice".
+    department_id = SelectField("所属部门", coerce=_id_or_none, choices=[], validate_choice=False)
+    phone = StringField("联系电话", filters=[normalise_phone], validators=[Length(max=20)],
+                        render_kw={"inputmode": "tel", "autocomplete": "tel"})
     password = PasswordField("初始密码", validators=[Optional(), strong_password],
                              description="留空则自动生成随机密码并在保存后显示一次。")
     active = BooleanField("启用", default=True)
+
+    def __init__(self, *args, user: User | None = None, **kwargs):
+        super().__init__(*args, obj=user, **kwargs)
+        self.user = user
+
+    def validate_username(self, field) -> None:
+        if username_taken(field.data, exclude_id=self.user.id if self.user else None):
+            raise ValidationError("该用户名已被使用。")
+
+    def validate_department_id(self, field) -> None:
+        problem = services.department_problem(self.court_id.data, field.data)
+        if problem:
+            raise ValidationError(problem)
+
+    def validate_phone(self, field) -> None:
+        problem = phone_problem(field.data)
+        if problem:
+            raise ValidationError(problem)
+
+    def validate_active(self, field) -> None:
+        if self.user is not None and self.user.id == current_user.id and (
+                not field.data or self.role.data != Role.ADMIN):
+            raise ValidationError("不能停用自己的账户或取消自己的管理员角色。")
 
 
 class DepartmentForm(Form):
@@ -30,4 +65,12 @@ class CourtForm(Form):
                                              Regexp(r"^[A-Za-z0-9_-]+$", message="代码只能包含字母、数字、_ 和 -。")])
     name = StringField("法院名称", validators=[DataRequired("请填写法院名称。"), Length(max=100)])
     level = SelectField("层级", choices=CourtLevel.choices())
-    parent_id = SelectField("上级法院", coerce=lambda v: int(v) if v else None, choices=[])
+    parent_id = SelectField("上级法院", coerce=_id_or_none, choices=[])
+
+
+class SetupForm(CourtForm):
+    """The first court's name, asked of the admin at their first login when ``init-db`` was given none."""
+
+    name = StringField("本院名称", validators=[DataRequired("请填写本院名称。"), Length(max=100)],
+                       description="如“某某市中级人民法院”，显示在每页顶部和导出的文书上。")
+    parent_id = None

@@ -5,10 +5,10 @@ from flask_login import current_user
 
 from portal.access import require_role
 from portal.admin import bp, services
-from portal.admin.forms import CourtForm, DepartmentForm, UserForm
+from portal.admin.forms import CourtForm, DepartmentForm, SetupForm, UserForm
 from portal.audit import ACTION_LABELS, ENTITY_LABELS, FIELD_LABELS
 from portal.auth.models import Court, CourtLevel, Department, Role, User
-from portal.auth.services import create_user, generate_password, username_taken
+from portal.auth.services import create_user, generate_password, reset_password, username_taken
 from portal.extensions import db
 from portal.htmx import render
 from portal.register.models import Deputy
@@ -22,11 +22,48 @@ def _page_args() -> dict:
 
 
 def _user_form(user: User | None) -> UserForm:
-    form = UserForm(obj=user)
-    form.court_id.choices = [(c.id, c.name) for c in services.courts()]
-    form.department_id.choices = [("", "（无）")] + [(d.id, f"{d.court.name} · {d.name}")
-                                                    for d in services.departments() if d.active]
+    """The user form; its department list is the chosen court's (a new court chosen asks for its list again)."""
+    form = UserForm(user=user)
+    courts = services.courts()
+    form.court_id.choices = [(c.id, str(c)) for c in courts]
+    if not form.is_submitted():
+        form.court_id.data = request.args.get("court_id", type=int) or form.court_id.data or (
+            courts[0].id if courts else None)
+    form.court_id.render_kw = {"hx-get": request.path, "hx-target": "#department-field", "hx-swap": "outerHTML"}
+    form.department_id.choices = [("", "（无）")] + [
+        (d.id, d.name if d.active else f"{d.name}（已停用）")
+        for d in services.user_departments(form.court_id.data, user)]
     return form
+
+
+def _user_page(form: UserForm, user: User | None):
+    return render("admin/user_form.html", block="department_field", target="department-field", form=form,
+                  user=user), 422 if form.errors else 200
+
+
+@bp.get("/")
+@admin_only
+def index():
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/setup", methods=["GET", "POST"])
+@admin_only
+def setup():
+    """Name the first court, offered at the admin's login while ``init-db`` left it unnamed."""
+    court = services.unnamed_court()
+    if court is None:
+        flash("本院名称已设置，如需修改请在法院设置中编辑。", "info")
+        return redirect(url_for("admin.courts"), 303)
+    form = SetupForm(obj=court)
+    if form.validate_on_submit():
+        if services.court_code_taken(form.code.data, court):
+            form.code.errors.append("该法院代码已被使用。")
+        else:
+            services.name_court(court, name=form.name.data, code=form.code.data, level=form.level.data)
+            flash(f"已设置本院名称：{court.name}。", "success")
+            return redirect(url_for("main.index"), 303)
+    return render_template("admin/setup.html", form=form), 422 if form.errors else 200
 
 
 @bp.get("/users")
@@ -44,19 +81,9 @@ def users():
 def user_new():
     form = _user_form(None)
     if form.validate_on_submit():
-        if username_taken(form.username.data):
-            form.username.errors.append("该用户名已被使用。")
-        else:
-            password = form.password.data or generate_password()
-            user = create_user(username=form.username.data, display_name=form.display_name.data,
-                               role=Role(form.role.data), court=db.session.get(Court, form.court_id.data),
-                               password=password, phone=form.phone.data or "",
-                               department=db.session.get(Department, form.department_id.data)
-                               if form.department_id.data else None)
-            user.active = form.active.data
-            return render_template("admin/password_shown.html", user=user,
-                                   password=None if form.password.data else password)
-    return render_template("admin/user_form.html", form=form, user=None), 422 if form.errors else 200
+        user, password = services.save_user(None, **_user_fields(form))
+        return render_template("admin/password_shown.html", user=user, password=password)
+    return _user_page(form, None)
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -65,30 +92,23 @@ def user_edit(user_id: int):
     user = db.get_or_404(User, user_id)
     form = _user_form(user)
     if form.validate_on_submit():
-        if username_taken(form.username.data, exclude_id=user.id):
-            form.username.errors.append("该用户名已被使用。")
-        elif user.id == current_user.id and (not form.active.data or form.role.data != Role.ADMIN):
-            form.active.errors.append("不能停用自己的账户或取消自己的管理员角色。")
-        else:
-            was_active = user.active
-            form.populate_obj(user)
-            user.role = Role(form.role.data)
-            if form.password.data:
-                user.set_password(form.password.data)
-            if form.password.data or (was_active and not user.active):
-                user.rotate_session_token()  # a disabled account or a new password ends its sessions
-            flash("已保存用户信息。", "success")
-            return redirect(url_for("admin.users"), 303)
-    return render_template("admin/user_form.html", form=form, user=user), 422 if form.errors else 200
+        services.save_user(user, **_user_fields(form))
+        flash("已保存用户信息。", "success")
+        return redirect(url_for("admin.users"), 303)
+    return _user_page(form, user)
+
+
+def _user_fields(form: UserForm) -> dict:
+    return {"username": form.username.data, "display_name": form.display_name.data, "role": form.role.data,
+            "court_id": form.court_id.data, "department_id": form.department_id.data, "phone": form.phone.data,
+            "active": form.active.data, "password": form.password.data or None}
 
 
 @bp.post("/users/<int:user_id>/reset-password")
 @admin_only
 def user_reset_password(user_id: int):
     user = db.get_or_404(User, user_id)
-    password = generate_password()
-    user.set_password(password)
-    user.rotate_session_token()
+    password = reset_password(user)
     return render_template("admin/password_shown.html", user=user, password=password)
 
 
@@ -149,10 +169,9 @@ def court_form(court_id: int | None = None):
     form.parent_id.choices = [("", "（无，最高一级）")] + [(c.id, c.name) for c in services.courts() if c is not court]
     if form.validate_on_submit():
         problem = services.court_problem(court, form.parent_id.data)
-        duplicate = db.session.scalar(db.select(Court).where(Court.code == form.code.data))
         if problem:
             form.parent_id.errors.append(problem)
-        elif duplicate and duplicate is not court:
+        elif services.court_code_taken(form.code.data, court):
             form.code.errors.append("该法院代码已被使用。")
         else:
             if court is None:

@@ -7,7 +7,8 @@ from sqlalchemy.orm import selectinload
 
 from portal import clock
 from portal.audit import REFERENCES, AuditLog
-from portal.auth.models import Court, Department, Role, User
+from portal.auth import services as accounts
+from portal.auth.models import Court, CourtLevel, Department, Role, User
 from portal.extensions import db
 from portal.pagination import Page, paginate
 
@@ -21,6 +22,73 @@ def departments(court_id: int | None = None) -> list[Department]:
     if court_id:
         query = query.where(Department.court_id == court_id)
     return list(db.session.scalars(query))
+
+
+def user_departments(court_id: int | None, user: User | None = None) -> list[Department]:
+    """The departments a user of court ``court_id`` can be put in: the court's active ones, and the user's own."""
+    if not court_id:
+        return []
+    query = select(Department).where(Department.court_id == court_id)
+    if user is not None and user.department_id:
+        query = query.where(Department.active.is_(True) | (Department.id == user.department_id))
+    else:
+        query = query.where(Department.active.is_(True))
+    return list(db.session.scalars(query.order_by(Department.name)))
+
+
+def department_problem(court_id: int | None, department_id: int | None) -> str | None:
+    """Why department ``department_id`` cannot be the department of a user of court ``court_id``, or None."""
+    if not department_id:
+        return None
+    department = db.session.get(Department, department_id)
+    if department is None:
+        return "所选部门不存在，请重新选择。"
+    return accounts.department_problem(court_id, department)
+
+
+def save_user(user: User | None, *, username: str, display_name: str, role: str, court_id: int,
+              department_id: int | None, phone: str, active: bool, password: str | None) -> tuple[User, str | None]:
+    """Create ``user`` (None) or update it from the user form; returns it and the password generated, if any.
+
+    A department of another court is refused (ValueError). A new password, or disabling the account, ends the
+    user's sessions.
+    """
+    court = db.session.get(Court, court_id)
+    department = db.session.get(Department, department_id) if department_id else None
+    if user is None:
+        generated = None if password else accounts.generate_password()
+        user = accounts.create_user(username=username, display_name=display_name, role=Role(role), court=court,
+                                    password=password or generated, phone=phone, department=department)
+        user.active = active
+        return user, generated
+    problem = accounts.department_problem(court.id, department)
+    if problem:
+        raise ValueError(problem)
+    ends_sessions = bool(password) or (user.active and not active)
+    user.username, user.display_name, user.role = username.strip(), display_name.strip(), Role(role)
+    user.court, user.department, user.phone, user.active = court, department, phone, active
+    if password:
+        user.set_password(password)
+    if ends_sessions:
+        user.rotate_session_token()
+    db.session.flush()
+    return user, None
+
+
+def unnamed_court() -> Court | None:
+    """The top court while it waits for a name (``init-db`` was given none), else None."""
+    court = db.session.scalar(select(Court).where(Court.parent_id.is_(None)).order_by(Court.id))
+    return court if court is not None and not court.named else None
+
+
+def court_code_taken(code: str, court: Court | None) -> bool:
+    other = db.session.scalar(select(Court).where(Court.code == code))
+    return other is not None and other is not court
+
+
+def name_court(court: Court, *, name: str, code: str, level: str) -> None:
+    court.name, court.code, court.level = name.strip(), code.strip(), CourtLevel(level)
+    db.session.flush()
 
 
 def list_departments(*, cursor: str | None, per_page: int, total: int | None, number: int) -> Page:

@@ -41,7 +41,12 @@ class Court(TimestampMixin, db.Model):
     children: Mapped[list["Court"]] = relationship(back_populates="parent", order_by="Court.code")
 
     def __str__(self) -> str:
-        return self.name
+        return self.name or "（未命名法院）"
+
+    @property
+    def named(self) -> bool:
+        """False for the first court while it waits for the admin to name it (``init-db`` without a name)."""
+        return bool(self.name)
 
 
 class Department(TimestampMixin, db.Model):

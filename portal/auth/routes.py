@@ -6,6 +6,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from portal.auth import bp
 from portal.auth.forms import LoginForm, PasswordForm
+from portal.auth.models import Role
 from portal.auth.services import LoginLocked, authenticate
 from portal.extensions import db
 
@@ -38,6 +39,8 @@ def login():
             session.clear()
             login_user(user)
             session["seen"] = int(time.time())
+            if user.role == Role.ADMIN and not user.court.named:  # init-db was given no name for the court
+                return redirect(url_for("admin.setup"))
             return redirect(_safe_next(request.args.get("next")))
         error = error or LOGIN_FAILED
     status = 422 if request.method == "POST" else 200

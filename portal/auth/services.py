@@ -1,11 +1,13 @@
 """Account operations: authentication with lockout, users, departments and courts."""
+import re
 import secrets
+import unicodedata
 from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
 
-from portal.auth.models import Court, Department, LoginThrottle, Role, User
+from portal.auth.models import Court, CourtLevel, Department, LoginThrottle, Role, User
 from portal.extensions import db
 from portal.models import utcnow
 
@@ -56,8 +58,36 @@ def password_problem(password: str) -> str | None:
     return None
 
 
+# A mobile number, or a landline with its area code and an optional extension (0571-88886666-123).
+PHONE_PATTERN = re.compile(r"^(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(?:-\d{1,6})?)$")
+
+
+def normalise_phone(phone: str) -> str:
+    """A phone number as typed, in half-width digits without spaces or the +86 of a mobile."""
+    phone = re.sub(r"[\s()（）]", "", unicodedata.normalize("NFKC", phone or "")).replace("转", "-")
+    return re.sub(r"^\+?86(?=1\d{10}$)", "", phone)
+
+
+def phone_problem(phone: str) -> str | None:
+    """Why ``phone`` (normalised) is no phone number, in Chinese, or None; empty is allowed."""
+    if phone and not PHONE_PATTERN.match(phone):
+        return "联系电话应为 11 位手机号码，或带区号的固定电话，如 0571-88886666 或 0571-88886666-123。"
+    return None
+
+
+def department_problem(court_id: int | None, department: Department | None) -> str | None:
+    """Why ``department`` cannot be the department of a user of court ``court_id``, or None."""
+    if department is not None and department.court_id != court_id:
+        return f"部门“{department.name}”不属于所选法院，请重新选择部门。"
+    return None
+
+
 def create_user(*, username: str, display_name: str, role: Role, court: Court, password: str,
                 department: Department | None = None, deputy=None, phone: str = "") -> User:
+    """A new account; a department of another court is refused (ValueError)."""
+    problem = department_problem(court.id, department)
+    if problem:
+        raise ValueError(problem)
     user = User(username=username.strip(), display_name=display_name.strip(), role=role, court=court,
                 department=department, deputy=deputy, phone=phone)
     user.set_password(password)
@@ -73,13 +103,35 @@ def username_taken(username: str, exclude_id: int | None = None) -> bool:
     return db.session.scalar(query) is not None
 
 
-def default_court() -> Court:
-    """The deployment's top court (the first one without a parent), created on first use."""
+def reset_password(user: User, password: str | None = None) -> str:
+    """Give ``user`` ``password`` (or a generated one, returned) and end their sessions and any login lock."""
+    password = password or generate_password()
+    user.set_password(password)
+    user.rotate_session_token()
+    throttle = db.session.get(LoginThrottle, user.username.lower())
+    if throttle:
+        db.session.delete(throttle)
+    db.session.flush()
+    return password
+
+
+def court_level(name: str) -> CourtLevel:
+    """The level a court's name tells: 某某市中级人民法院, 某某人民法庭, else a basic court."""
+    if "中级" in name or "高级" in name or not name:
+        return CourtLevel.INTERMEDIATE
+    if name.endswith("法庭"):
+        return CourtLevel.TRIBUNAL
+    return CourtLevel.BASIC
+
+
+def default_court(*, name: str = "", code: str = "court") -> Court:
+    """The deployment's top court (the first one without a parent), created on first use.
+
+    An empty ``name`` leaves the court unnamed: the admin is asked to name it at their first login.
+    """
     court = db.session.scalar(select(Court).where(Court.parent_id.is_(None)).order_by(Court.id))
     if court is None:
-        from portal.auth.models import CourtLevel
-
-        court = Court(code="court", name=current_app.config["COURT_NAME"], level=CourtLevel.INTERMEDIATE)
+        court = Court(code=code, name=name, level=court_level(name))
         db.session.add(court)
         db.session.flush()
     return court

@@ -11,6 +11,17 @@
     }
   }, true);
 
+  // <button data-toggle-menu="id">: open or close the header's folded menu on narrow screens (Bootstrap's
+  // collapse without Bootstrap's JS: the CSS shows a .collapse element once it has .show).
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-toggle-menu]");
+    var menu = button && document.getElementById(button.getAttribute("data-toggle-menu"));
+    if (menu) {
+      var open = menu.classList.toggle("show");
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+    }
+  });
+
   // <button data-remove-closest=".chip">: remove the nearest ancestor matching the selector (picker chips).
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("[data-remove-closest]");
