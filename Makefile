@@ -33,8 +33,9 @@ run: install
 	@echo "门户已启动：http://$(HOST):$(PORT)  （按 Ctrl+C 停止）"
 	$(BIN)/waitress-serve --host $(HOST) --port $(PORT) --threads 8 wsgi:app
 
+# init-db asks nothing here (stdin is not a terminal): the demo names the court 云岭市中级人民法院 itself.
 demo: install
-	$(BIN)/flask --app portal init-db
+	$(BIN)/flask --app portal init-db < /dev/null
 	$(BIN)/flask --app portal seed-demo --size 1
 
 lint: install-test

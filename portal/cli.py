@@ -1,11 +1,13 @@
 """Command-line interface: ``flask --app portal <command>``."""
 import importlib
 import importlib.util
+import re
+import sys
 
 import click
 from flask import Flask, current_app
 from flask_migrate import upgrade
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal.auth.models import Court, Department, Role
 from portal.extensions import db
@@ -31,6 +33,7 @@ def register_cli(app: Flask) -> None:
 
     app.cli.add_command(init_db)
     app.cli.add_command(create_user_command)
+    app.cli.add_command(reset_password_command)
     app.cli.add_command(seed_demo)
     app.cli.add_command(export)
     for area in AREAS:  # each area adds its own `export …` subcommands
@@ -38,16 +41,74 @@ def register_cli(app: Flask) -> None:
             importlib.import_module(f"portal.{area}.cli").register(export)
 
 
+def _stdin_is_terminal() -> bool:
+    """Whether someone sits at the command (not CI, a script or a pipe): only then does init-db ask."""
+    return sys.stdin is not None and sys.stdin.isatty()
+
+
+def _court_code(value: str) -> str:
+    value = value.strip()
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,20}", value):
+        raise click.BadParameter("法院代码只能包含字母、数字、_ 和 -，不超过 20 个字符。")
+    return value
+
+
+def _court_name(value: str) -> str:
+    value = value.strip()
+    if len(value) > 100:
+        raise click.BadParameter("法院名称不能超过 100 个字符。")
+    return value
+
+
+def _name_the_court(court_name: str | None, court_code: str | None) -> None:
+    """Create the top court, or name it while it is unnamed: from the options, the settings, or by asking."""
+    from portal.auth.services import court_level, default_court
+
+    court = top_court()
+    if court is not None and court.named:
+        return
+    name = court_name or current_app.config.get("COURT_NAME")
+    code = court_code or current_app.config.get("COURT_CODE")
+    if not name and _stdin_is_terminal():
+        name = click.prompt("本院名称（如 某某市中级人民法院；直接回车则留待管理员首次登录时填写）", default="",
+                            show_default=False, value_proc=_court_name)
+        if name and not code:
+            code = click.prompt("法院代码（用于导出和命令行的 --court）", default=court.code if court else "court",
+                                value_proc=_court_code)
+    name, code = _court_name(name or ""), _court_code(code) if code else None
+    if court is None:
+        court = default_court(name=name, code=code or "court")
+    elif name:
+        if code and db.session.scalar(select(Court).where(Court.code == code, Court.id != court.id)):
+            raise click.ClickException(f"法院代码 {code} 已被使用")
+        court.name, court.level = name, court_level(name)
+        court.code = code or court.code
+    if court.named:
+        click.echo(f"本院：{court.name}（代码 {court.code}，{court.level.label}）")
+    else:
+        click.echo("本院尚未命名：管理员首次登录时将提示填写本院名称（或运行 init-db --court-name 名称）。")
+
+
 @click.command("init-db")
-@click.option("--no-admin", is_flag=True, help="Do not create the first admin account.")
-def init_db(no_admin: bool) -> None:
-    """Create or upgrade the database schema; create the first admin when there is none."""
+@click.option("--no-admin", is_flag=True, help="Do not create the first admin account (nor the first court).")
+@click.option("--court-name", help="The court's name, when it has none yet (PORTAL_COURT_NAME); asked otherwise.")
+@click.option("--court-code", help="The court's code, when it has no name yet (PORTAL_COURT_CODE).")
+def init_db(no_admin: bool, court_name: str | None, court_code: str | None) -> None:
+    """Create or upgrade the database schema; create the first court and admin when there are none.
+
+    Asks for the court's name when it has none and stdin is a terminal; in scripts and CI it takes
+    --court-name or PORTAL_COURT_NAME, or leaves the naming to the admin's first login.
+    """
     upgrade(directory=current_app.extensions["migrate"].directory, revision="heads")
     click.echo(f"数据库已就绪：{db.engine.url.render_as_string(hide_password=True)}")
     if no_admin:
         return
     from portal.auth.services import ensure_admin
 
+    try:
+        _name_the_court(court_name, court_code)
+    except click.BadParameter as error:
+        raise click.ClickException(error.format_message()) from error
     admin, password = ensure_admin(current_app.config.get("ADMIN_PASSWORD"))
     db.session.commit()
     if password and not current_app.config.get("ADMIN_PASSWORD"):
@@ -99,17 +160,64 @@ def create_user_command(username: str, role: str, display_name: str | None, cour
     click.echo(f"已创建用户 {user.username}（{user.role.label}，{court.name}）")
 
 
+@click.command("reset-password")
+@click.argument("username")
+@click.option("--password-file", type=click.File("r"), help="Read the new password from this file ('-' for stdin).")
+def reset_password_command(username: str, password_file) -> None:
+    """Give an account a new password, e.g. a lost admin's: generated and shown once unless --password-file.
+
+    Every session of the account ends and a login lock is lifted.
+    """
+    from portal.auth.models import User
+    from portal.auth.services import password_problem, reset_password
+
+    user = db.session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"没有用户名为 {username} 的账户")
+    password = None
+    if password_file:
+        password = password_file.readline().rstrip("\r\n")
+        problem = password_problem(password)
+        if problem:
+            raise click.ClickException(problem)
+    new = reset_password(user, password)
+    db.session.commit()
+    if password:
+        click.echo(f"已为 {user.username}（{user.display_name}）设置新密码，原有登录已全部失效。")
+    else:
+        click.echo(f"已为 {user.username}（{user.display_name}）生成新密码：{new}（只显示这一次，请登录后修改）。"
+                   "原有登录已全部失效。")
+    if not user.active:
+        click.echo("注意：该账户已停用，启用后才能登录。")
+
+
 @click.command("seed-demo")
 @click.option("--size", type=click.IntRange(1, 1000), default=1, show_default=True,
               help="1 is one year of one city's courts; the data grows in proportion.")
 @click.option("--seed", type=int, default=2024, show_default=True, help="Random seed, for repeatable data.")
 def seed_demo(size: int, seed: int) -> None:
-    """Fill the database with realistic Chinese demo data."""
+    """Fill the database with realistic Chinese demo data, then list the accounts to try it with."""
+    from portal.demo import DEMO_PASSWORD, demo_accounts
     from portal.demo import seed as seed_data
 
+    admins = _admin_usernames()
     counts = seed_data(size=size, random_seed=seed)
     db.session.commit()
     click.echo("已生成演示数据：" + "，".join(f"{label} {n}" for label, n in counts.items()))
+    click.echo(f"演示账户（密码均为 {DEMO_PASSWORD}）：")
+    for label, usernames in demo_accounts():
+        click.echo(f"  {label}：{'、'.join(usernames)}")
+    if admins:
+        click.echo(f"管理员 {'、'.join(admins)} 的密码不变：仍是 make run（init-db）第一次运行时显示的密码；"
+                   f"忘记时运行 flask --app portal reset-password {admins[0]}。")
+    else:
+        click.echo(f"管理员：{'、'.join(_admin_usernames())}（密码 {DEMO_PASSWORD}）")
+
+
+def _admin_usernames() -> list[str]:
+    from portal.auth.models import User
+
+    return list(db.session.scalars(select(User.username).where(User.role == Role.ADMIN).order_by(User.id)))
 
 
 @click.group()

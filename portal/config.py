@@ -23,7 +23,8 @@ class DefaultConfig:
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
     PAGE_SIZE = 20
     TIME_ZONE = "Asia/Shanghai"  # the court's clock: every "today" and every date shown (portal.clock)
-    COURT_NAME = "人民法院"  # shown in the header until courts are configured
+    COURT_NAME: str | None = None  # the first court's name for init-db; unset: asked, or left to the admin's login
+    COURT_CODE: str | None = None  # the first court's code for init-db (default "court")
     ITEM_DEADLINE_DAYS = {"suggestion": 90, "proposal": 90, "letter": 7, "concerned_case": 30, "referral": 30}  # from 交办
     ITEM_LETTER_PROPOSAL_DAYS = 5  # a letter's proposed handling (拟办意见) is due this many days after receipt
     ITEM_DUE_SOON_DAYS = 3  # supervised items due within this many days are flagged 即将到期
@@ -34,6 +35,8 @@ ENVIRONMENT_SETTINGS = {
     "PORTAL_DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", str),
     "PORTAL_SECRET_KEY": ("SECRET_KEY", str),
     "PORTAL_ADMIN_PASSWORD": ("ADMIN_PASSWORD", str),
+    "PORTAL_COURT_NAME": ("COURT_NAME", str),
+    "PORTAL_COURT_CODE": ("COURT_CODE", str),
     "PORTAL_IDLE_TIMEOUT_MINUTES": ("IDLE_TIMEOUT_MINUTES", int),
     "PORTAL_LOGIN_MAX_FAILURES": ("LOGIN_MAX_FAILURES", int),
     "PORTAL_LOGIN_LOCK_MINUTES": ("LOGIN_LOCK_MINUTES", int),

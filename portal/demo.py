@@ -16,12 +16,10 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from flask import current_app
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from portal.auth.models import Court, CourtLevel, Department, Role, User
-from portal.config import DefaultConfig
 from portal.extensions import db
 from portal.pinyin import name_keys
 from portal.register.models import (
@@ -218,8 +216,8 @@ def seed(*, size: int, random_seed: int = 2024) -> dict[str, int]:
 
     The same ``random_seed`` gives the same data. Running it again adds to the existing 云岭市 court tree:
     courts, departments and staff that already exist are kept, and new register entries get fresh mobile
-    numbers. A placeholder top court left by ``init-db`` (named “人民法院”, without lower courts) becomes the
-    intermediate court, so the first admin belongs to it.
+    numbers. The unnamed top court that ``init-db`` leaves when given no name (without lower courts) becomes
+    the intermediate court, so the first admin belongs to it.
 
     The caller commits.
     """
@@ -239,6 +237,29 @@ def seed(*, size: int, random_seed: int = 2024) -> dict[str, int]:
     db.session.flush()
     _seed_areas(ctx)
     return ctx.counts
+
+
+def demo_accounts(per_role: int = 3) -> list[tuple[str, list[str]]]:
+    """A few demo accounts of each role, by label, for ``seed-demo`` to print: the intermediate court's staff,
+    one basic court's and some deputies'. All have :data:`DEMO_PASSWORD`."""
+    top = db.session.scalar(select(Court).where(Court.name == INTERMEDIATE_NAME, Court.parent_id.is_(None))
+                            .order_by(Court.id))
+    if top is None:
+        return []
+    from portal.access import court_subtree_ids
+
+    def usernames(role: Role, *courts: int) -> list[str]:
+        query = (select(User.username).where(User.role == role, User.court_id.in_(courts), User.active.is_(True))
+                 .order_by(User.id).limit(per_role))
+        return list(db.session.scalars(query))
+
+    accounts = [(f"{top.name}{role.label}", usernames(role, top.id)) for role in (Role.LEADER, Role.LIAISON, Role.HANDLER)]
+    basic = next((c for c in top.children if c.level == CourtLevel.BASIC), None)
+    if basic is not None:
+        accounts.append((f"{basic.name}联络员、院领导", usernames(Role.LIAISON, basic.id)[:1]
+                         + usernames(Role.LEADER, basic.id)[:1]))
+    accounts.append(("代表委员（用户名是手机号码）", usernames(Role.DEPUTY, *court_subtree_ids(top.id))))
+    return [(label, names) for label, names in accounts if names]
 
 
 def _seed_areas(ctx: DemoContext) -> None:
@@ -315,8 +336,7 @@ def _seed_courts(ctx: DemoContext) -> None:
                             .order_by(Court.id))
     if top is None:
         placeholder = db.session.scalar(select(Court).where(Court.parent_id.is_(None)).order_by(Court.id))
-        if (placeholder is not None and placeholder.name == DefaultConfig.COURT_NAME
-                and placeholder.name == current_app.config["COURT_NAME"] and not placeholder.children):
+        if placeholder is not None and not placeholder.named and not placeholder.children:
             placeholder.name, placeholder.level = INTERMEDIATE_NAME, CourtLevel.INTERMEDIATE
             if INTERMEDIATE_CODE not in codes:
                 placeholder.code = INTERMEDIATE_CODE

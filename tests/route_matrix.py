@@ -18,6 +18,7 @@ PUBLIC = None  # reachable without logging in
 ROUTES = {
     "main.index": ("GET", "/", EVERYONE),
     "main.healthz": ("GET", "/healthz", PUBLIC),
+    "main.favicon": ("GET", "/favicon.ico", PUBLIC),
     "auth.login": ("GET", "/login", PUBLIC),
     "auth.logout": ("POST", "/logout", EVERYONE),
     "auth.password": ("GET", "/password", EVERYONE),
@@ -31,6 +32,8 @@ ROUTES = {
     "register.import_template": ("GET", "/register/import/template.xlsx", EDITORS),
     "register.import_upload": ("GET", "/register/import", EDITORS),
     "register.import_confirm": ("POST", "/register/import/" + "0" * 32, EDITORS),
+    "admin.index": ("GET", "/admin/", ADMIN),
+    "admin.setup": ("GET", "/admin/setup", ADMIN),
     "admin.users": ("GET", "/admin/users", ADMIN),
     "admin.user_new": ("GET", "/admin/users/new", ADMIN),
     "admin.user_edit": ("GET", "/admin/users/{user}", ADMIN),

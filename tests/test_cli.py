@@ -5,9 +5,11 @@ from docx import Document
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from portal.auth.models import Role, User
+from portal import cli
+from portal.auth.models import Court, CourtLevel, Role, User
 from portal.extensions import db
 from portal.register.models import DeputyKind
+from tests.conftest import log_in
 
 
 def test_init_db_creates_the_first_admin_once(runner):
@@ -27,6 +29,80 @@ def test_init_db_takes_the_admin_password_from_config(app, runner):
     result = runner.invoke(args=["init-db"])
     assert "密码取自 PORTAL_ADMIN_PASSWORD" in result.output and "Given-Passw0rd" not in result.output
     assert db.session.scalar(select(User)).check_password("Given-Passw0rd")
+
+
+def test_init_db_asks_for_the_courts_name_at_a_terminal(runner, monkeypatch):
+    monkeypatch.setattr(cli, "_stdin_is_terminal", lambda: True)
+    result = runner.invoke(args=["init-db"], input="某某市中级人民法院\nbad code!\nmmzy\n")
+    assert result.exit_code == 0, result.output
+    assert "本院名称" in result.output and "法院代码只能包含" in result.output  # a bad code is asked again
+    court = db.session.scalar(select(Court))
+    assert (court.name, court.code, court.level) == ("某某市中级人民法院", "mmzy", CourtLevel.INTERMEDIATE)
+    assert "本院：某某市中级人民法院（代码 mmzy，中级人民法院）" in result.output
+    assert db.session.scalar(select(User)).court_id == court.id
+    again = runner.invoke(args=["init-db"], input="")
+    assert again.exit_code == 0 and "本院名称（如" not in again.output  # a named court is not asked again
+
+
+def test_init_db_without_a_terminal_leaves_the_naming_to_the_admin(runner):
+    result = runner.invoke(args=["init-db"])  # as `make run` in CI: no terminal, no name, nothing asked
+    assert result.exit_code == 0, result.output
+    assert "本院名称（如" not in result.output and "管理员首次登录时将提示填写本院名称" in result.output
+    court = db.session.scalar(select(Court))
+    assert court.name == "" and not court.named and court.name != "人民法院"
+    named = runner.invoke(args=["init-db", "--court-name", "青溪县人民法院", "--court-code", "qx"])
+    assert named.exit_code == 0, named.output
+    court = db.session.scalar(select(Court))
+    assert (court.name, court.code, court.level) == ("青溪县人民法院", "qx", CourtLevel.BASIC)
+
+
+def test_init_db_takes_the_court_name_from_the_environment(monkeypatch, tmp_path):
+    from tests.conftest import make_app
+
+    monkeypatch.setenv("PORTAL_COURT_NAME", "某某区人民法院")
+    monkeypatch.setenv("PORTAL_COURT_CODE", "mmq")
+    app = make_app()
+    assert app.config["COURT_NAME"] == "某某区人民法院" and app.config["COURT_CODE"] == "mmq"
+
+
+def test_init_db_takes_the_court_name_from_config(app, runner):
+    app.config.update(COURT_NAME="某某区人民法院", COURT_CODE="mmq")
+    result = runner.invoke(args=["init-db"])
+    assert result.exit_code == 0, result.output
+    court = db.session.scalar(select(Court))
+    assert (court.name, court.code, court.level) == ("某某区人民法院", "mmq", CourtLevel.BASIC)
+
+
+def test_init_db_refuses_a_bad_court_code(runner):
+    result = runner.invoke(args=["init-db", "--court-name", "某某区人民法院", "--court-code", "bad code"])
+    assert result.exit_code != 0 and "法院代码只能包含" in result.output
+    assert db.session.scalar(select(Court)) is None
+
+
+def test_reset_password_for_a_lost_admin_password(app, runner, client, make_user, tmp_path):
+    admin = make_user(Role.ADMIN, username="admin")
+    assert log_in(client, "admin").status_code == 302
+    other = app.test_client()
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        log_in(other, "admin", "forgotten-1")  # the admin tried and is locked out now
+    result = runner.invoke(args=["reset-password", "ADMIN"])
+    assert result.exit_code == 0, result.output
+    password = result.output.split("生成新密码：")[1].split("（")[0]
+    assert "只显示这一次" in result.output and "原有登录已全部失效" in result.output
+    assert client.get("/").status_code == 302  # the old session has ended
+    assert log_in(other, "admin", password).status_code == 302  # and the lock is lifted
+    secret = tmp_path / "pw"
+    secret.write_text("Chosen-passw0rd\n")
+    result = runner.invoke(args=["reset-password", "admin", "--password-file", str(secret)])
+    assert result.exit_code == 0 and "Chosen-passw0rd" not in result.output
+    assert db.session.get(User, admin.id).check_password("Chosen-passw0rd")
+    assert other.get("/").status_code == 302
+    secret.write_text("short\n")
+    weak = runner.invoke(args=["reset-password", "admin", "--password-file", str(secret)])
+    assert weak.exit_code != 0 and "密码至少需要 8 位" in weak.output
+    assert db.session.get(User, admin.id).check_password("Chosen-passw0rd")
+    missing = runner.invoke(args=["reset-password", "nobody"])
+    assert missing.exit_code != 0 and "没有用户名为 nobody 的账户" in missing.output
 
 
 def test_create_user_from_password_file(runner, court, tmp_path, make_department):

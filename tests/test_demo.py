@@ -72,6 +72,29 @@ def test_demo_accounts_can_log_in(runner, client):
     assert response.status_code == 302
 
 
+def test_seed_demo_prints_the_demo_accounts(runner, client):
+    init = runner.invoke(args=["init-db"])  # as `make demo` does: the admin of `make run` comes first
+    admin_password = init.output.split("初始密码 ")[1].split("（")[0]
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert f"演示账户（密码均为 {demo.DEMO_PASSWORD}）" in result.output
+    for label in ("云岭市中级人民法院院领导：ylzy_president", "云岭市中级人民法院联络员：ylzy_liaison",
+                  "云岭市中级人民法院承办人：ylzy_h0001", "代表委员（用户名是手机号码）："):
+        assert label in result.output, result.output
+    assert "管理员 admin 的密码不变：仍是 make run（init-db）第一次运行时显示的密码" in result.output
+    deputy = re.search(r"代表委员（用户名是手机号码）：(1\d{10})", result.output).group(1)
+    for username, password in (("ylzy_president", demo.DEMO_PASSWORD), (deputy, demo.DEMO_PASSWORD),
+                               ("admin", admin_password)):
+        assert client.post("/login", data={"username": username, "password": password}).status_code == 302, username
+        client.post("/logout")
+
+
+def test_seed_demo_without_an_admin_names_the_one_it_creates(runner):
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert f"管理员：admin（密码 {demo.DEMO_PASSWORD}）" in result.output
+
+
 def test_running_twice_adds_to_the_same_court_tree(runner):
     first = runner.invoke(args=["seed-demo", "--size", "1"])
     second = runner.invoke(args=["seed-demo", "--size", "1"])

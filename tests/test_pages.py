@@ -14,7 +14,7 @@ def test_no_page_refers_to_an_external_url(client, login_as, records, role):
     login_as(role)
     checked = 0
     for endpoint, (method, template, allowed, *_) in ROUTES.items():
-        if method != "GET" or endpoint in ("main.healthz",) or template.endswith((".xlsx", ".docx")):
+        if method != "GET" or endpoint in ("main.healthz",) or template.endswith((".xlsx", ".docx", ".ico")):
             continue
         if allowed is not None and role not in allowed:
             continue
@@ -45,3 +45,14 @@ def test_vendored_files_load_nothing_from_outside(app):
             text = path.read_text(encoding="utf-8")
             assert not re.search(r'url\(\s*["\']?(?:https?:)?//', text), path
             assert "@import" not in text, path
+
+
+def test_favicon_is_served(client):
+    page = client.get("/login").get_data(as_text=True)
+    linked = re.search(r'<link rel="icon" href="([^"]+)"', page).group(1)
+    for path in (linked, "/favicon.ico"):  # browsers ask for /favicon.ico whatever the page links
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert response.mimetype in ("image/vnd.microsoft.icon", "image/x-icon")
+        assert response.get_data()[:4] == b"\x00\x00\x01\x00"  # an ICO file
+        response.close()

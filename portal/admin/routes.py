@@ -8,7 +8,12 @@ from portal.admin import bp, services
 from portal.admin.forms import CourtForm, DepartmentForm, SetupForm, UserForm
 from portal.audit import ACTION_LABELS, ENTITY_LABELS, FIELD_LABELS
 from portal.auth.models import Court, CourtLevel, Department, Role, User
-from portal.auth.services import create_user, generate_password, reset_password, username_taken
+from portal.auth.services import (
+    create_user,
+    generate_password,
+    reset_password,
+    username_taken,
+)
 from portal.extensions import db
 from portal.htmx import render
 from portal.register.models import Deputy

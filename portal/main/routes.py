@@ -1,4 +1,11 @@
-from flask import jsonify, redirect, render_template, url_for
+from flask import (
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    send_from_directory,
+    url_for,
+)
 from flask_login import current_user, login_required
 from sqlalchemy import text
 
@@ -14,6 +21,12 @@ def index():
     if current_user.role == Role.DEPUTY:
         return redirect(url_for("workspace.index"))  # the deputy's home is their workspace
     return render_template("main/index.html", summary=register_summary())
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page links (base.html links the same file under /static/)."""
+    return send_from_directory(current_app.static_folder, "favicon.ico", max_age=86400)
 
 
 @bp.get("/healthz")
