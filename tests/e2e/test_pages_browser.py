@@ -104,3 +104,22 @@ def test_admin_filters_swap_the_results(page, admin, path, label, option, expect
     for row, text in zip(rows.all(), expected):
         expect(row).to_contain_text(text)
     assert page.evaluate("window.__marker") == 1, "the page reloaded instead of swapping #results"
+
+
+def test_user_form_offers_the_chosen_courts_departments(page, admin):
+    log_in(page, admin.username)
+    page.goto("/admin/users/new")
+    department = page.get_by_label("所属部门")
+    expect(department.locator("option")).to_have_text(["（无）", "立案庭"])
+    page.get_by_label("所属法院").select_option(label="某某区人民法院")  # htmx swaps in that court's departments
+    expect(department.locator("option")).to_have_text(["（无）", "民一庭"])
+    page.get_by_label("用户名").fill("minyi")
+    page.get_by_label("姓名").fill("民一庭承办人")
+    page.get_by_label("角色").select_option(label="承办人")
+    department.select_option(label="民一庭")
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("账户已保存")
+    page.goto("/admin/users?q=minyi")
+    row = page.locator("#results tbody tr")
+    expect(row).to_contain_text("某某区人民法院")
+    expect(row).to_contain_text("民一庭")
