@@ -271,3 +271,25 @@ def test_audit_page_names_references_and_records(client, login_as, court, make_u
     assert f"#{entry.record_id} 吴十" in page and "钱院长" in page and "#None" not in page
     department_page = client.get("/admin/audit?entity=user").get_data(as_text=True)
     assert "启用：<span class=\"diff-after\">是</span>" in department_page
+
+
+def test_migration_turns_the_old_placeholder_court_into_an_unnamed_one(tmp_path):
+    """Databases set up before: init-db named the first court “人民法院”, which no court is called."""
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from tests.conftest import make_app
+
+    app = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'old.db'}")
+    with app.app_context():
+        directory = app.extensions["migrate"].directory
+        upgrade(directory=directory, revision="0006")
+        db.session.execute(text("INSERT INTO court (code, name, level, created_at, updated_at) VALUES "
+                                "('court', '人民法院', 'intermediate', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP), "
+                                "('b1', '某某区人民法院', 'basic', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+        db.session.commit()
+        upgrade(directory=directory, revision="heads")
+        names = dict(db.session.execute(text("SELECT code, name FROM court")).all())
+        assert names == {"court": "", "b1": "某某区人民法院"}
+        db.session.remove()
+        db.engine.dispose()
