@@ -66,6 +66,7 @@ def _name_the_court(court_name: str | None, court_code: str | None) -> None:
 
     court = top_court()
     if court is not None and court.named:
+        click.echo(f"本院：{court.name}（代码 {court.code}，{court.level.label}）")
         return
     name = court_name or current_app.config.get("COURT_NAME")
     code = court_code or current_app.config.get("COURT_CODE")
