@@ -24,6 +24,10 @@ class Channel(LabeledEnum):
 
 class Reception(TimestampMixin, db.Model):
     __audited__ = True
+    __audit_label__ = "来访接待"
+    __audit_labels__ = {"court_id": "接待法院", "received_at": "接待时间", "channel": "接待方式", "place": "接待地点",
+                        "other_visitors": "其他来访人员", "liaison_officer_id": "联络员", "subject": "事由",
+                        "content": "内容", "requests": "反映诉求", "handling": "办理情况", "created_by_id": "登记人"}
     __audit_exclude__ = {"other_count"}
     __table_args__ = (Index("ix_reception_court_received", "court_id", "received_at", "id"),)
 
@@ -70,6 +74,8 @@ class ReceptionDeputy(db.Model):
     """A deputy or member who took part in a reception; each row is one 人次."""
 
     __audited__ = True
+    __audit_label__ = "来访代表委员"
+    __audit_labels__ = {"reception_id": "来访接待", "deputy_id": "代表委员"}
     __tablename__ = "reception_deputy"
 
     reception_id: Mapped[int] = mapped_column(ForeignKey("reception.id", ondelete="CASCADE"), primary_key=True)
@@ -86,6 +92,8 @@ class ReceptionHost(db.Model):
     """A court leader or staff member who received the visitors (接待领导/人员)."""
 
     __audited__ = True
+    __audit_label__ = "接待人员"
+    __audit_labels__ = {"reception_id": "来访接待", "user_id": "接待人员"}
     __tablename__ = "reception_host"
 
     reception_id: Mapped[int] = mapped_column(ForeignKey("reception.id", ondelete="CASCADE"), primary_key=True)
