@@ -26,6 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.extensions import db
 from portal.models import LabeledEnum, TimestampMixin, UTCDateTime, enum_type, utcnow
 from portal.register.models import DeputyLevel
+from portal.versioning import Versioned
 
 # The five things a report covers (seeds/002, 代表述职的内容): (field, heading, short label).
 SECTIONS = (
@@ -198,7 +199,7 @@ class DutyReportEvent(db.Model):
         return f"{self.from_state.label}→{self.to_state.label}"
 
 
-class DutySession(TimestampMixin, db.Model):
+class DutySession(Versioned, TimestampMixin, db.Model):
     """A session (述职会) where deputies of one group report in person to their voters."""
 
     __audited__ = True

@@ -24,6 +24,7 @@ from portal.forms import Form
 from portal.hearings.casenumber import EXAMPLE, parse_case_number
 from portal.hearings.models import SCORE_FIELDS, CaseType, HearingStatus
 from portal.items.models import ItemKind
+from portal.versioning import VersionField
 
 TIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -39,6 +40,7 @@ def to_local_input(value):
 
 
 class HearingForm(Form):
+    version = VersionField()  # the record's version when the edit form was opened
     court_id = SelectField("法院", coerce=int, validate_choice=False)
     case_number = StringField("案号", validators=[Length(max=60, message="案号不能超过 60 个字。")],
                               render_kw={"placeholder": EXAMPLE})

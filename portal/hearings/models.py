@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.models import LabeledEnum, TimestampMixin, UTCDateTime, enum_type, utcnow
+from portal.versioning import Versioned
 
 
 class CaseType(LabeledEnum):
@@ -54,7 +55,7 @@ class InviteMethod(LabeledEnum):
     DRAW = "draw", "随机抽选"
 
 
-class Hearing(TimestampMixin, db.Model):
+class Hearing(Versioned, TimestampMixin, db.Model):
     __tablename__ = "hearing"
     __audited__ = True
     __audit_label__ = "旁听庭审"

@@ -45,6 +45,7 @@ from portal.register.services import (
     filter_choices,
     filtered_query,
 )
+from portal.versioning import save_unless_stale
 
 editors = require_role(Role.ADMIN, Role.LIAISON)
 deputies_only = require_role(Role.DEPUTY)
@@ -136,17 +137,22 @@ def edit(hearing_id: int):
     form = _hearing_form(hearing)
     files = request.files.getlist(form.materials.name)
     problems = attachments.check_files(files) if request.method == "POST" else []
+    conflict = None
     if form.validate_on_submit() and not problems:
-        told = services.update_hearing(hearing, form.values())
-        saved = attachments.save_files(files, MATERIALS, hearing.id)
-        message = "已保存修改" + (f"，上传材料 {len(saved)} 份" if saved else "") + "。"
-        if told:
-            message += f"开庭时间已变更，{told} 名受邀代表委员需要通知。"
-        flash(message, "warning" if told else "success")
-        return redirect(url_for("hearings.detail", hearing_id=hearing.id), 303)
+        told = []
+        conflict = save_unless_stale(hearing, form.version,
+                                     lambda: told.append(services.update_hearing(hearing, form.values())))
+        if conflict is None:
+            saved = attachments.save_files(files, MATERIALS, hearing.id)
+            message = "已保存修改" + (f"，上传材料 {len(saved)} 份" if saved else "") + "。"
+            if told[0]:
+                message += f"开庭时间已变更，{told[0]} 名受邀代表委员需要通知。"
+            flash(message, "warning" if told[0] else "success")
+            return redirect(url_for("hearings.detail", hearing_id=hearing.id), 303)
     if problems:
         form.materials.errors = list(problems)
-    return render_template("hearings/form.html", form=form, hearing=hearing), 422 if form.errors else 200
+    status = 409 if conflict else 422 if form.errors else 200
+    return render_template("hearings/form.html", form=form, hearing=hearing, conflict=conflict), status
 
 
 @bp.post("/<int:hearing_id>/status")

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.models import LabeledEnum, TimestampMixin, UTCDateTime, enum_type, utcnow
+from portal.versioning import Versioned
 
 
 class ItemKind(LabeledEnum):
@@ -75,7 +76,7 @@ item_deputy = Table(
 )
 
 
-class Item(TimestampMixin, db.Model):
+class Item(Versioned, TimestampMixin, db.Model):
     __audited__ = True
     __audit_label__ = "交办督办件"
     __audit_labels__ = {"court_id": "所属法院", "number": "登记编号", "kind": "类别", "origin": "来件方式",

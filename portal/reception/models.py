@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.models import LabeledEnum, TimestampMixin, UTCDateTime, enum_type
+from portal.versioning import Versioned
 
 
 class Channel(LabeledEnum):
@@ -22,7 +23,7 @@ class Channel(LabeledEnum):
     SMS = "sms", "短信"
 
 
-class Reception(TimestampMixin, db.Model):
+class Reception(Versioned, TimestampMixin, db.Model):
     __audited__ = True
     __audit_label__ = "来访接待"
     __audit_labels__ = {"court_id": "接待法院", "received_at": "接待时间", "channel": "接待方式", "place": "接待地点",

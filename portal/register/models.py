@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.extensions import db
 from portal.models import LabeledEnum, TimestampMixin, enum_type
 from portal.pinyin import name_keys
+from portal.versioning import Versioned
 
 
 class DeputyKind(LabeledEnum):
@@ -42,7 +43,7 @@ class DeputyStatus(LabeledEnum):
 COURT_ROLES = ("廉政监督员", "特约监督员", "人民陪审员")
 
 
-class Deputy(TimestampMixin, db.Model):
+class Deputy(Versioned, TimestampMixin, db.Model):
     __audited__ = True
     __audit_label__ = "代表委员"
     __audit_labels__ = {"name": "姓名", "gender": "性别", "kind": "类别", "level": "层级", "term": "届次",
