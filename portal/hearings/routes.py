@@ -313,9 +313,13 @@ def invite(hearing_id: int):
     filters.status = "active"
     _, keys, descending = SORTS[filters.sort]
     page = paginate(filtered_query(filters), keys(), descending=descending, **_page_args())
+    # Ticks of earlier searches come along with each new search (the filter form includes the ticked boxes).
+    ticked = {int(v) for v in request.args.getlist("deputy_id") if v.isascii() and v.isdigit() and len(v) < 16}
     return render("hearings/invite.html", block="results", hearing=hearing, filters=filters, page=page,
-                  rows=services.picker_rows(hearing, page.items), choices=filter_choices(),
-                  kinds=DeputyKind.choices(), levels=DeputyLevel.choices())
+                  rows=services.picker_rows(hearing, page.items, ticked),
+                  ticked_elsewhere=services.ticked_elsewhere(hearing, ticked, page.items),
+                  choices=filter_choices(), kinds=DeputyKind.choices(),
+                  levels=DeputyLevel.choices())
 
 
 @bp.post("/<int:hearing_id>/invite")
@@ -466,9 +470,8 @@ def record(hearing_id: int):
 def _opinion_form(hearing, submitted: bool = False) -> OpinionForm:
     form = OpinionForm() if submitted else OpinionForm(formdata=None)
     board = services.board(hearing)
-    attended_first = sorted(board.invitations, key=lambda i: i.status != InvitationStatus.ATTENDED)
-    form.deputy_id.choices = [("", "请选择")] + [(str(i.deputy_id), f"{i.deputy.name}（{i.status.label}）")
-                                               for i in attended_first if i.status != InvitationStatus.DECLINED]
+    form.deputy_id.choices = [("", "请选择")] + [(str(i.deputy_id), i.deputy.name) for i in board.invitations
+                                               if i.status == InvitationStatus.ATTENDED]  # only who was there
     return form
 
 
@@ -636,7 +639,7 @@ def mine():
 def _mine_page(invitation, form, status: int = 200):
     return render_template("hearings/mine_detail.html", invitation=invitation, hearing=invitation.hearing,
                            form=form, materials=attachments.files_of(MATERIALS, [invitation.hearing_id])[
-                               invitation.hearing_id],
+                               invitation.hearing_id] if services.may_download_materials(invitation.hearing) else None,
                            opinions=[(o, item, _item_link(item)) for o, item in
                                      services.my_opinions(invitation.deputy_id, invitation.hearing_id)],
                            may_answer=_may_answer(invitation), can_rate=services.can_rate(invitation)), status
