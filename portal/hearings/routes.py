@@ -151,6 +151,8 @@ def edit(hearing_id: int):
             return redirect(url_for("hearings.detail", hearing_id=hearing.id), 303)
     if problems:
         form.materials.errors = list(problems)
+    elif conflict and any(f and f.filename for f in files):
+        form.materials.errors = ["材料未上传，请重新选择文件。"]
     status = 409 if conflict else 422 if form.errors else 200
     return render_template("hearings/form.html", form=form, hearing=hearing, conflict=conflict), status
 

@@ -185,7 +185,9 @@ def edit(reception_id: int):
         return response, 422
     conflict = save_unless_stale(reception, form.version, lambda: update_reception(reception, checked.values))
     if conflict:
-        context = _form_context(form, court_ids, deputies=checked.values["deputies"], errors={})
+        unsaved = {"attachments": "附件未保存，请重新选择附件。"} if any(u and u.filename for u in uploads) else {}
+        form.set_errors(unsaved)
+        context = _form_context(form, court_ids, deputies=checked.values["deputies"], errors=unsaved)
         return render("reception/form.html", block="reception_form", reception=reception, quick=False,
                       conflict=conflict, **context), 409
     save_files(uploads, OWNER_TYPE, reception.id)
