@@ -12,6 +12,7 @@ import enum
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 
 from flask import has_request_context, request
 from flask_login import current_user
@@ -149,8 +150,9 @@ class ShownEntry:
     changes: list[ShownChange] = field(default_factory=list)
 
 
+@cache
 def audited_models() -> dict[str, type]:
-    """Table name -> audited model, for every audited model of every area."""
+    """Table name -> audited model, for every audited model of every area (all imported by create_app)."""
     return {mapper.local_table.name: mapper.class_ for mapper in db.Model.registry.mappers
             if getattr(mapper.class_, "__audited__", False)}
 
@@ -176,8 +178,7 @@ def _reference(entity: str, key: str) -> type | None:
     column = _column(entity, key)
     if column is None or not column.foreign_keys:
         return None
-    table = next(iter(column.foreign_keys)).column.table
-    return next((m.class_ for m in db.Model.registry.mappers if m.local_table is table), None)
+    return audited_models().get(next(iter(column.foreign_keys)).column.table.name)
 
 
 def _names(entries: list[AuditLog]) -> dict[tuple[type, int], str]:

@@ -22,7 +22,10 @@ from portal.extensions import db
 
 
 class Versioned:
-    """Mixin for a model edited in a form: ``version`` goes up by one with every UPDATE of its row."""
+    """Mixin for a model edited in a form: ``version`` goes up by one with every UPDATE of its row.
+
+    Put it before ``TimestampMixin``: a save that changes only linked rows touches ``updated_at`` to count.
+    """
 
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
 
