@@ -19,13 +19,14 @@ TABLES = ('deputy', 'reception', 'item', 'hearing', 'duty_session')
 
 
 def upgrade():
-    # Existing rows start at version 1, as new ones do.
+    # Existing rows start at version 1, as new ones do. Added in place (no table copy) on SQLite as well.
     for table in TABLES:
-        with op.batch_alter_table(table, schema=None) as batch_op:
+        with op.batch_alter_table(table, schema=None, recreate='never') as batch_op:
             batch_op.add_column(sa.Column('version', sa.Integer(), server_default='1', nullable=False))
 
 
 def downgrade():
+    # SQLite (3.35+) drops a column in place; recreating the table would break the rows that refer to it.
     for table in reversed(TABLES):
-        with op.batch_alter_table(table, schema=None) as batch_op:
+        with op.batch_alter_table(table, schema=None, recreate='never') as batch_op:
             batch_op.drop_column('version')
