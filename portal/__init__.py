@@ -49,9 +49,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from portal import attachments, audit, security, templating  # noqa: F401 - models and events register
+    from portal import attachments, audit, security, templating, versioning  # noqa: F401 - models and events register
 
     security.init_app(app)
+    versioning.init_app(app)
     templating.init_app(app)
     _register_blueprints(app)
 

@@ -23,6 +23,10 @@ MAX_BYTES = 20 * 1024 * 1024
 
 class Attachment(db.Model):
     __audited__ = True
+    __audit_label__ = "附件"
+    __audit_labels__ = {"owner_type": "所属记录类型", "owner_id": "所属记录", "stored_name": "存储文件名",
+                        "original_name": "文件名", "content_type": "文件类型", "size": "大小（字节）",
+                        "uploaded_by_id": "上传人", "uploaded_at": "上传时间"}
     __table_args__ = (Index("ix_attachment_owner", "owner_type", "owner_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,9 +1,11 @@
 """Administration: users, departments, courts, the court scopes and the audit log."""
 import re
+from datetime import datetime, timezone
 
 import pytest
 from sqlalchemy import select
 
+from portal import clock
 from portal.access import visible_court_ids
 from portal.audit import AuditLog
 from portal.auth.models import Court, CourtLevel, Department, Role, User
@@ -293,3 +295,59 @@ def test_migration_turns_the_old_placeholder_court_into_an_unnamed_one(tmp_path)
         assert names == {"court": "", "b1": "某某区人民法院"}
         db.session.remove()
         db.engine.dispose()
+
+
+def test_audit_page_shows_any_stored_value_of_any_record_type(client, login_as, make_deputy, court):
+    """A duty report's versions store their text as a JSON object; the page shows it with the sections' labels."""
+    login_as(Role.ADMIN)
+    deputy = make_deputy(name="王建国")
+    user = User(username="wangjg", display_name="王建国", role=Role.DEPUTY, court=court, deputy_id=deputy.id)
+    user.set_password("x" * 12)
+    db.session.add(user)
+    db.session.commit()
+    deputy_client = client.application.test_client()
+    assert log_in(deputy_client, "wangjg", "x" * 12).status_code == 302
+    year = clock.today().year
+    deputy_client.post(f"/duty/mine/{year}/autosave", data={"congress": "出席市人大全体会议"},
+                       headers={"HX-Request": "true", "HX-Target": "autosave-status"})
+    response = client.get("/admin/audit?entity=duty_report_version")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "出席会议和行使职权：出席市人大全体会议" in page and "版本号" in page
+    assert "登记编号" not in page  # the items' label of "number"
+    everything = client.get("/admin/audit")
+    assert everything.status_code == 200
+
+
+def test_audit_page_shows_local_times_display_names_and_the_system(client, login_as, court):
+    admin = login_as(Role.ADMIN, display_name="赵管理")
+    starts = datetime(2030, 3, 1, 1, 30, tzinfo=timezone.utc)  # 09:30 in Beijing
+    response = client.post("/hearings/new", data={
+        "court_id": court.id, "case_number": "(2024)桂0981民初1234号", "cause": "民间借贷纠纷", "case_type": "",
+        "department_id": "", "presiding_judge": "李明", "court_room": "第一审判庭", "starts_at": "2030-03-01T09:30",
+        "ends_at": "2030-03-01T11:30", "invite_reason": "群众关注", "public": "y"})
+    assert response.status_code == 303
+    assert db.session.scalar(select(AuditLog).where(AuditLog.entity == "hearing")) is not None
+    department = Department(name="执行局", court=court)  # outside a request: the system, not a user
+    db.session.add(department)
+    db.session.commit()
+    page = client.get("/admin/audit").get_data(as_text=True)
+    assert "2030-03-01 09:30" in page and starts.isoformat() not in page and "2030-03-01T01:30" not in page
+    rows = re.findall(r"<tr><td[^>]*>[^<]*</td><td>([^<]*)</td><td>[^<]*</td>\s*<td>([^<]*)</td>", page)
+    assert ("赵管理", "旁听庭审") in rows and (admin.username, "旁听庭审") not in rows
+    assert ("系统", "部门") in rows
+
+
+def test_every_audited_field_has_a_label_of_its_record_type(app):
+    """Each area declares its labels per record type; a field shown with its raw name is a missing label."""
+    from portal.audit import audited_models, field_label
+
+    missing = []
+    for entity, model in audited_models().items():
+        assert getattr(model, "__audit_label__", None), entity
+        excluded = getattr(model, "__audit_exclude__", set()) | {"created_at", "updated_at"}
+        for column in model.__table__.columns:
+            if column.key not in excluded and field_label(entity, column.key) == column.key:
+                missing.append(f"{entity}.{column.key}")
+    assert not missing
+    assert field_label("duty_session", "state") != field_label("item", "state")

@@ -1,10 +1,11 @@
 """Duty reports (代表述职): a deputy's report and its versions, review, terms, the planner, sessions, documents."""
 import io
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 import docx
 import pytest
+import time_machine
 from sqlalchemy import event, func, select
 
 from portal import clock
@@ -216,9 +217,24 @@ def test_cppcc_members_write_no_duty_report(app, client, login_as, make_deputy, 
 
 
 def test_only_this_and_last_year_can_be_started(app, deputy, court):
-    with pytest.raises(DutyError, match="只能撰写"):
-        services.start_report(deputy, YEAR - 2, court.id)
-    assert services.start_report(deputy, YEAR - 1, court.id).year == YEAR - 1
+    with time_machine.travel(datetime(YEAR + 1, 1, 20, 2, tzinfo=timezone.utc), tick=False):  # January
+        with pytest.raises(DutyError, match="只能撰写"):
+            services.start_report(deputy, YEAR - 1, court.id)
+        assert services.start_report(deputy, YEAR, court.id).year == YEAR
+
+
+@pytest.mark.parametrize("moment, offered", [
+    (datetime(YEAR, 12, 15, 2, tzinfo=timezone.utc), [YEAR]),  # December: this year's report, not last year's
+    (datetime(YEAR, 12, 31, 17, tzinfo=timezone.utc), [YEAR, YEAR + 1]),  # already 1 January in Beijing
+    (datetime(YEAR + 1, 3, 31, 2, tzinfo=timezone.utc), [YEAR, YEAR + 1]),  # the year just ended is still due
+    (datetime(YEAR + 1, 4, 1, 2, tzinfo=timezone.utc), [YEAR + 1]),
+])
+def test_the_deputy_is_offered_the_year_that_is_due(client, login_as, deputy, moment, offered):
+    with time_machine.travel(moment, tick=False):
+        login_as(Role.DEPUTY, deputy=deputy)
+        page = text(client.get("/duty/mine"))
+        assert re.findall(r"撰写 (\d{4}) 年度报告</a>", page) == [str(y) for y in offered]
+        assert f"撰写 {offered[0]} 年度报告" in page.split("btn-primary", 1)[1][:200]
 
 
 # --- staff review -------------------------------------------------------------------------------------------

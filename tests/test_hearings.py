@@ -887,3 +887,100 @@ def test_seed_demo_creates_hearings_in_proportion(runner):
     upcoming = next(h for h in hearings if h.starts_at > now)
     assert upcoming.status == HearingStatus.MOVED and any(i.needs_notice for i in upcoming.invitations)
     assert f"旁听出席人次 {statuses[S.ATTENDED]}" in result.output
+
+
+# --- issue 9: what a tester found -------------------------------------------------------------------------------
+
+def _material(hearing):
+    from portal.attachments import Attachment
+    from portal.uploads import upload_dir
+
+    (upload_dir("attachments") / "fedcba9876543210fedcba9876543210.pdf").write_bytes(b"%PDF-1.4")
+    material = Attachment(owner_type="hearing", owner_id=hearing.id, size=8, original_name="起诉状.pdf",
+                          stored_name="fedcba9876543210fedcba9876543210.pdf")
+    db.session.add(material)
+    db.session.commit()
+    return f"/hearings/{hearing.id}/materials/{material.id}/起诉状.pdf"
+
+
+def test_a_deputy_who_declined_no_longer_gets_the_materials(client, login_as, make_hearing, invite_to):
+    hearing = make_hearing()
+    url = _material(hearing)
+    user = login_as(Role.DEPUTY)
+    invitation = invite_to(hearing, user.deputy, S.ACCEPTED)
+    assert client.get(url).status_code == 200
+    client.post(f"/hearings/mine/{invitation.id}/answer", data={"answer": "decline", "decline_reason": "外出开会"})
+    assert client.get(url).status_code == 404
+    page = text_of(client.get(f"/hearings/mine/{invitation.id}"))
+    assert "您已谢绝旁听，不再提供案件材料。" in page and "起诉状.pdf" not in page
+
+
+def test_invite_filters_by_group_and_keeps_ticks_across_searches(client, login_as, make_hearing, make_deputy):
+    hearing = make_hearing()
+    east = make_deputy(name="张东", group_name="城东代表组")
+    west = make_deputy(name="李西", group_name="城西代表组")
+    login_as(Role.LIAISON)
+    page = text_of(client.get(f"/hearings/{hearing.id}/invite"))
+    assert '<option value="城东代表组">城东代表组</option>' in page and "(&#39;" not in page and "('" not in page
+    page = text_of(client.get(f"/hearings/{hearing.id}/invite?group=城西代表组"))
+    assert "李西" in page and "张东" not in page
+
+    # 张东 was ticked in the first search; the second search (for 李西) brings the tick along
+    page = text_of(client.get(f"/hearings/{hearing.id}/invite", query_string={"q": "李西", "deputy_id": east.id},
+                              headers={"HX-Request": "true", "HX-Target": "results"}))
+    assert "<html" not in page and "已勾选（在之前的搜索中）" in page
+    assert f'name="deputy_id" value="{east.id}" id="ticked-{east.id}" checked' in page
+    assert f'value="{west.id}" id="pick-{west.id}">' in page  # not ticked yet
+    response = client.post(f"/hearings/{hearing.id}/invite", data={"deputy_id": [str(east.id), str(west.id)]})
+    assert response.status_code == 303
+    assert {i.deputy.name for i in db.session.get(Hearing, hearing.id).invitations} == {"张东", "李西"}
+
+
+def test_a_hearing_cannot_be_moved_into_the_past(client, login_as, court, make_hearing):
+    hearing = make_hearing()
+    login_as(Role.LIAISON)
+    past = clock.to_local(utcnow() - timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    past_end = clock.to_local(utcnow() - timedelta(days=2) + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(f"/hearings/{hearing.id}/edit", data=hearing_form(court_id=str(court.id), starts_at=past,
+                                                                              ends_at=past_end))
+    assert response.status_code == 422 and "开庭时间不能改到现在之前" in text_of(response)
+    page = text_of(client.post(f"/hearings/{hearing.id}/status", data={
+        "status": "moved", "starts_at": past, "ends_at": past_end}, follow_redirects=True))
+    assert "新的开庭时间不能早于现在。" in page
+    hearing = db.session.get(Hearing, hearing.id)
+    assert hearing.status == HearingStatus.SCHEDULED and hearing.starts_at > utcnow()
+
+
+def test_check_in_makes_a_moved_hearing_held(client, login_as, make_hearing, make_deputy, invite_to):
+    hearing = make_hearing(starts_at=utcnow() - timedelta(minutes=10), status=HearingStatus.MOVED)
+    invitation = invite_to(hearing, make_deputy(name="张三"), S.ACCEPTED)
+    login_as(Role.LIAISON)
+    client.post(f"/hearings/invitations/{invitation.id}/check-in", headers=BOARD)
+    assert db.session.get(Hearing, hearing.id).status == HearingStatus.HELD
+    assert "已开庭" in text_of(client.get(f"/hearings/{hearing.id}"))
+
+
+def test_forum_speakers_are_those_who_attended(client, login_as, make_hearing, make_deputy, invite_to):
+    hearing = make_hearing(starts_at=utcnow() - timedelta(days=1), status=HearingStatus.HELD)
+    there, away, absent = make_deputy(name="到场代表"), make_deputy(name="接受未到"), make_deputy(name="缺席代表")
+    invite_to(hearing, there, S.ATTENDED)
+    invite_to(hearing, away, S.ACCEPTED)
+    invite_to(hearing, absent, S.ABSENT)
+    login_as(Role.LIAISON)
+    page = text_of(client.get(f"/hearings/{hearing.id}/forum"))
+    assert f'<option value="{there.id}">到场代表</option>' in page
+    assert "接受未到" not in page and "缺席代表" not in page
+    response = client.post(f"/hearings/{hearing.id}/opinions", data={"deputy_id": str(away.id), "opinion": "意见"})
+    assert response.status_code == 422 and "请选择出席旁听的代表委员。" in text_of(response)
+
+
+def test_hearing_list_shows_zero_attended_and_the_notice_reads_right(client, login_as, make_hearing, make_deputy,
+                                                                    invite_to):
+    hearing = make_hearing(status=HearingStatus.MOVED)
+    invite_to(hearing, make_deputy(name="张三"), S.ACCEPTED, needs_notice=True)
+    login_as(Role.LIAISON)
+    page = text_of(client.get("/hearings/"))
+    row = re.search(rf"{re.escape(hearing.case_number)}.*?</tr>", page, re.S).group(0)
+    assert re.findall(r'<td class="text-end">([^<]*)</td>', row) == ["1", "1", "", "0"]
+    detail = text_of(client.get(f"/hearings/{hearing.id}"))
+    assert "庭审已改期，需通知以下 1 名受邀代表委员" in detail and "已已" not in detail

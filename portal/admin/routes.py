@@ -6,7 +6,7 @@ from flask_login import current_user
 from portal.access import require_role
 from portal.admin import bp, services
 from portal.admin.forms import CourtForm, DepartmentForm, SetupForm, UserForm
-from portal.audit import ACTION_LABELS, ENTITY_LABELS, FIELD_LABELS
+from portal.audit import ACTION_LABELS, entity_label, shown
 from portal.auth.models import Court, CourtLevel, Department, Role, User
 from portal.auth.services import (
     create_user,
@@ -198,10 +198,8 @@ def audit():
                "action": args.get("action", ""), "record_id": args.get("record_id", type=int),
                "day_from": _date_arg("from"), "day_to": _date_arg("to")}
     page = services.list_audit(**filters, **_page_args())
-    return render("admin/audit.html", block="results", page=page, filters=filters,
-                  names=services.audit_reference_names(page.items),
-                  entities=services.audit_entities(), entity_labels=ENTITY_LABELS, field_labels=FIELD_LABELS,
-                  action_labels=ACTION_LABELS)
+    return render("admin/audit.html", block="results", page=page, entries=shown(page.items), filters=filters,
+                  entities=[(e, entity_label(e)) for e in services.audit_entities()], action_labels=ACTION_LABELS)
 
 
 def _date_arg(name: str) -> date | None:

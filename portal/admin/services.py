@@ -1,12 +1,11 @@
 """Queries and writes for administration."""
-import importlib
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from portal import clock
-from portal.audit import REFERENCES, AuditLog
+from portal.audit import AuditLog
 from portal.auth import services as accounts
 from portal.auth.models import Court, CourtLevel, Department, Role, User
 from portal.extensions import db
@@ -148,23 +147,3 @@ def list_audit(*, entity: str, actor: str, action: str, record_id: int | None, d
 
 def audit_entities() -> list[str]:
     return list(db.session.scalars(select(AuditLog.entity).distinct().order_by(AuditLog.entity)))
-
-
-def audit_reference_names(entries: list[AuditLog]) -> dict[tuple[str, int], str]:
-    """Names for the ids that foreign-key fields hold in ``entries``: one query per referenced model."""
-    wanted: dict[str, set[int]] = {}
-    for entry in entries:
-        for key, values in entry.changes.items():
-            if key in REFERENCES:
-                wanted.setdefault(key, set()).update(v for v in values if isinstance(v, int))
-    names: dict[tuple[str, int], str] = {}
-    by_model: dict[tuple[str, str], set[int]] = {}
-    for key, ids in wanted.items():
-        by_model.setdefault(REFERENCES[key], set()).update(ids)
-    for (module, name), ids in by_model.items():
-        model = getattr(importlib.import_module(module), name)
-        for record in db.session.scalars(select(model).where(model.id.in_(ids))):
-            for key, target in REFERENCES.items():
-                if target == (module, name):
-                    names[(key, record.id)] = str(record)
-    return names

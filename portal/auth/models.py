@@ -32,6 +32,8 @@ class CourtLevel(LabeledEnum):
 
 class Court(TimestampMixin, db.Model):
     __audited__ = True
+    __audit_label__ = "法院"
+    __audit_labels__ = {"code": "代码", "name": "名称", "level": "层级", "parent_id": "上级法院"}
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(20), unique=True)
     name: Mapped[str] = mapped_column(String(100))
@@ -51,6 +53,8 @@ class Court(TimestampMixin, db.Model):
 
 class Department(TimestampMixin, db.Model):
     __audited__ = True
+    __audit_label__ = "部门"
+    __audit_labels__ = {"court_id": "所属法院", "name": "名称", "active": "启用"}
     id: Mapped[int] = mapped_column(primary_key=True)
     court_id: Mapped[int] = mapped_column(ForeignKey("court.id"), index=True)
     name: Mapped[str] = mapped_column(String(60))
@@ -63,6 +67,9 @@ class Department(TimestampMixin, db.Model):
 
 class User(UserMixin, TimestampMixin, db.Model):
     __audited__ = True
+    __audit_label__ = "用户"
+    __audit_labels__ = {"username": "用户名", "display_name": "姓名", "role": "角色", "court_id": "所属法院",
+                        "department_id": "部门", "deputy_id": "关联代表委员", "phone": "电话", "active": "启用"}
     __audit_exclude__ = {"password_hash", "session_token", "last_login_at"}
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(60), unique=True)

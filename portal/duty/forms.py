@@ -20,6 +20,7 @@ from portal import clock
 from portal.duty.models import SECTIONS, RectificationStatus
 from portal.forms import Form
 from portal.register.models import DeputyLevel
+from portal.versioning import VersionField
 
 VOTES = [NumberRange(min=0, max=100000, message="请填写 0 或正整数。")]
 
@@ -66,6 +67,7 @@ class TermForm(Form):
 
 
 class SessionForm(Form):
+    version = VersionField()  # the record's version when the edit form was opened
     group = SelectField("代表组", choices=[], validate_choice=False)
     held_on = DateField("述职会日期", validators=[DataRequired("请填写述职会日期（如 2025-06-18）。")])
     place = StringField("地点", validators=[DataRequired("请填写地点。"), Length(max=100, message="地点不能超过 100 个字。")])

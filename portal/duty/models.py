@@ -26,6 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.extensions import db
 from portal.models import LabeledEnum, TimestampMixin, UTCDateTime, enum_type, utcnow
 from portal.register.models import DeputyLevel
+from portal.versioning import Versioned
 
 # The five things a report covers (seeds/002, 代表述职的内容): (field, heading, short label).
 SECTIONS = (
@@ -82,6 +83,8 @@ class DutyTerm(TimestampMixin, db.Model):
     """A congress's term (届期), e.g. 县（区）级 第十八届 2021–2026; matched to deputies by (level, name)."""
 
     __audited__ = True
+    __audit_label__ = "届期"
+    __audit_labels__ = {"level": "层级", "name": "届别", "start_year": "起始年份", "end_year": "届满年份"}
     __table_args__ = (UniqueConstraint("level", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -102,6 +105,10 @@ class DutyReport(TimestampMixin, db.Model):
     """A deputy's report for one year. The sections hold the current text; versions keep every earlier one."""
 
     __audited__ = True
+    __audit_label__ = "述职报告"
+    __audit_labels__ = {"court_id": "所属法院", "deputy_id": "代表委员", "year": "年度", "kind": "述职方式", "state": "状态",
+                        "review_comment": "审查意见", "submitted_at": "提交时间", "reviewed_at": "审查时间",
+                        "reviewed_by_id": "审查人", "filed_at": "备案时间"}
     __audit_exclude__ = set(SECTION_KEYS)  # the text's history is DutyReportVersion (audited itself)
     __table_args__ = (
         UniqueConstraint("deputy_id", "year"),
@@ -149,6 +156,10 @@ class DutyReportVersion(db.Model):
     """The report's text as saved at one moment, and who saved it."""
 
     __audited__ = True
+    __audit_label__ = "述职报告版本"
+    __audit_labels__ = {"report_id": "述职报告", "number": "版本号", "action": "保存方式", "content": "报告内容",
+                        "saved_by_id": "保存人", "saved_at": "保存时间",
+                        **{f"content.{key}": label for key, _, label in SECTIONS}}
     __table_args__ = (UniqueConstraint("report_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -170,6 +181,9 @@ class DutyReportEvent(db.Model):
     """A step of the report's review: submitted, returned with a comment, accepted, filed."""
 
     __audited__ = True
+    __audit_label__ = "述职报告审查记录"
+    __audit_labels__ = {"report_id": "述职报告", "at": "时间", "user_id": "经办人", "from_state": "原状态",
+                        "to_state": "新状态", "comment": "意见"}
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("duty_report.id", ondelete="CASCADE"), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -185,10 +199,14 @@ class DutyReportEvent(db.Model):
         return f"{self.from_state.label}→{self.to_state.label}"
 
 
-class DutySession(TimestampMixin, db.Model):
+class DutySession(Versioned, TimestampMixin, db.Model):
     """A session (述职会) where deputies of one group report in person to their voters."""
 
     __audited__ = True
+    __audit_label__ = "述职会"
+    __audit_labels__ = {"court_id": "组织法院", "year": "年度", "level": "层级", "term": "届次", "group_name": "代表组/界别",
+                        "held_on": "述职会日期", "place": "地点", "organiser": "组织单位", "voters_present": "参会选民人数",
+                        "state": "状态", "note": "备注", "created_by_id": "登记人"}
     __table_args__ = (
         Index("ix_duty_session_group", "year", "level", "term", "group_name"),
         Index("ix_duty_session_list", "held_on", "id"),
@@ -225,6 +243,10 @@ class DutySessionDeputy(db.Model):
     """A deputy reporting at a session, with the voters' evaluation (评议) of the report."""
 
     __audited__ = True
+    __audit_label__ = "述职代表及评议"
+    __audit_labels__ = {"session_id": "述职会", "deputy_id": "述职代表", "satisfied": "满意票", "basically": "基本满意票",
+                        "unsatisfied": "不满意票", "comments": "选民评议意见", "evaluated_at": "评议录入时间",
+                        "evaluated_by_id": "评议录入人"}
     __table_args__ = (UniqueConstraint("session_id", "deputy_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -259,6 +281,9 @@ class DutyRectification(db.Model):
     """整改: an item drawn from the voters' opinions, with its owner, deadline and outcome."""
 
     __audited__ = True
+    __audit_label__ = "整改事项"
+    __audit_labels__ = {"reporter_id": "述职代表", "content": "整改内容", "owner": "责任人", "deadline": "整改期限",
+                        "status": "整改状态", "outcome": "整改结果", "outcome_at": "结果登记时间", "outcome_by_id": "结果登记人"}
     id: Mapped[int] = mapped_column(primary_key=True)
     reporter_id: Mapped[int] = mapped_column(ForeignKey("duty_session_deputy.id", ondelete="CASCADE"), index=True)
     content: Mapped[str] = mapped_column(Text)

@@ -33,6 +33,7 @@ from portal.duty.services import ATTACHMENT_OWNER, DutyError, GroupKey
 from portal.htmx import render
 from portal.models import utcnow
 from portal.register.models import DeputyKind, DeputyLevel
+from portal.versioning import save_unless_stale
 
 viewers = require_role(*VIEWERS)
 editors = require_role(*EDITORS)
@@ -329,15 +330,18 @@ def session_edit(session_id: int):
     session = services.get_session_or_404(session_id, for_edit=True)
     form = SessionForm(obj=session)
     del form.group
+    conflict = None
     if form.validate_on_submit():
         try:
-            services.update_session(session, form.data)
+            conflict = save_unless_stale(session, form.version, lambda: services.update_session(session, form.data))
         except DutyError as error:
             form.held_on.errors = [str(error)]
         else:
-            flash("已保存修改。", "success")
-            return redirect(url_for("duty.session", session_id=session.id), 303)
-    return render_template("duty/session_form.html", form=form, session=session), 422 if form.errors else 200
+            if conflict is None:
+                flash("已保存修改。", "success")
+                return redirect(url_for("duty.session", session_id=session.id), 303)
+    status = 409 if conflict else 422 if form.errors else 200
+    return render_template("duty/session_form.html", form=form, session=session, conflict=conflict), status
 
 
 def _session_page(session, *, status: int = 200, error: str = "", evaluation=None, rectification=None,

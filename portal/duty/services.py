@@ -96,10 +96,18 @@ def get_term_or_404(term_id: int) -> DutyTerm:
 
 # --- report content ------------------------------------------------------------------------------------------
 
+# A year's report is written at its end and, often, in the first months after it: until the end of this month the
+# year just ended is still open for starting a report, and it comes first.
+LAST_YEAR_OPEN_UNTIL_MONTH = 3
+
+
 def writable_years(today: date | None = None) -> list[int]:
-    """The years a deputy may start a report for: this year, and last year (reports are often written in January)."""
-    year = (today or clock.today()).year
-    return [year, year - 1]
+    """The years a deputy may start a report for, the one due first: the current year, preceded in the first
+    months of a year by the year just ended (in December the year to report on is the current one)."""
+    today = today or clock.today()
+    if today.month <= LAST_YEAR_OPEN_UNTIL_MONTH:
+        return [today.year - 1, today.year]
+    return [today.year]
 
 
 def report_of(deputy_id: int, year: int) -> DutyReport | None:

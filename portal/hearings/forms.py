@@ -24,6 +24,7 @@ from portal.forms import Form
 from portal.hearings.casenumber import EXAMPLE, parse_case_number
 from portal.hearings.models import SCORE_FIELDS, CaseType, HearingStatus
 from portal.items.models import ItemKind
+from portal.versioning import VersionField
 
 TIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -39,6 +40,7 @@ def to_local_input(value):
 
 
 class HearingForm(Form):
+    version = VersionField()  # the record's version when the edit form was opened
     court_id = SelectField("法院", coerce=int, validate_choice=False)
     case_number = StringField("案号", validators=[Length(max=60, message="案号不能超过 60 个字。")],
                               render_kw={"placeholder": EXAMPLE})
@@ -63,6 +65,14 @@ class HearingForm(Form):
                                                           if len(courts) > 1 else d.name) for d in departments]
         self._departments = {d.id: d for d in departments}
         self.parsed_case_number = None
+        scheduled = kwargs.get("obj")
+        self._scheduled = (scheduled.starts_at, scheduled.ends_at) if scheduled is not None else None
+
+    def validate_starts_at(self, field):
+        """A hearing already scheduled is not moved into the past (one that took place is marked 已开庭)."""
+        new_start = to_utc(field.data)
+        if new_start and self._scheduled and new_start != self._scheduled[0] and new_start < clock.now():
+            raise ValidationError("开庭时间不能改到现在之前；已经开过的庭审请在庭审页面把状态改为“已开庭”。")
 
     def validate_court_id(self, field):
         if field.data not in {value for value, _ in field.choices}:
@@ -116,6 +126,8 @@ class StatusForm(Form):
     def validate_starts_at(self, field):
         if self.status.data == HearingStatus.MOVED and not field.data:
             raise ValidationError("改期请填写新的开庭时间。")
+        if field.data and self.status.data != HearingStatus.HELD and to_utc(field.data) < clock.now():
+            raise ValidationError("新的开庭时间不能早于现在。")  # moving into the past; a held one records its time
 
     def validate_ends_at(self, field):
         if self.status.data == HearingStatus.MOVED and not field.data:
@@ -162,7 +174,7 @@ class OpinionForm(Form):
 
     def validate_deputy_id(self, field):
         if field.data not in {value for value, _ in field.choices if value}:
-            raise ValidationError("请选择受邀旁听的代表委员。")
+            raise ValidationError("请选择出席旁听的代表委员。")
 
 
 ITEM_KINDS = [(k.value, k.label) for k in (ItemKind.SUGGESTION, ItemKind.PROPOSAL, ItemKind.CONCERNED_CASE)]

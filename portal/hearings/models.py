@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.models import LabeledEnum, TimestampMixin, UTCDateTime, enum_type, utcnow
+from portal.versioning import Versioned
 
 
 class CaseType(LabeledEnum):
@@ -54,9 +55,16 @@ class InviteMethod(LabeledEnum):
     DRAW = "draw", "随机抽选"
 
 
-class Hearing(TimestampMixin, db.Model):
+class Hearing(Versioned, TimestampMixin, db.Model):
     __tablename__ = "hearing"
     __audited__ = True
+    __audit_label__ = "旁听庭审"
+    __audit_labels__ = {"court_id": "审理法院", "case_number": "案号", "cause": "案由", "case_type": "案件类型",
+                        "department_id": "承办部门", "presiding_judge": "审判长", "court_room": "法庭",
+                        "starts_at": "开庭时间", "ends_at": "结束时间", "invite_reason": "邀请事由", "public": "公开审理",
+                        "status": "庭审状态", "change_note": "变更说明", "original_starts_at": "原定开庭时间",
+                        "scheduled_by_id": "登记人", "forum_on": "座谈日期", "forum_place": "座谈地点",
+                        "forum_speakers": "法院参加人员", "forum_summary": "座谈纪要"}
     __table_args__ = (
         Index("ix_hearing_court_start", "court_id", "starts_at", "id"),
         Index("ix_hearing_start", "starts_at", "id"),
@@ -104,6 +112,13 @@ class Hearing(TimestampMixin, db.Model):
 class HearingInvitation(TimestampMixin, db.Model):
     __tablename__ = "hearing_invitation"
     __audited__ = True
+    __audit_label__ = "旁听邀请"
+    __audit_labels__ = {"hearing_id": "庭审", "deputy_id": "代表委员", "status": "邀请状态", "invite_method": "邀请方式",
+                        "draw_reason": "抽选理由", "invited_by_id": "邀请人", "invited_at": "邀请时间",
+                        "answered_at": "答复时间", "answered_by_staff": "联络员代为登记", "decline_reason": "谢绝理由",
+                        "reminded_at": "提醒时间", "reminded_by_id": "提醒人", "needs_notice": "需通知变更",
+                        "notified_at": "通知时间", "checked_in_at": "签到时间", "checked_in_by_id": "签到登记人",
+                        "joined_mediation": "参与调解", "mediation_note": "调解情况"}
     __table_args__ = (
         UniqueConstraint("hearing_id", "deputy_id"),
         Index("ix_hearing_invitation_deputy", "deputy_id", "status"),
@@ -146,6 +161,8 @@ class HearingOpinion(TimestampMixin, db.Model):
 
     __tablename__ = "hearing_opinion"
     __audited__ = True
+    __audit_label__ = "座谈意见"
+    __audit_labels__ = {"hearing_id": "庭审", "deputy_id": "代表委员", "opinion": "意见建议", "recorded_by_id": "登记人"}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     hearing_id: Mapped[int] = mapped_column(ForeignKey("hearing.id", ondelete="CASCADE"), index=True)
@@ -176,6 +193,11 @@ class HearingRating(TimestampMixin, db.Model):
 
     __tablename__ = "hearing_rating"
     __audited__ = True
+    __audit_label__ = "庭审点评"
+    __audit_labels__ = {"invitation_id": "旁听邀请", "score_procedure": "庭审程序", "score_conduct": "法官言行举止",
+                        "score_control": "庭审驾驭", "score_law": "法律适用", "score_language": "庭审语言",
+                        "score_overall": "总体评价", "review_comment": "点评意见", "entered_by_id": "录入人",
+                        "entered_by_staff": "据纸质表录入", "low_score_item_id": "督办件"}
     __table_args__ = tuple(CheckConstraint(f"{name} BETWEEN 1 AND 5", name=f"{name}_range")
                            for name, _ in SCORE_FIELDS)
 

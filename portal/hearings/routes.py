@@ -45,6 +45,7 @@ from portal.register.services import (
     filter_choices,
     filtered_query,
 )
+from portal.versioning import save_unless_stale
 
 editors = require_role(Role.ADMIN, Role.LIAISON)
 deputies_only = require_role(Role.DEPUTY)
@@ -136,17 +137,24 @@ def edit(hearing_id: int):
     form = _hearing_form(hearing)
     files = request.files.getlist(form.materials.name)
     problems = attachments.check_files(files) if request.method == "POST" else []
+    conflict = None
     if form.validate_on_submit() and not problems:
-        told = services.update_hearing(hearing, form.values())
-        saved = attachments.save_files(files, MATERIALS, hearing.id)
-        message = "已保存修改" + (f"，上传材料 {len(saved)} 份" if saved else "") + "。"
-        if told:
-            message += f"开庭时间已变更，{told} 名受邀代表委员需要通知。"
-        flash(message, "warning" if told else "success")
-        return redirect(url_for("hearings.detail", hearing_id=hearing.id), 303)
+        told = []
+        conflict = save_unless_stale(hearing, form.version,
+                                     lambda: told.append(services.update_hearing(hearing, form.values())))
+        if conflict is None:
+            saved = attachments.save_files(files, MATERIALS, hearing.id)
+            message = "已保存修改" + (f"，上传材料 {len(saved)} 份" if saved else "") + "。"
+            if told[0]:
+                message += f"开庭时间已变更，{told[0]} 名受邀代表委员需要通知。"
+            flash(message, "warning" if told[0] else "success")
+            return redirect(url_for("hearings.detail", hearing_id=hearing.id), 303)
     if problems:
         form.materials.errors = list(problems)
-    return render_template("hearings/form.html", form=form, hearing=hearing), 422 if form.errors else 200
+    elif conflict and any(f and f.filename for f in files):
+        form.materials.errors = ["材料未上传，请重新选择文件。"]
+    status = 409 if conflict else 422 if form.errors else 200
+    return render_template("hearings/form.html", form=form, hearing=hearing, conflict=conflict), status
 
 
 @bp.post("/<int:hearing_id>/status")
@@ -307,9 +315,13 @@ def invite(hearing_id: int):
     filters.status = "active"
     _, keys, descending = SORTS[filters.sort]
     page = paginate(filtered_query(filters), keys(), descending=descending, **_page_args())
+    # Ticks of earlier searches come along with each new search (the filter form includes the ticked boxes).
+    ticked = {int(v) for v in request.args.getlist("deputy_id") if v.isascii() and v.isdigit() and len(v) < 16}
     return render("hearings/invite.html", block="results", hearing=hearing, filters=filters, page=page,
-                  rows=services.picker_rows(hearing, page.items), choices=filter_choices(),
-                  kinds=DeputyKind.choices(), levels=DeputyLevel.choices())
+                  rows=services.picker_rows(hearing, page.items, ticked),
+                  ticked_elsewhere=services.ticked_elsewhere(hearing, ticked, page.items),
+                  choices=filter_choices(), kinds=DeputyKind.choices(),
+                  levels=DeputyLevel.choices())
 
 
 @bp.post("/<int:hearing_id>/invite")
@@ -460,9 +472,8 @@ def record(hearing_id: int):
 def _opinion_form(hearing, submitted: bool = False) -> OpinionForm:
     form = OpinionForm() if submitted else OpinionForm(formdata=None)
     board = services.board(hearing)
-    attended_first = sorted(board.invitations, key=lambda i: i.status != InvitationStatus.ATTENDED)
-    form.deputy_id.choices = [("", "请选择")] + [(str(i.deputy_id), f"{i.deputy.name}（{i.status.label}）")
-                                               for i in attended_first if i.status != InvitationStatus.DECLINED]
+    form.deputy_id.choices = [("", "请选择")] + [(str(i.deputy_id), i.deputy.name) for i in board.invitations
+                                               if i.status == InvitationStatus.ATTENDED]  # only who was there
     return form
 
 
@@ -630,7 +641,7 @@ def mine():
 def _mine_page(invitation, form, status: int = 200):
     return render_template("hearings/mine_detail.html", invitation=invitation, hearing=invitation.hearing,
                            form=form, materials=attachments.files_of(MATERIALS, [invitation.hearing_id])[
-                               invitation.hearing_id],
+                               invitation.hearing_id] if services.may_download_materials(invitation.hearing) else None,
                            opinions=[(o, item, _item_link(item)) for o, item in
                                      services.my_opinions(invitation.deputy_id, invitation.hearing_id)],
                            may_answer=_may_answer(invitation), can_rate=services.can_rate(invitation)), status

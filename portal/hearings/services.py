@@ -88,11 +88,12 @@ def get_rating_or_404(rating_id: int, for_edit: bool = False) -> HearingRating:
 
 
 def may_download_materials(hearing: Hearing) -> bool:
-    """Staff of the hearing's courts, and the deputies invited to it."""
+    """Staff of the hearing's courts, and the deputies invited to it who have not declined."""
     if current_user.role == Role.DEPUTY:
         return current_user.deputy_id is not None and db.session.scalar(
             select(HearingInvitation.id).where(HearingInvitation.hearing_id == hearing.id,
-                                               HearingInvitation.deputy_id == current_user.deputy_id)) is not None
+                                               HearingInvitation.deputy_id == current_user.deputy_id,
+                                               HearingInvitation.status != InvitationStatus.DECLINED)) is not None
     return hearing.court_id in visible_court_ids(current_user)
 
 
@@ -421,15 +422,25 @@ class PickerRow:
     invited: bool
     clashes: list[Clash]
     last_invited: date | None
+    ticked: bool = False
 
 
-def picker_rows(hearing: Hearing, deputies: list[Deputy]) -> list[PickerRow]:
-    """Annotate a page of the register for choosing by hand: already invited, clashes, last invited."""
+def picker_rows(hearing: Hearing, deputies: list[Deputy], ticked: set[int] = frozenset()) -> list[PickerRow]:
+    """Annotate a page of the register for choosing by hand: already invited, clashes, last invited, ticked."""
     ids = [d.id for d in deputies]
     already = invited_deputy_ids(hearing)
     clash = clashes(hearing, ids)
     last = last_invited(ids)
-    return [PickerRow(d, d.id in already, clash.get(d.id, []), last.get(d.id)) for d in deputies]
+    return [PickerRow(d, d.id in already, clash.get(d.id, []), last.get(d.id), d.id in ticked) for d in deputies]
+
+
+def ticked_elsewhere(hearing: Hearing, ticked: set[int], shown: list[Deputy]) -> list[Deputy]:
+    """Deputies ticked in earlier searches and not in this one's results: they stay ticked for the invitation."""
+    wanted = ticked - {d.id for d in shown} - invited_deputy_ids(hearing)
+    if not wanted:
+        return []
+    return list(db.session.scalars(select(Deputy).where(Deputy.id.in_(wanted), Deputy.status == DeputyStatus.ACTIVE)
+                                   .order_by(Deputy.name_pinyin)))
 
 
 # --- the invitation board ---------------------------------------------------------------------------------------
@@ -481,6 +492,8 @@ def check_in(invitation: HearingInvitation) -> str | None:
     invitation.status = S.ATTENDED
     invitation.checked_in_at = utcnow()
     invitation.checked_in_by_id = _user_id()
+    if invitation.hearing.status != HearingStatus.HELD:
+        invitation.hearing.status = HearingStatus.HELD  # someone is in the gallery: the hearing takes place
     db.session.flush()
     return None
 

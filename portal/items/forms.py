@@ -12,10 +12,12 @@ from wtforms.validators import Optional
 from portal.forms import Form
 from portal.items.models import ItemKind, ItemOrigin
 from portal.items.services import CONTACT_CHANNELS
+from portal.versioning import VersionField
 
 
 class ItemForm(Form):
     """Registration (登记) by the liaison office; deputies see only kind, title, content, case number and files."""
+    version = VersionField()  # the record's version when the edit form was opened
 
     kind = SelectField("类别", choices=[("", "请选择")] + ItemKind.choices(), validate_choice=False)
     origin = SelectField("来件方式", choices=[("", "请选择")] + ItemOrigin.choices(), validate_choice=False)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.models import LabeledEnum, TimestampMixin, UTCDateTime, enum_type, utcnow
+from portal.versioning import Versioned
 
 
 class ItemKind(LabeledEnum):
@@ -75,8 +76,22 @@ item_deputy = Table(
 )
 
 
-class Item(TimestampMixin, db.Model):
+class Item(Versioned, TimestampMixin, db.Model):
     __audited__ = True
+    __audit_label__ = "交办督办件"
+    __audit_labels__ = {"court_id": "所属法院", "number": "登记编号", "kind": "类别", "origin": "来件方式",
+                        "origin_id": "来源记录", "source_body": "交办机关", "received_on": "收件日期",
+                        "proposal_due": "拟办期限", "title": "标题", "content": "内容", "case_number": "相关案号",
+                        "state": "办理状态", "round": "办理轮次", "instruction": "领导批示", "instructed_by_id": "批示领导",
+                        "instructed_at": "批示时间", "leader_id": "责任领导", "department_id": "承办部门",
+                        "handler_id": "承办人", "assigned_at": "交办时间", "deadline": "办理期限", "reply": "答复",
+                        "reply_heard_note": "代表委员对答复稿的意见", "reply_heard_at": "听取意见时间", "answered_at": "答复时间",
+                        "answered_on": "答复日期", "rating": "评价", "rating_comment": "评价意见", "rated_at": "评价时间",
+                        "closed_at": "办结时间", "escalated_at": "超期升级时间", "panel_opinion": "合议庭意见",
+                        "division_opinion": "庭长意见", "vice_president_opinion": "分管副院长意见",
+                        "division_signed_by_id": "庭长签署人", "division_signed_at": "庭长签署时间",
+                        "vice_president_signed_by_id": "分管副院长签署人", "vice_president_signed_at": "分管副院长签署时间",
+                        "created_by_id": "登记人"}
     __table_args__ = (
         UniqueConstraint("court_id", "number"),
         Index("ix_item_origin", "origin", "origin_id"),
@@ -161,6 +176,9 @@ class ItemEvent(db.Model):
     """The item's history: every step, progress note and reminder, in order."""
 
     __audited__ = True
+    __audit_label__ = "办理记录"
+    __audit_labels__ = {"item_id": "事项", "at": "时间", "user_id": "经办人", "action": "操作", "from_state": "原状态",
+                        "to_state": "新状态", "note": "说明"}
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -180,6 +198,9 @@ class ItemContact(db.Model):
     """过问留痕: a contact about a pending concerned case — who, when, how, what was said or asked."""
 
     __audited__ = True
+    __audit_label__ = "过问留痕"
+    __audit_labels__ = {"item_id": "事项", "contacted_at": "过问时间", "person": "过问人", "deputy_id": "代表委员",
+                        "channel": "过问方式", "content": "过问内容", "recorded_by_id": "登记人"}
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"), index=True)
     contacted_at: Mapped[datetime] = mapped_column(UTCDateTime)

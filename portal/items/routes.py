@@ -26,6 +26,7 @@ from portal.items import bp, services
 from portal.items.forms import ContactForm, ItemForm
 from portal.items.models import Item, ItemKind, ItemOrigin, ItemState, Rating
 from portal.items.services import BoardFilters, WorkflowError
+from portal.versioning import save_unless_stale
 
 OWNER = "item"
 editors = require_role(Role.ADMIN, Role.LIAISON)
@@ -190,18 +191,20 @@ def edit(item_id: int):
         deputy_ids = [str(d.id) for d in item.deputies]
     else:
         deputy_ids = request.form.getlist("deputy_ids")
-    deputy_error = None
+    deputy_error = conflict = None
     if form.validate_on_submit():
         checked = services.validate_item(form.raw_values(deputy_ids))
         if not checked.errors:
-            services.update_item(item, checked.values)
-            flash("已保存登记信息。", "success")
-            return redirect(url_for("items.detail", item_id=item.id), 303)
+            conflict = save_unless_stale(item, form.version, lambda: services.update_item(item, checked.values))
+            if conflict is None:
+                flash("已保存登记信息。", "success")
+                return redirect(url_for("items.detail", item_id=item.id), 303)
         form.set_errors(checked.errors)
         deputy_error = checked.errors.get("deputy_ids")
     selected, _ = services.deputy_options("", [int(i) for i in deputy_ids if i.isdigit()])
+    status = 409 if conflict else 422 if (form.errors or deputy_error) else 200
     return render_template("items/form.html", form=form, item=item, deputy=None, selected=selected, file_errors=[],
-                           deputy_error=deputy_error), 422 if (form.errors or deputy_error) else 200
+                           deputy_error=deputy_error, conflict=conflict), status
 
 
 # --- the item page and its workflow ---------------------------------------------------------------------------

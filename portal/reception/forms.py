@@ -10,9 +10,11 @@ from wtforms import (
 from portal.forms import Form
 from portal.reception.models import Channel
 from portal.reception.services import FOLLOWUP_KINDS
+from portal.versioning import VersionField
 
 
 class ReceptionForm(Form):
+    version = VersionField()  # the record's version when the edit form was opened
     received_at = StringField("接待时间", render_kw={"type": "datetime-local"})
     channel = SelectField("接待方式", choices=Channel.choices(), validate_choice=False)
     court_id = SelectField("接待法院", choices=[], validate_choice=False)
@@ -42,7 +44,7 @@ class ReceptionForm(Form):
             for u in hosts if u.role.value == "liaison"]
 
     def raw_values(self, deputy_ids: list[str]) -> dict:
-        values = {name: self[name].data for name in self._fields if name not in ("csrf_token", "attachments")}
+        values = {name: self[name].data for name in self._fields if name not in ("csrf_token", "version", "attachments")}
         values["deputy_ids"] = deputy_ids
         return values
 

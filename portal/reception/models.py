@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.models import LabeledEnum, TimestampMixin, UTCDateTime, enum_type
+from portal.versioning import Versioned
 
 
 class Channel(LabeledEnum):
@@ -22,8 +23,12 @@ class Channel(LabeledEnum):
     SMS = "sms", "短信"
 
 
-class Reception(TimestampMixin, db.Model):
+class Reception(Versioned, TimestampMixin, db.Model):
     __audited__ = True
+    __audit_label__ = "来访接待"
+    __audit_labels__ = {"court_id": "接待法院", "received_at": "接待时间", "channel": "接待方式", "place": "接待地点",
+                        "other_visitors": "其他来访人员", "liaison_officer_id": "联络员", "subject": "事由",
+                        "content": "内容", "requests": "反映诉求", "handling": "办理情况", "created_by_id": "登记人"}
     __audit_exclude__ = {"other_count"}
     __table_args__ = (Index("ix_reception_court_received", "court_id", "received_at", "id"),)
 
@@ -70,6 +75,8 @@ class ReceptionDeputy(db.Model):
     """A deputy or member who took part in a reception; each row is one 人次."""
 
     __audited__ = True
+    __audit_label__ = "来访代表委员"
+    __audit_labels__ = {"reception_id": "来访接待", "deputy_id": "代表委员"}
     __tablename__ = "reception_deputy"
 
     reception_id: Mapped[int] = mapped_column(ForeignKey("reception.id", ondelete="CASCADE"), primary_key=True)
@@ -86,6 +93,8 @@ class ReceptionHost(db.Model):
     """A court leader or staff member who received the visitors (接待领导/人员)."""
 
     __audited__ = True
+    __audit_label__ = "接待人员"
+    __audit_labels__ = {"reception_id": "来访接待", "user_id": "接待人员"}
     __tablename__ = "reception_host"
 
     reception_id: Mapped[int] = mapped_column(ForeignKey("reception.id", ondelete="CASCADE"), primary_key=True)

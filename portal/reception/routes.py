@@ -42,6 +42,7 @@ from portal.reception.services import (
     validate_reception,
 )
 from portal.register.models import Deputy
+from portal.versioning import save_unless_stale
 
 editors = require_role(Role.ADMIN, Role.LIAISON)
 
@@ -182,7 +183,13 @@ def edit(reception_id: int):
         response = render("reception/form.html", block="reception_form", reception=reception, quick=False,
                           **context)
         return response, 422
-    update_reception(reception, checked.values)
+    conflict = save_unless_stale(reception, form.version, lambda: update_reception(reception, checked.values))
+    if conflict:
+        unsaved = {"attachments": "附件未保存，请重新选择附件。"} if any(u and u.filename for u in uploads) else {}
+        form.set_errors(unsaved)
+        context = _form_context(form, court_ids, deputies=checked.values["deputies"], errors=unsaved)
+        return render("reception/form.html", block="reception_form", reception=reception, quick=False,
+                      conflict=conflict, **context), 409
     save_files(uploads, OWNER_TYPE, reception.id)
     flash("已保存修改。", "success")
     return redirect(url_for("reception.detail", reception_id=reception.id), 303)

@@ -3,6 +3,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.forms import Form
 from portal.register.models import COURT_ROLES, DeputyKind, DeputyLevel, Gender
+from portal.versioning import VersionField
 
 
 class CheckboxesField(SelectMultipleField):
@@ -12,6 +13,7 @@ class CheckboxesField(SelectMultipleField):
 
 class DeputyForm(Form):
     """Field names match ``services.EDITABLE_FIELDS``; validation happens in ``services.validate_deputy``."""
+    version = VersionField()  # the record's version when the edit form was opened
 
     name = StringField("姓名")
     gender = SelectField("性别", choices=[("", "请选择")] + Gender.choices(), validate_choice=False)
@@ -34,7 +36,7 @@ class DeputyForm(Form):
                                                           for u in leaders]
 
     def raw_values(self) -> dict:
-        return {name: self[name].data for name in self._fields if name != "csrf_token"}
+        return {name: self[name].data for name in self._fields if name not in ("csrf_token", "version")}
 
     def set_errors(self, errors: dict[str, str]) -> None:
         for name, message in errors.items():

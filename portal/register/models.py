@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.extensions import db
 from portal.models import LabeledEnum, TimestampMixin, enum_type
 from portal.pinyin import name_keys
+from portal.versioning import Versioned
 
 
 class DeputyKind(LabeledEnum):
@@ -42,8 +43,13 @@ class DeputyStatus(LabeledEnum):
 COURT_ROLES = ("廉政监督员", "特约监督员", "人民陪审员")
 
 
-class Deputy(TimestampMixin, db.Model):
+class Deputy(Versioned, TimestampMixin, db.Model):
     __audited__ = True
+    __audit_label__ = "代表委员"
+    __audit_labels__ = {"name": "姓名", "gender": "性别", "kind": "类别", "level": "层级", "term": "届次",
+                        "group_name": "代表组/界别", "constituency": "选区", "work_unit": "工作单位", "post": "职务",
+                        "mobile": "手机号码", "email": "电子邮箱", "address": "通讯地址", "court_roles": "在本院担任",
+                        "paired_leader_id": "结对院领导", "status": "状态", "left_on": "离任日期", "note": "备注"}
     __audit_exclude__ = {"name_pinyin", "name_initials", "level_rank"}
     __table_args__ = (
         Index("ix_deputy_sort_pinyin", "name_pinyin", "id"),

@@ -26,6 +26,7 @@ from portal.register.services import (
     update_deputy,
     validate_deputy,
 )
+from portal.versioning import save_unless_stale
 
 editors = require_role(Role.ADMIN, Role.LIAISON)
 
@@ -82,14 +83,17 @@ def edit(deputy_id: int):
         form.paired_leader_id.data = str(deputy.paired_leader_id or "")
         for key in ("gender", "kind", "level"):
             form[key].data = getattr(deputy, key).value
+    conflict = None
     if form.validate_on_submit():
         checked = validate_deputy(form.raw_values(), exclude_id=deputy.id)
         if not checked.errors:
-            update_deputy(deputy, checked.values)
-            flash("已保存修改。", "success")
-            return redirect(url_for("register.detail", deputy_id=deputy.id), 303)
+            conflict = save_unless_stale(deputy, form.version, lambda: update_deputy(deputy, checked.values))
+            if conflict is None:
+                flash("已保存修改。", "success")
+                return redirect(url_for("register.detail", deputy_id=deputy.id), 303)
         form.set_errors(checked.errors)
-    return render_template("register/form.html", form=form, deputy=deputy), 422 if form.errors else 200
+    status = 409 if conflict else 422 if form.errors else 200
+    return render_template("register/form.html", form=form, deputy=deputy, conflict=conflict), status
 
 
 @bp.post("/<int:deputy_id>/status")

@@ -52,4 +52,78 @@
       field.focus();
     }
   });
+  // <form data-autosave-flush hx-post="…">: typing is autosaved after a pause (hx-trigger delay). Leaving the page
+  // during that pause would drop the last words, so on leaving the pending draft is sent at once with a keepalive
+  // fetch (which outlives the page), and the browser warns while a save is not yet confirmed.
+  var drafts = [];
+
+  function draftOf(form) {
+    for (var i = 0; i < drafts.length; i++) {
+      if (drafts[i].form === form) { return drafts[i]; }
+    }
+    var draft = {form: form, edits: 0, saved: 0, sending: 0};
+    drafts.push(draft);
+    return draft;
+  }
+
+  function draftForm(element) {
+    return element && element.closest ? element.closest("form[data-autosave-flush]") : null;
+  }
+
+  function csrfToken(form) {
+    var field = form.querySelector("[name=csrf_token]");
+    return field ? field.value : "";
+  }
+
+  function flush(draft) {
+    if (draft.edits === draft.saved || draft.sending === draft.edits) { return; }
+    var body = new URLSearchParams();
+    new FormData(draft.form).forEach(function (value, name) {
+      if (typeof value === "string" && name !== "remove_file") { body.append(name, value); }
+    });
+    var edits = draft.edits;
+    draft.sending = edits;
+    fetch(draft.form.getAttribute("hx-post"), {
+      method: "POST", body: body, keepalive: true, credentials: "same-origin",
+      headers: {"X-CSRFToken": csrfToken(draft.form), "HX-Request": "true", "HX-Target": "autosave-status"}
+    }).then(function (response) {
+      if (response.ok && draft.saved < edits) { draft.saved = edits; }
+    }, function () { draft.sending = 0; });
+  }
+
+  ["input", "change"].forEach(function (type) {
+    document.addEventListener(type, function (event) {
+      var form = draftForm(event.target);
+      if (form && event.target.type !== "file" && event.target.name !== "remove_file") { draftOf(form).edits++; }
+    });
+  });
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var form = draftForm(event.detail.elt);
+    if (form) { event.detail.requestConfig.autosaveEdits = draftOf(form).edits; }
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = draftForm(event.detail.elt);
+    var edits = event.detail.requestConfig && event.detail.requestConfig.autosaveEdits;
+    if (form && event.detail.successful && edits !== undefined) {
+      var draft = draftOf(form);
+      if (draft.saved < edits) { draft.saved = edits; }
+    }
+  });
+  document.addEventListener("submit", function (event) {
+    var form = draftForm(event.target);
+    if (form) { var draft = draftOf(form); draft.saved = draft.edits; }  // the form itself carries the text
+  });
+  function flushAll() { drafts.forEach(flush); }
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") { flushAll(); }
+  });
+  window.addEventListener("pagehide", flushAll);
+  window.addEventListener("beforeunload", function (event) {
+    flushAll();
+    var pending = drafts.some(function (draft) { return draft.saved < draft.edits; });
+    if (pending) {
+      event.preventDefault();
+      event.returnValue = "";  // older browsers need it set to show the warning
+    }
+  });
 })();

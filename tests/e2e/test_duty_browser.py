@@ -167,3 +167,27 @@ def test_liaison_runs_a_session_from_plan_to_close(page, snap, make_user, make_d
     expect(page.get_by_role("heading", level=1)).to_contain_text("已结束")
     expect(page.get_by_role("button", name="保存评议")).to_have_count(0)
     snap("12-session-closed")
+
+
+def test_typing_and_leaving_at_once_keeps_the_text(page, make_user, make_deputy):
+    """The autosave waits for a pause in typing; leaving during that pause sends the draft on the way out."""
+    from portal.duty import services
+
+    deputy = make_deputy(name="吴倩", group_name="城东街道代表组", level=DeputyLevel.COUNTY, term="第十八届")
+    account = make_user(Role.DEPUTY, deputy=deputy, display_name="吴倩")
+    log_in_deputy(page, account.username)
+    page.goto(f"/duty/mine/{YEAR}")
+    warnings = []
+    page.on("dialog", lambda dialog: (warnings.append(dialog.type), dialog.accept()))
+    page.get_by_label(re.compile("^一、出席人民代表大会会议")).press_sequentially("走访选民十二户", delay=20)
+    page.goto("/workspace/")  # at once: well within the autosave's 1.5 s pause
+    page.wait_for_url(lambda url: urlsplit(url).path == "/workspace/")
+    assert warnings == ["beforeunload"]  # the browser asked before leaving with a save pending
+
+    for _ in range(50):
+        db.session.expire_all()
+        report = services.report_of(deputy.id, YEAR)
+        if report is not None and report.congress == "走访选民十二户":
+            break
+        page.wait_for_timeout(100)
+    assert report is not None and report.congress == "走访选民十二户"

@@ -148,3 +148,23 @@ def test_deputy_declines_needs_a_reason_then_accepts(page, make_user, make_deput
     expect(page.get_by_role("heading", level=2, name="修改答复")).to_be_visible()
     snap(page, "deputy-accepted")
     assert db.session.scalar(db.select(HearingInvitation.status)) == InvitationStatus.ACCEPTED
+
+
+def test_ticks_survive_new_searches_and_are_invited_together(page, make_user, make_deputy, hearing):
+    make_deputy(name="张东", group_name="城东代表组")
+    make_deputy(name="李西", group_name="城西代表组")
+    make_deputy(name="王北", group_name="城北代表组")
+    log_in(page, make_user(Role.LIAISON).username)
+    page.goto(f"/hearings/{hearing.id}/invite")
+    page.get_by_label("代表组/界别").select_option("城东代表组")
+    expect(page.locator("#results tbody tr")).to_have_count(1)
+    page.get_by_label("张东").check()
+    page.get_by_label("代表组/界别").select_option("")
+    page.get_by_label("搜索").fill("李西")
+    expect(page.locator("#results tbody tr")).to_have_count(1)
+    expect(page.locator("#ticked-elsewhere")).to_contain_text("张东")
+    page.get_by_label("李西").check()
+    page.get_by_role("button", name="邀请所选代表委员").click()
+    expect(page.get_by_role("alert").first).to_contain_text("已邀请 2 名代表委员")
+    db.session.expire_all()
+    assert {i.deputy.name for i in db.session.get(Hearing, hearing.id).invitations} == {"张东", "李西"}
