@@ -3,7 +3,9 @@
 Models opt in with ``__audited__ = True`` and may hide fields with ``__audit_exclude__``. Rows are written in
 the same flush as the change, so a change and its audit record commit or roll back together.
 """
+import contextvars
 import enum
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -70,7 +72,25 @@ def _field_changes(obj, action: str) -> dict:
     return changes
 
 
+_SYSTEM = contextvars.ContextVar("audit_system", default=False)
+
+
+@contextmanager
+def as_system(session: Session):
+    """Record the changes flushed inside as the system's (actor "system", no user), not the logged-in user's:
+    for what the portal does by itself, such as the overdue escalation."""
+    session.flush()
+    token = _SYSTEM.set(True)
+    try:
+        yield
+        session.flush()
+    finally:
+        _SYSTEM.reset(token)
+
+
 def _actor() -> tuple[int | None, str, str]:
+    if _SYSTEM.get():
+        return None, "system", ""
     if has_request_context():
         ip = request.remote_addr or ""
         if current_user and current_user.is_authenticated:

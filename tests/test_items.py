@@ -32,7 +32,8 @@ TODAY = clock.today
 
 @pytest.fixture
 def office(court, make_user, make_deputy, make_department):
-    """A court with a liaison officer, a leader, a criminal and a civil division with handlers, and two deputies."""
+    """A court with a liaison officer, a leader, a criminal and a civil division with handlers (the civil one with
+    its head, 庭长), and two deputies."""
     civil = make_department("民事审判第一庭")
     criminal = make_department("刑事审判庭")
     deputy = make_deputy(name="张三", mobile="13900000001")
@@ -45,7 +46,10 @@ def office(court, make_user, make_deputy, make_department):
         "deputy_user": make_user(Role.DEPUTY, display_name="张三", deputy=deputy),
         "cppcc_user": make_user(Role.DEPUTY, display_name="李四", deputy=cppcc),
         "admin": make_user(Role.ADMIN),
+        "head": make_user(Role.HANDLER, display_name="庭长周", department=civil),
     }
+    civil.head = people["head"]
+    db.session.commit()
     return {"court": court, "civil": civil, "criminal": criminal, "deputy": deputy, "cppcc": cppcc, **people}
 
 
@@ -60,7 +64,7 @@ def new_item(office, kind=ItemKind.SUGGESTION, deputies=None, **kw) -> Item:
 def walk(item, office, *steps):
     """Take steps as the person who normally takes them."""
     who = {"instruct": "leader", "assign": "liaison", "progress": "handler", "opinions": "handler",
-           "sign_division": "leader", "sign_vp": "leader", "draft": "handler", "hear": "deputy_user",
+           "sign_division": "head", "sign_vp": "leader", "draft": "handler", "hear": "deputy_user",
            "answer": "liaison", "rate": "deputy_user", "close": "liaison", "supervise": "liaison"}
     data = {"instruct": {"instruction": "请民一庭认真办理。"}, "assign": {"department_id": office["civil"].id},
             "progress": {"note": "已调阅卷宗。"}, "draft": {"reply": "经研究，已在三个乡镇设立巡回审判点。"},
@@ -292,8 +296,9 @@ def test_leader_queue_shows_overdue_items_first_with_a_notice(client, office, ma
     assert "超期未办的建议" in flagged and "已超期" in flagged and "期限宽裕" not in flagged
     rest = page.split("work-queue")[1]
     assert "等待批示的来信" in rest and "期限宽裕的建议" in rest
+    # Opening a page escalates nothing: the scheduled check and the steps taken on items do (not the viewer).
     assert db.session.scalar(select(func.count()).select_from(ItemEvent).where(
-        ItemEvent.item_id == overdue.id, ItemEvent.action == "escalate")) == 1
+        ItemEvent.item_id == overdue.id, ItemEvent.action == "escalate")) == 0
 
 
 def test_handler_queue_and_home_page_notice(client, office):
@@ -381,7 +386,7 @@ def test_register_an_item_with_deputies_and_a_mistake(client, office):
     response = client.post("/items/new", data=form)
     assert response.status_code == 303
     item = db.session.scalar(select(Item))
-    assert item.number == f"{TODAY().year}-0001" and {d.name for d in item.deputies} == {"张三", "李四"}
+    assert item.number == f"MAIN-{TODAY().year}-0001" and {d.name for d in item.deputies} == {"张三", "李四"}
     assert item.created_by_id == office["liaison"].id
     assert "已登记，登记编号" in client.get(response.headers["Location"]).get_data(as_text=True)
 
@@ -540,12 +545,17 @@ def test_other_areas_create_items_and_find_them_by_origin(app, office):
 # --- figures ----------------------------------------------------------------------------------------------------
 
 def test_figures_in_sql_by_kind_and_department(app, office):
-    year = TODAY().year
+    year = TODAY().year - 1  # entered after the fact: every step carries the day it happened
     for n in range(21):
-        item = new_item(office, kind=ItemKind.PROPOSAL if n < 7 else ItemKind.LETTER, received_on=date(year, 1, 1))
+        item = new_item(office, kind=ItemKind.PROPOSAL if n < 7 else ItemKind.LETTER, received_on=date(year, 3, 1))
         if n < 20:
-            walk(item, office, "instruct", "assign", "draft", "hear", "answer",
-                 "rate:rating=" + ("basically" if n == 3 else "satisfied"), "close")
+            walk(item, office, *(f"{step}:on={year}-03-0{day}" for step, day in (
+                ("instruct", 1), ("assign", 2), ("draft", 3))))
+            advance(item, "hear", user=office["liaison"], note="电话听取，无不同意见", on=f"{year}-03-04")
+            walk(item, office, f"answer:on={year}-03-05")
+            advance(item, "rate", user=office["liaison"], rating="basically" if n == 3 else "satisfied",
+                    on=f"{year}-03-06")
+            walk(item, office, f"close:on={year}-03-07")
     late = db.session.scalars(select(Item).where(Item.state == ItemState.CLOSED).limit(1)).one()
     late.deadline = late.answered_on - timedelta(days=1)
     db.session.commit()
@@ -626,8 +636,8 @@ def test_concerned_case_report(client, office):
     db.session.commit()
     client.post("/login", data={"username": office["leader"].username, "password": "Passw0rd-test"})
     text = _text(client.get(f"/items/{case.id}/case-report.docx").data)
-    for expected in ("关于(2025)某民初77号案件", "二、合议庭意见", "三、庭长意见", "四、分管副院长意见", "依法审理",
-                     "庭长（签字）：副院长赵", "分管副院长（签字）：＿＿", "询问进度", "2025-03-01 10:00"):
+    for expected in ("关于（2025）某民初77号案件", "二、合议庭意见", "三、庭长意见", "四、分管副院长意见", "依法审理",
+                     "庭长（签字）：庭长周", "分管副院长（签字）：副院长赵　＿＿", "询问进度", "2025-03-01 10:00"):
         assert expected in text, expected
     plain = walk(new_item(office), office, "instruct")
     assert client.get(f"/items/{plain.id}/case-report.docx").status_code == 404
