@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 from portal import audit, clock
 from portal.access import visible_court_ids
 from portal.auth.models import Court, Department, Role, User
+from portal.documents.gbt9704 import format_date
 from portal.extensions import db
 from portal.items.models import (
     Item,
@@ -26,12 +27,11 @@ from portal.items.models import (
     ItemEvent,
     ItemKind,
     ItemOrigin,
+    ItemRating,
     ItemState,
     Rating,
-    ItemRating,
     item_deputy,
 )
-from portal.documents.gbt9704 import format_date
 from portal.models import utcnow
 from portal.pagination import Page, paginate
 from portal.register.models import Deputy, DeputyKind
