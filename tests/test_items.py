@@ -933,7 +933,9 @@ def test_co_proposers_each_rate_and_the_least_satisfied_counts(client, office):
     assert not services.may(office["deputy_user"], item, "rate")  # rated already
     with pytest.raises(WorkflowError, match="不能办结"):
         advance(item, "close", user=office["liaison"])
+    assert "请评价" in client.get("/items/mine").get_data(as_text=True)
     client.post(f"/items/{item.id}/act/rate", data={"rating": "basically"})
+    assert "请评价" not in client.get("/items/mine").get_data(as_text=True)
     db.session.refresh(item)
     assert item.state == ItemState.RATED and item.rating == Rating.BASICALLY
     walk(item, office, "close")

@@ -57,6 +57,10 @@ def upgrade():
         batch_op.create_foreign_key(batch_op.f('fk_department_head_id_user'), 'user', ['head_id'], ['id'],
                                     ondelete='SET NULL')
 
+    with op.batch_alter_table('item', schema=None) as batch_op:  # a court code has up to 20 characters
+        batch_op.alter_column('number', existing_type=sa.String(length=30), type_=sa.String(length=40),
+                              existing_nullable=False)
+
     # Existing numbers: the court's code in front, and each court's year counter at its highest sequence.
     connection = op.get_bind()
     court = sa.table('court', sa.column('id', sa.Integer), sa.column('code', sa.String))
@@ -74,7 +78,7 @@ def upgrade():
             last[key] = max(last.get(key, 0), int(sequence))
         if number[:4].isdigit():  # not yet prefixed
             connection.execute(item.update().where(item.c.id == item_id)
-                               .values(number=f"{codes[court_id].upper()}-{number}"[:30]))
+                               .values(number=f"{codes[court_id].upper()}-{number}"))
     if last:
         connection.execute(counter.insert(), [{'court_id': c, 'year': y, 'last': n} for (c, y), n in last.items()])
 
@@ -86,6 +90,9 @@ def downgrade():
         parts = number.split('-')
         if len(parts) >= 3 and parts[-2].isdigit():
             connection.execute(item.update().where(item.c.id == item_id).values(number='-'.join(parts[-2:])))
+    with op.batch_alter_table('item', schema=None) as batch_op:
+        batch_op.alter_column('number', existing_type=sa.String(length=40), type_=sa.String(length=30),
+                              existing_nullable=False)
     with op.batch_alter_table('department', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_department_head_id_user'), type_='foreignkey')
         batch_op.drop_column('head_id')

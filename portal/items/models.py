@@ -86,7 +86,7 @@ class Item(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     court_id: Mapped[int] = mapped_column(ForeignKey("court.id"), index=True)
-    number: Mapped[str] = mapped_column(String(30))  # 登记编号, e.g. YLZY-2025-0012: the court's code, year, sequence
+    number: Mapped[str] = mapped_column(String(40))  # 登记编号, e.g. YLZY-2025-0012: the court's code, year, sequence
     kind: Mapped[ItemKind] = mapped_column(enum_type(ItemKind, "item_kind"))
     origin: Mapped[ItemOrigin] = mapped_column(enum_type(ItemOrigin, "item_origin"), default=ItemOrigin.OTHER)
     origin_id: Mapped[int | None] = mapped_column(Integer)

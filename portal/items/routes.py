@@ -124,7 +124,8 @@ def mine():
     deputy_id = current_user.deputy_id or -1
     page = services.deputy_items(deputy_id, cursor=request.args.get("cursor"), per_page=current_app.config["PAGE_SIZE"],
                                  total=request.args.get("n", type=int), number=request.args.get("page", 1, type=int))
-    return render("items/mine.html", block="results", page=page, **_common())
+    return render("items/mine.html", block="results", page=page, rated=services.rated_by(deputy_id, page.items),
+                  **_common())
 
 
 # --- registration ---------------------------------------------------------------------------------------------

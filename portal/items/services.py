@@ -970,6 +970,16 @@ def deputy_items(deputy_id: int, *, cursor: str | None, per_page: int, total: in
                     total=total, number=number)
 
 
+def rated_by(deputy_id: int, items: list[Item]) -> set[int]:
+    """The ids of these items whose current round ``deputy_id`` has rated (not to be asked again), in one query."""
+    if not items:
+        return set()
+    rounds = {item.id: item.round for item in items}
+    rows = db.session.execute(select(ItemRating.item_id, ItemRating.round).where(
+        ItemRating.deputy_id == deputy_id, ItemRating.item_id.in_(list(rounds))))
+    return {item_id for item_id, round_ in rows if rounds[item_id] == round_}
+
+
 def history(item: Item, *, for_deputy: bool = False) -> list[ItemEvent]:
     query = select(ItemEvent).options(selectinload(ItemEvent.user)).where(ItemEvent.item_id == item.id)
     if for_deputy:
