@@ -256,6 +256,7 @@ def update_item(item: Item, values: dict) -> None:
     item.deputies = values["deputies"]
     changed = "、".join(d.name for d in item.deputies) if before != {d.id for d in item.deputies} else ""
     record_event(item, "edit", note=f"代表委员：{changed}" if changed else "")
+    escalate_item(item)  # a new receipt date can bring a letter's proposed-handling date into the past
 
 
 def add_contact(item: Item, *, contacted_at: datetime, person: str, channel: str, content: str,
