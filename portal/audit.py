@@ -8,7 +8,9 @@ Each audited model names itself and its fields for people: ``__audit_label__`` (
 entries into what the audit page and the edit conflict message show: display names, the court's local time,
 referenced records by name, labels of the entry's own record type.
 """
+import contextvars
 import enum
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -87,7 +89,25 @@ def _field_changes(obj, action: str) -> dict:
     return changes
 
 
+_SYSTEM = contextvars.ContextVar("audit_system", default=False)
+
+
+@contextmanager
+def as_system(session: Session):
+    """Record the changes flushed inside as the system's (actor "system", no user), not the logged-in user's:
+    for what the portal does by itself, such as the overdue escalation."""
+    session.flush()
+    token = _SYSTEM.set(True)
+    try:
+        yield
+        session.flush()
+    finally:
+        _SYSTEM.reset(token)
+
+
 def _actor() -> tuple[int | None, str, str]:
+    if _SYSTEM.get():
+        return None, "system", ""
     if has_request_context():
         ip = request.remote_addr or ""
         if current_user and current_user.is_authenticated:

@@ -36,9 +36,12 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(reset_password_command)
     app.cli.add_command(seed_demo)
     app.cli.add_command(export)
-    for area in AREAS:  # each area adds its own `export …` subcommands
+    for area in AREAS:  # each area adds its own `export …` subcommands, and its COMMANDS if it has any
         if importlib.util.find_spec(f"portal.{area}.cli"):
-            importlib.import_module(f"portal.{area}.cli").register(export)
+            module = importlib.import_module(f"portal.{area}.cli")
+            module.register(export)
+            for command in getattr(module, "COMMANDS", ()):
+                app.cli.add_command(command)
 
 
 def _stdin_is_terminal() -> bool:

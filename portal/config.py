@@ -25,7 +25,8 @@ class DefaultConfig:
     TIME_ZONE = "Asia/Shanghai"  # the court's clock: every "today" and every date shown (portal.clock)
     COURT_NAME: str | None = None  # the first court's name for init-db; unset: asked, or left to the admin's login
     COURT_CODE: str | None = None  # the first court's code for init-db (default "court")
-    ITEM_DEADLINE_DAYS = {"suggestion": 90, "proposal": 90, "letter": 7, "concerned_case": 30, "referral": 30}  # from 交办
+    ITEM_DEADLINE_DAYS = {"suggestion": 90, "proposal": 90, "letter": 7, "concerned_case": 30, "referral": 30}
+    ITEM_DEADLINE_FROM = "received"  # the days above count from the receipt (收件) or from "assigned" (交办)
     ITEM_LETTER_PROPOSAL_DAYS = 5  # a letter's proposed handling (拟办意见) is due this many days after receipt
     ITEM_DUE_SOON_DAYS = 3  # supervised items due within this many days are flagged 即将到期
 

@@ -417,6 +417,10 @@ def _seed_staff(ctx: DemoContext) -> None:
             if n % BATCH == 0:
                 db.session.flush()
         db.session.flush()
+        for department in departments:  # the division's first judge heads it (庭长) and signs its case reports
+            if department.head_id is None:
+                department.head = next((u for u in handlers if u is not None and u.department_id == department.id),
+                                       None)
         ctx.leaders[court.id] = [u for u in leaders if u is not None]
         ctx.liaisons[court.id] = [u for u in liaisons if u is not None]
         ctx.handlers[court.id] = [u for u in handlers if u is not None]

@@ -17,6 +17,7 @@ class Panel:
     rows: list = field(default_factory=list)  # what the template lists (keep it short: the latest few)
     link: str | None = None  # "查看全部" page of the area, if any
     archive: list[tuple[str, int]] = field(default_factory=list)  # (label, count) for the year's archive
+    extra: dict = field(default_factory=dict)  # anything else the area's template needs
 
 
 def deputy_panels(deputy, year: int | None) -> list[Panel]:

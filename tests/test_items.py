@@ -32,7 +32,8 @@ TODAY = clock.today
 
 @pytest.fixture
 def office(court, make_user, make_deputy, make_department):
-    """A court with a liaison officer, a leader, a criminal and a civil division with handlers, and two deputies."""
+    """A court with a liaison officer, a leader, a criminal and a civil division with handlers (the civil one with
+    its head, 庭长), and two deputies."""
     civil = make_department("民事审判第一庭")
     criminal = make_department("刑事审判庭")
     deputy = make_deputy(name="张三", mobile="13900000001")
@@ -45,7 +46,10 @@ def office(court, make_user, make_deputy, make_department):
         "deputy_user": make_user(Role.DEPUTY, display_name="张三", deputy=deputy),
         "cppcc_user": make_user(Role.DEPUTY, display_name="李四", deputy=cppcc),
         "admin": make_user(Role.ADMIN),
+        "head": make_user(Role.HANDLER, display_name="庭长周", department=civil),
     }
+    civil.head = people["head"]
+    db.session.commit()
     return {"court": court, "civil": civil, "criminal": criminal, "deputy": deputy, "cppcc": cppcc, **people}
 
 
@@ -60,7 +64,7 @@ def new_item(office, kind=ItemKind.SUGGESTION, deputies=None, **kw) -> Item:
 def walk(item, office, *steps):
     """Take steps as the person who normally takes them."""
     who = {"instruct": "leader", "assign": "liaison", "progress": "handler", "opinions": "handler",
-           "sign_division": "leader", "sign_vp": "leader", "draft": "handler", "hear": "deputy_user",
+           "sign_division": "head", "sign_vp": "leader", "draft": "handler", "hear": "deputy_user",
            "answer": "liaison", "rate": "deputy_user", "close": "liaison", "supervise": "liaison"}
     data = {"instruct": {"instruction": "请民一庭认真办理。"}, "assign": {"department_id": office["civil"].id},
             "progress": {"note": "已调阅卷宗。"}, "draft": {"reply": "经研究，已在三个乡镇设立巡回审判点。"},
@@ -292,8 +296,9 @@ def test_leader_queue_shows_overdue_items_first_with_a_notice(client, office, ma
     assert "超期未办的建议" in flagged and "已超期" in flagged and "期限宽裕" not in flagged
     rest = page.split("work-queue")[1]
     assert "等待批示的来信" in rest and "期限宽裕的建议" in rest
+    # Opening a page escalates nothing: the scheduled check and the steps taken on items do (not the viewer).
     assert db.session.scalar(select(func.count()).select_from(ItemEvent).where(
-        ItemEvent.item_id == overdue.id, ItemEvent.action == "escalate")) == 1
+        ItemEvent.item_id == overdue.id, ItemEvent.action == "escalate")) == 0
 
 
 def test_handler_queue_and_home_page_notice(client, office):
@@ -381,7 +386,7 @@ def test_register_an_item_with_deputies_and_a_mistake(client, office):
     response = client.post("/items/new", data=form)
     assert response.status_code == 303
     item = db.session.scalar(select(Item))
-    assert item.number == f"{TODAY().year}-0001" and {d.name for d in item.deputies} == {"张三", "李四"}
+    assert item.number == f"MAIN-{TODAY().year}-0001" and {d.name for d in item.deputies} == {"张三", "李四"}
     assert item.created_by_id == office["liaison"].id
     assert "已登记，登记编号" in client.get(response.headers["Location"]).get_data(as_text=True)
 
@@ -540,12 +545,17 @@ def test_other_areas_create_items_and_find_them_by_origin(app, office):
 # --- figures ----------------------------------------------------------------------------------------------------
 
 def test_figures_in_sql_by_kind_and_department(app, office):
-    year = TODAY().year
+    year = TODAY().year - 1  # entered after the fact: every step carries the day it happened
     for n in range(21):
-        item = new_item(office, kind=ItemKind.PROPOSAL if n < 7 else ItemKind.LETTER, received_on=date(year, 1, 1))
+        item = new_item(office, kind=ItemKind.PROPOSAL if n < 7 else ItemKind.LETTER, received_on=date(year, 3, 1))
         if n < 20:
-            walk(item, office, "instruct", "assign", "draft", "hear", "answer",
-                 "rate:rating=" + ("basically" if n == 3 else "satisfied"), "close")
+            walk(item, office, *(f"{step}:on={year}-03-0{day}" for step, day in (
+                ("instruct", 1), ("assign", 2), ("draft", 3))))
+            advance(item, "hear", user=office["liaison"], note="电话听取，无不同意见", on=f"{year}-03-04")
+            walk(item, office, f"answer:on={year}-03-05")
+            advance(item, "rate", user=office["liaison"], rating="basically" if n == 3 else "satisfied",
+                    on=f"{year}-03-06")
+            walk(item, office, f"close:on={year}-03-07")
     late = db.session.scalars(select(Item).where(Item.state == ItemState.CLOSED).limit(1)).one()
     late.deadline = late.answered_on - timedelta(days=1)
     db.session.commit()
@@ -626,8 +636,8 @@ def test_concerned_case_report(client, office):
     db.session.commit()
     client.post("/login", data={"username": office["leader"].username, "password": "Passw0rd-test"})
     text = _text(client.get(f"/items/{case.id}/case-report.docx").data)
-    for expected in ("关于(2025)某民初77号案件", "二、合议庭意见", "三、庭长意见", "四、分管副院长意见", "依法审理",
-                     "庭长（签字）：副院长赵", "分管副院长（签字）：＿＿", "询问进度", "2025-03-01 10:00"):
+    for expected in ("关于（2025）某民初77号案件", "二、合议庭意见", "三、庭长意见", "四、分管副院长意见", "依法审理",
+                     "庭长（签字）：庭长周", "分管副院长（签字）：副院长赵　＿＿", "询问进度", "2025-03-01 10:00"):
         assert expected in text, expected
     plain = walk(new_item(office), office, "instruct")
     assert client.get(f"/items/{plain.id}/case-report.docx").status_code == 404
@@ -727,3 +737,275 @@ def test_an_item_links_back_to_the_reception_it_came_from(client, login_as, offi
     login_as(Role.LIAISON)
     page = client.get(f"/items/{item.id}").get_data(as_text=True)
     assert f'href="/reception/{reception.id}">查看来源记录' in page
+
+
+# --- issue 9: numbers, dates, the three levels, supervision by the system, ratings, documents ------------------
+
+def test_twenty_simultaneous_registrations_get_distinct_consecutive_numbers(app, office):
+    """Real concurrent requests: 20 threads, each with its own client and session, post at the same moment."""
+    import threading
+
+    from tests.conftest import log_in
+
+    clients = []
+    for _ in range(20):
+        c = app.test_client()
+        assert log_in(c, office["liaison"].username).status_code == 302
+        clients.append(c)
+    barrier, statuses = threading.Barrier(20), []
+    form = {"kind": "letter", "origin": "mailbox", "received_on": TODAY().isoformat(), "title": "同时登记的来信",
+            "content": "请核实。"}
+
+    def register(c):
+        barrier.wait()
+        statuses.append(c.post("/items/new", data=form).status_code)
+
+    threads = [threading.Thread(target=register, args=(c,)) for c in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert statuses == [303] * 20
+    db.session.expire_all()
+    numbers = sorted(db.session.scalars(select(Item.number)))
+    assert numbers == [f"MAIN-{TODAY().year}-{n:04d}" for n in range(1, 21)]
+
+
+def test_each_courts_numbers_carry_its_code(app, office, make_court):
+    below = make_court(code="ylyc", name="云城区人民法院", parent=office["court"])
+    first = create_item(court_id=office["court"].id, kind=ItemKind.LETTER, title="来信", content="内容")
+    other = create_item(court_id=below.id, kind=ItemKind.LETTER, title="来信", content="内容")
+    year = TODAY().year
+    assert (first.number, other.number) == (f"MAIN-{year}-0001", f"YLYC-{year}-0001")
+    assert create_item(court_id=below.id, kind=ItemKind.LETTER, title="来信", content="内容",
+                       received_on=date(year - 1, 5, 1)).number == f"YLYC-{year - 1}-0001"
+
+
+def test_every_step_takes_the_day_it_happened_and_the_figures_use_it(client, login_as, office):
+    """A year entered by hand afterwards: the steps carry their own dates, the figures and documents use them."""
+    year = TODAY().year - 2
+    item = new_item(office, kind=ItemKind.LETTER, deputies=[], received_on=date(year, 3, 1), origin=ItemOrigin.MAILBOX)
+    login_as(Role.ADMIN)
+
+    def act(action, day, **data):
+        return client.post(f"/items/{item.id}/act/{action}", data={"on": day, **data},
+                           headers={**HX, "HX-Target": "item-main"})
+
+    refused = act("instruct", (TODAY() + timedelta(days=1)).isoformat(), instruction="请办理")
+    assert refused.status_code == 422 and "批示日期不能晚于今天" in refused.get_data(as_text=True)
+    refused = act("instruct", f"{year}-02-27", instruction="请办理")
+    assert refused.status_code == 422 and f"批示日期不能早于收件日期（{year}-03-01）" in refused.get_data(as_text=True)
+    assert act("instruct", f"{year}-03-02", instruction="请办理").status_code == 200
+    refused = act("assign", f"{year}-03-01", department_id=office["civil"].id)
+    assert refused.status_code == 422 and f"交办日期不能早于批示日期（{year}-03-02）" in refused.get_data(as_text=True)
+    assert act("assign", f"{year}-03-03", department_id=office["civil"].id).status_code == 200
+    assert act("draft", f"{year}-03-05", reply="经核实，已依法处理。").status_code == 200
+    assert act("answer", f"{year}-03-06").status_code == 200
+    assert act("close", f"{year}-03-08").status_code == 200
+    db.session.refresh(item)
+    assert item.deadline == date(year, 3, 8)  # a letter: 7 days from receipt (ITEM_DEADLINE_FROM = received)
+    assert clock.local_date(item.assigned_at) == date(year, 3, 3) and item.answered_on == date(year, 3, 6)
+    assert clock.local_date(item.closed_at) == date(year, 3, 8)
+    report = services.figures([office["court"].id], date(year, 1, 1), date(year, 12, 31)).total
+    assert (report.received, report.closed, report.closed_rate, report.on_time_rate) == (1, 1, 100, 100)
+    page = client.get(f"/items/{item.id}").get_data(as_text=True)
+    assert f"{year}-03-03" in page and f"{year}-03-06" in page
+    letter = _text(client.get(f"/items/{item.id}/reply.docx").data)
+    assert f"{year}年3月6日" in letter  # the reply letter carries the day of the reply
+
+
+@pytest.mark.parametrize("app_config", [{"ITEM_DEADLINE_FROM": "assigned"}])
+def test_deadlines_can_count_from_the_assignment(app, office):
+    item = new_item(office, kind=ItemKind.LETTER, received_on=TODAY() - timedelta(days=10))
+    walk(item, office, *(f"{step}:on={(TODAY() - timedelta(days=2)).isoformat()}" for step in ("instruct", "assign")))
+    assert item.deadline == TODAY() - timedelta(days=2) + timedelta(days=7)
+
+
+def test_the_supervision_notice_carries_the_day_of_the_supervision(client, login_as, office):
+    year = TODAY().year - 2
+    item = new_item(office, kind=ItemKind.LETTER, received_on=date(year, 3, 1))
+    walk(item, office, f"instruct:on={year}-03-01", f"assign:on={year}-03-02")
+    advance(item, "supervise", user=office["liaison"], on=f"{year}-03-20", note="请尽快答复。")
+    db.session.commit()
+    login_as(Role.LIAISON)
+    text = _text(client.get(f"/items/{item.id}/supervision.docx").data)
+    assert f"于{year}年3月2日交你部门办理" in text and f"截至{year}年3月20日，已超过办理期限 12 天" in text
+    assert f"MAIN督办〔{year}〕1-1号" in text and f"〔{year}〕{year}" not in text
+
+
+def test_no_supervision_notice_for_an_answered_item(client, login_as, office):
+    item = walk(new_item(office, deputies=[], kind=ItemKind.LETTER), office, "instruct", "assign", "draft", "answer")
+    login_as(Role.LIAISON)
+    response = client.get(f"/items/{item.id}/supervision.docx", follow_redirects=True)
+    assert "事项已答复，无需督办" in response.get_data(as_text=True)
+    assert not response.headers.get("Content-Disposition")
+
+
+def test_the_department_head_signs_as_division_head(client, office, make_user):
+    case = walk(new_item(office, kind=ItemKind.CONCERNED_CASE, case_number="（2025）桂0981民初12号"), office,
+                "instruct", "assign", "opinions")
+    for who in ("liaison", "leader", "handler", "admin"):  # not the liaison in their own name, nor anyone else
+        with pytest.raises(NotAllowed, match="只有承办部门的庭长庭长周可以"):
+            advance(case, "sign_division", user=office[who])
+    page_user = office["liaison"]
+    client.post("/login", data={"username": page_user.username, "password": "Passw0rd-test"})
+    page = client.get(f"/items/{case.id}").get_data(as_text=True)
+    assert "庭长：庭长周" in page and "庭长签署</button>" not in page
+    walk(case, office, "sign_division")
+    assert case.division_signed_by_id == office["head"].id
+    with pytest.raises(NotAllowed, match="责任领导"):
+        advance(case, "sign_vp", user=make_user(Role.LEADER, display_name="另一位副院长"))
+    walk(case, office, "sign_vp")
+    text = _text(client.get(f"/items/{case.id}/case-report.docx").data)
+    assert "庭长（签字）：庭长周" in text and "分管副院长（签字）：副院长赵" in text
+    office["civil"].head = None
+    other = walk(new_item(office, kind=ItemKind.CONCERNED_CASE, case_number="（2025）桂0981民初13号"), office,
+                 "instruct", "assign", "opinions")
+    with pytest.raises(NotAllowed, match="承办部门尚未设置庭长"):
+        advance(other, "sign_division", user=office["head"])
+
+
+def test_admin_names_the_department_head(client, login_as, office, make_court, make_user):
+    login_as(Role.ADMIN)
+    department = office["criminal"]
+    url = f"/admin/departments/{department.id}"
+    assert "庭长（部门负责人）" in client.get(url).get_data(as_text=True)
+    stranger = make_user(Role.HANDLER, court=make_court(code="far"))
+    refused = client.post(url, data={"name": department.name, "court_id": office["court"].id,
+                                     "head_id": stranger.id, "active": "y"})
+    assert refused.status_code == 422 and "庭长应为所属法院的在职工作人员" in refused.get_data(as_text=True)
+    assert client.post(url, data={"name": department.name, "court_id": office["court"].id,
+                                  "head_id": office["other_handler"].id, "active": "y"}).status_code == 303
+    db.session.refresh(department)
+    assert department.head_id == office["other_handler"].id
+
+
+def test_pages_escalate_nothing_and_the_system_escalates(client, runner, office, make_user):
+    overdue = _with_deadline(office, -3)
+    executor = make_user(Role.HANDLER, display_name="执行局法官", department=office["criminal"])
+    client.post("/login", data={"username": executor.username, "password": "Passw0rd-test"})
+    for url in ("/", "/items/", "/items/queue"):
+        client.get(url)
+    assert db.session.scalar(select(func.count()).select_from(ItemEvent).where(ItemEvent.action == "escalate")) == 0
+    result = runner.invoke(args=["supervise"])
+    assert result.exit_code == 0 and "已升级督办 1 件" in result.output
+    assert "没有新的超期事项" in runner.invoke(args=["supervise"]).output  # idempotent
+    event_ = db.session.scalars(select(ItemEvent).where(ItemEvent.action == "escalate")).one()
+    assert event_.user_id is None and event_.item_id == overdue.id
+    logged = db.session.scalars(select(AuditLog).where(AuditLog.entity == "item_event",
+                                                       AuditLog.record_id == event_.id)).one()
+    assert logged.user_id is None and logged.actor == "system"
+    client.post("/logout")
+    client.post("/login", data={"username": office["liaison"].username, "password": "Passw0rd-test"})
+    assert "超期升级督办</strong> · 系统" in client.get(f"/items/{overdue.id}").get_data(as_text=True)
+
+
+def test_a_step_on_an_overdue_item_escalates_it_as_the_system(client, office):
+    item = _with_deadline(office, -1)
+    client.post("/login", data={"username": office["handler"].username, "password": "Passw0rd-test"})
+    client.post(f"/items/{item.id}/act/progress", data={"note": "已调卷"})
+    events = db.session.scalars(select(ItemEvent).where(ItemEvent.item_id == item.id,
+                                                        ItemEvent.action == "escalate")).all()
+    assert len(events) == 1 and events[0].user_id is None
+    logged = db.session.scalars(select(AuditLog).where(AuditLog.entity == "item_event",
+                                                       AuditLog.record_id == events[0].id)).one()
+    assert logged.actor == "system"
+
+
+def test_a_deputys_item_offers_no_closing_before_the_rating(client, office):
+    item = walk(new_item(office), office, "instruct", "assign", "draft", "hear", "answer")
+    client.post("/login", data={"username": office["liaison"].username, "password": "Passw0rd-test"})
+    page = client.get(f"/items/{item.id}").get_data(as_text=True)
+    assert ">办结</button>" not in page and "提交评价" in page
+    assert client.post(f"/items/{item.id}/act/close").status_code == 422
+    assert not services.may(office["liaison"], item, "close")
+
+
+def test_co_proposers_each_rate_and_the_least_satisfied_counts(client, office):
+    item = walk(new_item(office, deputies=[office["deputy"], office["cppcc"]]), office, "instruct", "assign", "draft",
+                "hear", "answer")
+    advance(item, "rate", user=office["deputy_user"], rating="satisfied")
+    db.session.commit()
+    assert item.state == ItemState.ANSWERED and item.rating is None  # waiting for the co-proposer
+    client.post("/login", data={"username": office["cppcc_user"].username, "password": "Passw0rd-test"})
+    page = client.get(f"/items/{item.id}").get_data(as_text=True)
+    assert "您对答复的评价" in page
+    assert not services.may(office["deputy_user"], item, "rate")  # rated already
+    with pytest.raises(WorkflowError, match="不能办结"):
+        advance(item, "close", user=office["liaison"])
+    assert "请评价" in client.get("/items/mine").get_data(as_text=True)
+    client.post(f"/items/{item.id}/act/rate", data={"rating": "basically"})
+    assert "请评价" not in client.get("/items/mine").get_data(as_text=True)
+    db.session.refresh(item)
+    assert item.state == ItemState.RATED and item.rating == Rating.BASICALLY
+    walk(item, office, "close")
+    assert item.state == ItemState.CLOSED
+
+
+def test_one_unsatisfied_co_proposer_reopens_and_both_rounds_stay_in_the_history(client, office):
+    item = walk(new_item(office, deputies=[office["deputy"], office["cppcc"]]), office, "instruct", "assign", "draft",
+                "hear", "answer")
+    first_assigned = item.assigned_at
+    advance(item, "rate", user=office["cppcc_user"], rating="unsatisfied", comment="措施不具体")
+    db.session.commit()
+    assert item.state == ItemState.ASSIGNED and item.round == 2 and item.assigned_at == first_assigned
+    walk(item, office, "draft:reply=第二轮：已制定具体措施。", "hear", "answer")
+    # The staff record the remaining ratings from paper, naming the deputy.
+    with pytest.raises(WorkflowError, match="请选择评价的代表委员"):
+        advance(item, "rate", user=office["liaison"], rating="satisfied")
+    advance(item, "rate", user=office["liaison"], rating="satisfied", deputy_id=str(office["deputy"].id))
+    advance(item, "rate", user=office["liaison"], rating="satisfied", deputy_id=str(office["cppcc"].id))
+    walk(item, office, "close")
+    client.post("/login", data={"username": office["deputy_user"].username, "password": "Passw0rd-test"})
+    page = client.get(f"/items/{item.id}").get_data(as_text=True)
+    assert "经研究，已在三个乡镇设立巡回审判点。" in page and "第二轮：已制定具体措施。" in page
+
+
+def test_related_case_numbers_are_checked_as_hearings_check_them(client, login_as, office):
+    login_as(Role.LIAISON)
+    form = {"kind": "concerned_case", "origin": "other", "received_on": TODAY().isoformat(), "title": "关注某案",
+            "content": "请依法审理。", "deputy_ids": [str(office["deputy"].id)]}
+    bad = client.post("/items/new", data={**form, "case_number": "2024-民-12"})
+    assert bad.status_code == 422 and "案号应以括号括起的四位年份开头" in bad.get_data(as_text=True)
+    bad = client.post("/items/new", data={**form, "kind": "letter", "case_number": "(2024)桂0981民X12号"})
+    assert bad.status_code == 422 and "无法识别的案件类型代字" in bad.get_data(as_text=True)
+    assert client.post("/items/new", data={**form, "case_number": "(2024)桂0981民初12号"}).status_code == 303
+    assert db.session.scalar(select(Item.case_number)) == "（2024）桂0981民初12号"
+
+
+def test_a_deputy_gets_no_link_to_a_staff_record(client, office):
+    from portal.reception.models import Channel, Reception
+
+    reception = Reception(court_id=office["court"].id, received_at=clock.now(), channel=Channel.VISIT,
+                          place="联络之家", subject="来访")
+    db.session.add(reception)
+    db.session.flush()
+    item = new_item(office, origin=ItemOrigin.RECEPTION, origin_id=reception.id)
+    client.post("/login", data={"username": office["deputy_user"].username, "password": "Passw0rd-test"})
+    page = client.get(f"/items/{item.id}").get_data(as_text=True)
+    assert "查看来源记录" not in page
+    for link in re.findall(r'href="(/[^"]+)"', page):
+        if not link.startswith(("/static", "/logout")):
+            assert client.get(link).status_code != 403, link
+
+
+def test_the_reply_letter_keeps_the_typed_salutation_and_has_a_number(client, login_as, office):
+    item = walk(new_item(office), office, "instruct", "assign",
+                "draft:reply=尊敬的张三代表：\n经研究，已在三个乡镇设立巡回审判点。", "hear", "answer")
+    login_as(Role.LIAISON)
+    document = Document(io.BytesIO(client.get(f"/items/{item.id}/reply.docx").data))
+    lines = [p.text for p in document.paragraphs]
+    assert "尊敬的张三代表：" in lines and "张三代表：" not in lines
+    assert sum("张三代表：" in line for line in lines) == 1
+    assert f"MAIN答复〔{TODAY().year}〕1号" in lines
+
+
+def test_the_case_report_hides_the_contacts_from_whom_the_page_hides_them(client, office):
+    case = walk(new_item(office, kind=ItemKind.CONCERNED_CASE, case_number="（2025）桂0981民初7号"), office,
+                "instruct", "assign")
+    services.add_contact(case, contacted_at=clock.now(), person="某局长", channel="来电", content="打招呼要求从轻")
+    db.session.commit()
+    client.post("/login", data={"username": office["handler"].username, "password": "Passw0rd-test"})
+    assert "打招呼要求从轻" not in client.get(f"/items/{case.id}").get_data(as_text=True)
+    text = _text(client.get(f"/items/{case.id}/case-report.docx").data)
+    assert "打招呼要求从轻" not in text and "某局长" not in text and "本文本不予列明" in text

@@ -351,18 +351,36 @@ def test_add_a_followup_item_linked_to_the_visiting_deputies(client, login_as, p
     reception = make_reception(deputies=[people["张三"], people["李四"]], hosts=[people["leader"]],
                                at="2025-03-01T23:30")  # 15:30 UTC: still 1 March in Beijing
     login_as(Role.LIAISON)
+    concerned = {"kind": "concerned_case", "title": "关注某案执行", "content": "请尽快执行"}
+    # A concerned case needs its 案号 here too, checked as hearings and direct registration check it.
+    for case_number, message in (("", "关注案件请填写案号"), ("2024民初12", "案号应以括号括起的四位年份开头")):
+        refused = client.post(f"/reception/{reception.id}/followups", data={**concerned, "case_number": case_number},
+                              headers={**HX, "HX-Target": "followups"})
+        assert refused.status_code == 422 and message in refused.get_data(as_text=True)
+    assert db.session.scalar(select(Item)) is None
     response = client.post(f"/reception/{reception.id}/followups",
-                           data={"kind": "concerned_case", "title": "关注某案执行", "content": "请尽快执行"},
+                           data={**concerned, "case_number": "(2024)桂0981执123号"},
                            headers={**HX, "HX-Target": "followups"})
     body = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in body and "关注某案执行" in body and "已登记" in body
     item = db.session.scalar(select(Item))
     assert item.origin == ItemOrigin.RECEPTION and item.origin_id == reception.id
     assert item.received_on == date(2025, 3, 1) and item.kind == ItemKind.CONCERNED_CASE
+    assert item.case_number == "（2024）桂0981执123号"
     assert {d.name for d in item.deputies} == {"张三", "李四"}
     bad = client.post(f"/reception/{reception.id}/followups", data={"kind": "suggestion", "title": ""},
                       headers={**HX, "HX-Target": "followups"})
     assert bad.status_code == 422 and "请填写标题" in bad.get_data(as_text=True)
+
+
+def test_a_concerned_case_entered_with_the_reception_needs_its_case_number(client, login_as, people):
+    login_as(Role.LIAISON)
+    data = form_data(people, followup_kind="concerned_case", followup_title="关注某案执行")
+    refused = client.post("/reception/new", data=data)
+    assert refused.status_code == 422 and "关注案件请填写案号" in refused.get_data(as_text=True)
+    data["followup_case_number"] = "（2024）桂0981民初1234号"
+    assert client.post("/reception/new", data=data).status_code == 303
+    assert db.session.scalar(select(Item.case_number)) == "（2024）桂0981民初1234号"
 
 
 def test_followup_entered_with_the_reception(client, login_as, people):

@@ -57,6 +57,8 @@ class UserForm(Form):
 class DepartmentForm(Form):
     name = StringField("部门名称", validators=[DataRequired("请填写部门名称。"), Length(max=60)])
     court_id = SelectField("所属法院", coerce=int, choices=[])
+    head_id = SelectField("庭长（部门负责人）", coerce=lambda v: int(v) if v else None, choices=[],
+                          description="关注案件办理报告由承办部门的庭长签署。")
     active = BooleanField("启用", default=True)
 
 

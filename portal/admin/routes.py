@@ -147,7 +147,10 @@ def department_form(department_id: int | None = None):
     department = db.get_or_404(Department, department_id) if department_id else None
     form = DepartmentForm(obj=department)
     form.court_id.choices = [(c.id, c.name) for c in services.courts()]
-    if form.validate_on_submit():
+    heads = services.head_choices()
+    form.head_id.choices = [("", "（未设置）")] + [(u.id, f"{u.court.name} · {u.display_name}（{u.role.label}）")
+                                                 for u in heads]
+    if form.validate_on_submit() and services.check_head(form, {u.id: u for u in heads}):
         if department is None:
             department = Department()
             db.session.add(department)

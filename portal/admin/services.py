@@ -90,6 +90,22 @@ def name_court(court: Court, *, name: str, code: str, level: str) -> None:
     db.session.flush()
 
 
+def head_choices() -> list[User]:
+    """Who may head a department (庭长): the active staff, by court."""
+    return list(db.session.scalars(select(User).options(selectinload(User.court))
+                                   .where(User.active.is_(True), User.role != Role.DEPUTY)
+                                   .order_by(User.court_id, User.display_name)))
+
+
+def check_head(form, heads: dict[int, User]) -> bool:
+    """The head must be a staff member of the department's court; the error goes next to the field."""
+    head = heads.get(form.head_id.data) if form.head_id.data else None
+    if form.head_id.data and (head is None or head.court_id != form.court_id.data):
+        form.head_id.errors = ["庭长应为所属法院的在职工作人员。"]
+        return False
+    return True
+
+
 def list_departments(*, cursor: str | None, per_page: int, total: int | None, number: int) -> Page:
     query = select(Department).options(selectinload(Department.court))
     return paginate(query, [Department.court_id, Department.name, Department.id], cursor=cursor,

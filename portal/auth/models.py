@@ -54,12 +54,15 @@ class Court(TimestampMixin, db.Model):
 class Department(TimestampMixin, db.Model):
     __audited__ = True
     __audit_label__ = "部门"
-    __audit_labels__ = {"court_id": "所属法院", "name": "名称", "active": "启用"}
+    __audit_labels__ = {"court_id": "所属法院", "name": "名称", "active": "启用", "head_id": "负责人（庭长）"}
     id: Mapped[int] = mapped_column(primary_key=True)
     court_id: Mapped[int] = mapped_column(ForeignKey("court.id"), index=True)
     name: Mapped[str] = mapped_column(String(60))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # 庭长 (or the head of an office): signs the department's concerned-case reports as 庭长
+    head_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", use_alter=True, ondelete="SET NULL"))
     court: Mapped[Court] = relationship()
+    head: Mapped["User | None"] = relationship(foreign_keys=[head_id])
 
     def __str__(self) -> str:
         return self.name
@@ -86,7 +89,7 @@ class User(UserMixin, TimestampMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     court: Mapped[Court] = relationship()
-    department: Mapped[Department | None] = relationship()
+    department: Mapped[Department | None] = relationship(foreign_keys=[department_id])
     deputy: Mapped["Deputy | None"] = relationship(foreign_keys=[deputy_id])  # noqa: F821
 
     def __str__(self) -> str:

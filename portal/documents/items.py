@@ -38,12 +38,15 @@ class ReplyLetter:
     handler: str
     dated: datetime.date
     final: bool  # False while the reply is still a draft (答复稿)
+    doc_number: str = ""  # 文号, e.g. YLZY答复〔2025〕12号
 
 
 def build_reply_letter(data: ReplyLetter) -> bytes:
     """答复函: addressed to the deputies, the court as issuer, dated; a draft says so in its title."""
     document = OfficialDocument()
     document.title(f"{data.court_name}\n关于《{data.title}》的答复" + ("" if data.final else "（征求意见稿）"))
+    if data.doc_number:
+        document.doc_number(data.doc_number)
     document.salutation(data.addressee)
     document.paragraph(f"您于{format_date(data.received_on)}提出的{data.kind_label}《{data.title}》"
                        f"（登记编号：{data.number}）收悉。我院高度重视，经认真研究办理，现答复如下：")
@@ -72,16 +75,16 @@ class SupervisionNotice:
     deadline: datetime.date | None
     leader: str
     handler: str
-    status_line: str  # "已超过办理期限 5 天" / "距办理期限还有 2 天"
+    status_line: str  # "已超过办理期限 5 天" / "距办理期限还有 2 天", as of ``dated``
     requirement: str
-    notice_number: int  # the n-th supervision of this item
-    dated: datetime.date
+    doc_number: str  # 文号: YLZY督办〔2025〕12-2号 for the second notice on item YLZY-2025-0012
+    dated: datetime.date  # the day the 督办 was recorded
 
 
 def build_supervision_notice(data: SupervisionNotice) -> bytes:
     document = OfficialDocument()
     document.title("督办通知")
-    document.doc_number(f"督办〔{data.dated.year}〕{data.number}-{data.notice_number}号")
+    document.doc_number(data.doc_number)
     document.salutation(f"{data.department}：")
     origin = f"（{data.deputies}）" if data.deputies else ""
     assigned = f"于{format_date(data.assigned_on)}交你部门办理，" if data.assigned_on else "已交你部门办理，"
@@ -124,7 +127,9 @@ class CaseReport:
     vice_president_opinion: str
     division_signed: str  # "李四　2025年3月1日", or "" while unsigned
     vice_president_signed: str
-    contacts: list[ContactLine] = field(default_factory=list)
+    division_head: str = ""  # the department's head, who signs as 庭长
+    leader: str = ""  # the responsible leader, who signs as 分管副院长
+    contacts: list[ContactLine] | None = field(default_factory=list)  # None: not for this reader
     dated: datetime.date = field(default_factory=clock.today)
 
 
@@ -142,15 +147,20 @@ def build_case_report(data: CaseReport) -> bytes:
         document.heading(heading, 1)
         _paragraphs(document, text)
     document.heading("五、过问情况登记（过问留痕）", 1)
-    if data.contacts:
+    if data.contacts is None:
+        document.paragraph("过问情况登记由院人大代表联络工作办公室和院领导掌握，本文本不予列明。")
+    elif data.contacts:
         document.table(["时间", "过问人", "方式", "过问内容"],
                        [(c.at, c.person, c.channel, c.content) for c in data.contacts],
                        widths_mm=[40, 24, 16, 76], aligns=["center", "center", "center", "left"])
     else:
         document.paragraph("无人过问本案。")
     document.paragraph("")
-    document.paragraph(f"庭长（签字）：{data.division_signed or '＿＿＿＿＿＿　　　　年　月　日'}", indent=False)
-    document.paragraph(f"分管副院长（签字）：{data.vice_president_signed or '＿＿＿＿＿＿　　　　年　月　日'}", indent=False)
+    blank = "＿＿＿＿＿＿　　　　年　月　日"
+    document.paragraph(f"庭长（签字）：{data.division_signed or (data.division_head + '　' if data.division_head else '') + blank}",
+                       indent=False)
+    document.paragraph(f"分管副院长（签字）：{data.vice_president_signed or (data.leader + '　' if data.leader else '') + blank}",
+                       indent=False)
     document.signature(data.court_name, data.dated)
     return document.to_bytes()
 

@@ -1,4 +1,4 @@
-"""``flask --app portal export items --from YYYY-MM-DD --to YYYY-MM-DD -o FILE``."""
+"""``flask --app portal export items --from YYYY-MM-DD --to YYYY-MM-DD -o FILE`` and ``flask --app portal supervise``."""
 from datetime import date
 from pathlib import Path
 
@@ -9,6 +9,20 @@ from portal.cli import export_court
 
 def register(export: click.Group) -> None:
     export.add_command(export_items)
+
+
+@click.command("supervise")
+def supervise() -> None:
+    """The overdue check (超期升级督办) of every court, for cron or a systemd timer; run it as often as you like."""
+    from portal.extensions import db
+    from portal.items import services
+
+    count = services.escalate_overdue()
+    db.session.commit()
+    click.echo(f"已升级督办 {count} 件超期事项。" if count else "没有新的超期事项。")
+
+
+COMMANDS = [supervise]  # top-level commands (portal.cli adds them)
 
 
 @click.command("items")

@@ -13,7 +13,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from portal import clock
 from portal.auth.models import Department, User
@@ -27,7 +27,7 @@ from portal.items.models import (
     ItemState,
     Rating,
 )
-from portal.items.services import deadline_days, proposal_due
+from portal.items.services import deadline_days, next_number, proposal_due
 from portal.register.models import Deputy, DeputyKind
 
 K, S, R = ItemKind, ItemState, Rating
@@ -106,19 +106,11 @@ THIS_YEAR = (
 
 
 class _Numbers:
-    """登记编号 per court and year, continuing from what the database holds."""
+    """登记编号 from the courts' counters (services.next_number), as the portal registers them."""
 
-    def __init__(self):
-        self.last: dict[tuple[int, int], int] = {}
-
-    def next(self, court_id: int, year: int) -> str:
-        key = (court_id, year)
-        if key not in self.last:
-            last = db.session.scalar(select(func.max(Item.number)).where(Item.court_id == court_id,
-                                                                          Item.number.startswith(f"{year}-")))
-            self.last[key] = int(last.split("-")[1]) if last else 0
-        self.last[key] += 1
-        return f"{year}-{self.last[key]:04d}"
+    @staticmethod
+    def next(court_id: int, year: int) -> str:
+        return next_number(court_id, year)
 
 
 def _at(day: date, hour: int, rng: random.Random) -> datetime:

@@ -101,7 +101,7 @@ class Item(Versioned, TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     court_id: Mapped[int] = mapped_column(ForeignKey("court.id"), index=True)
-    number: Mapped[str] = mapped_column(String(30))  # 登记编号, e.g. 2025-0012, unique within the court
+    number: Mapped[str] = mapped_column(String(40))  # 登记编号, e.g. YLZY-2025-0012: the court's code, year, sequence
     kind: Mapped[ItemKind] = mapped_column(enum_type(ItemKind, "item_kind"))
     origin: Mapped[ItemOrigin] = mapped_column(enum_type(ItemOrigin, "item_origin"), default=ItemOrigin.OTHER)
     origin_id: Mapped[int | None] = mapped_column(Integer)
@@ -128,7 +128,7 @@ class Item(Versioned, TimestampMixin, db.Model):
     reply_heard_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     answered_on: Mapped[date | None] = mapped_column(Date)  # the local day of answered_at, for on-time figures in SQL
-    rating: Mapped[Rating | None] = mapped_column(enum_type(Rating, "item_rating"))
+    rating: Mapped[Rating | None] = mapped_column(enum_type(Rating, "item_rating"))  # the round's, see ItemRating
     rating_comment: Mapped[str] = mapped_column(Text, default="")
     rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -170,6 +170,38 @@ class Item(Versioned, TimestampMixin, db.Model):
     @property
     def is_concerned_case(self) -> bool:
         return self.kind == ItemKind.CONCERNED_CASE
+
+
+class ItemCounter(db.Model):
+    """The last 登记编号 sequence given in a court's year: incremented in the registering transaction, so two
+    registrations at the same moment wait for each other instead of taking the same number."""
+
+    court_id: Mapped[int] = mapped_column(ForeignKey("court.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ItemRating(db.Model):
+    """One deputy's rating of one round's reply. Co-proposers each rate; ``Item.rating`` is the round's result."""
+
+    __audited__ = True
+    __audit_label__ = "代表委员评价"
+    __audit_labels__ = {"item_id": "事项", "deputy_id": "代表委员", "round": "办理轮次", "rating": "评价",
+                        "comment": "评价意见", "rated_at": "评价日期", "recorded_by_id": "录入人"}
+    __table_args__ = (UniqueConstraint("item_id", "deputy_id", "round"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"), index=True)
+    deputy_id: Mapped[int] = mapped_column(ForeignKey("deputy.id"))
+    round: Mapped[int] = mapped_column(Integer)
+    rating: Mapped[Rating] = mapped_column(enum_type(Rating, "item_deputy_rating"))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    rated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    deputy: Mapped["Deputy"] = relationship()  # noqa: F821
+
+    def __str__(self) -> str:
+        return f"{self.rating.label} #{self.item_id}"
 
 
 class ItemEvent(db.Model):

@@ -69,6 +69,10 @@ def _hearing_of_opinion(opinion_id: int) -> str | None:
 
 
 def origin_url(item: Item) -> str | None:
+    """The page of the record the item came from, for staff: those pages are theirs (a deputy sees the visit or
+    hearing on their own workspace, not the staff record)."""
+    if current_user.role == Role.DEPUTY:
+        return None
     if item.origin_id is not None and item.origin in services.ORIGIN_URLS:
         return services.ORIGIN_URLS[item.origin](item.origin_id)
     if item.origin == ItemOrigin.HEARING and item.origin_id is not None:
@@ -100,7 +104,6 @@ def _common() -> dict:
 @bp.get("/")
 @require_staff
 def index():
-    services.escalate_overdue(visible_court_ids(current_user))
     filters = BoardFilters.from_args(request.args)
     return render("items/index.html", block="results", choices=services.board_choices(current_user),
                   can_register=current_user.role in (Role.ADMIN, Role.LIAISON), **_board_context(filters), **_common())
@@ -109,7 +112,6 @@ def index():
 @bp.get("/queue")
 @require_staff
 def queue():
-    services.escalate_overdue(visible_court_ids(current_user))
     flagged, page = services.queue(current_user, cursor=request.args.get("cursor"),
                                    per_page=current_app.config["PAGE_SIZE"], total=request.args.get("n", type=int),
                                    number=request.args.get("page", 1, type=int))
@@ -123,7 +125,8 @@ def mine():
     deputy_id = current_user.deputy_id or -1
     page = services.deputy_items(deputy_id, cursor=request.args.get("cursor"), per_page=current_app.config["PAGE_SIZE"],
                                  total=request.args.get("n", type=int), number=request.args.get("page", 1, type=int))
-    return render("items/mine.html", block="results", page=page, **_common())
+    return render("items/mine.html", block="results", page=page, rated=services.rated_by(deputy_id, page.items),
+                  **_common())
 
 
 # --- registration ---------------------------------------------------------------------------------------------
@@ -211,7 +214,7 @@ def edit(item_id: int):
 
 def _detail_context(item: Item, **extra) -> dict:
     is_deputy = current_user.role == Role.DEPUTY
-    sees_contacts = current_user.role in (Role.ADMIN, Role.LIAISON, Role.LEADER)
+    sees_contacts = services.sees_contacts(current_user)
     actions = services.available_actions(current_user, item)
     context = {
         "item": item, "events": services.history(item, for_deputy=is_deputy),
@@ -222,7 +225,9 @@ def _detail_context(item: Item, **extra) -> dict:
         "contact_form": extra.pop("contact_form", None), "errors": {}, "failed": None, "notice": None,
         "can_upload": current_user.role in (Role.ADMIN, Role.LIAISON) or services.is_handler_of(current_user, item),
         "can_edit": current_user.role in (Role.ADMIN, Role.LIAISON) and item.state != ItemState.CLOSED,
-        "values": {},
+        "values": {}, "ratings_given": services.round_ratings(item) if item.deputies else [],
+        "unrated": services.unrated_deputies(item) if item.state == ItemState.ANSWERED else [],
+        "division_head": services.division_head(item),
     }
     if context["contact_form"] is None and sees_contacts:
         form = ContactForm()
@@ -343,10 +348,12 @@ def reply_docx(item_id: int):
 @require_staff
 def supervision_docx(item_id: int):
     item = get_item_or_404(item_id)
-    if item.department_id is None:
-        flash("事项尚未交办承办部门，无法生成督办通知。", "warning")
+    events = services.history(item)
+    problem = services.supervision_problem(item, events)
+    if problem:
+        flash(problem, "warning")
         return redirect(url_for("items.detail", item_id=item.id), 303)
-    data = services.supervision_notice(item, services.history(item))
+    data = services.supervision_notice(item, events)
     return send_download(documents.build_supervision_notice(data), f"督办通知_{item.number}.docx")
 
 
@@ -356,7 +363,7 @@ def case_report_docx(item_id: int):
     item = get_item_or_404(item_id)
     if not item.is_concerned_case:
         abort(404)
-    data = services.case_report(item, services.contacts(item))
+    data = services.case_report(item, services.contacts(item) if services.sees_contacts(current_user) else None)
     return send_download(documents.build_case_report(data), f"关注案件办理报告_{item.number}.docx")
 
 
@@ -404,6 +411,5 @@ def item_supervision_notice() -> dict | None:
     """For the staff home page: how many items near or past their deadline need this person (督办提醒)."""
     if not current_user.is_authenticated or current_user.role == Role.DEPUTY:
         return None
-    services.escalate_overdue(visible_court_ids(current_user))
     counts = services.supervision_counts(current_user)
     return counts if counts["overdue"] or counts["soon"] else None

@@ -7,23 +7,27 @@ Chinese message otherwise. "Nothing closes without a reply" is enforced there, n
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from flask import current_app
 from flask_login import current_user
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import and_, case, exists, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import selectinload
 
-from portal import clock
+from portal import audit, clock
 from portal.access import visible_court_ids
 from portal.auth.models import Court, Department, Role, User
+from portal.documents.gbt9704 import format_date
 from portal.extensions import db
 from portal.items.models import (
     Item,
     ItemContact,
+    ItemCounter,
     ItemEvent,
     ItemKind,
     ItemOrigin,
+    ItemRating,
     ItemState,
     Rating,
     item_deputy,
@@ -50,13 +54,23 @@ def _config(key: str, default):
 
 
 def deadline_days(kind: ItemKind) -> int:
-    """The default days from assignment (交办) to the reply deadline for a kind (ITEM_DEADLINE_DAYS)."""
+    """The default days to the reply deadline for a kind (ITEM_DEADLINE_DAYS), counted from ITEM_DEADLINE_FROM."""
     days = {**DEFAULT_DEADLINE_DAYS, **_config("ITEM_DEADLINE_DAYS", {})}
     return int(days.get(kind.value, 30))
 
 
+def deadline_counts_from_receipt() -> bool:
+    """ITEM_DEADLINE_FROM: "received" (the default: 收件之日) or "assigned" (交办之日)."""
+    return _config("ITEM_DEADLINE_FROM", "received") != "assigned"
+
+
 def default_deadline(kind: ItemKind, start: date | None = None) -> date:
     return (start or clock.today()) + timedelta(days=deadline_days(kind))
+
+
+def assignment_deadline(item: Item, assigned_on: date) -> date:
+    """The default deadline of an assignment on ``assigned_on``: from the receipt or the assignment (as set)."""
+    return default_deadline(item.kind, item.received_on if deadline_counts_from_receipt() else assigned_on)
 
 
 def proposal_due(kind: ItemKind, received_on: date) -> date | None:
@@ -69,12 +83,26 @@ def proposal_due(kind: ItemKind, received_on: date) -> date | None:
 # --- registration -------------------------------------------------------------------------------------------
 
 def next_number(court_id: int, year: int) -> str:
-    """The next 登记编号 of a court for a year: 2025-0001, 2025-0002, …"""
-    prefix = f"{year}-"
-    last = db.session.scalar(select(func.max(Item.number)).where(Item.court_id == court_id,
-                                                                  Item.number.startswith(prefix)))
-    sequence = int(last.removeprefix(prefix)) + 1 if last else 1
-    return f"{prefix}{sequence:04d}"
+    """The next 登记编号 of a court for a year: YLZY-2025-0001, YLZY-2025-0002, … (the court's code in front).
+
+    The sequence comes from the court's counter row for the year, incremented by one UPDATE … RETURNING in the
+    registering transaction: the row stays locked (PostgreSQL) or the database write-locked (SQLite) until the
+    transaction ends, so simultaneous registrations wait for each other and get consecutive numbers.
+    """
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    db.session.execute(dialect.insert(ItemCounter).values(court_id=court_id, year=year, last=0)
+                       .on_conflict_do_nothing())
+    sequence = db.session.execute(
+        update(ItemCounter).where(ItemCounter.court_id == court_id, ItemCounter.year == year)
+        .values(last=ItemCounter.last + 1).returning(ItemCounter.last)).scalar_one()
+    code = db.session.scalar(select(Court.code).where(Court.id == court_id))
+    return f"{code.upper()}-{year}-{sequence:04d}"
+
+
+def number_parts(item: Item) -> tuple[str, int]:
+    """(year, sequence) of a 登记编号: ("2025", 12) for YLZY-2025-0012."""
+    head, _, sequence = item.number.rpartition("-")
+    return head[-4:], int(sequence) if sequence.isdigit() else 0
 
 
 def create_item(*, court_id: int, kind: ItemKind, title: str, content: str = "", deputies=(),
@@ -85,6 +113,9 @@ def create_item(*, court_id: int, kind: ItemKind, title: str, content: str = "",
     Letters get their proposed-handling date (ITEM_LETTER_PROPOSAL_DAYS after receipt) at once.
     """
     received_on = received_on or clock.today()
+    if case_number:
+        parsed, _ = parse_case_number(case_number)
+        case_number = parsed.value if parsed else case_number
     item = Item(court_id=court_id, number=next_number(court_id, received_on.year), kind=kind, title=title.strip(),
                 content=content.strip(), origin=origin, origin_id=origin_id, received_on=received_on,
                 source_body=source_body.strip(), case_number=case_number.strip(), state=ItemState.REGISTERED,
@@ -92,18 +123,31 @@ def create_item(*, court_id: int, kind: ItemKind, title: str, content: str = "",
                 leader_id=leader_id)
     db.session.add(item)
     db.session.flush()
-    record_event(item, "register", note=f"来源：{origin.label}", to_state=ItemState.REGISTERED)
+    record_event(item, "register", note=f"来源：{origin.label}", to_state=ItemState.REGISTERED,
+                 at=act_moment(received_on))
     return item
 
 
 def record_event(item: Item, action: str, *, note: str = "", from_state: ItemState | None = None,
-                 to_state: ItemState | None = None, user_id: int | None = None) -> ItemEvent:
-    """Add a step to the item's history, by ``user_id`` (default: the logged-in user)."""
-    event = ItemEvent(item_id=item.id, action=action, note=note, user_id=user_id or _user_id(),
-                      from_state=from_state.value if from_state else "", to_state=to_state.value if to_state else "")
+                 to_state: ItemState | None = None, user_id: int | None = None, at: datetime | None = None,
+                 system: bool = False) -> ItemEvent:
+    """Add a step to the item's history, by ``user_id`` (default: the logged-in user; nobody when ``system``),
+    at ``at`` (default: now)."""
+    event = ItemEvent(item_id=item.id, action=action, note=note, user_id=None if system else user_id or _user_id(),
+                      from_state=from_state.value if from_state else "", to_state=to_state.value if to_state else "",
+                      at=at or utcnow())
     db.session.add(event)
     db.session.flush()
     return event
+
+
+def act_moment(day: date, after: datetime | None = None) -> datetime:
+    """The instant recorded for an act done on ``day``: now for today, else noon of that day (court time),
+    and never before ``after`` (the previous step), so the history keeps its order."""
+    if day >= clock.today():
+        return utcnow()
+    moment = clock.from_local(datetime.combine(day, time(12)))
+    return max(moment, after) if after and clock.local_date(after) == day else moment
 
 
 # origin -> function(origin_id) giving the URL of the record an item came from (see ``register_origin_url``).
@@ -156,8 +200,7 @@ def validate_item(raw: dict, *, kinds: list[ItemKind] | None = None, staff: bool
     if kind is None or kind not in allowed:
         errors["kind"] = f"请选择类别（{'、'.join(k.label for k in allowed)}）。"
     values["kind"] = kind
-    if kind == ItemKind.CONCERNED_CASE and not values["case_number"] and "case_number" not in errors:
-        errors["case_number"] = "关注案件请填写案号。"
+    check_case_number(values, errors, required=kind == ItemKind.CONCERNED_CASE)
     if staff:
         origin = ItemOrigin.from_label(str(raw.get("origin") or ""))
         if origin is None:
@@ -179,6 +222,28 @@ def validate_item(raw: dict, *, kinds: list[ItemKind] | None = None, staff: bool
     return result
 
 
+def parse_case_number(text: str):
+    """The hearings area's 案号 check (imported here: the hearings area imports this module)."""
+    from portal.hearings.casenumber import parse_case_number as parse
+
+    return parse(text)
+
+
+def check_case_number(values: dict, errors: dict, *, required: bool) -> None:
+    """相关案号 as hearings check it (portal.hearings.casenumber): normalised in ``values``, or an error."""
+    if "case_number" in errors:
+        return
+    if not values["case_number"]:
+        if required:
+            errors["case_number"] = "关注案件请填写案号。"
+        return
+    parsed, problem = parse_case_number(values["case_number"])
+    if problem:
+        errors["case_number"] = problem
+    else:
+        values["case_number"] = parsed.value
+
+
 def update_item(item: Item, values: dict) -> None:
     """Change the registration data (登记信息); the audit trail keeps each field's old value."""
     if item.state == ItemState.CLOSED:
@@ -191,6 +256,7 @@ def update_item(item: Item, values: dict) -> None:
     item.deputies = values["deputies"]
     changed = "、".join(d.name for d in item.deputies) if before != {d.id for d in item.deputies} else ""
     record_event(item, "edit", note=f"代表委员：{changed}" if changed else "")
+    escalate_item(item)  # a new receipt date can bring a letter's proposed-handling date into the past
 
 
 def add_contact(item: Item, *, contacted_at: datetime, person: str, channel: str, content: str,
@@ -259,6 +325,7 @@ class Transition:
     roles: tuple[Role, ...]  # handlers only for items of their department; deputies only for their own items
     kinds: tuple[ItemKind, ...] = ()  # only these kinds (empty: every kind)
     needs_deputy: bool = False  # only items a deputy raised
+    signer: str = ""  # "head": only the 承办部门's head (庭长); "leader": only the item's 责任领导 (分管副院长)
 
 
 S = ItemState
@@ -270,15 +337,17 @@ TRANSITIONS: dict[str, Transition] = {
                            (Role.HANDLER, Role.LIAISON, Role.ADMIN)),
     "opinions": Transition("填写三级意见", HANDLING, None, (Role.HANDLER, Role.LIAISON, Role.LEADER, Role.ADMIN),
                            kinds=(ItemKind.CONCERNED_CASE,)),
-    "sign_division": Transition("庭长签署", HANDLING, None, (Role.LEADER, Role.LIAISON, Role.ADMIN),
-                                kinds=(ItemKind.CONCERNED_CASE,)),
-    "sign_vp": Transition("分管副院长签署", HANDLING, None, (Role.LEADER,), kinds=(ItemKind.CONCERNED_CASE,)),
+    "sign_division": Transition("庭长签署", HANDLING, None, (Role.HANDLER, Role.LEADER, Role.LIAISON, Role.ADMIN),
+                                kinds=(ItemKind.CONCERNED_CASE,), signer="head"),
+    "sign_vp": Transition("分管副院长签署", HANDLING, None, (Role.LEADER,), kinds=(ItemKind.CONCERNED_CASE,),
+                          signer="leader"),
     "draft": Transition("起草答复", HANDLING, S.REPLY_DRAFTED, (Role.HANDLER, Role.LIAISON, Role.ADMIN)),
     "hear": Transition("听取代表意见", (S.REPLY_DRAFTED,), S.REPLY_HEARD,
                        (Role.LIAISON, Role.HANDLER, Role.ADMIN, Role.DEPUTY), needs_deputy=True),
     "answer": Transition("正式答复", (S.REPLY_DRAFTED, S.REPLY_HEARD), S.ANSWERED,
                          (Role.LIAISON, Role.LEADER, Role.ADMIN)),
-    "rate": Transition("评价", (S.ANSWERED,), S.RATED, (Role.DEPUTY, Role.LIAISON, Role.ADMIN), needs_deputy=True),
+    # Every deputy of the item rates (co-proposers too); the item is 已评价 once all have (see _rate).
+    "rate": Transition("评价", (S.ANSWERED,), None, (Role.DEPUTY, Role.LIAISON, Role.ADMIN), needs_deputy=True),
     "close": Transition("办结", (S.ANSWERED, S.RATED), S.CLOSED, (Role.LIAISON, Role.ADMIN)),
     "supervise": Transition("督办", HANDLING, None, (Role.LIAISON, Role.LEADER, Role.ADMIN)),
 }
@@ -314,14 +383,64 @@ def _problem(user, item: Item, action: str) -> WorkflowError | None:
         return WorkflowError(f"只有{'、'.join(k.label for k in transition.kinds)}需要{transition.label}。")
     if transition.needs_deputy and not item.deputies:
         return WorkflowError(f"本事项没有关联代表委员，无需{transition.label}。")
-    if user.role not in transition.roles or (user.role == Role.HANDLER and not is_handler_of(user, item)) or (
+    if transition.signer:
+        signer = _signer_problem(user, item, transition)
+        if signer is not None:
+            return signer
+    elif user.role not in transition.roles or (user.role == Role.HANDLER and not is_handler_of(user, item)) or (
             user.role == Role.DEPUTY and not is_deputy_of(user, item)):
         who = "、".join(r.label for r in transition.roles)
         return NotAllowed(f"您无权对本事项进行“{transition.label}”操作（{who}可以）。")
     if item.state not in transition.sources:
         return WorkflowError(f"事项当前为“{item.state.label}”，不能{transition.label}。"
                              f"可{transition.label}的状态：{'、'.join(s.label for s in transition.sources)}。")
+    if action == "rate" and user.role == Role.DEPUTY and user.deputy_id in rated_deputy_ids(item):
+        return WorkflowError("您已评价本轮答复。")
+    if action == "rate" and not unrated_deputies(item):
+        return WorkflowError("代表委员均已评价本轮答复。")
+    if action == "close":
+        try:
+            check_closable(item)
+        except WorkflowError as error:
+            return error
     return None
+
+
+def division_head(item: Item) -> User | None:
+    """The 庭长 of a concerned case: the head of the department it is assigned to."""
+    return item.department.head if item.department is not None else None
+
+
+def _signer_problem(user, item: Item, transition: Transition) -> WorkflowError | None:
+    """The three levels are people: the department's head signs as 庭长, the 责任领导 as 分管副院长."""
+    if transition.signer == "head":
+        head = division_head(item)
+        if head is None:
+            return NotAllowed("承办部门尚未设置庭长（部门负责人），请系统管理员在“部门”中指定后由庭长签署。"
+                              if item.department is not None else "交办承办部门后，由该部门庭长签署。")
+        if head.id != user.id:
+            return NotAllowed(f"只有承办部门的庭长{head.display_name}可以进行“庭长签署”。")
+        return None
+    if user.role != Role.LEADER or (item.leader_id is not None and item.leader_id != user.id):
+        who = item.leader.display_name if item.leader else "院领导"
+        return NotAllowed(f"只有本事项的责任领导（分管副院长）{who}可以进行“分管副院长签署”。")
+    return None
+
+
+def rated_deputy_ids(item: Item) -> set[int]:
+    """The deputies who rated this round's reply."""
+    return set(db.session.scalars(select(ItemRating.deputy_id).where(ItemRating.item_id == item.id,
+                                                                     ItemRating.round == item.round)))
+
+
+def unrated_deputies(item: Item) -> list[Deputy]:
+    rated = rated_deputy_ids(item)
+    return [d for d in item.deputies if d.id not in rated]
+
+
+def round_ratings(item: Item) -> list[ItemRating]:
+    return list(db.session.scalars(select(ItemRating).options(selectinload(ItemRating.deputy))
+                                   .where(ItemRating.item_id == item.id).order_by(ItemRating.round, ItemRating.id)))
 
 
 def available_actions(user, item: Item) -> list[str]:
@@ -342,15 +461,57 @@ def advance(item: Item, action: str, *, user=None, **data) -> ItemEvent:
     transition = TRANSITIONS[action]
     before = item.state
     target = transition.target
-    note = _STEPS[action](item, user, data)
+    at = _act_time(item, data, transition.label, deputy=user.role == Role.DEPUTY)
+    note = _STEPS[action](item, user, data, at)
     if action == "assign" and target.rank < before.rank:
         target = before  # re-assigning an item being handled does not move it back
     if target is not None:
         item.state = target
-    event = record_event(item, action, note=note, from_state=before, to_state=item.state, user_id=user.id)
-    if action == "rate" and item.rating == Rating.UNSATISFIED:
-        _reopen(item, user.id)
+    reopen = action == "rate" and _round_unsatisfied(item)
+    event = record_event(item, action, note=note, from_state=before, to_state=item.state, user_id=user.id, at=at)
+    if reopen:
+        _reopen(item, user.id, at)
+    if clock.local_date(at) == clock.today():
+        escalate_item(item)  # an act entered after the fact is no moment to escalate; the scheduled check is
     return event
+
+
+# Steps that order the workflow; an act may not be dated before the latest of them.
+STEP_ACTIONS = ("register", "reopen", *TRANSITIONS)
+
+
+def last_step(item: Item) -> ItemEvent | None:
+    return db.session.scalars(select(ItemEvent).where(ItemEvent.item_id == item.id,
+                                                      ItemEvent.action.in_(STEP_ACTIONS))
+                              .order_by(ItemEvent.at.desc(), ItemEvent.id.desc()).limit(1)).first()
+
+
+def _act_time(item: Item, data: dict, label: str, *, deputy: bool = False) -> datetime:
+    """When the step happened: the date in ``on`` (default today; a deputy acting in the portal acts now).
+
+    Offices record work after the fact, so the date is the act's, not the click's: never in the future, never
+    before the receipt or the step before it.
+    """
+    raw = None if deputy else data.get("on")
+    if isinstance(raw, datetime):
+        raw = clock.local_date(raw)
+    if isinstance(raw, str):
+        try:
+            raw = date.fromisoformat(raw.strip()) if raw.strip() else None
+        except ValueError:
+            message = f"{label}日期格式应为 2025-03-01。"
+            raise WorkflowError(message, {"on": message}) from None
+    day = raw or clock.today()
+    if day > clock.today():
+        message = f"{label}日期不能晚于今天。"
+        raise WorkflowError(message, {"on": message})
+    previous = last_step(item)
+    floor = max(item.received_on, clock.local_date(previous.at)) if previous else item.received_on
+    if day < floor:
+        what = ACTION_LABELS.get(previous.action, "登记") if previous and floor != item.received_on else "收件"
+        message = f"{label}日期不能早于{what}日期（{floor.isoformat()}）。"
+        raise WorkflowError(message, {"on": message})
+    return act_moment(day, previous.at if previous else None)
 
 
 def _text(data: dict, key: str, label: str, *, required: bool = True, limit: int = TEXT_LIMIT) -> str:
@@ -362,10 +523,10 @@ def _text(data: dict, key: str, label: str, *, required: bool = True, limit: int
     return value
 
 
-def _instruct(item: Item, user, data: dict) -> str:
+def _instruct(item: Item, user, data: dict, at: datetime) -> str:
     item.instruction = _text(data, "instruction", "批示内容")
     item.instructed_by_id = user.id
-    item.instructed_at = utcnow()
+    item.instructed_at = at
     if item.leader_id is None:
         item.leader_id = user.id  # the leader who instructs answers for it, unless another is named at 交办
     return item.instruction
@@ -381,7 +542,7 @@ def ancestor_court_ids(court_id: int) -> list[int]:
     return ids
 
 
-def _assign(item: Item, user, data: dict) -> str:
+def _assign(item: Item, user, data: dict, at: datetime) -> str:
     errors = {}
     department = db.session.get(Department, int(data["department_id"])) if str(
         data.get("department_id") or "").isdigit() else None
@@ -404,24 +565,25 @@ def _assign(item: Item, user, data: dict) -> str:
     if isinstance(deadline, str):
         deadline = date.fromisoformat(deadline) if deadline else None
     if deadline is None:
-        deadline = default_deadline(item.kind)
+        deadline = assignment_deadline(item, clock.local_date(at))
     elif deadline < item.received_on:
         errors["deadline"] = "办理期限不能早于收件日期。"
     if errors:
         raise WorkflowError("交办信息有误：" + "；".join(errors.values()), errors)
     item.department_id, item.handler_id, item.leader_id = department.id, handler.id if handler else None, leader_id
     item.deadline = deadline
-    item.assigned_at = utcnow()
+    if item.round == 1 or item.assigned_at is None:
+        item.assigned_at = at  # a second round keeps the first 交办时间; its start is the reopen step
     item.escalated_at = None  # a new deadline: supervised afresh
     who = f"，承办人：{handler.display_name}" if handler else ""
     return f"承办部门：{department.name}{who}，办理期限：{deadline.isoformat()}"
 
 
-def _progress(item: Item, user, data: dict) -> str:
+def _progress(item: Item, user, data: dict, at: datetime) -> str:
     return _text(data, "note", "办理进展")
 
 
-def _opinions(item: Item, user, data: dict) -> str:
+def _opinions(item: Item, user, data: dict, at: datetime) -> str:
     values = {key: _text(data, key, label, required=False) for key, label in
               (("panel_opinion", "合议庭意见"), ("division_opinion", "庭长意见"),
                ("vice_president_opinion", "分管副院长意见"))}
@@ -440,65 +602,104 @@ def _opinions(item: Item, user, data: dict) -> str:
     return "；".join(notes)
 
 
-def _sign_division(item: Item, user, data: dict) -> str:
+def _sign_division(item: Item, user, data: dict, at: datetime) -> str:
     if not item.panel_opinion or not item.division_opinion:
         raise WorkflowError("请先填写合议庭意见和庭长意见，再由庭长签署。")
-    item.division_signed_by_id, item.division_signed_at = user.id, utcnow()
+    item.division_signed_by_id, item.division_signed_at = user.id, at
     return f"庭长意见已签署：{user.display_name}"
 
 
-def _sign_vp(item: Item, user, data: dict) -> str:
+def _sign_vp(item: Item, user, data: dict, at: datetime) -> str:
     if item.division_signed_at is None:
         raise WorkflowError("庭长签署后，分管副院长才能签署。")
     if not item.vice_president_opinion:
         raise WorkflowError("请先填写分管副院长意见。")
-    item.vice_president_signed_by_id, item.vice_president_signed_at = user.id, utcnow()
+    item.vice_president_signed_by_id, item.vice_president_signed_at = user.id, at
     return f"分管副院长意见已签署：{user.display_name}"
 
 
-def _draft(item: Item, user, data: dict) -> str:
+def _draft(item: Item, user, data: dict, at: datetime) -> str:
     item.reply = _text(data, "reply", "答复内容")
     return "已起草答复" if item.state != ItemState.REPLY_HEARD else "已修改答复（需再次听取代表意见）"
 
 
-def _hear(item: Item, user, data: dict) -> str:
+def _hear(item: Item, user, data: dict, at: datetime) -> str:
     if user.role == Role.DEPUTY:
         note = _text(data, "note", "意见", required=False) or "无不同意见"
         note = f"{user.display_name}：{note}"
     else:
         note = _text(data, "note", "代表委员的意见")
     item.reply_heard_note = note
-    item.reply_heard_at = utcnow()
+    item.reply_heard_at = at
     return note
 
 
-def _answer(item: Item, user, data: dict) -> str:
+def _answer(item: Item, user, data: dict, at: datetime) -> str:
     if not item.reply.strip():
         raise WorkflowError("答复内容为空，不能答复。请先起草答复。")
     if item.deputies and item.state != ItemState.REPLY_HEARD:
         raise WorkflowError("答复前须听取代表委员对答复稿的意见。")
     if item.is_concerned_case and not (item.division_signed_at and item.vice_president_signed_at):
         raise WorkflowError("关注案件的办理报告须经庭长和分管副院长签署后才能答复。")
-    now = utcnow()
-    item.answered_at, item.answered_on = now, clock.local_date(now)
-    return _text(data, "note", "说明", required=False)
+    item.answered_at, item.answered_on = at, clock.local_date(at)
+    note = _text(data, "note", "说明", required=False)
+    # The history keeps each round's reply: a second round's draft replaces item.reply.
+    return f"第{item.round}轮答复：{item.reply}" + (f"\n说明：{note}" if note else "")
 
 
-def _rate(item: Item, user, data: dict) -> str:
+def _rate(item: Item, user, data: dict, at: datetime) -> str:
     rating = data.get("rating")
     rating = rating if isinstance(rating, Rating) else Rating.from_label(str(rating or ""))
     if rating is None:
         message = f"请选择评价（{'、'.join(r.label for r in Rating)}）。"
         raise WorkflowError(message, {"rating": message})
     comment = _text(data, "comment", "不满意的原因", required=rating == Rating.UNSATISFIED)
-    item.rating, item.rating_comment, item.rated_at = rating, comment, utcnow()
+    waiting = unrated_deputies(item)
+    if user.role == Role.DEPUTY:
+        deputy = next(d for d in waiting if d.id == user.deputy_id)
+    else:
+        chosen = str(data.get("deputy_id") or "")
+        deputy = next((d for d in waiting if str(d.id) == chosen), None)
+        if deputy is None and len(waiting) == 1 and not chosen:
+            deputy = waiting[0]
+        if deputy is None:
+            message = f"请选择评价的代表委员（{'、'.join(d.name for d in waiting)}）。"
+            raise WorkflowError(message, {"deputy_id": message})
+    db.session.add(ItemRating(item_id=item.id, deputy_id=deputy.id, round=item.round, rating=rating, comment=comment,
+                              rated_at=at, recorded_by_id=user.id))
+    db.session.flush()
+    _combine_ratings(item, at)
     who = "" if user.role == Role.DEPUTY else "（据代表委员书面评价录入）"
-    return f"{rating.label}{who}" + (f"：{comment}" if comment else "")
+    return f"{deputy.name}：{rating.label}{who}" + (f"：{comment}" if comment else "")
 
 
-def _close(item: Item, user, data: dict) -> str:
+RATING_ORDER = (Rating.UNSATISFIED, Rating.BASICALLY, Rating.SATISFIED)
+
+
+def _round_unsatisfied(item: Item) -> bool:
+    return db.session.scalar(select(func.count()).select_from(ItemRating).where(
+        ItemRating.item_id == item.id, ItemRating.round == item.round, ItemRating.rating == Rating.UNSATISFIED)) > 0
+
+
+def _combine_ratings(item: Item, at: datetime) -> None:
+    """The round's rating once every deputy has rated: the least satisfied of theirs, so an item counts as
+    satisfied (满意率) only when all its proposers are; one 不满意 reopens it at once, whoever gave it."""
+    ratings = list(db.session.scalars(select(ItemRating).where(ItemRating.item_id == item.id,
+                                                               ItemRating.round == item.round)))
+    unsatisfied = [r for r in ratings if r.rating == Rating.UNSATISFIED]
+    if not unsatisfied and {r.deputy_id for r in ratings} < {d.id for d in item.deputies}:
+        return  # waiting for the co-proposers
+    worst = unsatisfied[0] if unsatisfied else min(ratings, key=lambda r: RATING_ORDER.index(r.rating))
+    item.rating, item.rated_at = worst.rating, at
+    item.rating_comment = "；".join(f"{r.deputy.name}：{r.comment}" if len(ratings) > 1 else r.comment
+                                   for r in ratings if r.comment)
+    if worst.rating != Rating.UNSATISFIED:
+        item.state = ItemState.RATED
+
+
+def _close(item: Item, user, data: dict, at: datetime) -> str:
     check_closable(item)
-    item.closed_at = utcnow()
+    item.closed_at = at
     return _text(data, "note", "说明", required=False)
 
 
@@ -506,13 +707,13 @@ def check_closable(item: Item) -> None:
     """件件有回音: an item closes only with a final reply, and a deputy's item only once rated."""
     if not item.reply.strip() or item.answered_at is None:
         raise WorkflowError("没有正式答复的事项不能办结。")
-    if item.deputies and item.rating is None:
-        raise WorkflowError("代表委员尚未评价，不能办结。")
+    if item.deputies and (item.rating is None or item.state != ItemState.RATED):
+        raise WorkflowError("代表委员尚未全部评价，不能办结。")
     if item.rating == Rating.UNSATISFIED:
         raise WorkflowError("代表委员不满意的事项须重新办理，不能办结。")
 
 
-def _supervise(item: Item, user, data: dict) -> str:
+def _supervise(item: Item, user, data: dict, at: datetime) -> str:
     return _text(data, "note", "督办要求", required=False) or "请按期办结并报送办理结果。"
 
 
@@ -521,19 +722,21 @@ _STEPS = {"instruct": _instruct, "assign": _assign, "progress": _progress, "opin
           "rate": _rate, "close": _close, "supervise": _supervise}
 
 
-def _reopen(item: Item, user_id: int) -> None:
-    """不满意: a second round of handling, with the same department and a fresh deadline."""
+def _reopen(item: Item, user_id: int, at: datetime) -> None:
+    """不满意: a second round of handling, with the same department and a fresh deadline from the rating's date.
+
+    The first 交办时间 stays; the round's reply stays in the history (the answer step's note).
+    """
     before = item.state
     item.round += 1
     item.state = ItemState.ASSIGNED
-    item.deadline = default_deadline(item.kind)
-    item.assigned_at = utcnow()
+    item.deadline = default_deadline(item.kind, clock.local_date(at))
     item.answered_at = item.answered_on = item.reply_heard_at = item.escalated_at = None
     item.reply_heard_note = ""
     item.division_signed_by_id = item.division_signed_at = None
     item.vice_president_signed_by_id = item.vice_president_signed_at = None
     record_event(item, "reopen", note=f"第{item.round}轮办理，办理期限：{item.deadline.isoformat()}",
-                 from_state=before, to_state=item.state, user_id=user_id)
+                 from_state=before, to_state=item.state, user_id=user_id, at=at)
 
 
 # --- who sees what ------------------------------------------------------------------------------------------
@@ -583,19 +786,33 @@ def flagged_condition(today: date | None = None):
     return deadline_state_column(today).in_(("overdue", "soon"))
 
 
-def escalate_overdue(court_ids: list[int]) -> int:
-    """Record once per round that an overdue item went up to its responsible leaders (超期升级督办)."""
+def escalate_overdue(court_ids: list[int] | None = None, item_ids: list[int] | None = None) -> int:
+    """Record once per round that an overdue item went up to its responsible leaders (超期升级督办).
+
+    Done by the system, not by a person: ``flask --app portal supervise`` (cron) checks every court, and a step
+    taken on an item checks that item. Neither the history nor the audit trail names a user. Idempotent.
+    """
     today = clock.today()
-    overdue = list(db.session.scalars(
-        select(Item).where(Item.court_id.in_(court_ids), Item.escalated_at.is_(None),
-                           deadline_state_column(today) == "overdue").order_by(Item.id).limit(500)))
-    now = utcnow()
-    for item in overdue:
-        item.escalated_at = now
-        leader = db.session.get(User, item.leader_id) if item.leader_id else None
-        to = f"，已报责任领导{leader.display_name}" if leader else ""
-        record_event(item, "escalate", note=f"已超过期限 {item.due_on.isoformat()}{to}")
+    query = select(Item).where(Item.escalated_at.is_(None), deadline_state_column(today) == "overdue")
+    if court_ids is not None:
+        query = query.where(Item.court_id.in_(court_ids))
+    if item_ids is not None:
+        query = query.where(Item.id.in_(item_ids))
+    overdue = list(db.session.scalars(query.order_by(Item.id)))
+    with audit.as_system(db.session):
+        now = utcnow()
+        for item in overdue:
+            item.escalated_at = now
+            leader = db.session.get(User, item.leader_id) if item.leader_id else None
+            to = f"，已报责任领导{leader.display_name}" if leader else ""
+            record_event(item, "escalate", note=f"已超过期限 {item.due_on.isoformat()}{to}", system=True)
     return len(overdue)
+
+
+def escalate_item(item: Item) -> None:
+    """The overdue check at the moment an item changes (the same as the scheduled one, for this item)."""
+    if item.escalated_at is None and deadline_state(item) == "overdue":
+        escalate_overdue(item_ids=[item.id])
 
 
 def attention_condition(user, today: date | None = None):
@@ -754,6 +971,16 @@ def deputy_items(deputy_id: int, *, cursor: str | None, per_page: int, total: in
                     total=total, number=number)
 
 
+def rated_by(deputy_id: int, items: list[Item]) -> set[int]:
+    """The ids of these items whose current round ``deputy_id`` has rated (not to be asked again), in one query."""
+    if not items:
+        return set()
+    rounds = {item.id: item.round for item in items}
+    rows = db.session.execute(select(ItemRating.item_id, ItemRating.round).where(
+        ItemRating.deputy_id == deputy_id, ItemRating.item_id.in_(list(rounds))))
+    return {item_id for item_id, round_ in rows if rounds[item_id] == round_}
+
+
 def history(item: Item, *, for_deputy: bool = False) -> list[ItemEvent]:
     query = select(ItemEvent).options(selectinload(ItemEvent.user)).where(ItemEvent.item_id == item.id)
     if for_deputy:
@@ -780,7 +1007,8 @@ def assignment_choices(item: Item) -> dict:
                                              User.role == Role.LEADER, User.active.is_(True))
                                       .order_by(User.court_id.desc(), User.id)))
     return {"departments": departments, "handlers": handlers, "leaders": leaders,
-            "default_deadline": default_deadline(item.kind)}
+            "default_deadline": assignment_deadline(item, clock.today()),
+            "deadline_from_receipt": deadline_counts_from_receipt()}
 
 
 def deputy_options(q: str, selected_ids: list[int], limit: int = 15) -> tuple[list[Deputy], list[Deputy]]:
@@ -907,30 +1135,59 @@ def addressee(item: Item) -> str:
     return f"{item.source_body or '来件人'}："
 
 
+def split_salutation(reply: str) -> tuple[str, str]:
+    """(the salutation the handler typed as the reply's first line, e.g. "尊敬的张三代表：", the rest); ("", reply)
+    when the reply does not start with one."""
+    first, _, rest = (reply or "").strip().partition("\n")
+    first = first.strip()
+    if first.endswith(("：", ":")) and len(first) <= 40 and "。" not in first:
+        return first.rstrip(":：") + "：", rest.strip()
+    return "", reply
+
+
+def document_number(item: Item, word: str, suffix: str = "") -> str:
+    """The 文号 of an item's document: the court's code, the word, the year in 〔〕, the item's sequence:
+    YLZY答复〔2025〕12号, YLZY督办〔2025〕12-2号."""
+    year, sequence = number_parts(item)
+    return f"{item.court.code.upper()}{word}〔{year}〕{sequence}{suffix}号"
+
+
 def reply_letter(item: Item):
     from portal.documents.items import ReplyLetter
 
     answered = clock.local_date(item.answered_at) if item.answered_at else clock.today()
-    return ReplyLetter(court_name=item.court.name, addressee=addressee(item), kind_label=item.kind.label,
-                       title=item.title, number=item.number, received_on=item.received_on, reply=item.reply,
+    salutation, reply = split_salutation(item.reply)
+    return ReplyLetter(court_name=item.court.name, addressee=salutation or addressee(item), kind_label=item.kind.label,
+                       title=item.title, number=item.number, received_on=item.received_on, reply=reply,
                        department=item.department.name if item.department else "",
                        handler=item.handler.display_name if item.handler else "", dated=answered,
-                       final=item.answered_at is not None)
+                       final=item.answered_at is not None, doc_number=document_number(item, "答复"))
+
+
+def supervision_problem(item: Item, events: list[ItemEvent]) -> str | None:
+    """Why no supervision notice can be printed: none for an item not assigned, or answered before any 督办."""
+    if item.department_id is None:
+        return "事项尚未交办承办部门，无法生成督办通知。"
+    if item.state not in SUPERVISED and not any(e.action == "supervise" for e in events):
+        return "事项已答复，无需督办。"
+    return None
 
 
 def supervision_notice(item: Item, events: list[ItemEvent]):
     from portal.documents.items import SupervisionNotice
 
-    today = clock.today()
     notices = [e for e in events if e.action == "supervise"]
-    if item.state not in SUPERVISED:
-        status = f"该件已于{item.answered_on.isoformat() if item.answered_on else ''}答复"
+    # The notice of the latest recorded 督办, dated that day and stating the item's state then; before any is
+    # recorded, the one that would be issued today.
+    dated = clock.local_date(notices[-1].at) if notices else clock.today()
+    if item.answered_on and item.answered_on <= dated:
+        status = f"该件已于{format_date(item.answered_on)}答复"
     elif item.due_on is None:
         status = "尚未确定办理期限"
-    elif item.due_on < today:
-        status = f"已超过办理期限 {(today - item.due_on).days} 天，仍未答复"
+    elif item.due_on < dated:
+        status = f"已超过办理期限 {(dated - item.due_on).days} 天，仍未答复"
     else:
-        status = f"距办理期限还有 {(item.due_on - today).days} 天，尚未答复"
+        status = f"距办理期限还有 {(item.due_on - dated).days} 天，尚未答复"
     return SupervisionNotice(
         court_name=item.court.name, department=item.department.name if item.department else "", number=item.number,
         kind_label=item.kind.label, title=item.title, deputies="、".join(d.name for d in item.deputies),
@@ -939,7 +1196,7 @@ def supervision_notice(item: Item, events: list[ItemEvent]):
         deadline=item.deadline, leader=item.leader.display_name if item.leader else "",
         handler=item.handler.display_name if item.handler else "", status_line=status,
         requirement=notices[-1].note if notices else "请按期办结并报送办理结果。",
-        notice_number=max(len(notices), 1), dated=today)
+        doc_number=document_number(item, "督办", f"-{max(len(notices), 1)}"), dated=dated)
 
 
 def _signed(user: User | None, at: datetime | None) -> str:
@@ -949,20 +1206,30 @@ def _signed(user: User | None, at: datetime | None) -> str:
     return f"{user.display_name}　{local.year}年{local.month}月{local.day}日"
 
 
-def case_report(item: Item, item_contacts: list[ItemContact]):
+def sees_contacts(user) -> bool:
+    """过问留痕 is for the liaison office and the leaders, not for the judges handling the case."""
+    return user.role in (Role.ADMIN, Role.LIAISON, Role.LEADER)
+
+
+def case_report(item: Item, item_contacts: list[ItemContact] | None):
+    """The report's data; ``item_contacts`` None when the reader may not see 过问留痕 (the section says so)."""
     from portal.documents.items import CaseReport, ContactLine
 
-    lines = [ContactLine(at=clock.to_local(c.contacted_at).strftime("%Y-%m-%d %H:%M"), person=c.person,
-                         channel=c.channel, content=c.content) for c in item_contacts]
+    lines = None if item_contacts is None else [
+        ContactLine(at=clock.to_local(c.contacted_at).strftime("%Y-%m-%d %H:%M"), person=c.person, channel=c.channel,
+                    content=c.content) for c in item_contacts]
+    signed = [at for at in (item.division_signed_at, item.vice_president_signed_at) if at]
+    head = division_head(item)
     return CaseReport(
         court_name=item.court.name, number=item.number, case_number=item.case_number, title=item.title,
         deputies="、".join(d.name for d in item.deputies), received_on=item.received_on, content=item.content,
         department=item.department.name if item.department else "",
         handler=item.handler.display_name if item.handler else "", panel_opinion=item.panel_opinion,
         division_opinion=item.division_opinion, vice_president_opinion=item.vice_president_opinion,
+        division_head=head.display_name if head else "", leader=item.leader.display_name if item.leader else "",
         division_signed=_signed(item.division_signed_by, item.division_signed_at),
         vice_president_signed=_signed(item.vice_president_signed_by, item.vice_president_signed_at),
-        contacts=lines, dated=clock.today())
+        contacts=lines, dated=clock.local_date(max(signed)) if signed else clock.today())
 
 
 def _figure_line(f: Figures):

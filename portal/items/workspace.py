@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.items.models import Item, ItemKind, item_deputy
-from portal.items.services import year_counts
+from portal.items.services import rated_by, year_counts
 from portal.panels import Panel
 
 ARCHIVE_LABELS = {ItemKind.SUGGESTION: "提出建议", ItemKind.PROPOSAL: "提出提案", ItemKind.LETTER: "反映来信",
@@ -22,4 +22,4 @@ def deputy_panel(deputy, year: int | None) -> Panel | None:
     counts = year_counts(deputy.id, year)
     archive = [(label, counts[kind]) for kind, label in ARCHIVE_LABELS.items() if counts.get(kind)]
     return Panel(title="我的建议和来信", template="items/_deputy_panel.html", order=30, rows=rows,
-                 link=url_for("items.mine"), archive=archive)
+                 link=url_for("items.mine"), archive=archive, extra={"rated": rated_by(deputy.id, rows)})

@@ -28,6 +28,7 @@ class ReceptionForm(Form):
     handling = TextAreaField("办理情况", render_kw={"rows": 2, "placeholder": "当场答复、转交等情况（可不填）"})
     followup_kind = SelectField("类别", choices=[(k.value, k.label) for k in FOLLOWUP_KINDS], validate_choice=False)
     followup_title = StringField("登记为跟踪事项", render_kw={"placeholder": "需要跟踪办理的，填写事项标题"})
+    followup_case_number = StringField("相关案号", render_kw={"placeholder": "关注案件必填，如（2024）桂0981民初1234号"})
     attachments = MultipleFileField("附件（扫描件、照片）", render_kw={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"})
 
     def set_choices(self, courts, hosts) -> None:
@@ -57,6 +58,7 @@ class ReceptionForm(Form):
 class FollowupForm(Form):
     kind = SelectField("类别", choices=[(k.value, k.label) for k in FOLLOWUP_KINDS], validate_choice=False)
     title = StringField("标题")
+    case_number = StringField("相关案号", render_kw={"placeholder": "关注案件必填"})
     content = TextAreaField("内容", render_kw={"rows": 2})
 
     def set_errors(self, errors: dict[str, str]) -> None:

@@ -235,7 +235,7 @@ def add_followup_item(reception_id: int):
         status = 422
     else:
         item = add_followup(reception, checked.values["kind"], checked.values["title"],
-                            content=checked.values["content"])
+                            checked.values["case_number"], content=checked.values["content"])
         if not is_partial("followups"):
             flash(f"已登记跟踪事项 {item.number}。", "success")
             return redirect(url_for("reception.detail", reception_id=reception.id), 303)

@@ -13,7 +13,7 @@ from portal.auth.models import Court, Role, User
 from portal.documents.reception import ReceptionRecord, ReceptionRegister, RegisterLine
 from portal.extensions import db
 from portal.items.models import Item, ItemKind, ItemOrigin, ItemState
-from portal.items.services import create_item, items_from
+from portal.items.services import check_case_number, create_item, items_from
 from portal.pagination import Page, paginate
 from portal.reception.models import Channel, Reception, ReceptionDeputy, ReceptionHost
 from portal.register.models import Deputy, DeputyStatus
@@ -421,13 +421,24 @@ def validate_reception(raw: dict, court_ids: list[int]) -> ReceptionInput:
     kind = ItemKind.from_label(str(raw.get("followup_kind") or "")) if title else None
     values["followup"] = None
     if title:
+        case = _followup_case_number(raw.get("followup_case_number"), kind, errors, "followup_case_number")
         if kind not in FOLLOWUP_KINDS:
             errors["followup_kind"] = "请选择跟踪事项的类别。"
         elif len(title) > 200:
             errors["followup_title"] = "不能超过 200 个字。"
-        else:
-            values["followup"] = (kind, title)
+        elif "followup_case_number" not in errors:
+            values["followup"] = (kind, title, case)
     return result
+
+
+def _followup_case_number(raw, kind: ItemKind | None, errors: dict, key: str) -> str:
+    """The follow-up's 案号, checked as a directly registered item's is (required for a 关注案件)."""
+    checked = {"case_number": str(raw or "").replace("\x00", "").strip()[:60]}
+    problems: dict[str, str] = {}
+    check_case_number(checked, problems, required=kind == ItemKind.CONCERNED_CASE)
+    if problems:
+        errors[key] = problems["case_number"]
+    return checked["case_number"]
 
 
 FIELDS = ("court_id", "received_at", "channel", "place", "other_visitors", "other_count", "liaison_officer_id",
@@ -485,13 +496,15 @@ def validate_followup(raw: dict) -> ReceptionInput:
         result.errors["title"] = "不能超过 200 个字。"
     if len(content) > 10000:
         result.errors["content"] = "不能超过 10000 个字。"
-    result.values = {"kind": kind, "title": title, "content": content}
+    case_number = _followup_case_number(raw.get("case_number"), kind, result.errors, "case_number")
+    result.values = {"kind": kind, "title": title, "content": content, "case_number": case_number}
     return result
 
 
-def add_followup(reception: Reception, kind: ItemKind, title: str, *, content: str = "") -> Item:
+def add_followup(reception: Reception, kind: ItemKind, title: str, case_number: str = "", *,
+                 content: str = "") -> Item:
     """Register a request raised at the reception as a tracked item, linked to the visiting deputies."""
-    return create_item(court_id=reception.court_id, kind=kind, title=title, content=content,
+    return create_item(court_id=reception.court_id, kind=kind, title=title, content=content, case_number=case_number,
                        deputies=[link.deputy for link in reception.deputy_links], origin=ItemOrigin.RECEPTION,
                        origin_id=reception.id, received_on=clock.local_date(reception.received_at))
 

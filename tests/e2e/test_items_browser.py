@@ -204,3 +204,27 @@ def test_overdue_items_head_the_leaders_queue_with_a_notice(page, people, court,
     page.get_by_label("督办要求").fill("请于三日内报送办理结果。")
     page.get_by_role("button", name="发出督办通知").click()
     expect(page.locator(".item-history")).to_contain_text("请于三日内报送办理结果。")
+
+
+def test_a_step_recorded_after_the_fact_takes_its_own_date(page, people, court):
+    from datetime import date
+
+    from portal.extensions import db
+    from portal.items import services
+    from portal.items.models import ItemKind
+
+    year = clock.today().year - 2
+    item = services.create_item(court_id=court.id, kind=ItemKind.LETTER, title="补录的来信", content="请核实。",
+                                received_on=date(year, 3, 1))
+    db.session.commit()
+    switch(page, people["leader"])
+    page.goto(f"/items/{item.id}")
+    page.get_by_label("批示日期").fill(f"{year}-02-20")
+    page.get_by_label("批示内容").fill("请民一庭核实办理。")
+    page.problems.allow("status of 422")
+    page.get_by_role("button", name="批示", exact=True).click()
+    expect(page.locator(".invalid-feedback").first).to_contain_text(f"批示日期不能早于收件日期（{year}-03-01）")
+    page.get_by_label("批示日期").fill(f"{year}-03-02")
+    act(page, "批示", "已批示")
+    expect(page.locator(".item-history")).to_contain_text(f"{year}-03-02")
+    expect(page.locator("dt:text-is('领导批示') + dd")).to_contain_text(f"{year}-03-02")
