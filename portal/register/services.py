@@ -21,6 +21,13 @@ from portal.register.models import (
 )
 
 MOBILE_PATTERN = re.compile(r"^1[3-9]\d{9}$")
+# Full-width letters, digits, "+" and "-" (typed with a Chinese input method) and the ideographic space, to ASCII.
+# Other full-width forms such as "（" stay: the register stores them as typed.
+HALF_WIDTH = {0xFF10 + i: 0x30 + i for i in range(10)} | {0xFF21 + i: 0x41 + i for i in range(26)} | \
+    {0xFF41 + i: 0x61 + i for i in range(26)} | {0xFF0B: ord("+"), 0xFF0D: ord("-"), 0x3000: ord(" ")}
+PHONE_NOISE = re.compile(r"[\s\-\u2010-\u2015\u2212]+")  # spaces and every dash people type in numbers
+PHONE_LIKE = re.compile(r"\+?[\d\s\-\u2010-\u2015\u2212]*\d[\d\s\-\u2010-\u2015\u2212]*")
+CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 # The columns a deputy record is edited through, in form and spreadsheet order.
@@ -74,6 +81,29 @@ class RegisterFilters:
         return " · ".join(parts)
 
 
+def half_width(value: str) -> str:
+    return value.translate(HALF_WIDTH)
+
+
+def normalise_mobile(value: str) -> str:
+    """A mobile number as stored: half-width digits without spaces or dashes, and without the +86/0086/86
+    country code in front of an 11-digit number."""
+    number = PHONE_NOISE.sub("", half_width(value or "").strip())
+    for prefix in ("+86", "0086", "86"):
+        if number.startswith(prefix) and len(number) - len(prefix) == 11:
+            return number[len(prefix):]
+    return number.removeprefix("+86")
+
+
+def normalise_query(q: str) -> str:
+    """What a search box holds, as the register stores it: a phone number normalised like an entered one, and
+    no spaces between Chinese characters (names and units are written without them: "张 芳" is 张芳)."""
+    q = half_width(q or "").strip()
+    if PHONE_LIKE.fullmatch(q):
+        return normalise_mobile(q)
+    return CJK_GAP.sub("", q)
+
+
 def search_condition(q: str):
     """A WHERE clause finding deputies by name, pinyin or initials, work unit or phone.
 
@@ -81,7 +111,7 @@ def search_condition(q: str):
     Three characters or more go through the full-text index (SQLite FTS5 trigram; on PostgreSQL, ILIKE served
     by pg_trgm indexes). One or two Chinese characters cannot be trigram-matched, so they fall back to LIKE.
     """
-    q = q.strip()
+    q = normalise_query(q)
     if not q:
         return None
     lowered = q.lower().replace(" ", "")
@@ -184,7 +214,7 @@ def validate_deputy(raw: dict, *, exclude_id: int | None = None,
     for key, label in (("name", "姓名"), ("term", "届次"), ("mobile", "手机号码")):
         if not values[key] and key not in errors:
             errors[key] = f"请填写{label}。"
-    values["mobile"] = values["mobile"].replace(" ", "").replace("-", "")
+    values["mobile"] = normalise_mobile(values["mobile"])
     if values["mobile"] and not MOBILE_PATTERN.match(values["mobile"]):
         errors["mobile"] = "手机号码应为 11 位，以 13–19 开头。"
     if values["email"] and not EMAIL_PATTERN.match(values["email"]):
