@@ -136,7 +136,8 @@ def test_template_has_headers_and_instructions(app):
 
 def test_filled_template_imports(app):
     workbook = reopen(template_xlsx())
-    workbook.active.append([GOOD.get(h) for h in HEADERS])
+    for column, header in enumerate(HEADERS, start=1):  # from row 2, as the 说明 sheet says
+        workbook.active.cell(row=2, column=column, value=GOOD.get(header))
     buffer = io.BytesIO()
     workbook.save(buffer)
 
@@ -254,6 +255,60 @@ def test_row_limit(app, monkeypatch):
     assert result.total == 3
     assert [(e.row, e.column) for e in result.errors] == [(5, "")]
     assert result.errors[0].reason.startswith("单次最多导入 3 行")
+
+
+def blank_rows_at_xfd(rows: int) -> bytes:
+    """The import headers, then ``rows`` rows holding one cell at column XFD (the last of 16,384) each: 2 MB
+    for 400,000 rows, written as XML directly since openpyxl would take a minute."""
+    workbook = Workbook()
+    workbook.active.append(HEADERS)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    source = zipfile.ZipFile(buffer)
+    header = "".join(f'<c r="{chr(65 + i)}1" t="inlineStr"><is><t>{h}</t></is></c>' for i, h in enumerate(HEADERS))
+    body = "".join(f'<row r="{n}"><c r="XFD{n}" t="inlineStr"><is><t>x</t></is></c></row>' for n in range(2, rows + 2))
+    sheet = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet '
+             'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+             f'<row r="1">{header}</row>{body}</sheetData></worksheet>')
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            archive.writestr(info.filename, sheet if info.filename == "xl/worksheets/sheet1.xml"
+                             else source.read(info.filename))
+    return out.getvalue()
+
+
+def test_blank_rows_count_against_the_limit_and_the_read_is_bounded(app, monkeypatch):
+    """400,000 rows with a single cell at column XFD: refused at the first row past the limit, having read
+    only the template's columns of at most MAX_ROWS + 2 rows."""
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    read = []
+    original = ReadOnlyWorksheet._cells_by_row
+
+    def spy(self, *args, **kwargs):
+        for row in original(self, *args, **kwargs):
+            read.append(len(row))
+            yield row
+
+    monkeypatch.setattr(ReadOnlyWorksheet, "_cells_by_row", spy)
+    result = parse_import(blank_rows_at_xfd(400_000))
+
+    limit = excel.MAX_ROWS
+    assert [(e.row, e.column) for e in result.errors] == [(limit + 2, "")]
+    assert result.errors[0].reason.startswith(f"单次最多导入 {limit} 行（空白行也计算在内）")
+    assert result.total == 0
+    assert len(read) <= limit + 3  # the header, the data rows, the first row beyond
+    assert max(read[1:]) <= len(COLUMNS)  # data rows: no further than the last column the header names
+
+
+def test_blank_rows_between_data_rows_are_counted(app, monkeypatch):
+    monkeypatch.setattr(excel, "MAX_ROWS", 4)
+    rows = [person(), None, None, person(姓名="李四", 手机号码="13812345679"), person(姓名="王五", 手机号码="13812345670")]
+
+    result = parse_import(workbook_bytes(rows))
+
+    assert [(e.row, e.column) for e in result.errors] == [(6, "")]  # rows 2–5 are four rows, two of them blank
 
 
 @pytest.mark.parametrize("data", [b"", b"just some text", b"PK\x03\x04 not really a zip"])

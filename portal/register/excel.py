@@ -54,6 +54,7 @@ REQUIRED = ("name", "gender", "kind", "level", "term", "mobile")
 HEADER_ALIASES = {"代表组": "group_name", "界别": "group_name", "手机": "mobile", "联系电话": "mobile"}
 
 MAX_ROWS = 5000
+MAX_HEADER_COLUMNS = 100  # the header is looked for in the first 100 columns (the template has 15)
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # a 5 MB upload that inflates beyond this is not a register
 UNREADABLE = "无法读取文件：请上传 Excel 2007 及以上版本的 .xlsx 文件。"
 
@@ -262,8 +263,12 @@ def _cell_text(value) -> str:
 
 def _read_sheet(data: bytes) -> tuple[list[RowError], list[tuple[int, dict[str, str]]]]:
     """The header problems and the non-empty data rows, as (Excel row number, {field: text}), of the first
-    sheet; at most MAX_ROWS rows, with a problem for the first row beyond. Raises when the file is not a
-    workbook openpyxl can read."""
+    sheet. Raises when the file is not a workbook openpyxl can read.
+
+    The read is bounded both ways, whatever the file holds: only up to the last column the header names (a row
+    with a cell at column XFD would otherwise come back as 16,384 values), and only MAX_ROWS data rows. Every
+    row counts against the limit, blank or not, so a sheet of blank rows is refused at row MAX_ROWS + 2 instead
+    of being read to its end."""
     with zipfile.ZipFile(BytesIO(data)) as archive:
         if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED_BYTES:
             raise ValueError("uncompressed size over the limit")
@@ -274,19 +279,21 @@ def _read_sheet(data: bytes) -> tuple[list[RowError], list[tuple[int, dict[str, 
         try:
             sheet = workbook.worksheets[0]
             sheet.reset_dimensions()  # some writers store a wrong <dimension>; read what is there
-            rows = sheet.iter_rows(values_only=True)
-            problems, positions = _match_headers(next(rows, ()))
+            header = next(sheet.iter_rows(min_row=1, max_row=1, max_col=MAX_HEADER_COLUMNS, values_only=True), ())
+            problems, positions = _match_headers(header)
             if problems:
                 return problems, []
+            rows = sheet.iter_rows(min_row=2, max_row=MAX_ROWS + 2, max_col=max(positions.values()) + 1,
+                                   values_only=True)
             records = []
             for number, row in enumerate(rows, start=2):
-                record = {key: _cell_text(row[index]) if index < len(row) else "" for key, index in positions.items()}
-                if not any(record.values()):
-                    continue  # blank rows, and rows filled only in columns the import ignores (序号)
-                if len(records) == MAX_ROWS:
-                    problems.append(RowError(number, "", f"单次最多导入 {MAX_ROWS} 行，请拆分为多个文件分批导入。"))
+                if number > MAX_ROWS + 1:
+                    problems.append(RowError(number, "", f"单次最多导入 {MAX_ROWS} 行（空白行也计算在内），"
+                                                         "请删除多余的行或拆分为多个文件分批导入。"))
                     break
-                records.append((number, record))
+                record = {key: _cell_text(row[index]) if index < len(row) else "" for key, index in positions.items()}
+                if any(record.values()):  # blank rows, and rows filled only in columns the import ignores (序号)
+                    records.append((number, record))
             return problems, records
         finally:
             workbook.close()

@@ -19,6 +19,7 @@ from portal.register.services import (
     all_filtered,
     create_deputy,
     filter_choices,
+    import_deputies,
     leader_choices,
     list_deputies,
     register_document,
@@ -153,8 +154,6 @@ def import_confirm(token: str):
     result = excel.parse_import(data)  # checked again: the register may have changed since the preview
     if result.errors:
         return render_template("register/import.html", result=result, token=None, error=None), 422
-    for values in result.rows:
-        create_deputy(values)
-    flash(f"已导入 {len(result.rows)} 名代表委员。", "success")
+    flash(f"已导入 {import_deputies(result.rows)} 名代表委员。", "success")
     return redirect(url_for("register.index"), 303)
 
