@@ -116,7 +116,8 @@ REFERENCES = {
     "deputy_id": ("portal.register.models", "Deputy"),
 }
 
-ENTITY_LABELS = {"court": "法院", "department": "部门", "user": "用户", "deputy": "代表委员", "attachment": "附件",
+ENTITY_LABELS = {"court": "法院", "department": "部门", "user": "用户", "deputy": "代表委员", "deputy_mandate": "代表委员任职",
+                 "attachment": "附件",
                  "item": "交办督办件", "item_event": "办理记录", "item_contact": "过问留痕"}
 FIELD_LABELS = {
     "name": "名称/姓名", "code": "代码", "level": "层级", "parent_id": "上级法院", "court_id": "所属法院",

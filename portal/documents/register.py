@@ -42,6 +42,11 @@ class RegisterDocument:
     filter_summary: str
     generated_on: datetime.date
     rows: list[RegisterRow] = field(default_factory=list)
+    people: int | None = None  # how many people the rows are (a person may have several mandates); len(rows)
+
+    @property
+    def people_count(self) -> int:
+        return len(self.rows) if self.people is None else self.people
 
     @property
     def title(self) -> str:
@@ -66,5 +71,5 @@ def build_register_docx(data: RegisterDocument) -> bytes:
         widths_mm=WIDTHS_MM,
         aligns=ALIGNS,
     )
-    document.split_line(f"共 {len(data.rows)} 人", f"制表日期：{format_date(data.generated_on)}")
+    document.split_line(f"共 {data.people_count} 人", f"制表日期：{format_date(data.generated_on)}")
     return document.to_bytes()

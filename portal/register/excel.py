@@ -24,8 +24,8 @@ from sqlalchemy import func, or_, select
 from portal.auth.models import Role, User
 from portal.documents.gbt9704 import clean_text
 from portal.extensions import db
-from portal.register.models import COURT_ROLES, Deputy, DeputyKind, DeputyLevel, Gender
-from portal.register.services import existing_name_mobile_pairs, validate_deputy
+from portal.register.models import COURT_ROLES, DeputyKind, DeputyLevel, Gender, Mandate
+from portal.register.services import mandate_key, mobile_owners, mobile_taken, normalise_mobile, validate_deputy
 
 logger = logging.getLogger(__name__)
 
@@ -96,16 +96,17 @@ def _display_width(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in longest)
 
 
-def _deputy_cells(deputy: Deputy) -> list[str]:
+def _mandate_cells(mandate: Mandate) -> list[str]:
+    deputy = mandate.deputy
     leader = deputy.paired_leader
     values = {
         "name": deputy.name,
         "gender": deputy.gender.label,
-        "kind": deputy.kind.label,
-        "level": deputy.level.label,
-        "term": deputy.term,
-        "group_name": deputy.group_name,
-        "constituency": deputy.constituency,
+        "kind": mandate.kind.label,
+        "level": mandate.level.label,
+        "term": mandate.term,
+        "group_name": mandate.group_name,
+        "constituency": mandate.constituency,
         "work_unit": deputy.work_unit,
         "post": deputy.post,
         "mobile": deputy.mobile,
@@ -115,7 +116,7 @@ def _deputy_cells(deputy: Deputy) -> list[str]:
         "paired_leader": leader.display_name if leader else "",
         "note": deputy.note,
     }
-    return [clean(values[key]) for key, _ in COLUMNS] + [clean(deputy.status.label)]
+    return [clean(values[key]) for key, _ in COLUMNS] + [clean(mandate.status.label)]
 
 
 def _text_cell(sheet, value: str, number_format: str | None = None) -> WriteOnlyCell:
@@ -128,10 +129,11 @@ def _text_cell(sheet, value: str, number_format: str | None = None) -> WriteOnly
     return cell
 
 
-def export_xlsx(deputies: list[Deputy]) -> bytes:
-    """The given deputies as a workbook whose columns the import reads back, plus their status."""
+def export_xlsx(mandates: list[Mandate]) -> bytes:
+    """The given mandates, a row each with the person's fields, as a workbook whose columns the import reads
+    back, plus the mandate's status."""
     headers = [header for _, header in COLUMNS] + [STATUS_HEADER]
-    rows = [_deputy_cells(d) for d in deputies]
+    rows = [_mandate_cells(m) for m in mandates]
     mobile_index = [key for key, _ in COLUMNS].index("mobile")
 
     workbook = Workbook(write_only=True)
@@ -370,8 +372,8 @@ def parse_import(data: bytes) -> ImportResult:
 
     leader_names = {r["paired_leader"] for _, r in records if r.get("paired_leader")}
     by_display, by_username = _find_leaders(leader_names)
-    existing = existing_name_mobile_pairs({str(r.get("name") or "").strip() for _, r in records})
-    seen: dict[tuple[str, str], int] = {}
+    owners = mobile_owners({normalise_mobile(r.get("mobile") or "") for _, r in records} - {""})
+    seen: dict[str, tuple[int, str, set]] = {}  # mobile -> (first row, name, mandate keys) in this file
     row_errors: list[RowError] = []
     for number, record in records:
         raw = {key: value for key, value in record.items() if key != "paired_leader"}
@@ -381,20 +383,38 @@ def parse_import(data: bytes) -> ImportResult:
         if record.get("paired_leader"):
             raw["paired_leader_id"], leader_problem = _resolve_leader(record["paired_leader"], by_display,
                                                                       by_username)
-        checked = validate_deputy(raw, existing_pairs=existing)
+        checked = validate_deputy(raw, mobile_owners=owners)
         problems = {("paired_leader" if key == "paired_leader_id" else key): message
                     for key, message in checked.errors.items()}
         if leader_problem:
             problems["paired_leader"] = leader_problem
         values = checked.values
-        if values["name"] and values["mobile"] and not {"name", "mobile"} & problems.keys():
-            pair = (values["name"], values["mobile"])
-            if pair in seen:
-                problems["mobile"] = f"与第 {seen[pair]} 行重复（姓名和手机号码相同）。"
+        if values["name"] and values["mobile"] and not problems.keys() & {"name", "mobile", "kind", "level", "term"}:
+            problem = _person_problem(values, owners.get(values["mobile"]), seen.get(values["mobile"]))
+            if problem:
+                problems["mobile"] = problem
             else:
-                seen[pair] = number
+                first = seen.setdefault(values["mobile"], (number, values["name"], set()))
+                first[2].add(mandate_key(values))
         row_errors += [RowError(number, header, problems[key]) for key, header in COLUMNS if key in problems]
         if not problems:
             result.rows.append(values)
     result.errors = sorted(row_errors + file_problems, key=lambda e: e.row)
     return result
+
+
+def _person_problem(values: dict, owner, earlier: tuple[int, str, set] | None) -> str | None:
+    """Why a row cannot be a mandate of the person its mobile names: the number is someone else's, or that
+    person already holds this seat (in the register or in an earlier row)."""
+    if owner is not None:
+        if owner.name != values["name"]:
+            return mobile_taken(values["mobile"], owner.name, same_name=False)
+        if any(mandate_key(m) == mandate_key(values) for m in owner.mandates):
+            return mobile_taken(values["mobile"], owner.name, same_name=True)
+    if earlier is not None:
+        row, name, keys = earlier
+        if name != values["name"]:
+            return f"手机号码与第 {row} 行的“{name}”相同：一个手机号码只能属于一人。"
+        if mandate_key(values) in keys:
+            return f"与第 {row} 行重复（姓名、手机号码和任职相同）。"
+    return None
