@@ -29,6 +29,7 @@ from portal.register.models import (
     DeputyLevel,
     DeputyStatus,
     Gender,
+    Mandate,
 )
 
 DEMO_PASSWORD = "Demo1234"
@@ -610,12 +611,13 @@ def _seed_deputies(ctx: DemoContext) -> None:
         pairing = ctx.leaders.get(court.id) or top_leaders
         paired = rng.choice(pairing) if pairing and rng.random() < 0.30 else None
         retired = rng.random() < 0.08
-        deputy = Deputy(name=name, name_pinyin=pinyin, name_initials=initials, gender=gender, kind=kind, level=level,
-                        level_rank=level.rank, term=term, group_name=group, constituency=constituency,
+        deputy = Deputy(name=name, name_pinyin=pinyin, name_initials=initials, gender=gender, level_rank=level.rank,
                         work_unit=work_unit, post=post, mobile=ctx.new_mobile(), email=email, address=address,
-                        court_roles=court_roles, paired_leader_id=paired.id if paired else None,
-                        status=DeputyStatus.RETIRED if retired else DeputyStatus.ACTIVE,
-                        left_on=date(2023, 3, 1) + timedelta(days=rng.randrange(640)) if retired else None)
+                        court_roles=court_roles, paired_leader_id=paired.id if paired else None)
+        deputy.mandates.append(Mandate(
+            kind=kind, level=level, term=term, group_name=group, constituency=constituency,
+            status=DeputyStatus.RETIRED if retired else DeputyStatus.ACTIVE,
+            left_on=date(2023, 3, 1) + timedelta(days=rng.randrange(640)) if retired else None))
         db.session.add(deputy)
         batch.append((deputy, court.id))
         if len(batch) >= BATCH:

@@ -27,7 +27,7 @@ import portal.auth.models  # noqa: E402
 from portal import create_app  # noqa: E402
 from portal.auth.models import Court, CourtLevel, Department, Role, User  # noqa: E402
 from portal.extensions import db  # noqa: E402
-from portal.register.models import Deputy, DeputyKind, DeputyLevel, Gender  # noqa: E402
+from portal.register.models import Deputy, DeputyKind, DeputyLevel, Gender, Mandate  # noqa: E402
 
 PASSWORD = "Passw0rd-test"
 portal.auth.models.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # scrypt costs ~0.1 s per hash
@@ -195,7 +195,11 @@ def make_deputy(app):
         values = {"name": f"代表{n}", "gender": Gender.MALE, "kind": DeputyKind.NPC, "level": DeputyLevel.CITY,
                   "term": "第十六届", "mobile": f"139{n:08d}", "work_unit": "某某公司", "group_name": "城区代表组"}
         values.update(kw)
+        # one person with one mandate; the mandate's fields are given with the person's
+        seat = {k: values.pop(k) for k in ("kind", "level", "term", "group_name", "constituency", "status", "left_on")
+                if k in values}
         deputy = Deputy(**values)
+        deputy.mandates.append(Mandate(**seat))
         deputy.refresh_keys()
         db.session.add(deputy)
         db.session.commit()
@@ -239,7 +243,8 @@ def records(court, make_deputy, make_user, make_department):
     """Ids for the URL templates of the role matrix (tests/route_matrix.py)."""
     from tests.route_matrix import RECORD_MAKERS
 
-    ids = {"deputy": make_deputy(status="active").id, "user": make_user(Role.HANDLER).id,
+    deputy = make_deputy(status="active")
+    ids = {"deputy": deputy.id, "mandate": deputy.mandates[0].id, "user": make_user(Role.HANDLER).id,
            "department": make_department().id, "court": court.id}
     for make in RECORD_MAKERS:
         ids.update(make(court=court, make_user=make_user, make_deputy=make_deputy, make_department=make_department))

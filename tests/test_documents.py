@@ -330,6 +330,21 @@ def test_register_document() -> None:
     assert sum(widths_mm) == pytest.approx(297 - 37 - 35, abs=0.5)
 
 
+def test_register_mobile_column_fits_eleven_digits_on_one_line() -> None:
+    """11 digits at 12 pt in the widest fallback for Times New Roman (DejaVu Serif, 0.64 em a digit, which
+    LibreOffice uses where Times is missing) plus Word's default cell margins (2 × 0.19 cm)."""
+    doc = docx.Document(io.BytesIO(build_register_docx(RegisterDocument(
+        court_name="", filter_summary="", generated_on=datetime.date(2025, 1, 2), rows=[make_row("王芳")]))))
+    table = doc.tables[0]
+    column = [c.text for c in table.rows[0].cells].index("联系电话")
+    assert table.cell(1, column).text == "13800138000"
+    size_pt = int(table.cell(1, column)._tc.xpath(".//w:sz/@w:val")[0]) / 2
+    needed_mm = 11 * 0.64 * size_pt * 25.4 / 72 + 3.8
+    grid_mm = int(table._tbl.xpath("./w:tblGrid/w:gridCol/@w:w")[column]) / 1440 * 25.4
+    cell_mm = int(table.cell(1, column)._tc.xpath("./w:tcPr/w:tcW/@w:w")[0]) / 1440 * 25.4
+    assert grid_mm >= needed_mm and cell_mm >= needed_mm, (grid_mm, needed_mm)
+
+
 def test_register_without_court_or_filter() -> None:
     data = RegisterDocument(court_name="", filter_summary="", generated_on=datetime.date(2025, 1, 2), rows=[])
     doc = docx.Document(io.BytesIO(build_register_docx(data)))

@@ -9,8 +9,13 @@ from portal.documents.gbt9704 import OfficialDocument, format_date
 
 HEADERS = ["序号", "姓名", "性别", "类别", "层级", "届次", "代表组/界别", "工作单位及职务", "联系电话", "状态"]
 # Millimetres, summing to the 225 mm landscape type area. At 12 pt a Chinese character is 4.2 mm and a cell
-# loses 3.8 mm to its margins: 层级 fits "县（区）级", 联系电话 fits "0755-12345678"; work units wrap.
-WIDTHS_MM = [13, 22, 13, 22, 26, 22, 28, 35, 31, 13]
+# loses 3.8 mm to its margins: 姓名, 类别 and 届次 fit four characters, 层级 fits "县（区）级"; work units wrap.
+# An 11-digit mobile must stay on one line in whatever Latin font renders the digits: Times New Roman's are
+# 0.5 em, but where it is missing (LibreOffice on Linux) DejaVu Serif's are 0.64 em, 2.7 mm at 12 pt.
+CELL_MARGINS_MM = 3.8
+MOBILE_DIGIT_MM = 0.64 * 12 * 25.4 / 72
+MOBILE_MM = 35  # >= 11 * MOBILE_DIGIT_MM + CELL_MARGINS_MM (33.6 mm)
+WIDTHS_MM = [13, 21, 13, 21, 26, 21, 28, 34, MOBILE_MM, 13]
 ALIGNS = ["center", "center", "center", "center", "center", "center", "left", "left", "center", "center"]
 
 
@@ -37,6 +42,11 @@ class RegisterDocument:
     filter_summary: str
     generated_on: datetime.date
     rows: list[RegisterRow] = field(default_factory=list)
+    people: int | None = None  # how many people the rows are (a person may have several mandates); len(rows)
+
+    @property
+    def people_count(self) -> int:
+        return len(self.rows) if self.people is None else self.people
 
     @property
     def title(self) -> str:
@@ -61,5 +71,5 @@ def build_register_docx(data: RegisterDocument) -> bytes:
         widths_mm=WIDTHS_MM,
         aligns=ALIGNS,
     )
-    document.split_line(f"共 {len(data.rows)} 人", f"制表日期：{format_date(data.generated_on)}")
+    document.split_line(f"共 {data.people_count} 人", f"制表日期：{format_date(data.generated_on)}")
     return document.to_bytes()

@@ -31,7 +31,7 @@ from portal.duty.models import (
 )
 from portal.duty.services import suggested_range
 from portal.extensions import db
-from portal.register.models import Deputy, DeputyKind, DeputyLevel, DeputyStatus
+from portal.register.models import Deputy, DeputyKind, DeputyLevel, DeputyStatus, Mandate
 
 # When the demo congresses were elected: county and township congresses in 2021, the city's in 2022, the national
 # and provincial ones in 2023. A term runs five years.
@@ -111,7 +111,7 @@ def seed(ctx: DemoContext) -> None:
 
 def _seed_terms(ctx: DemoContext) -> None:
     existing = {(t.level, t.name) for t in db.session.scalars(select(DutyTerm))}
-    pairs = db.session.execute(select(Deputy.level, Deputy.term).where(Deputy.kind == DeputyKind.NPC).distinct())
+    pairs = db.session.execute(select(Mandate.level, Mandate.term).where(Mandate.kind == DeputyKind.NPC).distinct())
     for level, name in sorted(pairs, key=lambda p: (p[0].rank, p[1])):
         if (level, name) in existing or not name:
             continue

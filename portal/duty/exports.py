@@ -1,8 +1,8 @@
 """The data of the duty area's Word documents, built from the database for ``portal.documents.duty``."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import and_, exists, func, select
+from sqlalchemy.orm import aliased, selectinload
 
 from portal import clock
 from portal.documents.duty import (
@@ -25,7 +25,7 @@ from portal.duty.models import (
 )
 from portal.duty.services import GroupKey, GroupPlan, plan
 from portal.extensions import db
-from portal.register.models import Deputy, DeputyKind
+from portal.register.models import Deputy, DeputyKind, Mandate
 
 
 def deputy_line(deputy: Deputy) -> str:
@@ -98,14 +98,17 @@ def overview_document(year: int, *, group: GroupKey | None, court_ids: list[int]
         report_filter.append(DutyReport.court_id.in_(court_ids))
         session_filter.append(DutySession.court_id.in_(court_ids))
     if group:
-        in_group = (Deputy.level == group.level, Deputy.term == group.term, Deputy.group_name == group.name)
-        report_filter += in_group
+        seat = aliased(Mandate)  # the queries below join Mandate themselves
+        report_filter.append(exists().where(
+            seat.deputy_id == DutyReport.deputy_id, seat.kind == DeputyKind.NPC, seat.level == group.level,
+            seat.term == group.term, seat.group_name == group.name).correlate_except(seat))
         session_filter += (DutySession.level == group.level, DutySession.term == group.term,
                            DutySession.group_name == group.name)
 
-    keys = (Deputy.level, Deputy.term, Deputy.group_name)
+    keys = (Mandate.level, Mandate.term, Mandate.group_name)  # a report counts in each of its author's groups
     written = {(lv, t, g): (n, filed) for lv, t, g, n, filed in db.session.execute(
-        select(*keys, func.count(), func.count(DutyReport.filed_at)).join(Deputy, Deputy.id == DutyReport.deputy_id)
+        select(*keys, func.count(), func.count(DutyReport.filed_at))
+        .join(Mandate, and_(Mandate.deputy_id == DutyReport.deputy_id, Mandate.kind == DeputyKind.NPC))
         .where(*report_filter, DutyReport.kind == ReportKind.WRITTEN).group_by(*keys))}
     data = OverviewDocument(court_name=court_name, year=year, scope=group.label if group else "",
                             generated_on=clock.today())

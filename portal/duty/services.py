@@ -34,7 +34,7 @@ from portal.duty.models import (
 from portal.extensions import db
 from portal.models import utcnow
 from portal.pagination import Page, paginate
-from portal.register.models import Deputy, DeputyKind, DeputyLevel, DeputyStatus
+from portal.register.models import Deputy, DeputyKind, DeputyLevel, DeputyStatus, Mandate
 
 ATTACHMENT_OWNER = "duty_report"
 # Reporting to voters (向选民述职) is a duty of People's Congress deputies: CPPCC members have no voters, and the
@@ -417,20 +417,27 @@ class GroupKey:
 
 
 def _group_members():
-    """NPC deputies in office who belong to a group: the people the in-person rule counts."""
-    return and_(Deputy.kind == DeputyKind.NPC, Deputy.status == DeputyStatus.ACTIVE, Deputy.group_name != "")
+    """NPC mandates in office in a group: the seats the in-person rule counts (a person who sits in two
+    congresses counts in each of their groups)."""
+    return and_(Mandate.kind == DeputyKind.NPC, Mandate.status == DeputyStatus.ACTIVE, Mandate.group_name != "")
 
 
 def _in_group(key: GroupKey):
-    return and_(Deputy.level == key.level, Deputy.term == key.term, Deputy.group_name == key.name)
+    return and_(Mandate.level == key.level, Mandate.term == key.term, Mandate.group_name == key.name)
+
+
+def _session_of_mandate():
+    """The session is of the mandate's group."""
+    return and_(DutySession.level == Mandate.level, DutySession.term == Mandate.term,
+                DutySession.group_name == Mandate.group_name)
 
 
 def group_choices(level: str = "", term: str = "") -> list[GroupKey]:
-    query = select(Deputy.level, Deputy.term, Deputy.group_name).where(_group_members()).distinct()
+    query = select(Mandate.level, Mandate.term, Mandate.group_name).where(_group_members()).distinct()
     if level in DeputyLevel.__members__.values():
-        query = query.where(Deputy.level == DeputyLevel(level))
+        query = query.where(Mandate.level == DeputyLevel(level))
     if term:
-        query = query.where(Deputy.term == term)
+        query = query.where(Mandate.term == term)
     keys = [GroupKey(lv, t, g) for lv, t, g in db.session.execute(query)]
     return sorted(keys, key=lambda k: (k.level.rank, k.term, k.name))
 
@@ -491,15 +498,17 @@ def plan(year: int, *, level: str = "", term: str = "", with_names: bool = True)
     """
     conditions = [_group_members()]
     if level in DeputyLevel.__members__.values():
-        conditions.append(Deputy.level == DeputyLevel(level))
+        conditions.append(Mandate.level == DeputyLevel(level))
     if term:
-        conditions.append(Deputy.term == term)
-    in_person = (select(DutySessionDeputy.deputy_id).join(DutySession)
-                 .where(DutySession.year == year).distinct().subquery())
-    keys = (Deputy.level, Deputy.term, Deputy.group_name)
+        conditions.append(Mandate.term == term)
+    in_person = (select(DutySessionDeputy.deputy_id, DutySession.level, DutySession.term, DutySession.group_name)
+                 .join(DutySession).where(DutySession.year == year).distinct().subquery())
+    keys = (Mandate.level, Mandate.term, Mandate.group_name)
     rows = db.session.execute(
-        select(*keys, func.count(Deputy.id), func.count(in_person.c.deputy_id))
-        .outerjoin(in_person, in_person.c.deputy_id == Deputy.id).where(*conditions).group_by(*keys))
+        select(*keys, func.count(Mandate.id), func.count(in_person.c.deputy_id))
+        .outerjoin(in_person, and_(in_person.c.deputy_id == Mandate.deputy_id, in_person.c.level == Mandate.level,
+                                   in_person.c.term == Mandate.term, in_person.c.group_name == Mandate.group_name))
+        .where(*conditions).group_by(*keys))
     sessions = dict(((lv, t, g), n) for lv, t, g, n in db.session.execute(
         select(DutySession.level, DutySession.term, DutySession.group_name, func.count())
         .where(DutySession.year == year).group_by(DutySession.level, DutySession.term, DutySession.group_name)))
@@ -520,11 +529,12 @@ def plan(year: int, *, level: str = "", term: str = "", with_names: bool = True)
 def not_reported_in_term(conditions) -> list:
     """Group members with no session in their term (any year of it; all years when the term is not set up)."""
     reported = (select(DutySessionDeputy.id).join(DutySession)
-                .where(DutySessionDeputy.deputy_id == Deputy.id,
+                .where(DutySessionDeputy.deputy_id == Deputy.id, _session_of_mandate(),
                        DutySession.year >= func.coalesce(DutyTerm.start_year, 0),
                        DutySession.year <= func.coalesce(DutyTerm.end_year, 9999)))
-    query = (select(Deputy.id, Deputy.name, Deputy.level, Deputy.term, Deputy.group_name)
-             .outerjoin(DutyTerm, and_(DutyTerm.level == Deputy.level, DutyTerm.name == Deputy.term))
+    query = (select(Deputy.id, Deputy.name, Mandate.level, Mandate.term, Mandate.group_name)
+             .join(Mandate, Mandate.deputy_id == Deputy.id)
+             .outerjoin(DutyTerm, and_(DutyTerm.level == Mandate.level, DutyTerm.name == Mandate.term))
              .where(*conditions, ~exists(reported)).order_by(Deputy.name_pinyin, Deputy.id))
     return list(db.session.execute(query))
 
@@ -621,7 +631,8 @@ def reporter_candidates(session: DutySession) -> list[Candidate]:
     earlier = (select(DutySessionDeputy.id).join(DutySession)
                .where(DutySessionDeputy.deputy_id == Deputy.id,
                       DutySession.year >= (term.start_year if term else 0), DutySession.year < session.year))
-    rows = db.session.execute(select(Deputy, exists(earlier)).where(_group_members(), _in_group(key), ~exists(this_year))
+    rows = db.session.execute(select(Deputy, exists(earlier)).join(Mandate, Mandate.deputy_id == Deputy.id)
+                              .where(_group_members(), _in_group(key), ~exists(this_year))
                               .order_by(Deputy.name_pinyin, Deputy.id))
     candidates = [Candidate(deputy, bool(reported)) for deputy, reported in rows]
     return sorted(candidates, key=lambda c: c.reported_in_term)
@@ -634,8 +645,8 @@ def add_reporter(session: DutySession, deputy_id: int | None) -> DutySessionDepu
     if deputy is None:
         raise DutyError("请选择要安排述职的代表。")
     key = session_group(session)
-    if not (deputy.kind == DeputyKind.NPC and deputy.status == DeputyStatus.ACTIVE and deputy.level == key.level
-            and deputy.term == key.term and deputy.group_name == key.name):
+    if not any(m.kind == DeputyKind.NPC and m.status == DeputyStatus.ACTIVE and m.level == key.level
+               and m.term == key.term and m.group_name == key.name for m in deputy.mandates):
         raise DutyError(f"{deputy.name}不是{key.name}的在任人大代表。")
     other = session_of_reporter(deputy.id, session.year)
     if other is not None:

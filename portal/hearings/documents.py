@@ -217,16 +217,17 @@ def period_report(court_ids: list[int], court_name: str, day_from: date, day_to:
     deputy_rows, npc, cppcc = [], 0, 0
     if ids:
         attended = func.count(case((i.status == S.ATTENDED, 1)))
-        rows = db.session.execute(
-            select(Deputy.name, Deputy.kind, Deputy.level, Deputy.work_unit, Deputy.post, func.count(i.id), attended)
+        rows = db.session.execute(  # a line per person, described by their principal mandate
+            select(Deputy, func.count(i.id), attended)
             .join(i, i.deputy_id == Deputy.id).where(i.hearing_id.in_(ids))
-            .group_by(Deputy.id, Deputy.name, Deputy.kind, Deputy.level, Deputy.work_unit, Deputy.post,
-                      Deputy.name_pinyin)
+            .group_by(Deputy.id)
             .order_by(attended.desc(), Deputy.name_pinyin))
-        for name, kind, level, unit, post, invited, came in rows:
-            deputy_rows.append(PeriodDeputyRow(name=name, kind=kind.label, level=level.label,
-                                               work=" ".join(p for p in (unit, post) if p), invited=invited,
-                                               attended=came))
+        for deputy, invited, came in rows:
+            kind = deputy.kind
+            deputy_rows.append(PeriodDeputyRow(name=deputy.name, kind=kind.label if kind else "",
+                                               level=deputy.level.label if deputy.level else "",
+                                               work=" ".join(p for p in (deputy.work_unit, deputy.post) if p),
+                                               invited=invited, attended=came))
             if kind == DeputyKind.CPPCC:
                 cppcc += came
             else:

@@ -15,6 +15,8 @@ from portal.register.models import DeputyKind, DeputyLevel
 
 @dataclass(frozen=True)
 class Candidate:
+    """One mandate in office of a person who may be drawn."""
+
     deputy_id: int
     name: str
     level: DeputyLevel
@@ -83,8 +85,14 @@ def draw(candidates: Sequence[Candidate], count: int, *, levels: Sequence[Deputy
     ``levels`` and ``kinds`` narrow the pool (empty: all); the count is split evenly among the chosen levels
     (or every level present when none is chosen). The result lists the drawn by level order, then name.
     """
-    pool = [c for c in sorted(candidates, key=lambda c: c.deputy_id)
-            if (not levels or c.level in levels) and (not kinds or c.kind in kinds)]
+    seats = [c for c in sorted(candidates, key=lambda c: (c.deputy_id, c.level.rank, c.kind))
+             if (not levels or c.level in levels) and (not kinds or c.kind in kinds)]
+    # A candidate is a mandate in office: someone who is, say, a provincial and a city deputy stands in the
+    # draw once, for one of their levels chosen at random, and is never invited twice.
+    by_person: dict[int, list[Candidate]] = {}
+    for c in seats:
+        by_person.setdefault(c.deputy_id, []).append(c)
+    pool = [options[0] if len(options) == 1 else rng.choice(options) for options in by_person.values()]
     chosen_levels = [level for level in DeputyLevel if (level in levels if levels else any(c.level == level
                                                                                             for c in pool))]
     by_level = {level: [c for c in pool if c.level == level] for level in chosen_levels}

@@ -31,7 +31,7 @@ from portal.items.models import Item, ItemKind, ItemOrigin
 from portal.items.services import create_item, items_from
 from portal.models import utcnow
 from portal.pagination import Page, paginate
-from portal.register.models import Deputy, DeputyKind, DeputyLevel, DeputyStatus
+from portal.register.models import Deputy, DeputyKind, DeputyLevel, DeputyStatus, Mandate
 
 S = InvitationStatus
 
@@ -376,14 +376,16 @@ def invite(hearing: Hearing, deputy_ids, *, method: InviteMethod = InviteMethod.
 
 
 def draw_candidates(hearing: Hearing) -> list[Candidate]:
-    """Every active deputy not yet invited to this hearing, with the day they were last invited."""
+    """Every mandate in office of the people not yet invited to this hearing, with the day each person was last
+    invited (the draw takes a person once, see ``draw.draw``)."""
     last = (select(HearingInvitation.deputy_id, func.max(HearingInvitation.invited_at).label("last"))
             .group_by(HearingInvitation.deputy_id).subquery())
     taken = select(HearingInvitation.deputy_id).where(HearingInvitation.hearing_id == hearing.id)
     rows = db.session.execute(
-        select(Deputy.id, Deputy.name, Deputy.level, Deputy.kind, last.c.last)
+        select(Deputy.id, Deputy.name, Mandate.level, Mandate.kind, last.c.last)
+        .join(Mandate, Mandate.deputy_id == Deputy.id)
         .outerjoin(last, last.c.deputy_id == Deputy.id)
-        .where(Deputy.status == DeputyStatus.ACTIVE, Deputy.id.not_in(taken)))
+        .where(Mandate.status == DeputyStatus.ACTIVE, Deputy.id.not_in(taken)))
     return [Candidate(deputy_id=i, name=name, level=level, kind=kind,
                       last_invited=clock.local_date(_aware(at)) if at else None) for i, name, level, kind, at in rows]
 

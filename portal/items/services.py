@@ -176,9 +176,11 @@ class ItemInput:
 
 
 def deputy_kinds(deputy: Deputy) -> list[ItemKind]:
-    """What a deputy may submit in the portal: their own kind of suggestion, and letters."""
-    own = ItemKind.PROPOSAL if deputy.kind == DeputyKind.CPPCC else ItemKind.SUGGESTION
-    return [own, ItemKind.LETTER]
+    """What a deputy may submit in the portal: suggestions as a congress deputy, proposals as a CPPCC member
+    (someone who is both may submit both), and letters."""
+    kinds = {m.kind for m in deputy.active_mandates or deputy.mandates}
+    own = [ItemKind.SUGGESTION] if DeputyKind.NPC in kinds or not kinds else []
+    return own + ([ItemKind.PROPOSAL] if DeputyKind.CPPCC in kinds else []) + [ItemKind.LETTER]
 
 
 def validate_item(raw: dict, *, kinds: list[ItemKind] | None = None, staff: bool = True) -> ItemInput:

@@ -16,7 +16,7 @@ from portal.items.models import Item, ItemKind, ItemOrigin, ItemState
 from portal.items.services import check_case_number, create_item, items_from
 from portal.pagination import Page, paginate
 from portal.reception.models import Channel, Reception, ReceptionDeputy, ReceptionHost
-from portal.register.models import Deputy, DeputyStatus
+from portal.register.models import Deputy
 from portal.register.services import search_condition
 
 OWNER_TYPE = "reception"  # attachments of a reception
@@ -321,7 +321,7 @@ def pick_deputies(q: str, exclude_ids: list[int], limit: int = 8) -> list[Deputy
     condition = search_condition(q)
     if condition is None:
         return []
-    query = select(Deputy).where(condition, Deputy.status == DeputyStatus.ACTIVE)
+    query = select(Deputy).where(condition, Deputy.in_office())
     if exclude_ids:
         query = query.where(Deputy.id.not_in(exclude_ids))
     return list(db.session.scalars(query.order_by(Deputy.name_pinyin, Deputy.id).limit(limit)))

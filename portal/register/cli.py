@@ -26,14 +26,14 @@ def export_register(output: str, kind: str | None, status: str) -> None:
     )
 
     filters = RegisterFilters(kind=kind or "", status="" if status == "all" else status)
-    deputies = all_filtered(filters)
+    mandates = all_filtered(filters)
     path = Path(output)
     if path.suffix.lower() == ".docx":
         top = top_court()
-        data = build_register_docx(register_document(deputies, filters.summary(), top.name if top else ""))
+        data = build_register_docx(register_document(mandates, filters.summary(), top.name if top else ""))
     elif path.suffix.lower() == ".xlsx":
-        data = excel.export_xlsx(deputies)
+        data = excel.export_xlsx(mandates)
     else:
         raise click.ClickException("输出文件的扩展名应为 .xlsx 或 .docx")
     path.write_bytes(data)
-    click.echo(f"已导出 {len(deputies)} 名代表委员到 {path}")
+    click.echo(f"已导出 {len({m.deputy_id for m in mandates})} 名代表委员（{len(mandates)} 项任职）到 {path}")

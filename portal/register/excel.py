@@ -24,8 +24,8 @@ from sqlalchemy import func, or_, select
 from portal.auth.models import Role, User
 from portal.documents.gbt9704 import clean_text
 from portal.extensions import db
-from portal.register.models import COURT_ROLES, Deputy, DeputyKind, DeputyLevel, Gender
-from portal.register.services import existing_name_mobile_pairs, validate_deputy
+from portal.register.models import COURT_ROLES, DeputyKind, DeputyLevel, Gender, Mandate
+from portal.register.services import mandate_key, mobile_owners, mobile_taken, normalise_mobile, validate_deputy
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +54,7 @@ REQUIRED = ("name", "gender", "kind", "level", "term", "mobile")
 HEADER_ALIASES = {"代表组": "group_name", "界别": "group_name", "手机": "mobile", "联系电话": "mobile"}
 
 MAX_ROWS = 5000
+MAX_HEADER_COLUMNS = 100  # the header is looked for in the first 100 columns (the template has 15)
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # a 5 MB upload that inflates beyond this is not a register
 UNREADABLE = "无法读取文件：请上传 Excel 2007 及以上版本的 .xlsx 文件。"
 
@@ -95,16 +96,17 @@ def _display_width(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in longest)
 
 
-def _deputy_cells(deputy: Deputy) -> list[str]:
+def _mandate_cells(mandate: Mandate) -> list[str]:
+    deputy = mandate.deputy
     leader = deputy.paired_leader
     values = {
         "name": deputy.name,
         "gender": deputy.gender.label,
-        "kind": deputy.kind.label,
-        "level": deputy.level.label,
-        "term": deputy.term,
-        "group_name": deputy.group_name,
-        "constituency": deputy.constituency,
+        "kind": mandate.kind.label,
+        "level": mandate.level.label,
+        "term": mandate.term,
+        "group_name": mandate.group_name,
+        "constituency": mandate.constituency,
         "work_unit": deputy.work_unit,
         "post": deputy.post,
         "mobile": deputy.mobile,
@@ -114,7 +116,7 @@ def _deputy_cells(deputy: Deputy) -> list[str]:
         "paired_leader": leader.display_name if leader else "",
         "note": deputy.note,
     }
-    return [clean(values[key]) for key, _ in COLUMNS] + [clean(deputy.status.label)]
+    return [clean(values[key]) for key, _ in COLUMNS] + [clean(mandate.status.label)]
 
 
 def _text_cell(sheet, value: str, number_format: str | None = None) -> WriteOnlyCell:
@@ -127,10 +129,11 @@ def _text_cell(sheet, value: str, number_format: str | None = None) -> WriteOnly
     return cell
 
 
-def export_xlsx(deputies: list[Deputy]) -> bytes:
-    """The given deputies as a workbook whose columns the import reads back, plus their status."""
+def export_xlsx(mandates: list[Mandate]) -> bytes:
+    """The given mandates, a row each with the person's fields, as a workbook whose columns the import reads
+    back, plus the mandate's status."""
     headers = [header for _, header in COLUMNS] + [STATUS_HEADER]
-    rows = [_deputy_cells(d) for d in deputies]
+    rows = [_mandate_cells(m) for m in mandates]
     mobile_index = [key for key, _ in COLUMNS].index("mobile")
 
     workbook = Workbook(write_only=True)
@@ -262,8 +265,12 @@ def _cell_text(value) -> str:
 
 def _read_sheet(data: bytes) -> tuple[list[RowError], list[tuple[int, dict[str, str]]]]:
     """The header problems and the non-empty data rows, as (Excel row number, {field: text}), of the first
-    sheet; at most MAX_ROWS rows, with a problem for the first row beyond. Raises when the file is not a
-    workbook openpyxl can read."""
+    sheet. Raises when the file is not a workbook openpyxl can read.
+
+    The read is bounded both ways, whatever the file holds: only up to the last column the header names (a row
+    with a cell at column XFD would otherwise come back as 16,384 values), and only MAX_ROWS data rows. Every
+    row counts against the limit, blank or not, so a sheet of blank rows is refused at row MAX_ROWS + 2 instead
+    of being read to its end."""
     with zipfile.ZipFile(BytesIO(data)) as archive:
         if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED_BYTES:
             raise ValueError("uncompressed size over the limit")
@@ -274,19 +281,21 @@ def _read_sheet(data: bytes) -> tuple[list[RowError], list[tuple[int, dict[str, 
         try:
             sheet = workbook.worksheets[0]
             sheet.reset_dimensions()  # some writers store a wrong <dimension>; read what is there
-            rows = sheet.iter_rows(values_only=True)
-            problems, positions = _match_headers(next(rows, ()))
+            header = next(sheet.iter_rows(min_row=1, max_row=1, max_col=MAX_HEADER_COLUMNS, values_only=True), ())
+            problems, positions = _match_headers(header)
             if problems:
                 return problems, []
+            rows = sheet.iter_rows(min_row=2, max_row=MAX_ROWS + 2, max_col=max(positions.values()) + 1,
+                                   values_only=True)
             records = []
             for number, row in enumerate(rows, start=2):
-                record = {key: _cell_text(row[index]) if index < len(row) else "" for key, index in positions.items()}
-                if not any(record.values()):
-                    continue  # blank rows, and rows filled only in columns the import ignores (序号)
-                if len(records) == MAX_ROWS:
-                    problems.append(RowError(number, "", f"单次最多导入 {MAX_ROWS} 行，请拆分为多个文件分批导入。"))
+                if number > MAX_ROWS + 1:
+                    problems.append(RowError(number, "", f"单次最多导入 {MAX_ROWS} 行（空白行也计算在内），"
+                                                         "请删除多余的行或拆分为多个文件分批导入。"))
                     break
-                records.append((number, record))
+                record = {key: _cell_text(row[index]) if index < len(row) else "" for key, index in positions.items()}
+                if any(record.values()):  # blank rows, and rows filled only in columns the import ignores (序号)
+                    records.append((number, record))
             return problems, records
         finally:
             workbook.close()
@@ -363,8 +372,8 @@ def parse_import(data: bytes) -> ImportResult:
 
     leader_names = {r["paired_leader"] for _, r in records if r.get("paired_leader")}
     by_display, by_username = _find_leaders(leader_names)
-    existing = existing_name_mobile_pairs({str(r.get("name") or "").strip() for _, r in records})
-    seen: dict[tuple[str, str], int] = {}
+    owners = mobile_owners({normalise_mobile(r.get("mobile") or "") for _, r in records} - {""})
+    seen: dict[str, tuple[int, str, set]] = {}  # mobile -> (first row, name, mandate keys) in this file
     row_errors: list[RowError] = []
     for number, record in records:
         raw = {key: value for key, value in record.items() if key != "paired_leader"}
@@ -374,20 +383,38 @@ def parse_import(data: bytes) -> ImportResult:
         if record.get("paired_leader"):
             raw["paired_leader_id"], leader_problem = _resolve_leader(record["paired_leader"], by_display,
                                                                       by_username)
-        checked = validate_deputy(raw, existing_pairs=existing)
+        checked = validate_deputy(raw, mobile_owners=owners)
         problems = {("paired_leader" if key == "paired_leader_id" else key): message
                     for key, message in checked.errors.items()}
         if leader_problem:
             problems["paired_leader"] = leader_problem
         values = checked.values
-        if values["name"] and values["mobile"] and not {"name", "mobile"} & problems.keys():
-            pair = (values["name"], values["mobile"])
-            if pair in seen:
-                problems["mobile"] = f"与第 {seen[pair]} 行重复（姓名和手机号码相同）。"
+        if values["name"] and values["mobile"] and not problems.keys() & {"name", "mobile", "kind", "level", "term"}:
+            problem = _person_problem(values, owners.get(values["mobile"]), seen.get(values["mobile"]))
+            if problem:
+                problems["mobile"] = problem
             else:
-                seen[pair] = number
+                first = seen.setdefault(values["mobile"], (number, values["name"], set()))
+                first[2].add(mandate_key(values))
         row_errors += [RowError(number, header, problems[key]) for key, header in COLUMNS if key in problems]
         if not problems:
             result.rows.append(values)
     result.errors = sorted(row_errors + file_problems, key=lambda e: e.row)
     return result
+
+
+def _person_problem(values: dict, owner, earlier: tuple[int, str, set] | None) -> str | None:
+    """Why a row cannot be a mandate of the person its mobile names: the number is someone else's, or that
+    person already holds this seat (in the register or in an earlier row)."""
+    if owner is not None:
+        if owner.name != values["name"]:
+            return mobile_taken(values["mobile"], owner.name, same_name=False)
+        if any(mandate_key(m) == mandate_key(values) for m in owner.mandates):
+            return mobile_taken(values["mobile"], owner.name, same_name=True)
+    if earlier is not None:
+        row, name, keys = earlier
+        if name != values["name"]:
+            return f"手机号码与第 {row} 行的“{name}”相同：一个手机号码只能属于一人。"
+        if mandate_key(values) in keys:
+            return f"与第 {row} 行重复（姓名、手机号码和任职相同）。"
+    return None

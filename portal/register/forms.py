@@ -11,17 +11,37 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class DeputyForm(Form):
-    """Field names match ``services.EDITABLE_FIELDS``; validation happens in ``services.validate_deputy``."""
-    version = VersionField()  # the record's version when the edit form was opened
+class MandateFields:
+    """Field names match ``services.MANDATE_FIELDS``."""
 
-    name = StringField("姓名")
-    gender = SelectField("性别", choices=[("", "请选择")] + Gender.choices(), validate_choice=False)
     kind = SelectField("类别", choices=[("", "请选择")] + DeputyKind.choices(), validate_choice=False)
     level = SelectField("层级", choices=[("", "请选择")] + DeputyLevel.choices(), validate_choice=False)
     term = StringField("届次", render_kw={"placeholder": "如：第十四届"})
     group_name = StringField("代表组/界别")
     constituency = StringField("选区")
+
+
+class FormValues:
+    def raw_values(self) -> dict:
+        return {name: self[name].data for name in self._fields if name not in ("csrf_token", "version")}
+
+    def set_errors(self, errors: dict[str, str]) -> None:
+        for name, message in errors.items():
+            if name in self._fields:
+                self[name].errors = [message]
+
+
+class MandateForm(FormValues, MandateFields, Form):
+    """One mandate of a person; validation happens in ``services.validate_mandate``."""
+
+
+class PersonForm(FormValues, Form):
+    """Field names match ``services.PERSON_FIELDS``; validation happens in ``services.validate_deputy``."""
+
+    version = VersionField()  # the record's version when the edit form was opened
+
+    name = StringField("姓名")
+    gender = SelectField("性别", choices=[("", "请选择")] + Gender.choices(), validate_choice=False)
     work_unit = StringField("工作单位")
     post = StringField("职务")
     mobile = StringField("手机号码", render_kw={"inputmode": "numeric", "maxlength": 20})
@@ -35,9 +55,6 @@ class DeputyForm(Form):
         self.paired_leader_id.choices = [("", "（无）")] + [(str(u.id), f"{u.display_name}（{u.court.name}）")
                                                           for u in leaders]
 
-    def raw_values(self) -> dict:
-        return {name: self[name].data for name in self._fields if name not in ("csrf_token", "version")}
 
-    def set_errors(self, errors: dict[str, str]) -> None:
-        for name, message in errors.items():
-            self[name].errors = [message]
+class DeputyForm(MandateFields, PersonForm):
+    """A new person with their first mandate."""

@@ -1,3 +1,4 @@
+from datetime import date
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -7,24 +8,29 @@ from portal import clock
 from portal.access import require_role, require_staff
 from portal.auth.models import Role, User
 from portal.documents import DOCX, XLSX, send_download
+from portal.documents.gbt9704 import format_date
 from portal.documents.register import build_register_docx
 from portal.extensions import db
 from portal.htmx import render
-from portal.register import bp, excel, imports
-from portal.register.forms import DeputyForm
-from portal.register.models import Deputy, DeputyKind, DeputyLevel, DeputyStatus
+from portal.register import bp, excel, imports, terms
+from portal.register.forms import DeputyForm, MandateForm, PersonForm
+from portal.register.models import Deputy, DeputyKind, DeputyLevel, DeputyStatus, Mandate
 from portal.register.services import (
     SORTS,
     RegisterFilters,
+    add_mandate,
     all_filtered,
     create_deputy,
     filter_choices,
+    import_deputies,
     leader_choices,
     list_deputies,
     register_document,
     set_status,
     update_deputy,
+    update_mandate,
     validate_deputy,
+    validate_mandate,
 )
 from portal.versioning import save_unless_stale
 
@@ -76,16 +82,15 @@ def detail(deputy_id: int):
 @editors
 def edit(deputy_id: int):
     deputy = get_deputy_or_404(deputy_id)
-    form = DeputyForm(obj=deputy)
+    form = PersonForm(obj=deputy)
     form.set_leaders(leader_choices())
     if request.method == "GET":
         form.court_roles.data = deputy.court_role_list
         form.paired_leader_id.data = str(deputy.paired_leader_id or "")
-        for key in ("gender", "kind", "level"):
-            form[key].data = getattr(deputy, key).value
+        form.gender.data = deputy.gender.value
     conflict = None
     if form.validate_on_submit():
-        checked = validate_deputy(form.raw_values(), exclude_id=deputy.id)
+        checked = validate_deputy(form.raw_values(), exclude_id=deputy.id, mandate=False)
         if not checked.errors:
             conflict = save_unless_stale(deputy, form.version, lambda: update_deputy(deputy, checked.values))
             if conflict is None:
@@ -96,16 +101,48 @@ def edit(deputy_id: int):
     return render_template("register/form.html", form=form, deputy=deputy, conflict=conflict), status
 
 
-@bp.post("/<int:deputy_id>/status")
+def _mandate_form(deputy: Deputy, mandate: Mandate | None):
+    form = MandateForm(obj=mandate)
+    if request.method == "GET" and mandate is not None:
+        form.kind.data, form.level.data = mandate.kind.value, mandate.level.value
+    if form.validate_on_submit():
+        checked = validate_mandate(deputy, form.raw_values(), mandate=mandate)
+        if not checked.errors:
+            if mandate is None:
+                mandate = add_mandate(deputy, checked.values)
+                flash(f"已为{deputy.name}增加任职：{mandate.label}。", "success")
+            else:
+                update_mandate(mandate, checked.values)
+                flash("已保存任职信息。", "success")
+            return redirect(url_for("register.detail", deputy_id=deputy.id), 303)
+        form.set_errors(checked.errors)
+    return (render_template("register/mandate_form.html", form=form, deputy=deputy, mandate=mandate),
+            422 if form.errors else 200)
+
+
+@bp.route("/<int:deputy_id>/mandates/new", methods=["GET", "POST"])
 @editors
-def change_status(deputy_id: int):
-    deputy = get_deputy_or_404(deputy_id)
+def mandate_create(deputy_id: int):
+    return _mandate_form(get_deputy_or_404(deputy_id), None)
+
+
+@bp.route("/mandates/<int:mandate_id>/edit", methods=["GET", "POST"])
+@editors
+def mandate_edit(mandate_id: int):
+    mandate = db.get_or_404(Mandate, mandate_id)
+    return _mandate_form(mandate.deputy, mandate)
+
+
+@bp.post("/mandates/<int:mandate_id>/status")
+@editors
+def change_status(mandate_id: int):
+    mandate = db.get_or_404(Mandate, mandate_id)
     status = DeputyStatus.from_label(request.form.get("status", ""))
     if status is None:
         abort(400)
-    set_status(deputy, status)
-    flash(f"“{deputy.name}”已标记为{status.label}。", "success")
-    return redirect(url_for("register.detail", deputy_id=deputy.id), 303)
+    set_status(mandate, status)
+    flash(f"“{mandate.deputy.name}”的{mandate.label}已标记为{status.label}。", "success")
+    return redirect(url_for("register.detail", deputy_id=mandate.deputy_id), 303)
 
 
 @bp.get("/export.xlsx")
@@ -157,8 +194,51 @@ def import_confirm(token: str):
     result = excel.parse_import(data)  # checked again: the register may have changed since the preview
     if result.errors:
         return render_template("register/import.html", result=result, token=None, error=None), 422
-    for values in result.rows:
-        create_deputy(values)
-    flash(f"已导入 {len(result.rows)} 名代表委员。", "success")
+    flash(f"已导入 {import_deputies(result.rows)} 名代表委员。", "success")
     return redirect(url_for("register.index"), 303)
 
+
+
+def _began_on(value: str | None):
+    try:
+        return date.fromisoformat(value or "")
+    except ValueError:
+        return None
+
+
+@bp.route("/new-term", methods=["GET", "POST"])
+@editors
+def new_term():
+    """换届: upload the new term's register, see what it opens and ends, then confirm."""
+    if request.method == "GET":
+        return render_template("register/new_term.html", plan=None, token=None, error=None, began_on=clock.today())
+    began_on = _began_on(request.form.get("began_on"))
+    upload = request.files.get("file")
+    error = imports.upload_problem(upload)
+    if error:
+        return render_template("register/new_term.html", plan=None, token=None, error=error,
+                               began_on=began_on or clock.today()), 422
+    token = imports.store_upload(upload)
+    plan = terms.plan_new_term(imports.read_upload(token), began_on)
+    if plan.errors:
+        imports.discard_upload(token)
+        return render_template("register/new_term.html", plan=plan, token=None, error=None,
+                               began_on=plan.began_on), 422
+    return render_template("register/new_term.html", plan=plan, token=token, error=None, began_on=plan.began_on)
+
+
+@bp.post("/new-term/<token>")
+@editors
+def new_term_confirm(token: str):
+    data = imports.claim_upload(token)
+    if data is None:
+        flash("换届文件已失效或已经导入，请重新上传。", "warning")
+        return redirect(url_for("register.new_term"), 303)
+    plan = terms.plan_new_term(data, _began_on(request.form.get("began_on")))  # checked again, as the import
+    if plan.errors:
+        return render_template("register/new_term.html", plan=plan, token=None, error=None,
+                               began_on=plan.began_on), 422
+    opened, ended = terms.apply_new_term(plan)
+    flash(f"换届完成（{'、'.join(plan.renewed)}）：新开任职 {opened} 项，{ended} 项上一届任职已于 "
+          f"{format_date(plan.began_on)} 离任。", "success")
+    return redirect(url_for("register.index"), 303)

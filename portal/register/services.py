@@ -3,7 +3,7 @@ import re
 from dataclasses import dataclass, field
 
 from flask_login import current_user
-from sqlalchemy import Select, and_, case, func, or_, select, text
+from sqlalchemy import Select, and_, case, distinct, exists, func, or_, select, text
 from sqlalchemy.orm import selectinload
 
 from portal import clock
@@ -18,19 +18,29 @@ from portal.register.models import (
     DeputyLevel,
     DeputyStatus,
     Gender,
+    Mandate,
 )
 
 MOBILE_PATTERN = re.compile(r"^1[3-9]\d{9}$")
+# Full-width letters, digits, "+" and "-" (typed with a Chinese input method) and the ideographic space, to ASCII.
+# Other full-width forms such as "（" stay: the register stores them as typed.
+HALF_WIDTH = {0xFF10 + i: 0x30 + i for i in range(10)} | {0xFF21 + i: 0x41 + i for i in range(26)} | \
+    {0xFF41 + i: 0x61 + i for i in range(26)} | {0xFF0B: ord("+"), 0xFF0D: ord("-"), 0x3000: ord(" ")}
+PHONE_NOISE = re.compile(r"[\s\-\u2010-\u2015\u2212]+")  # spaces and every dash people type in numbers
+PHONE_LIKE = re.compile(r"\+?[\d\s\-\u2010-\u2015\u2212]*\d[\d\s\-\u2010-\u2015\u2212]*")
+CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
-# The columns a deputy record is edited through, in form and spreadsheet order.
-EDITABLE_FIELDS = ("name", "gender", "kind", "level", "term", "group_name", "constituency", "work_unit", "post",
-                   "mobile", "email", "address", "court_roles", "paired_leader_id", "note")
+# The fields of a person and of a mandate, in form and spreadsheet order.
+PERSON_FIELDS = ("name", "gender", "work_unit", "post", "mobile", "email", "address", "court_roles",
+                 "paired_leader_id", "note")
+MANDATE_FIELDS = ("kind", "level", "term", "group_name", "constituency")
+EDITABLE_FIELDS = ("name", "gender", *MANDATE_FIELDS, "work_unit", "post", "mobile", "email", "address",
+                   "court_roles", "paired_leader_id", "note")
 
 SORTS = {
     "name": ("姓名拼音", lambda: [Deputy.name_pinyin, Deputy.id], False),
     "level": ("层级", lambda: [Deputy.level_rank, Deputy.name_pinyin, Deputy.id], False),
-    "group": ("代表组/界别", lambda: [Deputy.group_name, Deputy.name_pinyin, Deputy.id], False),
     "updated": ("最近更新", lambda: [Deputy.updated_at, Deputy.id], True),
 }
 
@@ -74,6 +84,29 @@ class RegisterFilters:
         return " · ".join(parts)
 
 
+def half_width(value: str) -> str:
+    return value.translate(HALF_WIDTH)
+
+
+def normalise_mobile(value: str) -> str:
+    """A mobile number as stored: half-width digits without spaces or dashes, and without the +86/0086/86
+    country code in front of an 11-digit number."""
+    number = PHONE_NOISE.sub("", half_width(value or "").strip())
+    for prefix in ("+86", "0086", "86"):
+        if number.startswith(prefix) and len(number) - len(prefix) == 11:
+            return number[len(prefix):]
+    return number.removeprefix("+86")
+
+
+def normalise_query(q: str) -> str:
+    """What a search box holds, as the register stores it: a phone number normalised like an entered one, and
+    no spaces between Chinese characters (names and units are written without them: "张 芳" is 张芳)."""
+    q = half_width(q or "").strip()
+    if PHONE_LIKE.fullmatch(q):
+        return normalise_mobile(q)
+    return CJK_GAP.sub("", q)
+
+
 def search_condition(q: str):
     """A WHERE clause finding deputies by name, pinyin or initials, work unit or phone.
 
@@ -81,7 +114,7 @@ def search_condition(q: str):
     Three characters or more go through the full-text index (SQLite FTS5 trigram; on PostgreSQL, ILIKE served
     by pg_trgm indexes). One or two Chinese characters cannot be trigram-matched, so they fall back to LIKE.
     """
-    q = q.strip()
+    q = normalise_query(q)
     if not q:
         return None
     lowered = q.lower().replace(" ", "")
@@ -100,21 +133,31 @@ def search_condition(q: str):
                Deputy.mobile.like(pattern, escape="\\"))
 
 
+def mandate_conditions(filters: RegisterFilters) -> list:
+    """The kind, level, term, group and status filters, on one mandate."""
+    conditions = []
+    if filters.kind in DeputyKind.__members__.values():
+        conditions.append(Mandate.kind == DeputyKind(filters.kind))
+    if filters.level in DeputyLevel.__members__.values():
+        conditions.append(Mandate.level == DeputyLevel(filters.level))
+    if filters.term:
+        conditions.append(Mandate.term == filters.term)
+    if filters.group:
+        conditions.append(Mandate.group_name == filters.group)
+    if filters.status:
+        conditions.append(Mandate.status == DeputyStatus(filters.status))
+    return conditions
+
+
 def filtered_query(filters: RegisterFilters) -> Select:
+    """The people found by the search whose mandates include one matching every mandate filter."""
     query = select(Deputy).options(selectinload(Deputy.paired_leader))
     condition = search_condition(filters.q)
     if condition is not None:
         query = query.where(condition)
-    if filters.kind in DeputyKind.__members__.values():
-        query = query.where(Deputy.kind == DeputyKind(filters.kind))
-    if filters.level in DeputyLevel.__members__.values():
-        query = query.where(Deputy.level == DeputyLevel(filters.level))
-    if filters.term:
-        query = query.where(Deputy.term == filters.term)
-    if filters.group:
-        query = query.where(Deputy.group_name == filters.group)
-    if filters.status:
-        query = query.where(Deputy.status == DeputyStatus(filters.status))
+    conditions = mandate_conditions(filters)
+    if conditions:
+        query = query.where(exists().where(Mandate.deputy_id == Deputy.id, *conditions))
     return query
 
 
@@ -125,18 +168,25 @@ def list_deputies(filters: RegisterFilters, *, cursor: str | None, per_page: int
                     total=total, number=number)
 
 
-def all_filtered(filters: RegisterFilters) -> list[Deputy]:
-    """Every deputy matching ``filters`` in the chosen order, for exports."""
+def all_filtered(filters: RegisterFilters) -> list[Mandate]:
+    """Every mandate matching ``filters`` of the people the search finds, in the chosen order of the people,
+    for exports: one row per mandate, as the import reads them back."""
     _, keys, descending = SORTS[filters.sort]
-    return list(db.session.scalars(filtered_query(filters).order_by(
-        *[k.desc() if descending else k.asc() for k in keys()])))
+    query = (select(Mandate).join(Mandate.deputy).options(selectinload(Mandate.deputy).selectinload(
+        Deputy.paired_leader)).where(*mandate_conditions(filters)))
+    condition = search_condition(filters.q)
+    if condition is not None:
+        query = query.where(condition)
+    order = [k.desc() if descending else k.asc() for k in keys()]
+    level_order = case({level.value: level.rank for level in DeputyLevel}, value=Mandate.level)
+    return list(db.session.scalars(query.order_by(*order, Mandate.status, level_order, Mandate.id)))
 
 
 def filter_choices() -> dict:
     """The terms and groups present in the register, for the filter menus."""
-    terms = db.session.scalars(select(Deputy.term).distinct().order_by(Deputy.term))
-    groups = db.session.scalars(select(Deputy.group_name).where(Deputy.group_name != "").distinct()
-                                .order_by(Deputy.group_name))
+    terms = db.session.scalars(select(Mandate.term).distinct().order_by(Mandate.term))
+    groups = db.session.scalars(select(Mandate.group_name).where(Mandate.group_name != "").distinct()
+                                .order_by(Mandate.group_name))
     return {"terms": [(t, t) for t in terms], "groups": [(g, g) for g in groups]}
 
 
@@ -147,14 +197,16 @@ def leader_choices() -> list[User]:
 
 
 def register_summary() -> dict:
-    """Counts for the home page, in one aggregate query."""
-    row = db.session.execute(select(
-        func.count(case((and_(Deputy.kind == DeputyKind.NPC, Deputy.status == DeputyStatus.ACTIVE), 1))),
-        func.count(case((and_(Deputy.kind == DeputyKind.CPPCC, Deputy.status == DeputyStatus.ACTIVE), 1))),
-        func.count(case((Deputy.status == DeputyStatus.RETIRED, 1))),
+    """Counts of people for the home page, in two aggregate queries."""
+    npc, cppcc = db.session.execute(select(
+        func.count(distinct(case((Mandate.kind == DeputyKind.NPC, Mandate.deputy_id)))),
+        func.count(distinct(case((Mandate.kind == DeputyKind.CPPCC, Mandate.deputy_id)))),
+    ).where(Mandate.status == DeputyStatus.ACTIVE)).one()
+    retired, paired = db.session.execute(select(
+        func.count(case((~Deputy.in_office(), 1))),
         func.count(case((Deputy.paired_leader_id == current_user.id, 1))),
     )).one()
-    return {"npc_active": row[0], "cppcc_active": row[1], "retired": row[2], "paired_with_me": row[3]}
+    return {"npc_active": npc, "cppcc_active": cppcc, "retired": retired, "paired_with_me": paired}
 
 
 @dataclass
@@ -165,32 +217,37 @@ class DeputyInput:
     errors: dict[str, str] = field(default_factory=dict)
 
 
-def validate_deputy(raw: dict, *, exclude_id: int | None = None,
-                    existing_pairs: set[tuple[str, str]] | None = None) -> DeputyInput:
-    """Check and normalise the fields of a deputy; errors are keyed by field, in Chinese.
+def validate_deputy(raw: dict, *, exclude_id: int | None = None, mandate: bool = True,
+                    mobile_owners: dict[str, tuple[int, str]] | None = None) -> DeputyInput:
+    """Check and normalise the fields of a person and (``mandate``) of one of their mandates; errors are keyed by
+    field, in Chinese.
 
-    ``existing_pairs`` (the register's (name, mobile) pairs, from ``existing_name_mobile_pairs``) saves a
-    duplicate query per row when many rows are checked at once.
+    A mobile number belongs to one person: a number already on the register under someone else (other than
+    ``exclude_id``) is refused. ``mobile_owners`` ({mobile: (id, name)}, from ``mobile_owners``) lets an import
+    check many rows with one query, and leaves the decision to the caller.
     """
     result = DeputyInput()
     values, errors = result.values, result.errors
-    text_limits = {"name": 40, "term": 20, "group_name": 60, "constituency": 60, "work_unit": 100, "post": 60,
-                   "mobile": 20, "email": 120, "address": 200, "note": 2000}
+    text_limits = {"name": 40, "work_unit": 100, "post": 60, "mobile": 20, "email": 120, "address": 200,
+                   "note": 2000}
+    if mandate:
+        text_limits |= {"term": 20, "group_name": 60, "constituency": 60}
     for key, limit in text_limits.items():
         value = str(raw.get(key) or "").replace("\x00", "").strip()  # PostgreSQL cannot store NUL
         if len(value) > limit:
             errors[key] = f"不能超过 {limit} 个字。"
         values[key] = value
     for key, label in (("name", "姓名"), ("term", "届次"), ("mobile", "手机号码")):
-        if not values[key] and key not in errors:
+        if key in values and not values[key] and key not in errors:
             errors[key] = f"请填写{label}。"
-    values["mobile"] = values["mobile"].replace(" ", "").replace("-", "")
+    values["mobile"] = normalise_mobile(values["mobile"])
     if values["mobile"] and not MOBILE_PATTERN.match(values["mobile"]):
         errors["mobile"] = "手机号码应为 11 位，以 13–19 开头。"
     if values["email"] and not EMAIL_PATTERN.match(values["email"]):
         errors["email"] = "电子邮箱格式不正确。"
-    for key, enum_cls, label in (("gender", Gender, "性别"), ("kind", DeputyKind, "类别"),
-                                 ("level", DeputyLevel, "层级")):
+    enums = [("gender", Gender, "性别")] + ([("kind", DeputyKind, "类别"), ("level", DeputyLevel, "层级")]
+                                          if mandate else [])
+    for key, enum_cls, label in enums:
         member = raw.get(key)
         member = member if isinstance(member, enum_cls) else enum_cls.from_label(str(member or ""))
         if member is None:
@@ -210,57 +267,123 @@ def validate_deputy(raw: dict, *, exclude_id: int | None = None,
         if leader is None or leader.role != Role.LEADER:
             errors["paired_leader_id"] = "结对领导应为院领导账户。"
     values["paired_leader_id"] = int(leader_id) if leader_id else None
-    if values["name"] and values["mobile"] and "mobile" not in errors and (
-            (values["name"], values["mobile"]) in existing_pairs if existing_pairs is not None
-            else find_duplicate(values["name"], values["mobile"], exclude_id=exclude_id)):
-        errors["mobile"] = f"名册中已有同名且手机号码相同的代表委员“{values['name']}”，请勿重复登记。"
+    if mobile_owners is None and values["mobile"] and "mobile" not in errors:
+        owner = find_by_mobile(values["mobile"])
+        if owner is not None and owner.id != exclude_id:
+            errors["mobile"] = mobile_taken(values["mobile"], owner.name, same_name=owner.name == values["name"])
     return result
 
 
-def find_duplicate(name: str, mobile: str, *, exclude_id: int | None = None) -> Deputy | None:
-    query = select(Deputy).where(Deputy.name == name, Deputy.mobile == mobile)
-    if exclude_id:
-        query = query.where(Deputy.id != exclude_id)
-    return db.session.scalar(query.limit(1))
+def mobile_taken(mobile: str, owner_name: str, *, same_name: bool) -> str:
+    if same_name:
+        return (f"名册中已有同名且手机号码相同的代表委员“{owner_name}”，请勿重复登记；"
+                "同一人的其他届次或层级的任职，请在其信息页“增加任职”。")
+    return f"手机号码 {mobile} 已是名册中“{owner_name}”的号码：一个手机号码只能属于一人。"
 
 
-def existing_name_mobile_pairs(names: set[str]) -> set[tuple[str, str]]:
-    """The (name, mobile) pairs already in the register for these names, in one query."""
-    pairs: set[tuple[str, str]] = set()
-    names = sorted(names)
-    for start in range(0, len(names), 500):  # stay under database parameter limits
-        rows = db.session.execute(select(Deputy.name, Deputy.mobile).where(Deputy.name.in_(names[start:start + 500])))
-        pairs.update((name, mobile) for name, mobile in rows)
-    return pairs
+def find_by_mobile(mobile: str) -> Deputy | None:
+    return db.session.scalar(select(Deputy).where(Deputy.mobile == mobile))
+
+
+def mobile_owners(mobiles: set[str]) -> dict[str, Deputy]:
+    """The people who have these mobile numbers, with their mandates, in one query per 500 numbers."""
+    owners: dict[str, Deputy] = {}
+    mobiles = sorted(mobiles)
+    for start in range(0, len(mobiles), 500):  # stay under database parameter limits
+        owners |= {d.mobile: d for d in db.session.scalars(
+            select(Deputy).where(Deputy.mobile.in_(mobiles[start:start + 500])))}
+    return owners
+
+
+def mandate_key(values) -> tuple:
+    """What makes two mandates the same seat: one person holds one per congress term."""
+    get = values.get if isinstance(values, dict) else lambda k: getattr(values, k)
+    return get("kind"), get("level"), get("term")
+
+
+def validate_mandate(deputy: Deputy, raw: dict, *, mandate: Mandate | None = None) -> DeputyInput:
+    """Check a mandate added to (or, ``mandate``, edited on) ``deputy``."""
+    checked = validate_deputy({**{k: getattr(deputy, k) for k in ("name", "mobile")}, "gender": deputy.gender,
+                               **raw}, exclude_id=deputy.id)
+    result = DeputyInput(values={k: checked.values[k] for k in MANDATE_FIELDS},
+                         errors={k: v for k, v in checked.errors.items() if k in MANDATE_FIELDS})
+    if not result.errors and any(mandate_key(m) == mandate_key(result.values) for m in deputy.mandates
+                                 if m is not mandate):
+        result.errors["term"] = f"{deputy.name}已登记{result.values['term']}{result.values['level'].label}" \
+                                f"{result.values['kind'].label}的任职。"
+    return result
+
+
+def _new_deputy(values: dict) -> Deputy:
+    deputy = Deputy(**{k: values[k] for k in PERSON_FIELDS})
+    deputy.mandates.append(Mandate(**{k: values[k] for k in MANDATE_FIELDS}))
+    deputy.refresh_keys()
+    db.session.add(deputy)
+    return deputy
 
 
 def create_deputy(values: dict) -> Deputy:
-    deputy = Deputy(**{k: values[k] for k in EDITABLE_FIELDS})
-    deputy.refresh_keys()
-    db.session.add(deputy)
+    """A new person with their first mandate."""
+    deputy = _new_deputy(values)
     db.session.flush()
     return deputy
 
 
+def import_deputies(rows: list[dict]) -> int:
+    """Register the checked rows of an import in one flush (a flush per row made 5,000 rows take 13 s): a row
+    whose mobile is already a person's adds a mandate to that person; rows sharing a new mobile are one new
+    person. Returns the number of mandates added."""
+    people = mobile_owners({values["mobile"] for values in rows})
+    for values in rows:
+        deputy = people.get(values["mobile"])
+        if deputy is None:
+            people[values["mobile"]] = _new_deputy(values)
+        else:
+            deputy.mandates.append(Mandate(**{k: values[k] for k in MANDATE_FIELDS}))
+            deputy.refresh_keys()
+    db.session.flush()
+    return len(rows)
+
+
 def update_deputy(deputy: Deputy, values: dict) -> Deputy:
-    for key in EDITABLE_FIELDS:
+    """Change the person's own fields; their mandates are edited one by one."""
+    for key in PERSON_FIELDS:
         setattr(deputy, key, values[key])
     deputy.refresh_keys()
     db.session.flush()
     return deputy
 
 
-def set_status(deputy: Deputy, status: DeputyStatus) -> None:
-    """Deactivate (离任) or reinstate a deputy. Register entries are never deleted: other records refer to them."""
-    deputy.status = status
-    deputy.left_on = clock.today() if status == DeputyStatus.RETIRED else None
+def add_mandate(deputy: Deputy, values: dict) -> Mandate:
+    mandate = Mandate(**{k: values[k] for k in MANDATE_FIELDS})
+    deputy.mandates.append(mandate)
+    deputy.refresh_keys()
+    db.session.flush()
+    return mandate
+
+
+def update_mandate(mandate: Mandate, values: dict) -> Mandate:
+    for key in MANDATE_FIELDS:
+        setattr(mandate, key, values[key])
+    mandate.deputy.refresh_keys()
+    db.session.flush()
+    return mandate
+
+
+def set_status(mandate: Mandate, status: DeputyStatus, on=None) -> None:
+    """End (离任, on ``on``, default today) or reinstate a mandate. Nothing on the register is ever deleted:
+    other records refer to the people, and a person's past mandates are their history."""
+    mandate.status = status
+    mandate.left_on = (on or clock.today()) if status == DeputyStatus.RETIRED else None
+    mandate.deputy.refresh_keys()
     db.session.flush()
 
 
-def register_document(deputies: list[Deputy], filter_summary: str, court_name: str) -> RegisterDocument:
-    """The data of the register's Word export."""
-    rows = [RegisterRow(name=d.name, gender=d.gender.label, kind=d.kind.label, level=d.level.label, term=d.term,
-                        group=d.group_name, work_unit_post=" ".join(p for p in (d.work_unit, d.post) if p),
-                        mobile=d.mobile, status=d.status.label) for d in deputies]
+def register_document(mandates: list[Mandate], filter_summary: str, court_name: str) -> RegisterDocument:
+    """The data of the register's Word export: a line per mandate."""
+    rows = [RegisterRow(name=m.deputy.name, gender=m.deputy.gender.label, kind=m.kind.label, level=m.level.label,
+                        term=m.term, group=m.group_name,
+                        work_unit_post=" ".join(p for p in (m.deputy.work_unit, m.deputy.post) if p),
+                        mobile=m.deputy.mobile, status=m.status.label) for m in mandates]
     return RegisterDocument(court_name=court_name, filter_summary=filter_summary, generated_on=clock.today(),
-                            rows=rows)
+                            rows=rows, people=len({m.deputy_id for m in mandates}))

@@ -8,7 +8,7 @@ from portal.documents.duty_archive import ArchiveDocument
 from portal.duty.exports import deputy_line
 from portal.duty.workspace import ArchiveReport, archive_reports
 from portal.panels import Panel, deputy_panels
-from portal.register.models import Deputy, DeputyKind
+from portal.register.models import Deputy, DeputyKind, DeputyStatus
 
 YEARS_SHOWN = 6
 
@@ -50,7 +50,10 @@ def archive_document(data: Archive) -> ArchiveDocument:
     return ArchiveDocument(
         name=d.name, identity=deputy_line(d), year=data.year, generated_on=clock.today(),
         facts=[("性别", d.gender.label), ("工作单位及职务", f"{d.work_unit} {d.post}".strip() or "—"),
-               ("选区", d.constituency or "—"), ("状态", d.status.label)],
+               ("任职", "；".join(m.label + ("（已离任）" if m.status == DeputyStatus.RETIRED else "")
+                                 for m in d.mandates) or "—"),
+               ("选区", "、".join(dict.fromkeys(m.constituency for m in d.active_mandates if m.constituency)) or "—"),
+               ("状态", d.status.label)],
         counts=data.counts,
         reports=[(r.title, r.kind, r.state, r.session or "—", r.evaluation or "—") for r in data.reports],
         reports_to_voters=d.kind == DeputyKind.NPC)

@@ -155,11 +155,12 @@ def test_marking_retired_asks_first(page, make_user, register):
     page.on("dialog", answer)
     page.get_by_role("button", name="标记离任").click()
     page.wait_for_load_state()
-    assert questions == ["确定将“张三”标记为离任吗？离任后仍保留全部记录。"]
+    seat = register["张三"].mandates[0].label  # 离任 ends a mandate
+    assert questions == [f"确定将“张三”的{seat}标记为离任吗？离任后仍保留全部记录。"]
     expect(page.locator("dt:text-is('状态') + dd")).to_have_text("在任")
 
     page.remove_listener("dialog", answer)
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="标记离任").click()
-    expect(page.get_by_role("alert")).to_have_text("“张三”已标记为离任。")
+    expect(page.get_by_role("alert")).to_have_text(f"“张三”的{seat}已标记为离任。")
     expect(page.locator("dt:text-is('状态') + dd")).to_contain_text("离任")
