@@ -94,6 +94,10 @@ class CourtScope:
     def as_args(self) -> dict[str, str]:
         return {"court": str(self.court.id), "scope": self.scope}
 
+    def name_of(self, court_id: int) -> str:
+        """A court's name, for the court column of records that carry only its id."""
+        return next((c.name for c in self.courts if c.id == court_id), "")
+
 
 def court_scope(user, args=None) -> CourtScope:
     """The court scope a request asks for (``court``: a court id, ``scope``: own|lower), else the one remembered
