@@ -101,7 +101,8 @@ class CourtScope:
 
 def court_scope(user, args=None) -> CourtScope:
     """The court scope a request asks for (``court``: a court id, ``scope``: own|lower), else the one remembered
-    in the session, else the user's own court with the courts below it that they see.
+    in the session, else the user's own court (an admin's: the top court above it) with the courts below it that
+    they see.
 
     Only courts the user sees can be chosen; anything else falls back to the default.
     """
@@ -115,13 +116,21 @@ def court_scope(user, args=None) -> CourtScope:
     source = stored if isinstance(stored, dict) else args
     chosen = str(source.get("court") or "")
     court = by_id.get(int(chosen)) if chosen.isdigit() and len(chosen) < 12 else None
-    court = court or by_id.get(user.court_id) or courts[0]
+    court = court or _default_court(user, by_id) or courts[0]
     with_lower = (source.get("scope") or WITH_LOWER) != OWN
     ids = [i for i in court_subtree_ids(court.id) if i in by_id] if with_lower else [court.id]
     scope = CourtScope(court=court, with_lower=len(ids) > 1, court_ids=ids, courts=courts)
     if "court" in args or "scope" in args:
         session[SCOPE_SESSION_KEY] = scope.as_args()
     return scope
+
+
+def _default_court(user, by_id: dict[int, Court]) -> Court | None:
+    """The highest court the user sees above (or at) their own: an admin placed in a basic court sees the city."""
+    court = by_id.get(user.court_id)
+    while court is not None and court.parent_id in by_id:
+        court = by_id[court.parent_id]
+    return court
 
 
 def export_scope(court: Court, with_lower: bool) -> CourtScope:

@@ -569,7 +569,8 @@ def ratings():
     low = services.low_ratings(scope.court_ids, period.start, period.end) if not period.problem else []
     return render("hearings/ratings.html", block="results", group=group, groups=services.RATING_GROUPS, scope=scope,
                   rows=rows, low=[(r, _item_link(r.low_score_item)) for r in low], filters=filters,
-                  fields=SCORE_FIELDS, low_score=LOW_SCORE, can_edit=_can_edit(), item_kinds=ToItemForm.kind.kwargs["choices"])
+                  fields=SCORE_FIELDS, low_score=LOW_SCORE, can_edit=_can_edit(),
+                  item_kinds=ToItemForm.kind.kwargs["choices"]), 422 if period.problem else 200
 
 
 @bp.post("/ratings/<int:rating_id>/item")
