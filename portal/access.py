@@ -3,7 +3,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 
-from flask import abort
+from flask import abort, request, session
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -106,8 +106,6 @@ def court_scope(user, args=None) -> CourtScope:
 
     Only courts the user sees can be chosen; anything else falls back to the default.
     """
-    from flask import request, session
-
     args = request.args if args is None else args
     visible = visible_court_ids(user)
     courts = list(db.session.scalars(select(Court).where(Court.id.in_(visible)).order_by(Court.code, Court.id)))
@@ -137,4 +135,4 @@ def export_scope(court: Court, with_lower: bool) -> CourtScope:
     """The scope of a command-line export: ``court`` alone, or with every court below it."""
     ids = court_subtree_ids(court.id) if with_lower else [court.id]
     courts = list(db.session.scalars(select(Court).where(Court.id.in_(ids)).order_by(Court.code, Court.id)))
-    return CourtScope(court=court, with_lower=with_lower, court_ids=ids, courts=courts)
+    return CourtScope(court=court, with_lower=len(ids) > 1, court_ids=ids, courts=courts)

@@ -13,10 +13,23 @@ from docx import Document
 from openpyxl import load_workbook
 
 from portal import clock
+from portal.attachments import Attachment
 from portal.auth.models import CourtLevel, Role
-from portal.duty.models import DutyReport, DutySession, DutySessionDeputy, ReportState, SessionState
+from portal.duty.models import (
+    DutyReport,
+    DutySession,
+    DutySessionDeputy,
+    ReportState,
+    SessionState,
+)
 from portal.extensions import db
-from portal.hearings.models import CaseType, Hearing, HearingInvitation, HearingStatus, InvitationStatus
+from portal.hearings.models import (
+    CaseType,
+    Hearing,
+    HearingInvitation,
+    HearingStatus,
+    InvitationStatus,
+)
 from portal.items.models import ItemKind, ItemOrigin, ItemState
 from portal.items.services import create_item
 from portal.reception.models import Channel, Reception, ReceptionDeputy
@@ -319,8 +332,6 @@ def test_hearing_materials_download_only_for_those_who_see_the_hearing(app, city
     user = make_user(role, court=city["basic"])  # staff of the basic court see its hearings only
     client = client_as(app, make_user, role, user=user)
     listed = page(client, "/hearings/?when=all", **WIDE)
-    from portal.attachments import Attachment
-
     for hearing in hearings:
         attachment = db.session.scalar(db.select(Attachment).where(Attachment.owner_type == "hearing",
                                                                    Attachment.owner_id == hearing.id))
