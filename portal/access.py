@@ -1,8 +1,9 @@
 """Who may reach what: role checks for routes and court scopes for records."""
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 
-from flask import abort
+from flask import abort, request, session
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -49,3 +50,89 @@ def court_subtree_ids(court_id: int) -> list[int]:
     tree = select(Court.id).where(Court.id == court_id).cte(recursive=True)
     tree = tree.union_all(select(Court.id).where(Court.parent_id == tree.c.id))
     return list(db.session.scalars(select(tree.c.id)))
+
+
+SCOPE_SESSION_KEY = "court_scope"
+OWN, WITH_LOWER = "own", "lower"
+SCOPES = {OWN: "本院", WITH_LOWER: "含下级法院"}
+
+
+@dataclass(frozen=True)
+class CourtScope:
+    """Which courts' records a list, figure or export shows: one court, alone (本院) or with the courts below it
+    that the user sees (含下级法院). ``courts`` are the courts the user may choose from."""
+
+    court: Court
+    with_lower: bool
+    court_ids: list[int]
+    courts: list[Court]
+
+    @property
+    def choosable(self) -> bool:
+        """Whether there is anything to choose (a basic court's staff see one court)."""
+        return len(self.courts) > 1
+
+    @property
+    def spans_courts(self) -> bool:
+        """Whether the records shown may come from several courts, so that lists show a court column."""
+        return len(self.court_ids) > 1
+
+    @property
+    def scope(self) -> str:
+        return WITH_LOWER if self.with_lower else OWN
+
+    @property
+    def label(self) -> str:
+        """The summary line's words: 某某市中级人民法院（含下级法院）."""
+        return f"{self.court.name}（{SCOPES[self.scope]}）"
+
+    @property
+    def title(self) -> str:
+        """The court as a document's title names it: the court, or the court and the courts below."""
+        return f"{self.court.name}及下级法院" if self.with_lower and self.spans_courts else self.court.name
+
+    def as_args(self) -> dict[str, str]:
+        return {"court": str(self.court.id), "scope": self.scope}
+
+    def name_of(self, court_id: int) -> str:
+        """A court's name, for the court column of records that carry only its id."""
+        return next((c.name for c in self.courts if c.id == court_id), "")
+
+
+def court_scope(user, args=None) -> CourtScope:
+    """The court scope a request asks for (``court``: a court id, ``scope``: own|lower), else the one remembered
+    in the session, else the user's own court (an admin's: the top court above it) with the courts below it that
+    they see.
+
+    Only courts the user sees can be chosen; anything else falls back to the default.
+    """
+    args = request.args if args is None else args
+    visible = visible_court_ids(user)
+    courts = list(db.session.scalars(select(Court).where(Court.id.in_(visible)).order_by(Court.code, Court.id)))
+    by_id = {c.id: c for c in courts}
+    stored = session.get(SCOPE_SESSION_KEY) if "court" not in args and "scope" not in args else None
+    source = stored if isinstance(stored, dict) else args
+    chosen = str(source.get("court") or "")
+    court = by_id.get(int(chosen)) if chosen.isdigit() and len(chosen) < 12 else None
+    court = court or _default_court(user, by_id) or courts[0]
+    with_lower = (source.get("scope") or WITH_LOWER) != OWN
+    ids = [i for i in court_subtree_ids(court.id) if i in by_id] if with_lower else [court.id]
+    scope = CourtScope(court=court, with_lower=len(ids) > 1, court_ids=ids, courts=courts)
+    if "court" in args or "scope" in args:
+        session[SCOPE_SESSION_KEY] = scope.as_args()
+    return scope
+
+
+def _default_court(user, by_id: dict[int, Court]) -> Court | None:
+    """The highest court the user sees above (or at) their own: an admin placed in a basic court sees the city."""
+    court = by_id.get(user.court_id)
+    while court is not None and court.parent_id in by_id:
+        court = by_id[court.parent_id]
+    return court
+
+
+def export_scope(court: Court, with_lower: bool) -> CourtScope:
+    """The scope of a command-line export: ``court`` alone, or with every court below it."""
+    ids = court_subtree_ids(court.id) if with_lower else [court.id]
+    courts = list(db.session.scalars(select(Court).where(Court.id.in_(ids)).order_by(Court.code, Court.id)))
+    return CourtScope(court=court, with_lower=len(ids) > 1, court_ids=ids, courts=courts)

@@ -28,6 +28,39 @@ def export_court(court_code: str | None) -> Court | None:
     return court
 
 
+def court_options(command):
+    """``--court CODE`` and ``--with-lower``, with the same meaning on every ``export`` subcommand."""
+    command = click.option("--with-lower", is_flag=True,
+                           help="Include the courts below it (含下级法院); without it, that court alone (本院).")(command)
+    return click.option("--court", "court_code", help="Court code (default: the top court).")(command)
+
+
+def export_scope(court_code: str | None, with_lower: bool):
+    """The court scope of an export: the court named (or the top court), alone or with the courts below it."""
+    from portal.access import export_scope as scope_of
+
+    court = export_court(court_code)
+    if court is None:
+        raise click.ClickException("数据库中还没有法院，请先运行 init-db")
+    return scope_of(court, with_lower)
+
+
+def period_options(command):
+    """``--from`` and ``--to`` (YYYY-MM-DD), the same on every ``export`` subcommand with a period."""
+    command = click.option("--to", "date_to", required=True, help="Last day, YYYY-MM-DD.")(command)
+    return click.option("--from", "date_from", required=True, help="First day, YYYY-MM-DD.")(command)
+
+
+def export_period(date_from: str, date_to: str):
+    """The period of an export; a bad or reversed range stops the command with the same message as the pages."""
+    from portal import periods
+
+    period = periods.parse(date_from, date_to)
+    if period.problem or period.start is None or period.end is None:
+        raise click.ClickException(period.problem or periods.FORMAT_PROBLEM)
+    return period
+
+
 def register_cli(app: Flask) -> None:
     from portal import AREAS
 

@@ -782,10 +782,10 @@ def test_cli_exports_the_period_list(runner, make_hearing, make_deputy, invite_t
     out = tmp_path / "旁听.docx"
     result = runner.invoke(args=["export", "hearings", "--from", "2025-01-01", "--to", "2025-12-31", "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert "已导出 2 场庭审、出席 3 人次" in result.output
+    assert "（本院） 2 场庭审、出席 3 人次" in result.output
     assert "实际出席 3 人次" in docx_text(out.read_bytes())
     bad = runner.invoke(args=["export", "hearings", "--from", "2025-13-01", "--to", "2025-12-31", "-o", str(out)])
-    assert bad.exit_code != 0 and "日期应写作 2024-01-31" in bad.output
+    assert bad.exit_code != 0 and "日期应写作 2025-03-01" in bad.output
     wrong = runner.invoke(args=["export", "hearings", "--from", "2025-01-01", "--to", "2025-12-31", "-o", "x.pdf"])
     assert wrong.exit_code != 0 and ".docx" in wrong.output
 

@@ -670,7 +670,7 @@ def test_cli_export_items(runner, office, tmp_path):
     assert "收件 1，办结 1，办结率 100%" in result.output
     assert "关于加强巡回审判的建议" in _text(output.read_bytes())
     bad = runner.invoke(args=["export", "items", "--from", "2025-13-01", "--to", "2025-12-31", "-o", str(output)])
-    assert bad.exit_code != 0 and "日期格式应为" in bad.output
+    assert bad.exit_code != 0 and "日期应写作 2025-03-01" in bad.output
 
 
 # --- the deputy's workspace panel and the demo ----------------------------------------------------------------------

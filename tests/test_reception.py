@@ -551,7 +551,7 @@ def test_cli_exports_the_period_register(runner, people, make_reception, tmp_pat
     rows = docx.Document(io.BytesIO(out.read_bytes())).tables[0].rows
     assert len(rows) == 3 and rows[1].cells[3].text == "李四、张三"
     bad = runner.invoke(args=["export", "receptions", "--from", "2025-06-30", "--to", "2025-01-01", "-o", str(out)])
-    assert bad.exit_code != 0 and "结束日期不能早于开始日期" in bad.output
+    assert bad.exit_code != 0 and "开始日期不能晚于结束日期" in bad.output
     assert runner.invoke(args=["export", "receptions", "--from", "2025-01-01", "--to", "2025-06-30",
                                "-o", str(tmp_path / "x.pdf")]).exit_code != 0
     unknown = runner.invoke(args=["export", "receptions", "--from", "2025-01-01", "--to", "2025-06-30",

@@ -140,6 +140,7 @@ class OverviewDeputyLine:
 @dataclass
 class OverviewDocument:
     court_name: str
+    court_scope: str  # 某某市中级人民法院（含下级法院）
     year: int
     scope: str  # a group's label, or "" for the whole year
     generated_on: datetime.date
@@ -156,6 +157,7 @@ def build_overview_docx(data: OverviewDocument) -> bytes:
     document = OfficialDocument(landscape=True)
     document.title(data.title)
     document.subtitle(f"（{data.scope}）" if data.scope else "（全部代表组）")
+    document.paragraph(f"范围：{data.court_scope}")
     document.heading("一、各代表组述职情况", 1)
     document.table(["代表组", "在任代表", "当面述职", "占比", "书面报告", "已备案", "说明"],
                    [(g.group, g.members, g.in_person, g.share, g.written, g.filed, g.note) for g in data.groups],

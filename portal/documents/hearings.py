@@ -5,7 +5,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from portal import clock
-from portal.documents.gbt9704 import OfficialDocument, format_date
+from portal.documents.gbt9704 import OfficialDocument
 
 NUMERALS = "一二三四五六七八九十"
 
@@ -114,9 +114,10 @@ class PeriodDeputyRow:
 
 @dataclass
 class HearingPeriodReport:
-    court_name: str
-    day_from: datetime.date
-    day_to: datetime.date
+    court_name: str  # the courts covered, as the text says them ("…中级人民法院及下级法院")
+    signer: str  # the court that issues the table
+    period: str  # 2025年1月1日至2025年12月31日
+    filter_line: str  # the court scope and the list's filters
     hearings: list[PeriodHearingRow]
     deputies: list[PeriodDeputyRow] = field(default_factory=list)
     npc_attended: int = 0
@@ -135,7 +136,8 @@ class HearingPeriodReport:
 def build_period_docx(report: HearingPeriodReport) -> bytes:
     doc = OfficialDocument(landscape=True)
     doc.title("邀请代表委员旁听庭审情况统计表")
-    doc.subtitle(f"（{format_date(report.day_from)}至{format_date(report.day_to)}）")
+    doc.subtitle(f"（{report.period}）")
+    doc.paragraph(report.filter_line)
     doc.paragraph(f"本期{report.court_name}共邀请代表委员旁听庭审 {len(report.hearings)} 场，邀请 {report.invited_total} "
                   f"人次，实际出席 {report.attended_total} 人次（人大代表 {report.npc_attended} 人次，政协委员 "
                   f"{report.cppcc_attended} 人次）。")
@@ -158,5 +160,5 @@ def build_period_docx(report: HearingPeriodReport) -> bytes:
                              report.attended_total))
     else:
         doc.paragraph("本期没有邀请代表委员旁听庭审。")
-    doc.signature(report.court_name, report.generated_on)
+    doc.signature(report.signer, report.generated_on)
     return doc.to_bytes()

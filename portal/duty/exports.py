@@ -82,21 +82,21 @@ def _group_note(group: GroupPlan) -> str:
     return group.warning or "符合 20%—30%"
 
 
-def overview_document(year: int, *, group: GroupKey | None, court_ids: list[int] | None,
-                      court_name: str) -> OverviewDocument:
+def overview_document(year: int, *, group: GroupKey | None, scope) -> OverviewDocument:
     """Who reported how in ``year`` and the voters' verdicts: the groups' figures and one line per deputy.
 
-    ``court_ids`` limits reports and sessions to those courts (None: all, for the command line).
+    ``scope`` (portal.access.CourtScope) limits reports and sessions to its courts, as on the review queue; the
+    groups' in-person figures count every court's sessions, as the planner does (``services.plan``).
     """
+    court_ids, court_name = scope.court_ids, scope.title
     plans = plan(year, level=group.level.value if group else "", term=group.term if group else "",
                  with_names=False)
     if group:
         plans = [p for p in plans if p.key == group]
     report_filter = [DutyReport.year == year, DutyReport.state != ReportState.DRAFT]
     session_filter = [DutySession.year == year]
-    if court_ids is not None:
-        report_filter.append(DutyReport.court_id.in_(court_ids))
-        session_filter.append(DutySession.court_id.in_(court_ids))
+    report_filter.append(DutyReport.court_id.in_(court_ids))
+    session_filter.append(DutySession.court_id.in_(court_ids))
     if group:
         seat = aliased(Mandate)  # the queries below join Mandate themselves
         report_filter.append(exists().where(
@@ -110,7 +110,8 @@ def overview_document(year: int, *, group: GroupKey | None, court_ids: list[int]
         select(*keys, func.count(), func.count(DutyReport.filed_at))
         .join(Mandate, and_(Mandate.deputy_id == DutyReport.deputy_id, Mandate.kind == DeputyKind.NPC))
         .where(*report_filter, DutyReport.kind == ReportKind.WRITTEN).group_by(*keys))}
-    data = OverviewDocument(court_name=court_name, year=year, scope=group.label if group else "",
+    data = OverviewDocument(court_name=court_name, court_scope=scope.label, year=year,
+                            scope=group.label if group else "",
                             generated_on=clock.today())
     for p in plans:
         n, filed = written.get((p.key.level, p.key.term, p.key.name), (0, 0))

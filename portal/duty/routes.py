@@ -3,7 +3,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 
 from portal import attachments, clock
-from portal.access import require_role, visible_court_ids
+from portal.access import court_scope, require_role
 from portal.auth.models import Role
 from portal.documents import send_download
 from portal.documents.duty import (
@@ -185,11 +185,13 @@ def report_docx(report_id: int):
 @bp.get("/")
 @viewers
 def index():
-    filters = services.QueueFilters.from_args(request.args)
-    page = services.list_reports(filters, cursor=request.args.get("cursor"), per_page=current_app.config["PAGE_SIZE"],
-                                 total=request.args.get("n", type=int), number=request.args.get("page", 1, type=int))
-    return render("duty/index.html", block="results", filters=filters, page=page, counts=services.state_counts(filters),
-                  states=ReportState, kinds=ReportKind.choices(), years=_years())
+    filters, scope = services.QueueFilters.from_args(request.args), court_scope(current_user)
+    page = services.list_reports(filters, scope.court_ids, cursor=request.args.get("cursor"),
+                                 per_page=current_app.config["PAGE_SIZE"], total=request.args.get("n", type=int),
+                                 number=request.args.get("page", 1, type=int))
+    return render("duty/index.html", block="results", filters=filters, scope=scope, page=page,
+                  counts=services.state_counts(filters, scope.court_ids), states=ReportState,
+                  kinds=ReportKind.choices(), years=_years())
 
 
 def _years() -> list[int]:
@@ -293,11 +295,11 @@ def term_delete(term_id: int):
 @bp.get("/sessions")
 @viewers
 def sessions():
-    filters = services.SessionFilters.from_args(request.args)
-    page = services.list_sessions(filters, cursor=request.args.get("cursor"),
+    filters, scope = services.SessionFilters.from_args(request.args), court_scope(current_user)
+    page = services.list_sessions(filters, scope.court_ids, cursor=request.args.get("cursor"),
                                   per_page=current_app.config["PAGE_SIZE"], total=request.args.get("n", type=int),
                                   number=request.args.get("page", 1, type=int))
-    return render("duty/sessions.html", block="results", filters=filters, page=page, years=_years(),
+    return render("duty/sessions.html", block="results", filters=filters, scope=scope, page=page, years=_years(),
                   states=SessionState.choices(), group=GroupKey.parse(filters.group),
                   can_edit=current_user.role in EDITORS)
 
@@ -514,7 +516,6 @@ def session_docx(session_id: int):
 def overview_docx():
     year = request.args.get("year", type=int) or clock.today().year
     group = GroupKey.parse(request.args.get("group", ""))
-    document = exports.overview_document(year, group=group, court_ids=visible_court_ids(current_user),
-                                         court_name=_court_name())
+    document = exports.overview_document(year, group=group, scope=court_scope(current_user))
     name = f"{year}年代表述职情况汇总{'_' + group.name if group else ''}.docx"
     return send_download(build_overview_docx(document), name)

@@ -341,18 +341,19 @@ def _queue_query(filters: QueueFilters, court_ids: list[int]) -> Select:
     return query
 
 
-def list_reports(filters: QueueFilters, *, cursor: str | None, per_page: int, total: int | None,
-                 number: int) -> Page:
-    query = _queue_query(filters, visible_court_ids(current_user))
+def list_reports(filters: QueueFilters, court_ids: list[int], *, cursor: str | None, per_page: int,
+                 total: int | None, number: int) -> Page:
+    """The review queue of the courts in scope (``court_ids``, within the user's: see ``access.court_scope``)."""
+    query = _queue_query(filters, court_ids)
     if filters.state:
         query = query.where(DutyReport.state == ReportState(filters.state))
     return paginate(query, [DutyReport.updated_at, DutyReport.id], cursor=cursor, per_page=per_page,
                     descending=True, total=total, number=number)
 
 
-def state_counts(filters: QueueFilters) -> dict[str, int]:
+def state_counts(filters: QueueFilters, court_ids: list[int]) -> dict[str, int]:
     """How many reports of the year are in each state (one grouped query), with the state filter left out."""
-    query = _queue_query(filters, visible_court_ids(current_user)).subquery()
+    query = _queue_query(filters, court_ids).subquery()
     rows = db.session.execute(select(query.c.state, func.count()).group_by(query.c.state))
     counts = {state.value: 0 for state in ReportState}
     for state, n in rows:
@@ -559,10 +560,12 @@ class SessionFilters:
         return {k: v for k, v in self.__dict__.items() if v}
 
 
-def list_sessions(filters: SessionFilters, *, cursor: str | None, per_page: int, total: int | None,
-                  number: int) -> Page:
-    query = (select(DutySession).options(selectinload(DutySession.reporters).selectinload(DutySessionDeputy.deputy))
-             .where(DutySession.court_id.in_(visible_court_ids(current_user)), DutySession.year == filters.year))
+def list_sessions(filters: SessionFilters, court_ids: list[int], *, cursor: str | None, per_page: int,
+                  total: int | None, number: int) -> Page:
+    """The sessions of the courts in scope (``court_ids``) in the year."""
+    query = (select(DutySession).options(selectinload(DutySession.reporters).selectinload(DutySessionDeputy.deputy),
+                                         selectinload(DutySession.court))
+             .where(DutySession.court_id.in_(court_ids), DutySession.year == filters.year))
     if filters.state:
         query = query.where(DutySession.state == SessionState(filters.state))
     key = GroupKey.parse(filters.group)

@@ -1,8 +1,8 @@
 """The data of the hearings' Word documents, and the staff-editable letter template (stored as an attachment)."""
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from flask_login import current_user
-from sqlalchemy import case, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
 
@@ -192,14 +192,11 @@ def hearing_record(hearing: Hearing) -> HearingRecord:
 
 # --- the period list --------------------------------------------------------------------------------------------
 
-def period_report(court_ids: list[int], court_name: str, day_from: date, day_to: date) -> HearingPeriodReport:
-    """Hearings (not cancelled) that started in the period, with invitations and attendance, counted in SQL."""
+def period_report(query: Select, scope, filters: services.HearingFilters) -> HearingPeriodReport:
+    """The hearings of ``query`` (the list's, as filtered: ``services.filtered_hearings``) that were not cancelled,
+    with invitations and attendance counted in SQL; ``scope`` (portal.access.CourtScope) names the courts."""
     i, h = HearingInvitation, Hearing
-    in_period = (h.court_id.in_(court_ids), h.status != HearingStatus.CANCELLED,
-                 h.starts_at >= clock.start_of_day(day_from),
-                 h.starts_at < clock.start_of_day(day_to + timedelta(days=1)))
-    hearings = list(db.session.scalars(select(h).options(selectinload(h.department)).where(*in_period)
-                                       .order_by(h.starts_at, h.id)))
+    hearings = list(db.session.scalars(query.where(h.status != HearingStatus.CANCELLED).order_by(h.starts_at, h.id)))
     ids = [x.id for x in hearings]
     counts = services.invitation_counts(ids)
     attendees: dict[int, list[str]] = {x: [] for x in ids}
@@ -211,7 +208,7 @@ def period_report(court_ids: list[int], court_name: str, day_from: date, day_to:
             attendees[hearing_id].append(name)
     hearing_rows = [PeriodHearingRow(starts=f"{format_date(_local(x.starts_at).date())}\n{_minutes(x.starts_at)}",
                                      case_number=x.case_number, cause=x.cause,
-                                     department=x.department.name if x.department else "", judge=x.presiding_judge,
+                                     department=_department(x, scope.spans_courts), judge=x.presiding_judge,
                                      invited=counts[x.id].total, attended=counts[x.id].attended,
                                      attendees="、".join(attendees[x.id])) for x in hearings]
     deputy_rows, npc, cppcc = [], 0, 0
@@ -232,8 +229,16 @@ def period_report(court_ids: list[int], court_name: str, day_from: date, day_to:
                 cppcc += came
             else:
                 npc += came
-    return HearingPeriodReport(court_name=court_name, day_from=day_from, day_to=day_to, hearings=hearing_rows,
-                               deputies=deputy_rows, npc_attended=npc, cppcc_attended=cppcc)
+    filter_line = "；".join(p for p in (f"范围：{scope.label}", filters.summary) if p)
+    return HearingPeriodReport(court_name=scope.title, signer=scope.court.name, period=filters.period.label,
+                               filter_line=filter_line, hearings=hearing_rows, deputies=deputy_rows,
+                               npc_attended=npc, cppcc_attended=cppcc)
+
+
+def _department(hearing: Hearing, with_court: bool) -> str:
+    """The department; on a table spanning courts, the court too (every court has a 民一庭)."""
+    name = hearing.department.name if hearing.department else ""
+    return f"{hearing.court.name.removesuffix('人民法院')}\n{name}".strip() if with_court else name
 
 
 def opinions_with_items(hearing: Hearing) -> list[tuple[HearingOpinion, object]]:

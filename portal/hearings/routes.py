@@ -1,11 +1,10 @@
 """Routes of the hearings area: thin — read the request, call a service, render."""
-from datetime import date
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal import attachments, clock
-from portal.access import require_role, require_staff, visible_court_ids
+from portal.access import court_scope, require_role, require_staff
 from portal.auth.models import Court, Role
 from portal.documents import send_download
 from portal.documents.hearing_letter import PLACEHOLDERS
@@ -73,29 +72,26 @@ def _item_link(item) -> str | None:
 @bp.get("/")
 @require_staff
 def index():
-    filters = services.HearingFilters.from_args(request.args)
-    court_ids = visible_court_ids(current_user)
-    page = services.list_hearings(filters, court_ids, **_page_args())
-    return render("hearings/index.html", block="results", filters=filters, page=page,
-                  counts=services.invitation_counts([h.id for h in page.items]), when_choices=services.WHEN,
-                  case_types=CaseType.choices(), statuses=HearingStatus.choices(),
-                  departments=services.departments_of(court_ids), many_courts=len(court_ids) > 1,
-                  can_edit=_can_edit(), today=clock.today())
+    filters, scope = services.HearingFilters.from_args(request.args), court_scope(current_user)
+    page = services.list_hearings(filters, scope.court_ids, **_page_args())
+    response = render("hearings/index.html", block="results", filters=filters, scope=scope, page=page,
+                      counts=services.invitation_counts([h.id for h in page.items]), when_choices=services.WHEN,
+                      case_types=CaseType.choices(), statuses=HearingStatus.choices(),
+                      departments=services.departments_of(scope.court_ids), many_courts=scope.spans_courts,
+                      can_edit=_can_edit(), today=clock.today())
+    return response, 422 if filters.period.problem else 200
 
 
 @bp.get("/export.docx")
 @require_staff
 def export_period():
-    today = clock.today()
-    try:
-        day_from = date.fromisoformat(request.args.get("from", ""))
-        day_to = date.fromisoformat(request.args.get("to", ""))
-    except ValueError:
-        day_from, day_to = date(today.year, 1, 1), today
-    if day_to < day_from:
-        day_from, day_to = day_to, day_from
-    report = documents.period_report(visible_court_ids(current_user), current_user.court.name, day_from, day_to)
-    return send_download(build_period_docx(report), f"旁听庭审情况统计表_{day_from:%Y%m%d}-{day_to:%Y%m%d}.docx")
+    """The list's 统计表: the hearings the list shows under the same filters, period and court scope (the tab
+    defaults to 全部 here, and cancelled hearings are left out of the figures)."""
+    filters, scope = services.HearingFilters.from_args(request.args, when="all"), court_scope(current_user)
+    filters.period.check()
+    report = documents.period_report(services.filtered_hearings(filters, scope.court_ids), scope, filters)
+    day = clock.today()
+    return send_download(build_period_docx(report), f"旁听庭审情况统计表_{day:%Y%m%d}.docx")
 
 
 # --- creating and editing ---------------------------------------------------------------------------------------
@@ -567,13 +563,14 @@ def ratings():
     group = request.args.get("group", "hearing")
     if group not in services.RATING_GROUPS:
         group = "hearing"
-    filters = services.HearingFilters.from_args(request.args)
-    court_ids = visible_court_ids(current_user)
-    rows = services.rating_summary(court_ids, group, filters.day_from, filters.day_to)
-    low = services.low_ratings(court_ids, filters.day_from, filters.day_to)
-    return render("hearings/ratings.html", block="results", group=group, groups=services.RATING_GROUPS,
+    filters, scope = services.HearingFilters.from_args(request.args), court_scope(current_user)
+    period = filters.period
+    rows = services.rating_summary(scope.court_ids, group, period.start, period.end) if not period.problem else []
+    low = services.low_ratings(scope.court_ids, period.start, period.end) if not period.problem else []
+    return render("hearings/ratings.html", block="results", group=group, groups=services.RATING_GROUPS, scope=scope,
                   rows=rows, low=[(r, _item_link(r.low_score_item)) for r in low], filters=filters,
-                  fields=SCORE_FIELDS, low_score=LOW_SCORE, can_edit=_can_edit(), item_kinds=ToItemForm.kind.kwargs["choices"])
+                  fields=SCORE_FIELDS, low_score=LOW_SCORE, can_edit=_can_edit(),
+                  item_kinds=ToItemForm.kind.kwargs["choices"]), 422 if period.problem else 200
 
 
 @bp.post("/ratings/<int:rating_id>/item")

@@ -5,10 +5,10 @@ from datetime import date, datetime, timedelta, timezone
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import Select, case, false, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from portal import clock
+from portal import clock, periods
 from portal.access import visible_court_ids
 from portal.auth.models import Court, Department, Role
 from portal.extensions import db
@@ -120,22 +120,17 @@ class HearingFilters:
     case_type: str = ""
     department_id: int | None = None
     status: str = ""
-    day_from: date | None = None
-    day_to: date | None = None
+    period: periods.Period = field(default_factory=lambda: periods.parse("", ""))
 
     @classmethod
-    def from_args(cls, args) -> "HearingFilters":
-        def day(key):
-            try:
-                return date.fromisoformat(args.get(key, ""))
-            except ValueError:
-                return None
-
-        filters = cls(when=args.get("when", "upcoming"), q=(args.get("q") or "").strip()[:60],
+    def from_args(cls, args, *, when: str = "upcoming") -> "HearingFilters":
+        """The list's filters; ``when`` is the tab without one in ``args`` (an export's default is "all"). The
+        period (开庭日期) is the session's (see ``portal.periods``)."""
+        filters = cls(when=args.get("when", when), q=(args.get("q") or "").strip()[:60],
                       case_type=args.get("case_type", ""), department_id=args.get("department_id", type=int),
-                      status=args.get("status", ""), day_from=day("from"), day_to=day("to"))
+                      status=args.get("status", ""), period=periods.from_request(args))
         if filters.when not in WHEN:
-            filters.when = "upcoming"
+            filters.when = when
         if filters.case_type not in CaseType.__members__.values():
             filters.case_type = ""
         if filters.status not in HearingStatus.__members__.values():
@@ -144,10 +139,21 @@ class HearingFilters:
 
     def as_args(self, **overrides) -> dict:
         values = {"when": self.when, "q": self.q, "case_type": self.case_type, "department_id": self.department_id,
-                  "status": self.status, "from": self.day_from.isoformat() if self.day_from else "",
-                  "to": self.day_to.isoformat() if self.day_to else ""}
+                  "status": self.status, **self.period.as_args()}
         values.update(overrides)
-        return {k: v for k, v in values.items() if v}
+        return {k: v for k, v in values.items() if v or k in ("from", "to")}
+
+    @property
+    def summary(self) -> str:
+        """What the filters choose, for the list's line and the document's filter line."""
+        parts = [WHEN[self.when]] if self.when != "all" else []
+        if self.case_type:
+            parts.append(CaseType(self.case_type).label)
+        if self.status:
+            parts.append(HearingStatus(self.status).label)
+        if self.q:
+            parts.append(f"含“{self.q}”")
+        return "，".join(parts)
 
 
 def _like(q: str) -> str:
@@ -173,10 +179,13 @@ def filtered_hearings(filters: HearingFilters, court_ids: list[int]) -> Select:
         query = query.where(Hearing.department_id == filters.department_id)
     if filters.status:
         query = query.where(Hearing.status == HearingStatus(filters.status))
-    if filters.day_from:
-        query = query.where(Hearing.starts_at >= clock.start_of_day(filters.day_from))
-    if filters.day_to:
-        query = query.where(Hearing.starts_at < clock.start_of_day(filters.day_to + timedelta(days=1)))
+    period = filters.period
+    if period.problem:
+        query = query.where(false())  # the list shows the period's problem instead of rows
+    if period.start:
+        query = query.where(Hearing.starts_at >= clock.start_of_day(period.start))
+    if period.end:
+        query = query.where(Hearing.starts_at < clock.start_of_day(period.end + timedelta(days=1)))
     return query
 
 

@@ -1,5 +1,5 @@
 """Pages of tracked items: the staff board, queues, the item page with its workflow, the deputy's side, figures."""
-from datetime import date, timedelta
+from datetime import date
 
 from flask import (
     abort,
@@ -15,8 +15,14 @@ from flask_login import current_user
 from jinja2_fragments.flask import render_block
 from werkzeug.routing import BuildError
 
-from portal import attachments, clock
-from portal.access import require_role, require_staff, visible_court_ids
+from portal import attachments, clock, periods
+from portal.access import (
+    CourtScope,
+    court_scope,
+    require_role,
+    require_staff,
+    visible_court_ids,
+)
 from portal.auth.models import Role
 from portal.documents import items as documents
 from portal.documents import send_download
@@ -88,11 +94,12 @@ def origin_url(item: Item) -> str | None:
 
 # --- lists ----------------------------------------------------------------------------------------------------
 
-def _board_context(filters: BoardFilters) -> dict:
-    page = services.list_items(current_user, filters, cursor=request.args.get("cursor"),
+def _board_context(filters: BoardFilters, scope: CourtScope) -> dict:
+    page = services.list_items(current_user, filters, scope.court_ids, cursor=request.args.get("cursor"),
                                per_page=current_app.config["PAGE_SIZE"], total=request.args.get("n", type=int),
                                number=request.args.get("page", 1, type=int))
-    return {"filters": filters, "page": page, "counts": services.state_counts(current_user, filters)}
+    return {"filters": filters, "page": page, "scope": scope,
+            "counts": services.state_counts(current_user, filters, scope.court_ids)}
 
 
 def _common() -> dict:
@@ -105,18 +112,21 @@ def _common() -> dict:
 @require_staff
 def index():
     filters = BoardFilters.from_args(request.args)
-    return render("items/index.html", block="results", choices=services.board_choices(current_user),
-                  can_register=current_user.role in (Role.ADMIN, Role.LIAISON), **_board_context(filters), **_common())
+    scope = court_scope(current_user)
+    return render("items/index.html", block="results", choices=services.board_choices(scope.court_ids),
+                  can_register=current_user.role in (Role.ADMIN, Role.LIAISON), **_board_context(filters, scope),
+                  **_common())
 
 
 @bp.get("/queue")
 @require_staff
 def queue():
-    flagged, page = services.queue(current_user, cursor=request.args.get("cursor"),
+    scope = court_scope(current_user)
+    flagged, page = services.queue(current_user, scope.court_ids, cursor=request.args.get("cursor"),
                                    per_page=current_app.config["PAGE_SIZE"], total=request.args.get("n", type=int),
                                    number=request.args.get("page", 1, type=int))
-    return render("items/queue.html", block="results", flagged=flagged, page=page,
-                  counts=services.supervision_counts(current_user), **_common())
+    return render("items/queue.html", block="results", flagged=flagged, page=page, scope=scope,
+                  counts=services.supervision_counts(current_user, scope.court_ids), **_common())
 
 
 @bp.get("/mine")
@@ -279,8 +289,9 @@ def act(item_id: int, action: str):
 def _board_row(item: Item, error: str | None = None):
     """The board's row of a moved item, and the state counts swapped out of band."""
     filters = BoardFilters.from_args(request.form)
-    context = {"item": item, "filters": filters, "row_error": error,
-               "counts": services.state_counts(current_user, filters), **_common()}
+    scope = court_scope(current_user, request.form)
+    context = {"item": item, "filters": filters, "row_error": error, "scope": scope,
+               "counts": services.state_counts(current_user, filters, scope.court_ids), **_common()}
     body = render_block("items/index.html", "moved", **context)
     response = make_response(body)
     response.vary.add("HX-Target")
@@ -367,42 +378,31 @@ def case_report_docx(item_id: int):
     return send_download(documents.build_case_report(data), f"关注案件办理报告_{item.number}.docx")
 
 
-def _period() -> tuple[date, date, str | None]:
-    today = clock.today()
-    start, end, problem = date(today.year, 1, 1), today, None
-    try:
-        if request.args.get("from"):
-            start = date.fromisoformat(request.args["from"])
-        if request.args.get("to"):
-            end = date.fromisoformat(request.args["to"])
-    except ValueError:
-        problem = "日期格式应为 2025-03-01。"
-    if start > end:
-        problem = "开始日期不能晚于结束日期。"
-    if end - start > timedelta(days=3660):
-        problem = "统计期间不能超过十年。"
-    return start, end, problem
+def _bounds(period: periods.Period) -> tuple[date, date]:
+    """Figures need both ends: an open period runs from 2000 to today."""
+    return period.or_bounds(date(2000, 1, 1), clock.today())
 
 
 @bp.get("/figures")
 @require_staff
 def figures():
-    start, end, problem = _period()
-    report = None if problem else services.figures(visible_court_ids(current_user), start, end)
-    return render_template("items/figures.html", report=report, start=start, end=end, problem=problem), \
-        422 if problem else 200
+    period, scope = periods.from_request(), court_scope(current_user)
+    start, end = _bounds(period)
+    report = None if period.problem else services.figures(scope.court_ids, start, end, user=current_user)
+    return render_template("items/figures.html", report=report, start=start, end=end, period=period,
+                           scope=scope), 422 if period.problem else 200
 
 
 @bp.get("/export.docx")
 @require_staff
 def export_docx():
-    start, end, problem = _period()
-    if problem:
-        flash(problem, "danger")
-        return redirect(url_for("items.figures"), 303)
-    court_ids = visible_court_ids(current_user)
-    data = services.item_table(current_user.court.name, start, end, services.period_items(court_ids, start, end),
-                                services.figures(court_ids, start, end))
+    """The item table of the figures page: the same period, court scope and visibility (a handler: their items)."""
+    period, scope = periods.from_request(), court_scope(current_user)
+    period.check()
+    start, end = _bounds(period)
+    items = services.period_items(scope.court_ids, start, end, user=current_user)
+    data = services.item_table(scope.title, start, end, items,
+                               services.figures(scope.court_ids, start, end, user=current_user))
     return send_download(documents.build_item_table(data), f"交办督办件统计表_{start:%Y%m%d}-{end:%Y%m%d}.docx")
 
 

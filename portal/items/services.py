@@ -834,13 +834,15 @@ def attention_condition(user, today: date | None = None):
     return and_(courts, flagged)
 
 
-def supervision_counts(user) -> dict[str, int]:
-    """{"overdue": n, "soon": m} of the items flagged for ``user``, in one query."""
+def supervision_counts(user, court_ids: list[int] | None = None) -> dict[str, int]:
+    """{"overdue": n, "soon": m} of the items flagged for ``user`` (in ``court_ids``, if given), in one query."""
     if user.role == Role.DEPUTY:
         return {"overdue": 0, "soon": 0}
     state = deadline_state_column()
+    where = attention_condition(user) if court_ids is None else and_(attention_condition(user),
+                                                                     Item.court_id.in_(court_ids))
     row = db.session.execute(select(func.count(case((state == "overdue", 1))), func.count(case((state == "soon", 1))))
-                             .where(attention_condition(user))).one()
+                             .where(where)).one()
     return {"overdue": row[0], "soon": row[1]}
 
 
@@ -877,10 +879,10 @@ class BoardFilters:
         return {k: v for k, v in values.items() if v}
 
 
-def _filtered(user, filters: BoardFilters, *, with_state: bool = True):
+def _filtered(user, filters: BoardFilters, court_ids: list[int], *, with_state: bool = True):
     from portal.register.services import search_condition
 
-    conditions = [visible_condition(user)]
+    conditions = [visible_condition(user), Item.court_id.in_(court_ids)]
     if with_state and filters.state:
         conditions.append(Item.state == ItemState(filters.state))
     if filters.kind:
@@ -908,16 +910,18 @@ def _row_options():
             selectinload(Item.leader), selectinload(Item.court))
 
 
-def list_items(user, filters: BoardFilters, *, cursor: str | None, per_page: int, total: int | None,
-               number: int) -> Page:
-    query = select(Item).options(*_row_options()).where(_filtered(user, filters))
+def list_items(user, filters: BoardFilters, court_ids: list[int], *, cursor: str | None, per_page: int,
+               total: int | None, number: int) -> Page:
+    """The board: the items ``user`` sees in ``court_ids`` (the court scope) under ``filters``."""
+    query = select(Item).options(*_row_options()).where(_filtered(user, filters, court_ids))
     return paginate(query, [Item.received_on, Item.id], cursor=cursor, per_page=per_page, descending=True,
                     total=total, number=number)
 
 
-def state_counts(user, filters: BoardFilters) -> dict[str, int]:
+def state_counts(user, filters: BoardFilters, court_ids: list[int]) -> dict[str, int]:
     """Items per state under the board's filters (except the state itself), in one grouped query."""
-    rows = db.session.execute(select(Item.state, func.count()).where(_filtered(user, filters, with_state=False))
+    rows = db.session.execute(select(Item.state, func.count()).where(_filtered(user, filters, court_ids,
+                                                                               with_state=False))
                               .group_by(Item.state))
     counts = {state.value: 0 for state in ItemState}
     for state, n in rows:
@@ -925,9 +929,8 @@ def state_counts(user, filters: BoardFilters) -> dict[str, int]:
     return counts
 
 
-def board_choices(user) -> dict:
-    """Departments and leaders of the user's courts, for the board's filter menus."""
-    courts = visible_court_ids(user)
+def board_choices(courts: list[int]) -> dict:
+    """Departments and leaders of the courts in scope, for the board's filter menus."""
     departments = db.session.scalars(select(Department).options(selectinload(Department.court))
                                      .where(Department.court_id.in_(courts), Department.active.is_(True))
                                      .order_by(Department.court_id, Department.id))
@@ -936,7 +939,8 @@ def board_choices(user) -> dict:
     return {"departments": list(departments), "leaders": list(leaders), "multi_court": len(courts) > 1}
 
 
-def queue(user, *, cursor: str | None, per_page: int, total: int | None, number: int) -> tuple[list[Item], Page]:
+def queue(user, court_ids: list[int], *, cursor: str | None, per_page: int, total: int | None,
+          number: int) -> tuple[list[Item], Page]:
     """A person's queue: the flagged items first (overdue, then due soon), then the rest of their work.
 
     Handler: their department's items being handled. Leader: items to instruct, and items they answer for.
@@ -953,7 +957,9 @@ def queue(user, *, cursor: str | None, per_page: int, total: int | None, number:
         work = and_(visible_condition(user), Item.state.in_((ItemState.INSTRUCTED, ItemState.REPLY_DRAFTED,
                                                              ItemState.REPLY_HEARD, ItemState.ANSWERED,
                                                              ItemState.RATED)))
-    attention = attention_condition(user, today)
+    in_scope = Item.court_id.in_(court_ids)
+    work = and_(work, in_scope)
+    attention = and_(attention_condition(user, today), in_scope)
     due = func.coalesce(Item.deadline, Item.proposal_due)
     flagged = list(db.session.scalars(
         select(Item).options(*_row_options()).where(attention)
@@ -1082,14 +1088,15 @@ def _figure_columns(date_to: date):
             func.count(case((rated, 1))), func.count(case((satisfied, 1))))
 
 
-def figures(court_ids: list[int], date_from: date, date_to: date) -> FigureReport:
+def figures(court_ids: list[int], date_from: date, date_to: date, *, user=None) -> FigureReport:
     """办结率、按期办结率、满意率 of the items received from ``date_from`` to ``date_to`` (inclusive).
 
     One aggregate query for the total, one grouped by kind, one grouped by department. An item counts as
     closed (办结) when it was closed by the end of the period, on time (按期) when its final answer came by its
     deadline, and satisfied when the deputy rated it 满意 or 基本满意 (满意率 = those over all rated items).
+    With ``user``, only the items that user sees (a handler: their department's), as on their board.
     """
-    period = and_(Item.court_id.in_(court_ids), Item.received_on >= date_from, Item.received_on <= date_to)
+    period = _period_condition(court_ids, date_from, date_to, user)
     columns = _figure_columns(date_to)
     total = Figures("合计", *db.session.execute(select(*columns).where(period)).one())
     kinds = {kind: Figures(kind.label) for kind in ItemKind}
@@ -1111,11 +1118,15 @@ def figures(court_ids: list[int], date_from: date, date_to: date) -> FigureRepor
     return FigureReport(date_from, date_to, total, [kinds[k] for k in ItemKind if kinds[k].received], by_department)
 
 
-def period_items(court_ids: list[int], date_from: date, date_to: date) -> list[Item]:
-    """Every item received in the period, for the item table (one query plus the eager loads)."""
+def _period_condition(court_ids: list[int], date_from: date, date_to: date, user=None):
+    condition = and_(Item.court_id.in_(court_ids), Item.received_on >= date_from, Item.received_on <= date_to)
+    return condition if user is None else and_(condition, visible_condition(user))
+
+
+def period_items(court_ids: list[int], date_from: date, date_to: date, *, user=None) -> list[Item]:
+    """Every item received in the period (that ``user`` sees, if given), for the item table."""
     return list(db.session.scalars(
-        select(Item).options(*_row_options()).where(Item.court_id.in_(court_ids), Item.received_on >= date_from,
-                                                    Item.received_on <= date_to)
+        select(Item).options(*_row_options()).where(_period_condition(court_ids, date_from, date_to, user))
         .order_by(Item.received_on, Item.id)))
 
 

@@ -4,7 +4,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal import clock
-from portal.access import require_role, require_staff, visible_court_ids
+from portal.access import court_scope, require_role, require_staff, visible_court_ids
 from portal.attachments import check_files, delete_file, get_file, save_files, send
 from portal.auth.models import Court, Role
 from portal.documents import send_download
@@ -67,16 +67,17 @@ def _can_edit() -> bool:
 @require_staff
 def index():
     court_ids = visible_court_ids(current_user)
-    filters = ReceptionFilters.from_args(request.args)
-    page, followups = list_receptions(filters, court_ids, cursor=request.args.get("cursor"),
+    filters, scope = ReceptionFilters.from_args(request.args), court_scope(current_user)
+    page, followups = list_receptions(filters, scope.court_ids, cursor=request.args.get("cursor"),
                                       per_page=current_app.config["PAGE_SIZE"], total=request.args.get("n", type=int),
                                       number=request.args.get("page", 1, type=int))
     deputy = db.session.get(Deputy, int(filters.deputy)) if filters.deputy else None
-    context = dict(filters=filters, page=page, followups=followups, counts=period_counts(filters, court_ids),
-                   choices=filter_choices(court_ids), deputy=deputy, can_edit=_can_edit())
+    context = dict(filters=filters, scope=scope, page=page, followups=followups,
+                   counts=period_counts(filters, scope.court_ids), choices=filter_choices(scope.court_ids),
+                   deputy=deputy, can_edit=_can_edit())
     if _can_edit() and not is_partial("results"):
         context.update(_form_context(_new_form(court_ids), court_ids, deputies=[], errors={}), quick=True)
-    return render("reception/index.html", block="results", **context)
+    return render("reception/index.html", block="results", **context), 422 if filters.period.problem else 200
 
 
 # --- create and edit -----------------------------------------------------------------------------------------
@@ -293,13 +294,11 @@ def record_docx(reception_id: int):
 @bp.get("/export.docx")
 @require_staff
 def export_docx():
-    court_ids = visible_court_ids(current_user)
-    filters = ReceptionFilters.from_args(request.args)
-    receptions = all_filtered(filters, court_ids)
-    court = db.session.get(Court, int(filters.court)) if filters.court else None
-    if court is None or court.id not in court_ids:
-        court = current_user.court
-    data = build_register_docx(register_document(receptions, filters, court.name))
+    """The 接待登记汇总 of the log as filtered: the same filters, period and court scope."""
+    filters, scope = ReceptionFilters.from_args(request.args), court_scope(current_user)
+    filters.period.check()
+    receptions = all_filtered(filters, scope.court_ids)
+    data = build_register_docx(register_document(receptions, filters, scope))
     return send_download(data, f"来访接待登记汇总_{clock.today():%Y%m%d}.docx")
 
 

@@ -4,10 +4,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask_login import current_user
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import Select, and_, exists, false, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from portal import clock
+from portal import clock, periods
 from portal.attachments import delete_file, files_of
 from portal.auth.models import Court, Role, User
 from portal.documents.reception import ReceptionRecord, ReceptionRegister, RegisterLine
@@ -49,13 +49,6 @@ def parse_local(text: str) -> datetime | None:
     return clock.from_local(value)
 
 
-def _parse_date(text: str) -> date | None:
-    try:
-        return date.fromisoformat((text or "").strip())
-    except ValueError:
-        return None
-
-
 # --- the follow-up state of a reception -----------------------------------------------------------------------
 
 @dataclass
@@ -94,74 +87,46 @@ def _items_exist(*conditions):
 
 @dataclass
 class ReceptionFilters:
-    date_from: str = ""
-    date_to: str = ""
+    period: periods.Period = field(default_factory=lambda: periods.parse("", ""))  # from_args: the session's
     channel: str = ""
     deputy: str = ""  # a deputy's id
     host: str = ""  # a receiving user's id
     followup: str = ""
-    court: str = ""
     q: str = ""
 
     @classmethod
     def from_args(cls, args) -> "ReceptionFilters":
-        """The filters of a request; a first visit (no period given at all) shows the current year."""
+        """The filters of a request; the period is the session's (see ``portal.periods``): at first the year."""
         def arg(name: str, limit: int = 60) -> str:
             return (args.get(name) or "").strip()[:limit]
 
-        filters = cls(date_from=arg("from", 10), date_to=arg("to", 10), channel=arg("channel"),
-                      deputy=arg("deputy"), host=arg("host"), followup=arg("followup"), court=arg("court"),
-                      q=arg("q"))
-        if "from" not in args and "to" not in args:
-            year = clock.local_now().year
-            filters.date_from, filters.date_to = f"{year}-01-01", f"{year}-12-31"
+        filters = cls(period=periods.from_request(args), channel=arg("channel"), deputy=arg("deputy"),
+                      host=arg("host"), followup=arg("followup"), q=arg("q"))
         if filters.channel not in Channel.__members__.values():
             filters.channel = ""
         if filters.followup not in FOLLOWUP_STATES:
             filters.followup = ""
-        for key in ("deputy", "host", "court"):
+        for key in ("deputy", "host"):
             if not (getattr(filters, key).isdigit() and int(getattr(filters, key)) < MAX_ID):
-                setattr(filters, key, "")
-        for key in ("date_from", "date_to"):
-            if _parse_date(getattr(filters, key)) is None:
                 setattr(filters, key, "")
         return filters
 
-    @property
-    def start(self) -> date | None:
-        return _parse_date(self.date_from)
-
-    @property
-    def end(self) -> date | None:
-        return _parse_date(self.date_to)
-
     def as_args(self, **overrides) -> dict:
         """Query arguments that give these filters back; the period is always there, even when empty."""
-        values = {"from": self.date_from, "to": self.date_to, "channel": self.channel, "deputy": self.deputy,
-                  "host": self.host, "followup": self.followup, "court": self.court, "q": self.q, **overrides}
+        values = {**self.period.as_args(), "channel": self.channel, "deputy": self.deputy, "host": self.host,
+                  "followup": self.followup, "q": self.q, **overrides}
         return {k: v for k, v in values.items() if v or k in ("from", "to")}
-
-    def period_label(self) -> str:
-        from portal.documents.gbt9704 import format_date
-
-        start, end = self.start, self.end
-        if start and end:
-            return f"{format_date(start)}至{format_date(end)}"
-        if start:
-            return f"{format_date(start)}以来"
-        if end:
-            return f"截至{format_date(end)}"
-        return "全部时间"
 
 
 def _conditions(filters: ReceptionFilters, court_ids: list[int]) -> list:
     conditions = [Reception.court_id.in_(court_ids)]
-    if filters.court:
-        conditions.append(Reception.court_id == int(filters.court))
-    if filters.start:
-        conditions.append(Reception.received_at >= clock.start_of_day(filters.start))
-    if filters.end:
-        conditions.append(Reception.received_at < clock.start_of_day(filters.end + timedelta(days=1)))
+    period = filters.period
+    if period.problem:
+        conditions.append(false())  # the list shows the period's problem instead of rows
+    if period.start:
+        conditions.append(Reception.received_at >= clock.start_of_day(period.start))
+    if period.end:
+        conditions.append(Reception.received_at < clock.start_of_day(period.end + timedelta(days=1)))
     if filters.channel:
         conditions.append(Reception.channel == Channel(filters.channel))
     if filters.deputy:
@@ -553,8 +518,8 @@ def record_document(reception: Reception) -> ReceptionRecord:
         subject=reception.subject, content=reception.content, requests=reception.requests, handling=handling)
 
 
-def register_document(receptions: list[Reception], filters: ReceptionFilters, title_court: str) -> ReceptionRegister:
-    """The data of the period's 接待登记汇总."""
+def register_document(receptions: list[Reception], filters: ReceptionFilters, scope) -> ReceptionRegister:
+    """The data of the period's 接待登记汇总 of a court scope (portal.access.CourtScope)."""
     followups: dict[int, FollowUp] = {}
     ids = [r.id for r in receptions]
     for start in range(0, len(ids), 500):  # stay under database parameter limits
@@ -567,7 +532,7 @@ def register_document(receptions: list[Reception], filters: ReceptionFilters, ti
                                   channel=r.channel.label, visitors=visitors, persons=r.person_count,
                                   hosts="、".join(u.display_name for u in r.hosts), subject=r.subject,
                                   handling=handling))
-    return ReceptionRegister(court_name=title_court, period=filters.period_label(),
+    return ReceptionRegister(court_name=scope.title, period=filters.period.label,
                              generated_on=clock.today(), lines=lines,
                              items=sum(len(f.items) for f in followups.values()),
                              answered=sum(len(f.items) - len(f.open_items) for f in followups.values()))
