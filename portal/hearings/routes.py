@@ -4,7 +4,7 @@ from datetime import date
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal import attachments, clock
+from portal import attachments, clock, params
 from portal.access import require_role, require_staff, visible_court_ids
 from portal.auth.models import Court, Role
 from portal.documents import send_download
@@ -52,11 +52,6 @@ deputies_only = require_role(Role.DEPUTY)
 MATERIALS = "hearing"
 
 
-def _page_args() -> dict:
-    return {"cursor": request.args.get("cursor"), "per_page": current_app.config["PAGE_SIZE"],
-            "total": request.args.get("n", type=int), "number": request.args.get("page", 1, type=int)}
-
-
 def _can_edit() -> bool:
     return current_user.role in (Role.ADMIN, Role.LIAISON)
 
@@ -75,7 +70,7 @@ def _item_link(item) -> str | None:
 def index():
     filters = services.HearingFilters.from_args(request.args)
     court_ids = visible_court_ids(current_user)
-    page = services.list_hearings(filters, court_ids, **_page_args())
+    page = services.list_hearings(filters, court_ids, **params.page_args())
     return render("hearings/index.html", block="results", filters=filters, page=page,
                   counts=services.invitation_counts([h.id for h in page.items]), when_choices=services.WHEN,
                   case_types=CaseType.choices(), statuses=HearingStatus.choices(),
@@ -314,9 +309,9 @@ def invite(hearing_id: int):
     filters = RegisterFilters.from_args(request.args)
     filters.status = "active"
     _, keys, descending = SORTS[filters.sort]
-    page = paginate(filtered_query(filters), keys(), descending=descending, **_page_args())
+    page = paginate(filtered_query(filters), keys(), descending=descending, **params.page_args())
     # Ticks of earlier searches come along with each new search (the filter form includes the ticked boxes).
-    ticked = {int(v) for v in request.args.getlist("deputy_id") if v.isascii() and v.isdigit() and len(v) < 16}
+    ticked = set(params.parse_ids(request.args.getlist("deputy_id")))
     return render("hearings/invite.html", block="results", hearing=hearing, filters=filters, page=page,
                   rows=services.picker_rows(hearing, page.items, ticked),
                   ticked_elsewhere=services.ticked_elsewhere(hearing, ticked, page.items),
@@ -328,7 +323,7 @@ def invite(hearing_id: int):
 @editors
 def invite_selected(hearing_id: int):
     hearing = services.get_hearing_or_404(hearing_id, for_edit=True)
-    ids = [v for v in request.form.getlist("deputy_id") if v.isdigit()]
+    ids = params.parse_ids(request.form.getlist("deputy_id"))
     if not ids:
         flash("请先勾选要邀请的代表委员。", "warning")
         return redirect(url_for("hearings.invite", hearing_id=hearing.id), 303)
@@ -369,7 +364,7 @@ def draw(hearing_id: int):
 @editors
 def draw_confirm(hearing_id: int):
     hearing = services.get_hearing_or_404(hearing_id, for_edit=True)
-    ids = [v for v in request.form.getlist("deputy_id") if v.isdigit()]
+    ids = params.parse_ids(request.form.getlist("deputy_id"))
     if not ids:
         flash("没有勾选任何抽中的代表委员，未发出邀请。", "warning")
         return hx_redirect(url_for("hearings.draw", hearing_id=hearing.id))
@@ -634,7 +629,7 @@ def letter_template_reset():
 @bp.get("/mine")
 @deputies_only
 def mine():
-    page = services.my_invitations(current_user.deputy_id or 0, **_page_args())
+    page = services.my_invitations(current_user.deputy_id or 0, **params.page_args())
     return render("hearings/mine.html", block="results", page=page)
 
 

@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from portal import clock
+from portal import clock, params
 from portal.access import visible_court_ids
 from portal.auth.models import Court, Department, Role
 from portal.extensions import db
@@ -131,8 +131,8 @@ class HearingFilters:
             except ValueError:
                 return None
 
-        filters = cls(when=args.get("when", "upcoming"), q=(args.get("q") or "").strip()[:60],
-                      case_type=args.get("case_type", ""), department_id=args.get("department_id", type=int),
+        filters = cls(when=args.get("when", "upcoming"), q=params.clean_query(args.get("q"), 60),
+                      case_type=args.get("case_type", ""), department_id=params.parse_id(args.get("department_id")),
                       status=args.get("status", ""), day_from=day("from"), day_to=day("to"))
         if filters.when not in WHEN:
             filters.when = "upcoming"
