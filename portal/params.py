@@ -119,7 +119,13 @@ def page_args(args=None) -> dict:
 
 
 class IdConverter(IntegerConverter):
-    """``<int:…>`` in URLs: a number beyond MAX_ID matches no route (404) instead of overflowing the query."""
+    """``<int:…>`` in URLs: a number beyond MAX_ID matches no route (404) instead of overflowing the query.
+
+    The length limit keeps a long number from matching at all: a number that matched and then failed ``max``
+    would answer 405 on a POST-only URL that has a GET sibling.
+    """
+
+    regex = r"\d{1,10}"
 
     def __init__(self, map, *args, **kwargs):
         kwargs.setdefault("max", MAX_ID)

@@ -126,10 +126,7 @@ class HearingFilters:
     @classmethod
     def from_args(cls, args) -> "HearingFilters":
         def day(key):
-            try:
-                return date.fromisoformat(args.get(key, ""))
-            except ValueError:
-                return None
+            return params.parse_date(args.get(key))
 
         filters = cls(when=args.get("when", "upcoming"), q=params.clean_query(args.get("q"), 60),
                       case_type=args.get("case_type", ""), department_id=params.parse_id(args.get("department_id")),

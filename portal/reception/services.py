@@ -97,7 +97,7 @@ class ReceptionFilters:
     def from_args(cls, args) -> "ReceptionFilters":
         """The filters of a request; a first visit (no period given at all) shows the current year."""
         def arg(name: str, limit: int = 60) -> str:
-            return (args.get(name) or "").strip()[:limit]
+            return params.clean_query(args.get(name), limit)
 
         filters = cls(date_from=arg("from", 10), date_to=arg("to", 10), channel=arg("channel"),
                       deputy=arg("deputy"), host=arg("host"), followup=arg("followup"), court=arg("court"),
