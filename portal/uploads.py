@@ -27,7 +27,11 @@ SIGNATURES = {
     ".png": (b"\x89PNG\r\n\x1a\n",),
 }
 # Office files are zip packages: the content-type list and the folder of their main part must be inside.
-OFFICE_PARTS = {".docx": "word/", ".xlsx": "xl/", ".pptx": "ppt/"}
+OFFICE_PARTS = {
+    ".docx": ("word/", "文件不是有效的 Word（.docx）文档，请用 Word 或 WPS 另存为 .docx 后再上传。"),
+    ".xlsx": ("xl/", "无法读取文件：请上传 Excel 2007 及以上版本的 .xlsx 文件。"),
+    ".pptx": ("ppt/", "文件不是有效的 PowerPoint（.pptx）演示文稿，请另存为 .pptx 后再上传。"),
+}
 MIME_TYPES = {
     ".pdf": "application/pdf",
     ".jpg": "image/jpeg",
@@ -73,7 +77,7 @@ def _is_office_package(upload: FileStorage, suffix: str) -> bool:
         return False
     finally:
         upload.stream.seek(0)
-    return "[Content_Types].xml" in names and any(n.startswith(OFFICE_PARTS[suffix]) for n in names)
+    return "[Content_Types].xml" in names and any(n.startswith(OFFICE_PARTS[suffix][0]) for n in names)
 
 
 def check_upload(upload: FileStorage | None, allowed: tuple[str, ...], max_bytes: int) -> str | None:
@@ -91,9 +95,10 @@ def check_upload(upload: FileStorage | None, allowed: tuple[str, ...], max_bytes
         return "文件是空的。"
     if size > max_bytes:
         return f"文件太大（{size / 1048576:.1f} MB），上限为 {max_bytes / 1048576:.0f} MB。"
-    if not any(head.startswith(signature) for signature in SIGNATURES.get(suffix, (b"",))) or (
-            suffix in OFFICE_PARTS and not _is_office_package(upload, suffix)):
+    if not any(head.startswith(signature) for signature in SIGNATURES.get(suffix, (b"",))):
         return f"文件内容与扩展名“{suffix}”不符，请确认文件未损坏。"
+    if suffix in OFFICE_PARTS and not _is_office_package(upload, suffix):
+        return OFFICE_PARTS[suffix][1]
     return None
 
 
