@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 
 from portal.config import ENVIRONMENT_SETTINGS, DefaultConfig
 from portal.extensions import csrf, db, login_manager, migrate
+from portal.params import IdConverter
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,6 +30,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
+    app.url_map.converters["int"] = IdConverter  # before any route is added
     app.config.from_object(DefaultConfig)
     app.config.from_pyfile("config.py", silent=True)
     for variable, (key, convert) in ENVIRONMENT_SETTINGS.items():

@@ -14,7 +14,7 @@ from werkzeug.datastructures import FileStorage
 
 from portal.extensions import db
 from portal.models import UTCDateTime, utcnow
-from portal.uploads import check_upload, store, stored_path
+from portal.uploads import check_upload, clean_filename, content_disposition, mime_type, store, stored_path
 
 AREA = "attachments"
 ALLOWED = (".pdf", ".jpg", ".jpeg", ".png", ".docx", ".xlsx")
@@ -67,9 +67,10 @@ def save_files(files: list[FileStorage], owner_type: str, owner_id: int) -> list
         upload.stream.seek(0, 2)
         size = upload.stream.tell()
         upload.stream.seek(0)
-        attachment = Attachment(owner_type=owner_type, owner_id=owner_id, stored_name=store(upload, AREA),
-                                original_name=upload.filename[-200:], size=size,
-                                content_type=upload.mimetype or "application/octet-stream",
+        stored_name = store(upload, AREA)
+        attachment = Attachment(owner_type=owner_type, owner_id=owner_id, stored_name=stored_name,
+                                original_name=clean_filename(upload.filename), size=size,
+                                content_type=mime_type(stored_name),  # what the browser claimed is not used
                                 uploaded_by_id=current_user.id if current_user.is_authenticated else None)
         db.session.add(attachment)
         saved.append(attachment)
@@ -99,13 +100,15 @@ def send(attachment: Attachment | None):
     """Send the file under its original name (stored names are generated, never taken from the upload);
     404 when there is no such attachment or its file is gone.
 
-    Sent from memory (files are at most 20 MB): no file handle stays open when a client stops reading.
+    The type follows the stored name's extension, which was checked against the content on upload. Sent from
+    memory (files are at most 20 MB): no file handle stays open when a client stops reading.
     """
     path = stored_path(AREA, attachment.stored_name) if attachment else None
     if path is None:
         abort(404)
-    return send_file(BytesIO(path.read_bytes()), mimetype=attachment.content_type, as_attachment=True,
-                     download_name=attachment.original_name)
+    response = send_file(BytesIO(path.read_bytes()), mimetype=mime_type(attachment.stored_name))
+    response.headers["Content-Disposition"] = content_disposition(attachment.original_name)
+    return response
 
 
 def delete_file(attachment: Attachment) -> None:

@@ -20,7 +20,9 @@ class DefaultConfig:
 
     WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session; sessions expire on their own
     WTF_I18N_ENABLED = False  # use WTForms' bundled Chinese messages (see portal.forms), not Flask-Babel
-    MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    # The hard cap of a request, a little above the largest file a form accepts (portal.attachments.MAX_BYTES),
+    # so that a file too large is refused by the form, with a message and what was typed, not by a bare 413.
+    MAX_CONTENT_LENGTH = 25 * 1024 * 1024
     PAGE_SIZE = 20
     TIME_ZONE = "Asia/Shanghai"  # the court's clock: every "today" and every date shown (portal.clock)
     COURT_NAME: str | None = None  # the first court's name for init-db; unset: asked, or left to the admin's login

@@ -1,10 +1,22 @@
-"""The base of every form: WTForms' own messages in Chinese, and no NUL characters in what is stored."""
+"""The base of every form: WTForms' own messages in Chinese, and no control characters in what is stored.
+
+A name with a control character in it would be stored, then break every download whose file name carries it;
+NUL cannot be stored at all on PostgreSQL. Every text field drops them on the way in (portal.params.clean_text);
+only text areas keep their line breaks and tabs. Date fields take years the portal can hold.
+"""
+from functools import partial
+
 from flask_wtf import FlaskForm
+from wtforms import DateTimeField, TextAreaField
+from wtforms.validators import StopValidation
+
+from portal.params import MAX_YEAR, MIN_YEAR, clean_text, date_in_range
 
 
-def strip_nul(value):
-    """PostgreSQL cannot store NUL in text; nobody means to type it."""
-    return value.replace("\x00", "") if isinstance(value, str) else value
+def years_in_range(form, field):
+    """First in every date field's chain, so no later check computes with year 1 or 9999 (they overflow)."""
+    if field.data is not None and not date_in_range(field.data):
+        raise StopValidation(f"日期应在 {MIN_YEAR} 年至 {MAX_YEAR} 年之间，请检查年份。")
 
 
 class Form(FlaskForm):
@@ -12,5 +24,9 @@ class Form(FlaskForm):
         locales = ["zh"]  # WTForms ships these translations; WTF_I18N_ENABLED is off so they are used
 
         def bind_field(self, form, unbound_field, options):
-            filters = [*unbound_field.kwargs.get("filters", ()), strip_nul]
-            return unbound_field.bind(form=form, **{**options, "filters": filters})
+            multiline = issubclass(unbound_field.field_class, TextAreaField)
+            options = {**options, "filters": [*unbound_field.kwargs.get("filters", ()),
+                                              partial(clean_text, multiline=multiline)]}
+            if issubclass(unbound_field.field_class, DateTimeField):  # DateField and DateTimeLocalField too
+                options["validators"] = [years_in_range, *unbound_field.kwargs.get("validators", ())]
+            return unbound_field.bind(form=form, **options)

@@ -5,12 +5,16 @@ once on the first page and carried along in the links, so later pages run no cou
 """
 import base64
 import json
+import math
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import Enum
 
 from sqlalchemy import Select, func, select, tuple_
 
 from portal.extensions import db
+
+MAX_INT = 2**63 - 1  # SQLite cannot bind a larger integer
 
 
 @dataclass
@@ -34,31 +38,63 @@ def _encode(direction: str, values: tuple) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def _decode(cursor: str) -> tuple[str, list] | None:
+def _decode(cursor: str, keys: list) -> tuple[str, list] | None:
+    """The direction and key values of ``cursor``, or None for anything this module did not write for ``keys``.
+
+    A cursor comes back from the client, so every value is checked against its column's type: a tampered
+    cursor starts the list afresh instead of reaching the database with a dict, a list or a 30-digit number.
+    """
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         direction, values = json.loads(raw)
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, RecursionError):  # binascii, Unicode and JSON errors are ValueErrors
         return None
-    if direction not in ("n", "p") or not isinstance(values, list):
+    if direction not in ("n", "p") or not isinstance(values, list) or len(values) != len(keys):
         return None
+    typed = [_typed(value, key) for value, key in zip(values, keys, strict=True)]
+    return None if any(value is _INVALID for value in typed) else (direction, typed)
 
-    def typed(v):
-        if isinstance(v, dict) and "dt" in v:
-            return datetime.fromisoformat(v["dt"])
-        if isinstance(v, dict) and "d" in v:
-            return date.fromisoformat(v["d"])
-        return v
 
-    return direction, [typed(v) for v in values]
+_INVALID = object()
+
+
+def _typed(value, key):
+    """``value`` as a value of column ``key``'s type, or _INVALID."""
+    try:
+        expected = key.type.python_type
+    except NotImplementedError:
+        expected = object
+
+    def fits(*types) -> bool:
+        return expected is object or issubclass(expected, types)
+
+    if value is None:
+        return None
+    if isinstance(value, dict) and len(value) == 1 and isinstance(next(iter(value.values())), str):
+        kind, text = next(iter(value.items()))
+        try:
+            if kind == "dt" and fits(datetime):
+                return datetime.fromisoformat(text)
+            if kind == "d" and fits(date) and not issubclass(expected, datetime):
+                return date.fromisoformat(text)
+        except ValueError:
+            pass
+        return _INVALID
+    if isinstance(value, bool) or isinstance(value, int) and not -MAX_INT <= value <= MAX_INT:
+        return value if isinstance(value, bool) and fits(bool) else _INVALID
+    if isinstance(value, int | float) and math.isfinite(value):
+        return value if fits(int, float) else _INVALID
+    if isinstance(value, str) and "\x00" not in value:
+        if issubclass(expected, Enum):
+            return value if value in {member.value for member in expected} else _INVALID
+        return value if fits(str) else _INVALID
+    return _INVALID
 
 
 def paginate(query: Select, keys: list, *, cursor: str | None, per_page: int, descending: bool = False,
              total: int | None = None, number: int = 1) -> Page:
     """One page of ``query`` ordered by the column list ``keys`` (unique together, the last one the id)."""
-    decoded = _decode(cursor) if cursor else None
-    if decoded and len(decoded[1]) != len(keys):
-        decoded = None
+    decoded = _decode(cursor, keys) if cursor else None
     if total is None or decoded is None:
         total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     if decoded is None:

@@ -85,8 +85,20 @@ def init_app(app: Flask) -> None:
         return render_template("error.html", code=400, message="页面已过期或请求来源无法验证，请刷新页面后重试。"), 400
 
     for code, message in ((403, "您没有权限访问此页面。"), (404, "页面或记录不存在。"),
-                          (413, "上传的文件太大。"), (500, "服务器内部错误，请稍后重试或联系系统管理员。")):
+                          (500, "服务器内部错误，请稍后重试或联系系统管理员。")):
         app.register_error_handler(code, _error_page(code, message))
+
+    @app.errorhandler(413)
+    def too_large(error):
+        """Beyond MAX_CONTENT_LENGTH nothing of the request can be read: say the limits and lead back to the form
+        (the browser's back button keeps what was typed)."""
+        from portal.attachments import MAX_BYTES
+
+        limit, per_file = app.config["MAX_CONTENT_LENGTH"] / 1048576, MAX_BYTES / 1048576
+        message = (f"提交的内容超过 {limit:.0f} MB 的上限，未能保存。单个附件不能超过 {per_file:.0f} MB，"
+                   "请缩小或拆分附件后重新提交。")
+        back = request.referrer if request.referrer and request.referrer.startswith(request.host_url) else None
+        return render_template("error.html", code=413, message=message, back=back or request.path), 413
 
 
 def _error_page(code: int, message: str):

@@ -1,23 +1,83 @@
 """Uploaded files: checked for size and type, stored under generated names in ``instance/uploads``.
 
-The original file name is kept by the caller for downloads; it never becomes a path (Werkzeug's
-``secure_filename`` would turn 人大.docx into "docx").
+The original file name is kept by the caller for downloads, cleaned (``clean_filename``); it never becomes a
+path (Werkzeug's ``secure_filename`` would turn 人大.docx into "docx"). A file is served with the type of its
+checked extension (``MIME_TYPES``), never with the type the uploader's browser claimed.
 """
+import re
 import secrets
+import unicodedata
+import zipfile
 from pathlib import Path
+from urllib.parse import quote
 
 from flask import current_app
 from werkzeug.datastructures import FileStorage
+
+from portal.params import clean_text
 
 # Leading bytes of the file types the portal accepts.
 SIGNATURES = {
     ".xlsx": (b"PK\x03\x04",),
     ".docx": (b"PK\x03\x04",),
+    ".pptx": (b"PK\x03\x04",),
     ".pdf": (b"%PDF",),
     ".jpg": (b"\xff\xd8\xff",),
     ".jpeg": (b"\xff\xd8\xff",),
     ".png": (b"\x89PNG\r\n\x1a\n",),
 }
+# Office files are zip packages: the content-type list and the folder of their main part must be inside.
+OFFICE_PARTS = {
+    ".docx": ("word/", "文件不是有效的 Word（.docx）文档，请用 Word 或 WPS 另存为 .docx 后再上传。"),
+    ".xlsx": ("xl/", "无法读取文件：请上传 Excel 2007 及以上版本的 .xlsx 文件。"),
+    ".pptx": ("ppt/", "文件不是有效的 PowerPoint（.pptx）演示文稿，请另存为 .pptx 后再上传。"),
+}
+MIME_TYPES = {
+    ".pdf": "application/pdf",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+}
+NAME_LIMIT = 200
+
+
+def mime_type(name: str) -> str:
+    """The type a file of this (checked) extension is served as."""
+    return MIME_TYPES.get(Path(name).suffix.lower(), "application/octet-stream")
+
+
+def clean_filename(name: str | None, limit: int = NAME_LIMIT) -> str:
+    """A file name fit to store and to send: no control characters, no folders, at most ``limit`` characters
+    (the extension kept), never empty."""
+    name = clean_text(name or "").replace("/", "_").replace("\\", "_").strip(" .")
+    suffix = Path(name).suffix if len(Path(name).suffix) <= 10 else ""
+    stem = name[:len(name) - len(suffix)].strip(" .")[:limit - len(suffix)]
+    return (stem or "文件") + suffix
+
+
+def content_disposition(name: str) -> str:
+    """``attachment`` with the name as RFC 6266/5987 ``filename*`` (UTF-8) and a plain ASCII ``filename`` for
+    old clients; nothing in it can break the header."""
+    name = clean_filename(name)
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    ascii_name = re.sub(r"[^A-Za-z0-9._()-]+", "_", ascii_name).strip("_")
+    if not ascii_name or ascii_name.startswith("."):  # 人大.docx: keep something before the extension
+        ascii_name = "download" + ascii_name
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+def _is_office_package(upload: FileStorage, suffix: str) -> bool:
+    try:
+        with zipfile.ZipFile(upload.stream) as package:
+            names = package.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+    finally:
+        upload.stream.seek(0)
+    return "[Content_Types].xml" in names and any(n.startswith(OFFICE_PARTS[suffix][0]) for n in names)
 
 
 def check_upload(upload: FileStorage | None, allowed: tuple[str, ...], max_bytes: int) -> str | None:
@@ -37,6 +97,8 @@ def check_upload(upload: FileStorage | None, allowed: tuple[str, ...], max_bytes
         return f"文件太大（{size / 1048576:.1f} MB），上限为 {max_bytes / 1048576:.0f} MB。"
     if not any(head.startswith(signature) for signature in SIGNATURES.get(suffix, (b"",))):
         return f"文件内容与扩展名“{suffix}”不符，请确认文件未损坏。"
+    if suffix in OFFICE_PARTS and not _is_office_package(upload, suffix):
+        return OFFICE_PARTS[suffix][1]
     return None
 
 

@@ -238,7 +238,7 @@ def test_create_a_hearing_with_materials(client, login_as, court, make_departmen
     department = make_department("民事审判第一庭")
     login_as(Role.LIAISON)
     data = hearing_form(court_id=str(court.id), department_id=str(department.id))
-    data["materials"] = [(io.BytesIO(b"%PDF-1.4 x"), "起诉状.pdf"), (io.BytesIO(b"PK\x03\x04x"), "证据目录.docx")]
+    data["materials"] = [(io.BytesIO(b"%PDF-1.4 x"), "起诉状.pdf"), (io.BytesIO(_docx("证据目录")), "证据目录.docx")]
     response = client.post("/hearings/new", data=data, content_type="multipart/form-data")
     assert response.status_code == 303
     hearing = db.session.scalar(select(Hearing))

@@ -2,6 +2,7 @@ from flask_login import current_user
 from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
+from portal import params
 from portal.admin import services
 from portal.auth.forms import strong_password
 from portal.auth.models import CourtLevel, Role, User
@@ -9,8 +10,16 @@ from portal.auth.services import normalise_phone, phone_problem, username_taken
 from portal.forms import Form
 
 
+def _id(value) -> int:
+    """A record id for a select field; anything else is WTForms' "not a valid choice" (a ValueError)."""
+    number = params.parse_id(value if isinstance(value, int) else str(value))
+    if number is None:
+        raise ValueError(value)
+    return number
+
+
 def _id_or_none(value):
-    return int(value) if value else None
+    return _id(value) if value else None
 
 
 class UserForm(Form):
@@ -20,7 +29,7 @@ class UserForm(Form):
                                               Regexp(r"^[A-Za-z0-9_.@-]+$", message="用户名只能包含字母、数字和 _ . @ -。")])
     display_name = StringField("姓名", validators=[DataRequired("请填写姓名。"), Length(max=60)])
     role = SelectField("角色", choices=Role.choices())
-    court_id = SelectField("所属法院", coerce=int, choices=[])
+    court_id = SelectField("所属法院", coerce=_id, choices=[])
     # The choices are the chosen court's departments; whether the posted one is of that court is checked below,
     # with a message that says so, not WTForms' "not a valid choice".
     department_id = SelectField("所属部门", coerce=_id_or_none, choices=[], validate_choice=False)
@@ -56,8 +65,8 @@ class UserForm(Form):
 
 class DepartmentForm(Form):
     name = StringField("部门名称", validators=[DataRequired("请填写部门名称。"), Length(max=60)])
-    court_id = SelectField("所属法院", coerce=int, choices=[])
-    head_id = SelectField("庭长（部门负责人）", coerce=lambda v: int(v) if v else None, choices=[],
+    court_id = SelectField("所属法院", coerce=_id, choices=[])
+    head_id = SelectField("庭长（部门负责人）", coerce=_id_or_none, choices=[],
                           description="关注案件办理报告由承办部门的庭长签署。")
     active = BooleanField("启用", default=True)
 

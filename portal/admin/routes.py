@@ -1,8 +1,9 @@
 from datetime import date
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from portal import params
 from portal.access import require_role
 from portal.admin import bp, services
 from portal.admin.forms import CourtForm, DepartmentForm, SetupForm, UserForm
@@ -21,18 +22,13 @@ from portal.register.models import Deputy
 admin_only = require_role(Role.ADMIN)
 
 
-def _page_args() -> dict:
-    return {"cursor": request.args.get("cursor"), "per_page": current_app.config["PAGE_SIZE"],
-            "total": request.args.get("n", type=int), "number": request.args.get("page", 1, type=int)}
-
-
 def _user_form(user: User | None) -> UserForm:
     """The user form; its department list is the chosen court's (a new court chosen asks for its list again)."""
     form = UserForm(user=user)
     courts = services.courts()
     form.court_id.choices = [(c.id, str(c)) for c in courts]
     if not form.is_submitted():
-        form.court_id.data = request.args.get("court_id", type=int) or form.court_id.data or (
+        form.court_id.data = params.parse_id(request.args.get("court_id")) or form.court_id.data or (
             courts[0].id if courts else None)
     form.court_id.render_kw = {"hx-get": request.path, "hx-target": "#department-field", "hx-swap": "outerHTML"}
     form.department_id.choices = [("", "（无）")] + [
@@ -74,9 +70,9 @@ def setup():
 @bp.get("/users")
 @admin_only
 def users():
-    q, role = request.args.get("q", "").strip(), request.args.get("role", "")
-    court_id = request.args.get("court_id", type=int)
-    page = services.list_users(q=q, role=role, court_id=court_id, **_page_args())
+    q, role = params.clean_query(request.args.get("q")), params.parse_choice(request.args.get("role"), Role, "")
+    court_id = params.parse_id(request.args.get("court_id"))
+    page = services.list_users(q=q, role=role, court_id=court_id, **params.page_args())
     return render("admin/users.html", block="results", page=page, q=q, role=role, court_id=court_id,
                   courts=services.courts())
 
@@ -137,7 +133,7 @@ def deputy_account(deputy_id: int):
 @bp.get("/departments")
 @admin_only
 def departments():
-    return render("admin/departments.html", block="results", page=services.list_departments(**_page_args()))
+    return render("admin/departments.html", block="results", page=services.list_departments(**params.page_args()))
 
 
 @bp.route("/departments/new", methods=["GET", "POST"])
@@ -165,7 +161,7 @@ def department_form(department_id: int | None = None):
 @bp.get("/courts")
 @admin_only
 def courts():
-    return render("admin/courts.html", block="results", page=services.list_courts(**_page_args()))
+    return render("admin/courts.html", block="results", page=services.list_courts(**params.page_args()))
 
 
 @bp.route("/courts/new", methods=["GET", "POST"])
@@ -197,16 +193,13 @@ def court_form(court_id: int | None = None):
 @admin_only
 def audit():
     args = request.args
-    filters = {"entity": args.get("entity", ""), "actor": args.get("actor", "").strip(),
-               "action": args.get("action", ""), "record_id": args.get("record_id", type=int),
+    filters = {"entity": params.clean_query(args.get("entity")), "actor": params.clean_query(args.get("actor")),
+               "action": params.clean_query(args.get("action")), "record_id": params.parse_id(args.get("record_id")),
                "day_from": _date_arg("from"), "day_to": _date_arg("to")}
-    page = services.list_audit(**filters, **_page_args())
+    page = services.list_audit(**filters, **params.page_args())
     return render("admin/audit.html", block="results", page=page, entries=shown(page.items), filters=filters,
                   entities=[(e, entity_label(e)) for e in services.audit_entities()], action_labels=ACTION_LABELS)
 
 
 def _date_arg(name: str) -> date | None:
-    try:
-        return date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return None
+    return params.parse_date(request.args.get(name))

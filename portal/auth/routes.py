@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from portal import params
 from portal.auth import bp
 from portal.auth.forms import LoginForm, PasswordForm
 from portal.auth.models import Role
@@ -16,7 +17,8 @@ LOGIN_LOCKED = "登录失败次数过多，请 {minutes} 分钟后再试。"
 
 def _safe_next(target: str | None) -> str:
     """Only same-site paths, so the login form cannot be used to send people elsewhere."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+    if (target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc
+            and "\\" not in target and target == params.clean_text(target)):  # browsers take /\host for //host
         return target
     return url_for("main.index")
 

@@ -8,10 +8,15 @@ from io import BytesIO
 
 from flask import send_file
 
+from portal.uploads import content_disposition
+
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def send_download(data: bytes, filename: str, mimetype: str = DOCX):
-    """Send a generated file (a document or a spreadsheet) as a download under ``filename``."""
-    return send_file(BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=filename)
+    """Send a generated file (a document or a spreadsheet) as a download under ``filename``, which may carry
+    names people typed (see portal.uploads.content_disposition)."""
+    response = send_file(BytesIO(data), mimetype=mimetype)
+    response.headers["Content-Disposition"] = content_disposition(filename)
+    return response

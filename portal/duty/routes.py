@@ -1,8 +1,8 @@
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal import attachments, clock
+from portal import attachments, clock, params
 from portal.access import court_scope, require_role
 from portal.auth.models import Role
 from portal.documents import send_download
@@ -120,7 +120,7 @@ def _save_or_submit(year: int, *, submit: bool):
         return _mine_page(deputy, year, report, ReportForm(data=report.content if report else None), status=409,
                           error=str(error))
     attachments.save_files(uploads, ATTACHMENT_OWNER, report.id)
-    for attachment_id in request.form.getlist("remove_file", type=int):
+    for attachment_id in params.parse_ids(request.form.getlist("remove_file")):
         attachment = attachments.get_file(ATTACHMENT_OWNER, report.id, attachment_id)
         if attachment is not None:
             attachments.delete_file(attachment)
@@ -186,9 +186,7 @@ def report_docx(report_id: int):
 @viewers
 def index():
     filters, scope = services.QueueFilters.from_args(request.args), court_scope(current_user)
-    page = services.list_reports(filters, scope.court_ids, cursor=request.args.get("cursor"),
-                                 per_page=current_app.config["PAGE_SIZE"], total=request.args.get("n", type=int),
-                                 number=request.args.get("page", 1, type=int))
+    page = services.list_reports(filters, scope.court_ids, **params.page_args())
     return render("duty/index.html", block="results", filters=filters, scope=scope, page=page,
                   counts=services.state_counts(filters, scope.court_ids), states=ReportState,
                   kinds=ReportKind.choices(), years=_years())
@@ -244,9 +242,9 @@ def version(report_id: int, version_id: int):
 @bp.get("/plan")
 @viewers
 def plan():
-    year = request.args.get("year", type=int) or clock.today().year
-    level = request.args.get("level", "")
-    term = (request.args.get("term") or "")[:20]
+    year = params.parse_year(request.args.get("year")) or clock.today().year
+    level = params.parse_choice(request.args.get("level"), DeputyLevel.__members__.values(), "")
+    term = params.clean_query(request.args.get("term"), 20)
     groups = services.plan(year, level=level, term=term)
     warnings = sum(1 for g in groups if g.warning)
     return render("duty/plan.html", block="groups", year=year, level=level, term=term, groups=groups,
@@ -296,9 +294,7 @@ def term_delete(term_id: int):
 @viewers
 def sessions():
     filters, scope = services.SessionFilters.from_args(request.args), court_scope(current_user)
-    page = services.list_sessions(filters, scope.court_ids, cursor=request.args.get("cursor"),
-                                  per_page=current_app.config["PAGE_SIZE"], total=request.args.get("n", type=int),
-                                  number=request.args.get("page", 1, type=int))
+    page = services.list_sessions(filters, scope.court_ids, **params.page_args())
     return render("duty/sessions.html", block="results", filters=filters, scope=scope, page=page, years=_years(),
                   states=SessionState.choices(), group=GroupKey.parse(filters.group),
                   can_edit=current_user.role in EDITORS)
@@ -310,7 +306,7 @@ def session_new():
     form = SessionForm()
     form.group.choices = [("", "请选择代表组")] + [(k.value, k.label) for k in services.group_choices()]
     if request.method == "GET":
-        form.group.data = request.args.get("group", "")
+        form.group.data = params.clean_query(request.args.get("group"), 150)
     if form.validate_on_submit():
         key = GroupKey.parse(form.group.data)
         if key is None:
@@ -387,7 +383,7 @@ def session_delete(session_id: int):
 def reporter_add(session_id: int):
     session = services.get_session_or_404(session_id, for_edit=True)
     try:
-        reporter = services.add_reporter(session, request.form.get("deputy_id", type=int))
+        reporter = services.add_reporter(session, params.parse_id(request.form.get("deputy_id")))
     except DutyError as error:
         flash(str(error), "warning")  # a one-choice form: nothing typed is lost by coming back to the page
         return _back_to(session, "reporters")
@@ -514,8 +510,8 @@ def session_docx(session_id: int):
 @bp.get("/overview.docx")
 @viewers
 def overview_docx():
-    year = request.args.get("year", type=int) or clock.today().year
-    group = GroupKey.parse(request.args.get("group", ""))
+    year = params.parse_year(request.args.get("year")) or clock.today().year
+    group = GroupKey.parse(params.clean_query(request.args.get("group"), 150))
     document = exports.overview_document(year, group=group, scope=court_scope(current_user))
     name = f"{year}年代表述职情况汇总{'_' + group.name if group else ''}.docx"
     return send_download(build_overview_docx(document), name)

@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import Select, and_, exists, func, select
 from sqlalchemy.orm import selectinload
 
-from portal import clock
+from portal import clock, params
 from portal.access import visible_court_ids
 from portal.auth.models import Role
 from portal.duty.models import (
@@ -123,7 +123,8 @@ def clean_sections(raw: dict) -> tuple[dict[str, str], dict[str, str]]:
     """The five sections as they will be stored, and errors by field. Nothing is required here."""
     values, errors = {}, {}
     for key in SECTION_KEYS:
-        text = str(raw.get(key) or "").replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n").rstrip()
+        text = params.clean_text(str(raw.get(key) or ""), multiline=True)
+        text = text.replace("\r\n", "\n").replace("\r", "\n").rstrip()
         if len(text) > SECTION_LIMIT:
             errors[key] = f"这一部分不能超过 {SECTION_LIMIT} 字（现有 {len(text)} 字）。"
         values[key] = text
@@ -254,7 +255,7 @@ def review_report(report: DutyReport, action: str, comment: str) -> None:
     sources, target = REVIEW_STEPS[action]
     if report.state not in sources:
         raise DutyError(f"报告{report.state.label}，不能{REVIEW_LABELS[action]}。")
-    comment = comment.replace("\x00", "").strip()
+    comment = params.clean_text(comment, multiline=True).strip()
     if action == "return" and not comment:
         raise DutyError("退回修改时请写明审查意见，告诉代表需要修改什么。")
     if action == "return" or comment:
@@ -313,14 +314,14 @@ class QueueFilters:
 
     @classmethod
     def from_args(cls, args) -> QueueFilters:
-        year = args.get("year", type=int) or clock.today().year
+        year = params.parse_year(args.get("year")) or clock.today().year
         state = args.get("state", ReportState.SUBMITTED.value)  # "all" shows every state
         if state not in ReportState.__members__.values():
             state = "" if state == "all" else ReportState.SUBMITTED.value
         kind = args.get("kind", "")
         return cls(year=year if 2000 <= year <= 2100 else clock.today().year, state=state,
                    kind=kind if kind in ReportKind.__members__.values() else "",
-                   q=(args.get("q") or "").strip()[:40])
+                   q=params.clean_query(args.get("q"), 40))
 
     def as_args(self, **overrides) -> dict:
         values = {**self.__dict__, **overrides}
@@ -372,7 +373,7 @@ def list_terms() -> list[DutyTerm]:
 def save_term(term: DutyTerm | None, values: dict) -> DutyTerm:
     """Create or update a term; a (level, name) pair is unique."""
     level = DeputyLevel(values["level"])
-    name = values["name"].replace("\x00", "").strip()
+    name = params.clean_text(values["name"]).strip()
     clash = db.session.scalar(select(DutyTerm).where(DutyTerm.level == level, DutyTerm.name == name)
                               .where(DutyTerm.id != term.id if term else True))
     if clash is not None:
@@ -550,11 +551,11 @@ class SessionFilters:
 
     @classmethod
     def from_args(cls, args) -> SessionFilters:
-        year = args.get("year", type=int) or clock.today().year
+        year = params.parse_year(args.get("year")) or clock.today().year
         state = args.get("state", "")
         return cls(year=year if 2000 <= year <= 2100 else clock.today().year,
                    state=state if state in SessionState.__members__.values() else "",
-                   group=(args.get("group") or "")[:150])
+                   group=params.clean_query(args.get("group"), 150))
 
     def as_args(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if v}

@@ -19,7 +19,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from portal import clock
+from portal import clock, params
 from portal.forms import Form
 from portal.hearings.casenumber import EXAMPLE, parse_case_number
 from portal.hearings.models import SCORE_FIELDS, CaseType, HearingStatus
@@ -97,7 +97,7 @@ class HearingForm(Form):
 
     def validate_department_id(self, field):
         if field.data:
-            department = self._departments.get(int(field.data)) if str(field.data).isdigit() else None
+            department = self._departments.get(params.parse_id(str(field.data)))
             if department is None or department.court_id != self.court_id.data:
                 raise ValidationError("承办部门应为所选法院的部门。")
 

@@ -3,7 +3,7 @@
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal import attachments, clock
+from portal import attachments, clock, params
 from portal.access import court_scope, require_role, require_staff
 from portal.auth.models import Court, Role
 from portal.documents import send_download
@@ -51,11 +51,6 @@ deputies_only = require_role(Role.DEPUTY)
 MATERIALS = "hearing"
 
 
-def _page_args() -> dict:
-    return {"cursor": request.args.get("cursor"), "per_page": current_app.config["PAGE_SIZE"],
-            "total": request.args.get("n", type=int), "number": request.args.get("page", 1, type=int)}
-
-
 def _can_edit() -> bool:
     return current_user.role in (Role.ADMIN, Role.LIAISON)
 
@@ -73,7 +68,7 @@ def _item_link(item) -> str | None:
 @require_staff
 def index():
     filters, scope = services.HearingFilters.from_args(request.args), court_scope(current_user)
-    page = services.list_hearings(filters, scope.court_ids, **_page_args())
+    page = services.list_hearings(filters, scope.court_ids, **params.page_args())
     response = render("hearings/index.html", block="results", filters=filters, scope=scope, page=page,
                       counts=services.invitation_counts([h.id for h in page.items]), when_choices=services.WHEN,
                       case_types=CaseType.choices(), statuses=HearingStatus.choices(),
@@ -310,9 +305,9 @@ def invite(hearing_id: int):
     filters = RegisterFilters.from_args(request.args)
     filters.status = "active"
     _, keys, descending = SORTS[filters.sort]
-    page = paginate(filtered_query(filters), keys(), descending=descending, **_page_args())
+    page = paginate(filtered_query(filters), keys(), descending=descending, **params.page_args())
     # Ticks of earlier searches come along with each new search (the filter form includes the ticked boxes).
-    ticked = {int(v) for v in request.args.getlist("deputy_id") if v.isascii() and v.isdigit() and len(v) < 16}
+    ticked = set(params.parse_ids(request.args.getlist("deputy_id")))
     return render("hearings/invite.html", block="results", hearing=hearing, filters=filters, page=page,
                   rows=services.picker_rows(hearing, page.items, ticked),
                   ticked_elsewhere=services.ticked_elsewhere(hearing, ticked, page.items),
@@ -324,7 +319,7 @@ def invite(hearing_id: int):
 @editors
 def invite_selected(hearing_id: int):
     hearing = services.get_hearing_or_404(hearing_id, for_edit=True)
-    ids = [v for v in request.form.getlist("deputy_id") if v.isdigit()]
+    ids = params.parse_ids(request.form.getlist("deputy_id"))
     if not ids:
         flash("请先勾选要邀请的代表委员。", "warning")
         return redirect(url_for("hearings.invite", hearing_id=hearing.id), 303)
@@ -365,7 +360,7 @@ def draw(hearing_id: int):
 @editors
 def draw_confirm(hearing_id: int):
     hearing = services.get_hearing_or_404(hearing_id, for_edit=True)
-    ids = [v for v in request.form.getlist("deputy_id") if v.isdigit()]
+    ids = params.parse_ids(request.form.getlist("deputy_id"))
     if not ids:
         flash("没有勾选任何抽中的代表委员，未发出邀请。", "warning")
         return hx_redirect(url_for("hearings.draw", hearing_id=hearing.id))
@@ -631,7 +626,7 @@ def letter_template_reset():
 @bp.get("/mine")
 @deputies_only
 def mine():
-    page = services.my_invitations(current_user.deputy_id or 0, **_page_args())
+    page = services.my_invitations(current_user.deputy_id or 0, **params.page_args())
     return render("hearings/mine.html", block="results", page=page)
 
 

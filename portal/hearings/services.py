@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import Select, case, false, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from portal import clock, periods
+from portal import clock, params, periods
 from portal.access import visible_court_ids
 from portal.auth.models import Court, Department, Role
 from portal.extensions import db
@@ -126,8 +126,8 @@ class HearingFilters:
     def from_args(cls, args, *, when: str = "upcoming") -> "HearingFilters":
         """The list's filters; ``when`` is the tab without one in ``args`` (an export's default is "all"). The
         period (开庭日期) is the session's (see ``portal.periods``)."""
-        filters = cls(when=args.get("when", when), q=(args.get("q") or "").strip()[:60],
-                      case_type=args.get("case_type", ""), department_id=args.get("department_id", type=int),
+        filters = cls(when=args.get("when", when), q=params.clean_query(args.get("q"), 60),
+                      case_type=args.get("case_type", ""), department_id=params.parse_id(args.get("department_id")),
                       status=args.get("status", ""), period=periods.from_request(args))
         if filters.when not in WHEN:
             filters.when = when

@@ -15,7 +15,7 @@ from flask_login import current_user
 from jinja2_fragments.flask import render_block
 from werkzeug.routing import BuildError
 
-from portal import attachments, clock, periods
+from portal import attachments, clock, params, periods
 from portal.access import (
     CourtScope,
     court_scope,
@@ -95,9 +95,7 @@ def origin_url(item: Item) -> str | None:
 # --- lists ----------------------------------------------------------------------------------------------------
 
 def _board_context(filters: BoardFilters, scope: CourtScope) -> dict:
-    page = services.list_items(current_user, filters, scope.court_ids, cursor=request.args.get("cursor"),
-                               per_page=current_app.config["PAGE_SIZE"], total=request.args.get("n", type=int),
-                               number=request.args.get("page", 1, type=int))
+    page = services.list_items(current_user, filters, scope.court_ids, **params.page_args())
     return {"filters": filters, "page": page, "scope": scope,
             "counts": services.state_counts(current_user, filters, scope.court_ids)}
 
@@ -122,9 +120,7 @@ def index():
 @require_staff
 def queue():
     scope = court_scope(current_user)
-    flagged, page = services.queue(current_user, scope.court_ids, cursor=request.args.get("cursor"),
-                                   per_page=current_app.config["PAGE_SIZE"], total=request.args.get("n", type=int),
-                                   number=request.args.get("page", 1, type=int))
+    flagged, page = services.queue(current_user, scope.court_ids, **params.page_args())
     return render("items/queue.html", block="results", flagged=flagged, page=page, scope=scope,
                   counts=services.supervision_counts(current_user, scope.court_ids), **_common())
 
@@ -133,8 +129,7 @@ def queue():
 @require_role(Role.DEPUTY)
 def mine():
     deputy_id = current_user.deputy_id or -1
-    page = services.deputy_items(deputy_id, cursor=request.args.get("cursor"), per_page=current_app.config["PAGE_SIZE"],
-                                 total=request.args.get("n", type=int), number=request.args.get("page", 1, type=int))
+    page = services.deputy_items(deputy_id, **params.page_args())
     return render("items/mine.html", block="results", page=page, rated=services.rated_by(deputy_id, page.items),
                   **_common())
 
@@ -176,7 +171,7 @@ def create():
             return redirect(url_for("items.detail", item_id=item.id), 303)
         form.set_errors(checked.errors)
         deputy_error = checked.errors.get("deputy_ids")
-    selected, _ = services.deputy_options("", [int(i) for i in deputy_ids if i.isdigit()])
+    selected, _ = services.deputy_options("", params.parse_ids(deputy_ids))
     status = 422 if (form.errors or file_errors or deputy_error) else 200
     return render_template("items/form.html", form=form, item=None, deputy=deputy, selected=selected,
                            file_errors=file_errors, deputy_error=deputy_error), status
@@ -185,10 +180,11 @@ def create():
 @bp.get("/deputy-options")
 @editors
 def deputy_options():
-    selected_ids = [int(i) for i in request.args.getlist("deputy_ids") if i.isdigit()]
-    selected, matches = services.deputy_options(request.args.get("deputy_q", "")[:40], selected_ids)
+    selected_ids = params.parse_ids(request.args.getlist("deputy_ids"))
+    q = params.clean_query(request.args.get("deputy_q"), 40)
+    selected, matches = services.deputy_options(q, selected_ids)
     return render("items/deputy_picker.html", block="options", target="deputy-options", selected=selected,
-                  matches=matches, q=request.args.get("deputy_q", ""))
+                  matches=matches, q=q)
 
 
 @bp.route("/<int:item_id>/edit", methods=["GET", "POST"])
@@ -214,7 +210,7 @@ def edit(item_id: int):
                 return redirect(url_for("items.detail", item_id=item.id), 303)
         form.set_errors(checked.errors)
         deputy_error = checked.errors.get("deputy_ids")
-    selected, _ = services.deputy_options("", [int(i) for i in deputy_ids if i.isdigit()])
+    selected, _ = services.deputy_options("", params.parse_ids(deputy_ids))
     status = 409 if conflict else 422 if (form.errors or deputy_error) else 200
     return render_template("items/form.html", form=form, item=item, deputy=None, selected=selected, file_errors=[],
                            deputy_error=deputy_error, conflict=conflict), status

@@ -15,7 +15,7 @@ from sqlalchemy import and_, case, exists, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import selectinload
 
-from portal import audit, clock
+from portal import audit, clock, params
 from portal.access import visible_court_ids
 from portal.auth.models import Court, Department, Role, User
 from portal.documents.gbt9704 import format_date
@@ -189,7 +189,7 @@ def validate_item(raw: dict, *, kinds: list[ItemKind] | None = None, staff: bool
     values, errors = result.values, result.errors
     limits = {"title": 200, "content": TEXT_LIMIT, "case_number": 60, "source_body": 100}
     for key, limit in limits.items():
-        value = str(raw.get(key) or "").replace("\x00", "").strip()
+        value = params.clean_text(str(raw.get(key) or ""), multiline=key == "content").strip()
         if len(value) > limit:
             errors[key] = f"不能超过 {limit} 个字。"
         values[key] = value
@@ -216,7 +216,7 @@ def validate_item(raw: dict, *, kinds: list[ItemKind] | None = None, staff: bool
         values["received_on"] = received
         if kind == ItemKind.REFERRAL and not values["source_body"] and "source_body" not in errors:
             errors["source_body"] = "交办件请填写交办机关（如 市人大常委会办公室）。"
-        ids = [int(i) for i in raw.get("deputy_ids") or [] if str(i).isdigit()]
+        ids = params.parse_ids(str(i) for i in raw.get("deputy_ids") or [])
         deputies = list(db.session.scalars(select(Deputy).where(Deputy.id.in_(ids)))) if ids else []
         values["deputies"] = deputies
         if kind in (ItemKind.SUGGESTION, ItemKind.PROPOSAL) and not deputies:
@@ -276,7 +276,7 @@ def validate_contact(raw: dict, item: Item) -> ItemInput:
     result = ItemInput()
     values, errors = result.values, result.errors
     for key, limit, label in (("person", 60, "过问人"), ("content", TEXT_LIMIT, "过问内容")):
-        value = str(raw.get(key) or "").replace("\x00", "").strip()
+        value = params.clean_text(str(raw.get(key) or ""), multiline=key == "content").strip()
         if not value:
             errors[key] = f"请填写{label}。"
         elif len(value) > limit:
@@ -295,7 +295,7 @@ def validate_contact(raw: dict, item: Item) -> ItemInput:
             errors["contacted_at"] = "过问时间不能晚于现在。"
     values["contacted_at"] = at
     deputy_id = raw.get("deputy_id")
-    deputy_id = int(deputy_id) if deputy_id and str(deputy_id).isdigit() else None
+    deputy_id = params.parse_id(str(deputy_id or ""))
     if deputy_id and deputy_id not in {d.id for d in item.deputies}:
         errors["deputy_id"] = "请选择本事项关联的代表委员。"
     values["deputy_id"] = deputy_id
@@ -517,7 +517,7 @@ def _act_time(item: Item, data: dict, label: str, *, deputy: bool = False) -> da
 
 
 def _text(data: dict, key: str, label: str, *, required: bool = True, limit: int = TEXT_LIMIT) -> str:
-    value = str(data.get(key) or "").replace("\x00", "").strip()
+    value = params.clean_text(str(data.get(key) or ""), multiline=True).strip()
     if required and not value:
         raise WorkflowError(f"请填写{label}。", {key: f"请填写{label}。"})
     if len(value) > limit:
@@ -546,26 +546,28 @@ def ancestor_court_ids(court_id: int) -> list[int]:
 
 def _assign(item: Item, user, data: dict, at: datetime) -> str:
     errors = {}
-    department = db.session.get(Department, int(data["department_id"])) if str(
-        data.get("department_id") or "").isdigit() else None
+    department_id = params.parse_id(str(data.get("department_id") or ""))
+    department = db.session.get(Department, department_id) if department_id else None
     if department is None or department.court_id != item.court_id or not department.active:
         errors["department_id"] = "请选择本院的承办部门。"
     handler = None
-    if str(data.get("handler_id") or "").isdigit():
-        handler = db.session.get(User, int(data["handler_id"]))
+    if handler_id := params.parse_id(str(data.get("handler_id") or "")):
+        handler = db.session.get(User, handler_id)
         if handler is None or handler.role != Role.HANDLER or not handler.active or (
                 department is not None and handler.department_id != department.id):
             errors["handler_id"] = "承办人应为所选承办部门的承办人。"
     leader_id = item.leader_id
-    if str(data.get("leader_id") or "").isdigit():
-        leader = db.session.get(User, int(data["leader_id"]))
+    if chosen_leader_id := params.parse_id(str(data.get("leader_id") or "")):
+        leader = db.session.get(User, chosen_leader_id)
         if leader is None or leader.role != Role.LEADER or leader.court_id not in ancestor_court_ids(item.court_id):
             errors["leader_id"] = "责任领导应为本院或上级法院的院领导。"
         else:
             leader_id = leader.id
     deadline = data.get("deadline")
     if isinstance(deadline, str):
-        deadline = date.fromisoformat(deadline) if deadline else None
+        typed, deadline = deadline.strip(), params.parse_date(deadline)
+        if typed and deadline is None:
+            errors["deadline"] = "办理期限的格式应为 2025-03-01。"
     if deadline is None:
         deadline = assignment_deadline(item, clock.local_date(at))
     elif deadline < item.received_on:
@@ -860,7 +862,7 @@ class BoardFilters:
 
     @classmethod
     def from_args(cls, args) -> BoardFilters:
-        values = {k: (args.get(k) or "").strip()[:60] for k in ("state", "kind", "department", "leader", "deadline",
+        values = {k: params.clean_query(args.get(k), 60) for k in ("state", "kind", "department", "leader", "deadline",
                                                                  "deputy", "q")}
         filters = cls(**values)
         if filters.state not in ItemState.__members__.values():
@@ -870,7 +872,7 @@ class BoardFilters:
         if filters.deadline not in DEADLINE_STATES:
             filters.deadline = ""
         for key in ("department", "leader"):
-            if not getattr(filters, key).isdigit():
+            if params.parse_id(getattr(filters, key)) is None:
                 setattr(filters, key, "")
         return filters
 

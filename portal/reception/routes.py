@@ -3,7 +3,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 from sqlalchemy import select
 
-from portal import clock
+from portal import clock, params
 from portal.access import court_scope, require_role, require_staff, visible_court_ids
 from portal.attachments import check_files, delete_file, get_file, save_files, send
 from portal.auth.models import Court, Role
@@ -68,9 +68,7 @@ def _can_edit() -> bool:
 def index():
     court_ids = visible_court_ids(current_user)
     filters, scope = ReceptionFilters.from_args(request.args), court_scope(current_user)
-    page, followups = list_receptions(filters, scope.court_ids, cursor=request.args.get("cursor"),
-                                      per_page=current_app.config["PAGE_SIZE"], total=request.args.get("n", type=int),
-                                      number=request.args.get("page", 1, type=int))
+    page, followups = list_receptions(filters, scope.court_ids, **params.page_args())
     deputy = db.session.get(Deputy, int(filters.deputy)) if filters.deputy else None
     context = dict(filters=filters, scope=scope, page=page, followups=followups,
                    counts=period_counts(filters, scope.court_ids), choices=filter_choices(scope.court_ids),
@@ -96,7 +94,7 @@ def _form_context(form: ReceptionForm, court_ids: list[int], *, deputies, errors
     """What the form template needs; hosts and liaison officers are offered from the receiving court chosen."""
     courts = _courts(court_ids)
     chosen_court = str(form.court_id.data or "")
-    court_id = int(chosen_court) if chosen_court.isdigit() and int(chosen_court) in court_ids else (
+    court_id = params.parse_id(chosen_court) if params.parse_id(chosen_court) in court_ids else (
         current_user.court_id if current_user.court_id in court_ids else court_ids[0])
     form.court_id.data = str(court_id)
     form.set_choices(courts, host_choices([court_id]))
@@ -206,7 +204,7 @@ def pick():
         deputies = deputies_by_ids(add) if add[0] not in chosen else []
         return render("reception/pick.html", block="chip", target="visitor-chips", deputies=deputies,
                       results=[], q="")
-    q = (request.args.get("dq") or "").strip()[:40]
+    q = params.clean_query(request.args.get("dq"), 40)
     results = pick_deputies(q, chosen)
     return render("reception/pick.html", block="deputy_results", target="deputy-results", results=results, q=q,
                   deputies=[])
@@ -310,9 +308,7 @@ def mine():
     if current_user.deputy_id is None:
         page, followups = None, {}
     else:
-        page, followups = deputy_page(current_user.deputy_id, cursor=request.args.get("cursor"),
-                                      per_page=current_app.config["PAGE_SIZE"], total=request.args.get("n", type=int),
-                                      number=request.args.get("page", 1, type=int))
+        page, followups = deputy_page(current_user.deputy_id, **params.page_args())
     return render("reception/mine.html", block="results", page=page, followups=followups)
 
 

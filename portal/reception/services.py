@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy import Select, and_, exists, false, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from portal import clock, periods
+from portal import clock, params, periods
 from portal.attachments import delete_file, files_of
 from portal.auth.models import Court, Role, User
 from portal.documents.reception import ReceptionRecord, ReceptionRegister, RegisterLine
@@ -15,6 +15,7 @@ from portal.extensions import db
 from portal.items.models import Item, ItemKind, ItemOrigin, ItemState
 from portal.items.services import check_case_number, create_item, items_from
 from portal.pagination import Page, paginate
+from portal.params import MAX_ID
 from portal.reception.models import Channel, Reception, ReceptionDeputy, ReceptionHost
 from portal.register.models import Deputy
 from portal.register.services import search_condition
@@ -26,10 +27,10 @@ DONE_STATES = tuple(s for s in ItemState if s.rank >= ItemState.ANSWERED.rank)
 FOLLOWUP_STATES = {"none": "未提出跟踪事项", "open": "有未答复事项", "answered": "全部已答复"}
 # Kinds a follow-up raised at a reception may take (交办件 come from other bodies, not from a visit).
 FOLLOWUP_KINDS = (ItemKind.SUGGESTION, ItemKind.PROPOSAL, ItemKind.LETTER, ItemKind.CONCERNED_CASE)
-MAX_ID = 2 ** 31  # ids beyond an INTEGER column's range are simply not found (PostgreSQL would refuse them)
 NAME_SEPARATORS = re.compile(r"[、,，;；/\s]+")
 TEXT_LIMITS = {"place": 100, "other_visitors": 200, "subject": 200, "content": 10000, "requests": 10000,
                "handling": 5000}
+MULTILINE = {"content", "requests", "handling"}
 
 
 # --- times ----------------------------------------------------------------------------------------------------
@@ -41,12 +42,8 @@ def local_input(value: datetime | None) -> str:
 
 def parse_local(text: str) -> datetime | None:
     """``2025-03-01T14:05`` (or with a space) typed in Beijing time, as an aware UTC instant; None if invalid."""
-    text = (text or "").strip().replace(" ", "T")
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return clock.from_local(value)
+    value = params.parse_datetime(text)
+    return clock.from_local(value) if value else None
 
 
 # --- the follow-up state of a reception -----------------------------------------------------------------------
@@ -98,7 +95,7 @@ class ReceptionFilters:
     def from_args(cls, args) -> "ReceptionFilters":
         """The filters of a request; the period is the session's (see ``portal.periods``): at first the year."""
         def arg(name: str, limit: int = 60) -> str:
-            return (args.get(name) or "").strip()[:limit]
+            return params.clean_query(args.get(name), limit)
 
         filters = cls(period=periods.from_request(args), channel=arg("channel"), deputy=arg("deputy"),
                       host=arg("host"), followup=arg("followup"), q=arg("q"))
@@ -107,7 +104,7 @@ class ReceptionFilters:
         if filters.followup not in FOLLOWUP_STATES:
             filters.followup = ""
         for key in ("deputy", "host"):
-            if not (getattr(filters, key).isdigit() and int(getattr(filters, key)) < MAX_ID):
+            if params.parse_id(getattr(filters, key)) is None:
                 setattr(filters, key, "")
         return filters
 
@@ -294,12 +291,7 @@ def pick_deputies(q: str, exclude_ids: list[int], limit: int = 8) -> list[Deputy
 
 def ids_from(values) -> list[int]:
     """Distinct positive integers from form values, in their order; anything else is dropped."""
-    seen: list[int] = []
-    for value in values:
-        value = str(value).strip()
-        if value.isdigit() and int(value) not in seen and 0 < int(value) < MAX_ID:
-            seen.append(int(value))
-    return seen
+    return params.parse_ids(str(value).strip() for value in values)
 
 
 def deputies_by_ids(ids: list[int]) -> list[Deputy]:
@@ -327,7 +319,7 @@ def validate_reception(raw: dict, court_ids: list[int]) -> ReceptionInput:
     result = ReceptionInput()
     values, errors = result.values, result.errors
     for key, limit in TEXT_LIMITS.items():
-        value = str(raw.get(key) or "").replace("\x00", "").strip()
+        value = params.clean_text(str(raw.get(key) or ""), multiline=key in MULTILINE).strip()
         if len(value) > limit:
             errors[key] = f"不能超过 {limit} 个字。"
         values[key] = value
@@ -349,7 +341,7 @@ def validate_reception(raw: dict, court_ids: list[int]) -> ReceptionInput:
     values["channel"] = channel
 
     court_id = str(raw.get("court_id") or "").strip()
-    values["court_id"] = int(court_id) if court_id.isdigit() else None
+    values["court_id"] = params.parse_id(court_id)
     if values["court_id"] not in court_ids:
         errors["court_id"] = "请选择接待法院。"
 
@@ -376,13 +368,13 @@ def validate_reception(raw: dict, court_ids: list[int]) -> ReceptionInput:
         errors["host_ids"] = "请选择接待领导或接待人员。"
 
     officer = str(raw.get("liaison_officer_id") or "").strip()
-    values["liaison_officer_id"] = int(officer) if officer.isdigit() else None
+    values["liaison_officer_id"] = params.parse_id(officer)
     if values["liaison_officer_id"] is not None:
         user = allowed_hosts.get(values["liaison_officer_id"])
         if user is None or user.role != Role.LIAISON:
             errors["liaison_officer_id"] = "联络员应为接待法院的联络员账户。"
 
-    title = str(raw.get("followup_title") or "").replace("\x00", "").strip()
+    title = params.clean_text(str(raw.get("followup_title") or "")).strip()
     kind = ItemKind.from_label(str(raw.get("followup_kind") or "")) if title else None
     values["followup"] = None
     if title:
@@ -451,8 +443,8 @@ def update_reception(reception: Reception, values: dict) -> Reception:
 def validate_followup(raw: dict) -> ReceptionInput:
     result = ReceptionInput()
     kind = ItemKind.from_label(str(raw.get("kind") or ""))
-    title = str(raw.get("title") or "").replace("\x00", "").strip()
-    content = str(raw.get("content") or "").replace("\x00", "").strip()
+    title = params.clean_text(str(raw.get("title") or "")).strip()
+    content = params.clean_text(str(raw.get("content") or ""), multiline=True).strip()
     if kind not in FOLLOWUP_KINDS:
         result.errors["kind"] = "请选择类别。"
     if not title:

@@ -1,10 +1,10 @@
 from datetime import date
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from portal import clock
+from portal import clock, params
 from portal.access import require_role, require_staff
 from portal.auth.models import Role, User
 from portal.documents import DOCX, XLSX, send_download
@@ -46,8 +46,7 @@ def get_deputy_or_404(deputy_id: int) -> Deputy:
 @require_staff
 def index():
     filters = RegisterFilters.from_args(request.args)
-    page = list_deputies(filters, cursor=request.args.get("cursor"), per_page=current_app.config["PAGE_SIZE"],
-                         total=request.args.get("n", type=int), number=request.args.get("page", 1, type=int))
+    page = list_deputies(filters, **params.page_args())
     return render("register/index.html", block="results", filters=filters, page=page,
                   choices=filter_choices(), kinds=DeputyKind.choices(), levels=DeputyLevel.choices(),
                   statuses=DeputyStatus.choices(), sort_options=[(key, label) for key, (label, *_) in SORTS.items()],

@@ -6,7 +6,7 @@ from flask_login import current_user
 from sqlalchemy import Select, and_, case, distinct, exists, func, or_, select, text
 from sqlalchemy.orm import selectinload
 
-from portal import clock
+from portal import clock, params
 from portal.auth.models import Role, User
 from portal.documents.register import RegisterDocument, RegisterRow
 from portal.extensions import db
@@ -57,7 +57,7 @@ class RegisterFilters:
 
     @classmethod
     def from_args(cls, args) -> "RegisterFilters":
-        filters = cls(**{k: (args.get(k) or "").strip()[:60] for k in
+        filters = cls(**{k: params.clean_query(args.get(k), 60) for k in
                          ("q", "kind", "level", "term", "group", "sort")}, status=args.get("status", "active"))
         if filters.sort not in SORTS:
             filters.sort = "name"
@@ -233,7 +233,7 @@ def validate_deputy(raw: dict, *, exclude_id: int | None = None, mandate: bool =
     if mandate:
         text_limits |= {"term": 20, "group_name": 60, "constituency": 60}
     for key, limit in text_limits.items():
-        value = str(raw.get(key) or "").replace("\x00", "").strip()  # PostgreSQL cannot store NUL
+        value = params.clean_text(str(raw.get(key) or ""), multiline=key == "note").strip()
         if len(value) > limit:
             errors[key] = f"不能超过 {limit} 个字。"
         values[key] = value
@@ -261,12 +261,13 @@ def validate_deputy(raw: dict, *, exclude_id: int | None = None, mandate: bool =
     if unknown:
         errors["court_roles"] = f"无法识别的法院职务：{'、'.join(unknown)}（可选：{'、'.join(COURT_ROLES)}）。"
     values["court_roles"] = "、".join(r for r in COURT_ROLES if r in roles)
-    leader_id = raw.get("paired_leader_id") or None
-    if leader_id:
-        leader = db.session.get(User, int(leader_id))
+    chosen_leader = raw.get("paired_leader_id") or None
+    leader_id = params.parse_id(str(chosen_leader).strip()) if chosen_leader else None
+    if chosen_leader:
+        leader = db.session.get(User, leader_id) if leader_id else None
         if leader is None or leader.role != Role.LEADER:
             errors["paired_leader_id"] = "结对领导应为院领导账户。"
-    values["paired_leader_id"] = int(leader_id) if leader_id else None
+    values["paired_leader_id"] = leader_id
     if mobile_owners is None and values["mobile"] and "mobile" not in errors:
         owner = find_by_mobile(values["mobile"])
         if owner is not None and owner.id != exclude_id:

@@ -1,11 +1,10 @@
-from io import BytesIO
-
-from flask import abort, request, send_file
+from flask import abort, request
 from flask_login import current_user
 
 from portal import clock
 from portal.access import require_role, require_staff
 from portal.auth.models import Role
+from portal.documents import DOCX, send_download
 from portal.documents.duty_archive import build_archive_docx
 from portal.extensions import db
 from portal.htmx import render
@@ -14,7 +13,6 @@ from portal.register.models import Deputy
 from portal.workspace import bp, services
 
 deputies = require_role(Role.DEPUTY)
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @bp.get("/")
@@ -43,8 +41,7 @@ def _archive_page(deputy: Deputy, *, own: bool):
 def _archive_docx(deputy: Deputy):
     year = services.parse_year(request.args.get("year"), allow_all=False)
     document = services.archive_document(services.archive(deputy, year))
-    return send_file(BytesIO(build_archive_docx(document)), mimetype=DOCX, as_attachment=True,
-                     download_name=f"{document.title}.docx")
+    return send_download(build_archive_docx(document), f"{document.title}.docx", DOCX)
 
 
 @bp.get("/archive")

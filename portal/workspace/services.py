@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from portal import clock
+from portal import clock, params
 from portal.documents.duty_archive import ArchiveDocument
 from portal.duty.exports import deputy_line
 from portal.duty.workspace import ArchiveReport, archive_reports
@@ -22,11 +22,7 @@ def parse_year(value: str | None, *, allow_all: bool) -> int | None:
     """The year asked for: this year by default, None for "all" where allowed."""
     if allow_all and value == "all":
         return None
-    try:
-        year = int(value) if value else clock.today().year
-    except ValueError:
-        year = clock.today().year
-    return year if 2000 <= year <= 2100 else clock.today().year
+    return params.parse_int(value, minimum=2000, maximum=2100) or clock.today().year
 
 
 @dataclass

@@ -44,6 +44,69 @@
     }
   });
 
+  // A failed htmx request (4xx/5xx other than a form's 422, or no answer at all) swaps nothing: say so where the
+  // user is, in one alert just before the form (or, outside forms and in tables, at the top of <main>). The
+  // message is the error page's own (it states the upload limit of a 413), else one by status.
+  var REQUEST_ERRORS = {
+    400: "请求无效或页面已过期，请刷新页面后重试。",
+    403: "您没有权限执行此操作。",
+    404: "页面或记录不存在，可能已被删除。",
+    409: "记录已被他人修改，请刷新页面后重试。",
+    413: "提交的内容太大，未能保存。请缩小或拆分附件后重试。"
+  };
+
+  function showRequestError(source, message) {
+    var alert = document.getElementById("request-error");
+    if (!alert) {
+      alert = document.createElement("div");
+      alert.id = "request-error";
+      alert.className = "alert alert-danger alert-dismissible py-2";
+      alert.setAttribute("role", "alert");
+      var text = document.createElement("span");
+      var close = document.createElement("button");
+      close.type = "button";
+      close.className = "btn-close";
+      close.setAttribute("aria-label", "关闭");
+      close.setAttribute("data-remove-closest", ".alert");
+      alert.appendChild(text);
+      alert.appendChild(close);
+    }
+    alert.firstChild.textContent = message;
+    var form = source && source.closest ? source.closest("form") : null;
+    var main = document.getElementById("main") || document.body;
+    if (form && !form.closest("table") && main.contains(form)) {
+      form.parentNode.insertBefore(alert, form);
+    } else {
+      main.insertBefore(alert, main.firstChild);
+    }
+    alert.scrollIntoView({block: "nearest"});
+  }
+
+  document.addEventListener("htmx:responseError", function (event) {
+    var xhr = event.detail.xhr;
+    var message = null;
+    if (xhr && /text\/html/.test(xhr.getResponseHeader("Content-Type") || "")) {
+      var page = new DOMParser().parseFromString(xhr.responseText, "text/html");
+      var heading = page.querySelector(".portal-error-message");
+      message = heading && heading.textContent.trim();
+    }
+    var status = xhr ? xhr.status : 0;
+    showRequestError(event.detail.elt, message || REQUEST_ERRORS[status] ||
+      "服务器出错（错误代码 " + status + "），操作未完成。请稍后重试或联系系统管理员。");
+  });
+
+  document.addEventListener("htmx:sendError", function (event) {
+    showRequestError(event.detail.elt, "无法连接服务器，操作未完成。请检查网络后重试。");
+  });
+
+  // A request that succeeds clears the error left by an earlier one.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var alert = document.getElementById("request-error");
+    if (alert && event.detail.successful) {
+      alert.remove();
+    }
+  });
+
   // Focus the field marked autofocus inside swapped content (history restores carry no target).
   document.addEventListener("htmx:afterSwap", function (event) {
     var target = event.detail && event.detail.target;
