@@ -450,7 +450,7 @@ def ticked_elsewhere(hearing: Hearing, ticked: set[int], shown: list[Deputy]) ->
     wanted = ticked - {d.id for d in shown} - invited_deputy_ids(hearing)
     if not wanted:
         return []
-    return list(db.session.scalars(select(Deputy).where(Deputy.id.in_(wanted), Deputy.status == DeputyStatus.ACTIVE)
+    return list(db.session.scalars(select(Deputy).where(Deputy.id.in_(wanted), Deputy.in_office())
                                    .order_by(Deputy.name_pinyin)))
 
 
