@@ -28,7 +28,7 @@ from portal.hearings.models import (
     InviteMethod,
 )
 from portal.items.models import Item, ItemKind, ItemOrigin
-from portal.items.services import act_moment, create_item, items_from
+from portal.items.services import act_time, create_item, items_from
 from portal.models import utcnow
 from portal.pagination import Page, paginate
 from portal.register.models import Deputy, DeputyKind, DeputyLevel, DeputyStatus, Mandate
@@ -37,23 +37,6 @@ S = InvitationStatus
 
 
 # --- time -------------------------------------------------------------------------------------------------------
-
-def act_time(raw, label: str, after: datetime | None, what: str) -> datetime:
-    """When a step done outside the portal (a phone call, a notice) happened: the date in ``raw`` (a date or an
-    ISO string; empty is today). Offices record it later, so never in the future and never before ``after``, the
-    step before it (``what`` names it). Raises ValueError with a Chinese message."""
-    if isinstance(raw, str):
-        try:
-            raw = date.fromisoformat(raw.strip()) if raw.strip() else None
-        except ValueError:
-            raise ValueError(f"{label}日期格式应为 2025-03-01。") from None
-    day = raw or clock.today()
-    if day > clock.today():
-        raise ValueError(f"{label}日期不能晚于今天。")
-    if after is not None and day < clock.local_date(after):
-        raise ValueError(f"{label}日期不能早于{what}日期（{clock.local_date(after).isoformat()}）。")
-    return act_moment(day, after)
-
 
 # --- access -----------------------------------------------------------------------------------------------------
 
