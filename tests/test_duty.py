@@ -1,7 +1,7 @@
 """Duty reports (代表述职): a deputy's report and its versions, review, terms, the planner, sessions, documents."""
 import io
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 
 import docx
 import pytest
@@ -289,6 +289,58 @@ def test_return_needs_a_comment_and_accept_and_file_follow_in_order(client, logi
     assert "已备案" in page and "审查通过 → 已备案——同意备案" in page
     audited = {e for e in db.session.scalars(select(AuditLog.entity).where(AuditLog.record_id.is_not(None)))}
     assert {"duty_report", "duty_report_event"} <= audited
+
+
+def test_review_and_filing_take_the_day_they_were_done(client, login_as, make_deputy, court):
+    today = clock.today()
+    submitted = clock.from_local(datetime.combine(today - timedelta(days=20), time(9)))
+    report = make_report(make_deputy(name="张三"), court, submitted_at=submitted)
+    login_as(Role.LIAISON)
+    assert f'name="on" value="{today.isoformat()}"' in text(client.get(f"/duty/reports/{report.id}"))
+    url = f"/duty/reports/{report.id}/review"
+    future = client.post(url, data={"action": "accept", "on": (today + timedelta(days=1)).isoformat()})
+    assert future.status_code == 422 and "审查通过日期不能晚于今天。" in text(future)
+    early = client.post(url, data={"action": "accept", "on": (today - timedelta(days=21)).isoformat()})
+    assert early.status_code == 422
+    assert f"审查通过日期不能早于提交日期（{(today - timedelta(days=20)).isoformat()}）。" in text(early)
+    accepted, filed = today - timedelta(days=15), today - timedelta(days=10)
+    assert client.post(url, data={"action": "accept", "on": accepted.isoformat()}).status_code == 303
+    before = client.post(url, data={"action": "file", "on": (accepted - timedelta(days=1)).isoformat()})
+    assert before.status_code == 422 and f"备案日期不能早于审查日期（{accepted.isoformat()}）。" in text(before)
+    assert client.post(url, data={"action": "file", "on": filed.isoformat()}).status_code == 303
+    report = db.session.get(DutyReport, report.id)
+    assert clock.local_date(report.filed_at) == filed and clock.local_date(report.reviewed_at) == filed
+    page = text(client.get(f"/duty/reports/{report.id}"))
+    assert f"{accepted.isoformat()} 12:00" in page and f"{filed.isoformat()} 12:00" in page
+
+
+def test_evaluation_and_outcome_take_their_day_after_the_session(client, planned):
+    session, people = planned
+    today = clock.today()
+    client.post(f"/duty/sessions/{session.id}/reporters", data={"deputy_id": people[0].id})
+    client.post(f"/duty/sessions/{session.id}/hold", data={"voters_present": "50"})
+    session = db.session.get(DutySession, session.id)
+    session.held_on = today - timedelta(days=7)
+    db.session.commit()
+    reporter = db.session.scalar(select(DutySessionDeputy))
+    url = f"/duty/sessions/{session.id}/reporters/{reporter.id}/evaluation"
+    votes = {"satisfied": "45", "basically": "3", "unsatisfied": "2"}
+    future = client.post(url, data={**votes, "on": (today + timedelta(days=1)).isoformat()})
+    assert future.status_code == 422 and "评议日期不能晚于今天。" in text(future)
+    early = client.post(url, data={**votes, "on": (today - timedelta(days=8)).isoformat()})
+    assert early.status_code == 422
+    assert f"评议日期不能早于述职会日期（{(today - timedelta(days=7)).isoformat()}）。" in text(early)
+    day = today - timedelta(days=6)
+    assert client.post(url, data={**votes, "on": day.isoformat()}).status_code == 303
+    assert f"{day.isoformat()} 12:00" in text(client.get(f"/duty/sessions/{session.id}"))
+    client.post(f"/duty/sessions/{session.id}/reporters/{reporter.id}/rectifications",
+                data={"content": "加强与选民联系", "owner": people[0].name})
+    item = db.session.scalar(select(DutyRectification))
+    url = f"/duty/sessions/{session.id}/rectifications/{item.id}"
+    future = client.post(url, data={"status": "done", "outcome": "已走访", "on": (today + timedelta(days=1)).isoformat()})
+    assert future.status_code == 422 and "整改结果日期不能晚于今天。" in text(future)
+    assert client.post(url, data={"status": "done", "outcome": "已走访", "on": day.isoformat()}).status_code == 303
+    assert clock.local_date(db.session.get(DutyRectification, item.id).outcome_at) == day
 
 
 def test_leaders_read_but_do_not_review(client, login_as, make_deputy, court):

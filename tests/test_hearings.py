@@ -4,7 +4,7 @@ import io
 import random
 import re
 from collections import Counter
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
 from docx import Document
@@ -378,6 +378,60 @@ def test_pending_answers_with_phones_and_reminders(client, login_as, make_hearin
     assert "尚未答复（1 人），请电话提醒" in page and "13911112222" in page
     page = text_of(client.post(f"/hearings/invitations/{invitation.id}/remind", headers=BOARD))
     assert "已记录提醒王五答复。" in page and "已提醒" in page and "再次提醒" in page
+
+
+def test_a_check_in_entered_after_the_hearing_takes_its_day(client, login_as, make_hearing, make_deputy,
+                                                           invite_to):
+    day = clock.today() - timedelta(days=30)
+    hearing = make_hearing(starts_at=clock.from_local(datetime.combine(day, time(9, 30))))
+    invitation = invite_to(hearing, make_deputy(name="张三"), S.ACCEPTED)
+    login_as(Role.LIAISON)
+    page = text_of(client.post(f"/hearings/invitations/{invitation.id}/check-in", headers=BOARD))
+    assert "张三已签到。" in page and f"{day.isoformat()} 09:30" in page
+    text = docx_text(client.get(f"/hearings/{hearing.id}/record.docx").data)
+    assert "实际出席 1 人" in text and "09:30" in text
+
+
+def test_reminders_and_notices_take_the_day_they_were_given(client, login_as, make_hearing, make_deputy, invite_to):
+    today = clock.today()
+    hearing = make_hearing()
+    invited = clock.from_local(datetime.combine(today - timedelta(days=10), time(9)))
+    invitation = invite_to(hearing, make_deputy(name="王五"), invited_at=invited)
+    told = invite_to(hearing, make_deputy(name="赵六"), S.ACCEPTED, invited_at=invited, needs_notice=True)
+    login_as(Role.LIAISON)
+    assert f'max="{today.isoformat()}"' in text_of(client.get(f"/hearings/{hearing.id}"))
+    url = f"/hearings/invitations/{invitation.id}/remind"
+    page = text_of(client.post(url, data={"on": (today + timedelta(days=1)).isoformat()}, headers=BOARD))
+    assert "提醒日期不能晚于今天。" in page
+    page = text_of(client.post(url, data={"on": (today - timedelta(days=11)).isoformat()}, headers=BOARD))
+    assert f"提醒日期不能早于邀请日期（{(today - timedelta(days=10)).isoformat()}）。" in page
+    assert db.session.get(HearingInvitation, invitation.id).reminded_at is None
+    page = text_of(client.post(url, data={"on": (today - timedelta(days=3)).isoformat()}, headers=BOARD))
+    assert "已记录提醒王五答复。" in page and f"已提醒 {(today - timedelta(days=3)).isoformat()}" in page
+    page = text_of(client.post(f"/hearings/invitations/{told.id}/notified",
+                               data={"on": (today + timedelta(days=1)).isoformat()}, headers=BOARD))
+    assert "通知日期不能晚于今天。" in page and db.session.get(HearingInvitation, told.id).needs_notice
+    page = text_of(client.post(f"/hearings/{hearing.id}/notified", data={"on": (today - timedelta(days=2)).isoformat()},
+                               headers=BOARD))
+    assert "已将 1 名受邀代表委员标记为已通知。" in page and f"已通知 {(today - timedelta(days=2)).isoformat()}" in page
+
+
+def test_staff_record_a_phone_answer_with_its_day(client, login_as, make_hearing, make_deputy, invite_to):
+    today = clock.today()
+    hearing = make_hearing()
+    invitation = invite_to(hearing, make_deputy(name="张三"),
+                           invited_at=clock.from_local(datetime.combine(today - timedelta(days=5), time(9))))
+    login_as(Role.LIAISON)
+    url = f"/hearings/invitations/{invitation.id}/answer"
+    assert f'name="on" value="{today.isoformat()}"' in text_of(client.get(f"/hearings/invitations/{invitation.id}"))
+    response = client.post(url, data={"answer": "accept", "on": (today + timedelta(days=1)).isoformat()})
+    assert response.status_code == 422 and "答复日期不能晚于今天。" in text_of(response)
+    response = client.post(url, data={"answer": "accept", "on": (today - timedelta(days=6)).isoformat()})
+    assert response.status_code == 422 and "答复日期不能早于邀请日期" in text_of(response)
+    assert db.session.get(HearingInvitation, invitation.id).status == S.INVITED
+    day = today - timedelta(days=2)
+    response = client.post(url, data={"answer": "accept", "on": day.isoformat()}, follow_redirects=True)
+    assert f"（{day.isoformat()} 12:00，联络员代为登记）" in text_of(response)
 
 
 def test_leaders_read_but_cannot_act(client, login_as, make_hearing, make_deputy, invite_to):

@@ -203,7 +203,7 @@ def _report_page(report, form: ReviewForm, *, status: int = 200, error: str = ""
                            events=services.report_events(report), history=services.version_history(report),
                            session=services.session_of_reporter(report.deputy_id, report.year),
                            actions=services.review_actions(report), labels=services.REVIEW_LABELS,
-                           can_review=current_user.role in EDITORS, sections=SECTIONS), status
+                           can_review=current_user.role in EDITORS, sections=SECTIONS, today=clock.today()), status
 
 
 @bp.get("/reports/<int:report_id>")
@@ -219,7 +219,7 @@ def review(report_id: int):
     form = ReviewForm()
     if form.validate_on_submit():
         try:
-            services.review_report(report, form.action.data, form.comment.data or "")
+            services.review_report(report, form.action.data, form.comment.data or "", request.form.get("on"))
         except DutyError as error:
             return _report_page(report, form, status=422, error=str(error))
         flash(f"已{services.REVIEW_LABELS[form.action.data]}：{report.deputy.name} {report.year}年度报告。", "success")
@@ -353,7 +353,7 @@ def _session_page(session, *, status: int = 200, error: str = "", evaluation=Non
         close_problems=services.close_problems(session) if session.state == SessionState.HELD else [],
         evaluation=evaluation or (None, None), rectification=rectification or (None, None),
         outcome=outcome or (None, None), hold=hold or HoldForm(voters_present=session.voters_present or None),
-        can_edit=current_user.role in EDITORS and session.state != SessionState.CLOSED), status
+        can_edit=current_user.role in EDITORS and session.state != SessionState.CLOSED, today=clock.today()), status
 
 
 @bp.get("/sessions/<int:session_id>")
@@ -413,7 +413,7 @@ def evaluation(session_id: int, reporter_id: int):
     form = EvaluationForm()
     if form.validate_on_submit():
         try:
-            services.record_evaluation(session, reporter, form.data)
+            services.record_evaluation(session, reporter, {**form.data, "on": request.form.get("on")})
         except DutyError as error:
             form.satisfied.errors = [str(error)]
         else:
@@ -447,7 +447,7 @@ def rectification_outcome(session_id: int, rectification_id: int):
     form = OutcomeForm()
     if form.validate_on_submit():
         try:
-            services.set_outcome(session, item, form.status.data, form.outcome.data)
+            services.set_outcome(session, item, form.status.data, form.outcome.data, request.form.get("on"))
         except DutyError as error:
             form.status.errors = [str(error)]
         else:

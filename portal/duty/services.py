@@ -32,6 +32,7 @@ from portal.duty.models import (
     VersionAction,
 )
 from portal.extensions import db
+from portal.items.services import act_time
 from portal.models import utcnow
 from portal.pagination import Page, paginate
 from portal.register.models import Deputy, DeputyKind, DeputyLevel, DeputyStatus, Mandate
@@ -211,9 +212,9 @@ def save_report(report: DutyReport, values: dict[str, str], *, action: VersionAc
     _record_version(report, action)
 
 
-def _transition(report: DutyReport, to_state: ReportState, comment: str = "") -> None:
+def _transition(report: DutyReport, to_state: ReportState, comment: str = "", at=None) -> None:
     db.session.add(DutyReportEvent(report_id=report.id, from_state=report.state, to_state=to_state,
-                                   comment=comment, user_id=_user_id()))
+                                   comment=comment, user_id=_user_id(), at=at or utcnow()))
     report.state = to_state
     db.session.flush()
 
@@ -248,8 +249,16 @@ def review_actions(report: DutyReport) -> list[str]:
     return [action for action, (sources, _) in REVIEW_STEPS.items() if report.state in sources]
 
 
-def review_report(report: DutyReport, action: str, comment: str) -> None:
-    """Return (退回, a comment required), accept (审查通过) or file (备案) a report."""
+def _dated(raw, label: str, after, what: str):
+    try:
+        return act_time(raw, label, after, what)
+    except ValueError as error:
+        raise DutyError(str(error)) from None
+
+
+def review_report(report: DutyReport, action: str, comment: str, on=None) -> None:
+    """Return (退回, a comment required), accept (审查通过) or file (备案) a report, on the day it was done (``on``,
+    default today; never before the submission or the review before it)."""
     if action not in REVIEW_STEPS:
         raise DutyError("请选择审查结果。")
     sources, target = REVIEW_STEPS[action]
@@ -260,10 +269,13 @@ def review_report(report: DutyReport, action: str, comment: str) -> None:
         raise DutyError("退回修改时请写明审查意见，告诉代表需要修改什么。")
     if action == "return" or comment:
         report.review_comment = comment
-    report.reviewed_at, report.reviewed_by_id = utcnow(), _user_id()
+    reviewed = report.reviewed_at is not None and (report.submitted_at is None or report.reviewed_at > report.submitted_at)
+    at = _dated(on, REVIEW_LABELS[action], report.reviewed_at if reviewed else report.submitted_at,
+                "审查" if reviewed else "提交")
+    report.reviewed_at, report.reviewed_by_id = at, _user_id()
     if action == "file":
-        report.filed_at = utcnow()
-    _transition(report, target, comment)
+        report.filed_at = at
+    _transition(report, target, comment, at)
 
 
 @dataclass
@@ -672,16 +684,18 @@ def remove_reporter(session: DutySession, reporter: DutySessionDeputy) -> None:
 
 
 def record_evaluation(session: DutySession, reporter: DutySessionDeputy, values: dict) -> None:
-    """The voters' verdict counts and opinions on one deputy's report."""
+    """The voters' verdict counts and opinions on one deputy's report, entered on ``values["on"]`` (default today;
+    never before the session)."""
     if session.state != SessionState.HELD:
         raise DutyError("述职会召开后才能录入评议结果；结束后不能再修改。")
+    at = _dated(values.get("on"), "评议", session.held_on, "述职会")
     counts = {key: values.get(key) or 0 for key in ("satisfied", "basically", "unsatisfied")}
     if session.voters_present and sum(counts.values()) > session.voters_present:
         raise DutyError(f"评议票数合计 {sum(counts.values())} 张，超过参会选民 {session.voters_present} 人，请核对。")
     for key, n in counts.items():
         setattr(reporter, key, n)
     reporter.comments = (values.get("comments") or "").strip()
-    reporter.evaluated_at, reporter.evaluated_by_id = utcnow(), _user_id()
+    reporter.evaluated_at, reporter.evaluated_by_id = at, _user_id()
     db.session.flush()
 
 
@@ -695,14 +709,17 @@ def add_rectification(session: DutySession, reporter: DutySessionDeputy, values:
     return rectification
 
 
-def set_outcome(session: DutySession, rectification: DutyRectification, status: str, outcome: str) -> None:
+def set_outcome(session: DutySession, rectification: DutyRectification, status: str, outcome: str,
+                on=None) -> None:
+    """Record the outcome of a rectification item on the day it was known (``on``, default today)."""
     if session.state != SessionState.HELD:
         raise DutyError("述职会已结束，整改结果不能再修改。")
+    at = _dated(on, "整改结果", session.held_on, "述职会")
     member = RectificationStatus(status)
     if member == RectificationStatus.PENDING:
         raise DutyError("请选择“已整改”或“未整改”。")
     rectification.status, rectification.outcome = member, outcome.strip()
-    rectification.outcome_at, rectification.outcome_by_id = utcnow(), _user_id()
+    rectification.outcome_at, rectification.outcome_by_id = at, _user_id()
     db.session.flush()
 
 

@@ -169,7 +169,7 @@ def change_status(hearing_id: int):
 def _board_context(hearing, message: str | None = None, error: str | None = None) -> dict:
     return {"hearing": hearing, "board": services.board(hearing), "can_edit": _can_edit(),
             "check_in_open": services.check_in_open(hearing), "started": services.hearing_started(hearing),
-            "board_message": message, "board_error": error}
+            "board_message": message, "board_error": error, "today": clock.today()}
 
 
 def _detail_context(hearing) -> dict:
@@ -230,27 +230,27 @@ def mark_absent(invitation_id: int):
 @editors
 def remind(invitation_id: int):
     invitation = services.get_invitation_or_404(invitation_id, for_edit=True)
-    services.remind(invitation)
-    return _board_answer(invitation, f"已记录提醒{invitation.deputy.name}答复。")
+    error = services.remind(invitation, request.form.get("on"))
+    return _board_answer(invitation, None if error else f"已记录提醒{invitation.deputy.name}答复。", error)
 
 
 @bp.post("/invitations/<int:invitation_id>/notified")
 @editors
 def notified(invitation_id: int):
     invitation = services.get_invitation_or_404(invitation_id, for_edit=True)
-    services.mark_notified(invitation)
-    return _board_answer(invitation, f"已记录通知{invitation.deputy.name}庭审变更。")
+    error = services.mark_notified(invitation, request.form.get("on"))
+    return _board_answer(invitation, None if error else f"已记录通知{invitation.deputy.name}庭审变更。", error)
 
 
 @bp.post("/<int:hearing_id>/notified")
 @editors
 def notified_all(hearing_id: int):
     hearing = services.get_hearing_or_404(hearing_id, for_edit=True)
-    count = services.mark_all_notified(hearing)
-    message = f"已将 {count} 名受邀代表委员标记为已通知。"
+    count, error = services.mark_all_notified(hearing, request.form.get("on"))
+    message = None if error else f"已将 {count} 名受邀代表委员标记为已通知。"
     if is_partial("board"):
-        return render("hearings/detail.html", block="board", **_board_context(hearing, message))
-    flash(message, "success")
+        return render("hearings/detail.html", block="board", **_board_context(hearing, message, error))
+    flash(error or message, "danger" if error else "success")
     return redirect(url_for("hearings.detail", hearing_id=hearing.id), 303)
 
 
@@ -382,6 +382,7 @@ def _invitation_page(invitation, answer_form, mediation_form, status: int = 200)
     opinions = services.my_opinions(invitation.deputy_id, invitation.hearing_id)
     return render_template("hearings/invitation.html", invitation=invitation, hearing=invitation.hearing,
                            answer_form=answer_form, mediation_form=mediation_form, can_edit=_can_edit(),
+                           today=clock.today(), answered_on=request.form.get("on") or clock.today().isoformat(),
                            opinions=[(o, item, _item_link(item)) for o, item in opinions],
                            clashes=services.clashes(invitation.hearing, [invitation.deputy_id]).get(
                                invitation.deputy_id, [])), status
@@ -394,7 +395,7 @@ def record_answer(invitation_id: int):
     form = AnswerForm()
     if form.validate():
         error = services.answer(invitation, form.answer.data == "accept", form.decline_reason.data or "",
-                                by_staff=True)
+                                by_staff=True, on=request.form.get("on"))
         if not error:
             flash(f"已记录{invitation.deputy.name}的答复：{invitation.status.label}。", "success")
             return redirect(url_for("hearings.invitation", invitation_id=invitation.id), 303)

@@ -28,7 +28,7 @@ from portal.hearings.models import (
     InviteMethod,
 )
 from portal.items.models import Item, ItemKind, ItemOrigin
-from portal.items.services import create_item, items_from
+from portal.items.services import act_time, create_item, items_from
 from portal.models import utcnow
 from portal.pagination import Page, paginate
 from portal.register.models import Deputy, DeputyKind, DeputyLevel, DeputyStatus, Mandate
@@ -37,7 +37,6 @@ S = InvitationStatus
 
 
 # --- time -------------------------------------------------------------------------------------------------------
-
 
 # --- access -----------------------------------------------------------------------------------------------------
 
@@ -285,17 +284,27 @@ def _needs_notice(hearing: Hearing, old_start: datetime) -> int:
     return told
 
 
-def mark_notified(invitation: HearingInvitation) -> None:
+def mark_notified(invitation: HearingInvitation, on=None) -> str | None:
+    """Record that the deputy was told of the change on ``on`` (default today); a Chinese reason when that
+    date cannot be."""
+    try:
+        at = act_time(on, "通知", invitation.invited_at, "邀请")
+    except ValueError as error:
+        return str(error)
     invitation.needs_notice = False
-    invitation.notified_at = utcnow()
+    invitation.notified_at = at
     db.session.flush()
+    return None
 
 
-def mark_all_notified(hearing: Hearing) -> int:
+def mark_all_notified(hearing: Hearing, on=None) -> tuple[int, str | None]:
+    """Mark every deputy waiting for the change notice as told on ``on``: how many, or a reason."""
     waiting = [i for i in hearing.invitations if i.needs_notice]
     for invitation in waiting:
-        mark_notified(invitation)
-    return len(waiting)
+        error = mark_notified(invitation, on)
+        if error:
+            return 0, error
+    return len(waiting), None
 
 
 # --- inviting ---------------------------------------------------------------------------------------------------
@@ -501,7 +510,9 @@ def check_in(invitation: HearingInvitation) -> str | None:
     if invitation.status == S.DECLINED:
         return f"{invitation.deputy.name}已谢绝邀请；如确实到场，请先改为接受再签到。"
     invitation.status = S.ATTENDED
-    invitation.checked_in_at = utcnow()
+    # On the day a click is the moment; entered later from the sign-in sheet, it is the hearing's own day.
+    starts = invitation.hearing.starts_at
+    invitation.checked_in_at = utcnow() if clock.local_date(starts) == clock.today() else starts
     invitation.checked_in_by_id = _user_id()
     if invitation.hearing.status != HearingStatus.HELD:
         invitation.hearing.status = HearingStatus.HELD  # someone is in the gallery: the hearing takes place
@@ -527,22 +538,37 @@ def mark_absent(invitation: HearingInvitation) -> str | None:
     return None
 
 
-def remind(invitation: HearingInvitation) -> None:
-    invitation.reminded_at = utcnow()
+def remind(invitation: HearingInvitation, on=None) -> str | None:
+    """Record a phone reminder given on ``on`` (default today); a Chinese reason when that date cannot be."""
+    try:
+        at = act_time(on, "提醒", invitation.reminded_at or invitation.invited_at,
+                      "上次提醒" if invitation.reminded_at else "邀请")
+    except ValueError as error:
+        return str(error)
+    invitation.reminded_at = at
     invitation.reminded_by_id = _user_id()
     db.session.flush()
+    return None
 
 
-def answer(invitation: HearingInvitation, accept: bool, reason: str = "", *, by_staff: bool = False) -> str | None:
-    """Accept or decline; a deputy may change their mind until the hearing starts."""
+def answer(invitation: HearingInvitation, accept: bool, reason: str = "", *, by_staff: bool = False,
+           on=None) -> str | None:
+    """Accept or decline; a deputy may change their mind until the hearing starts. Staff record an answer given
+    by phone with the day it was given (``on``, default today); a deputy answering in the portal answers now."""
     hearing = invitation.hearing
+    at = utcnow()
+    if by_staff:
+        try:
+            at = act_time(on, "答复", invitation.invited_at, "邀请")
+        except ValueError as error:
+            return str(error)
     if hearing.status in (HearingStatus.CANCELLED, HearingStatus.HELD) or (hearing_started(hearing) and not by_staff):
         return "庭审已开始、已结束或已取消，不能再答复。"
     if invitation.status not in (S.INVITED, S.ACCEPTED, S.DECLINED):
         return f"该邀请已{invitation.status.label}，不能再答复。"
     invitation.status = S.ACCEPTED if accept else S.DECLINED
     invitation.decline_reason = "" if accept else reason.strip()
-    invitation.answered_at = utcnow()
+    invitation.answered_at = at
     invitation.answered_by_staff = by_staff
     if invitation.needs_notice:  # whoever answered now knows of the change: the deputy saw it, or staff said it
         invitation.needs_notice = False

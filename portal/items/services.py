@@ -150,6 +150,24 @@ def act_moment(day: date, after: datetime | None = None) -> datetime:
     return max(moment, after) if after and clock.local_date(after) == day else moment
 
 
+def act_time(raw, label: str, after: datetime | date | None, what: str) -> datetime:
+    """When a step done outside the portal (a phone call, a review, a vote count) happened: the date in ``raw``
+    (a date or an ISO string; empty is today). Offices record it later, so never in the future and never before
+    ``after``, the step before it (``what`` names it). Raises ValueError with a Chinese message."""
+    if isinstance(raw, str):
+        try:
+            raw = date.fromisoformat(raw.strip()) if raw.strip() else None
+        except ValueError:
+            raise ValueError(f"{label}日期格式应为 2025-03-01。") from None
+    day = raw or clock.today()
+    if day > clock.today():
+        raise ValueError(f"{label}日期不能晚于今天。")
+    floor = clock.local_date(after) if isinstance(after, datetime) else after
+    if floor is not None and day < floor:
+        raise ValueError(f"{label}日期不能早于{what}日期（{floor.isoformat()}）。")
+    return act_moment(day, after if isinstance(after, datetime) else None)
+
+
 # origin -> function(origin_id) giving the URL of the record an item came from (see ``register_origin_url``).
 ORIGIN_URLS: dict = {}
 
