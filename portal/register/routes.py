@@ -1,4 +1,3 @@
-from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -197,12 +196,8 @@ def import_confirm(token: str):
     return redirect(url_for("register.index"), 303)
 
 
-
 def _began_on(value: str | None):
-    try:
-        return date.fromisoformat(value or "")
-    except ValueError:
-        return None
+    return params.parse_date(value)
 
 
 @bp.route("/new-term", methods=["GET", "POST"])
