@@ -3,7 +3,7 @@
 An unnamed court is one whose admin has not named it yet (init-db was given no name); the admin is asked to
 name it at their next login. Before, init-db stored the placeholder “人民法院”, which no real court is called.
 
-Revision ID: 0007_admin
+Revision ID: 0007
 Revises: 0006
 Create Date: 2026-12-01 22:00:00
 
@@ -12,7 +12,7 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = '0007_admin'
+revision = '0007'
 down_revision = '0006'
 branch_labels = None
 depends_on = None

@@ -1,8 +1,8 @@
 """one person, several mandates: deputy_mandate holds kind, level, term, group, constituency and status; people
 who shared a mobile number become one person, and a mobile number is unique
 
-Revision ID: 0007_register
-Revises: 0006
+Revision ID: 0010
+Revises: 0009
 
 Every register row becomes a person with one mandate, then rows with the same mobile number are merged into the
 person of the oldest row: their mandates (one per kind, level and term), logins, receptions, items, invitations,
@@ -12,13 +12,12 @@ involved, so that nothing is thrown away silently; two logins of one person keep
 """
 from alembic import op
 import sqlalchemy as sa
-from sqlalchemy import event
 
 import portal.models
 
 
-revision = '0007_register'
-down_revision = '0007_items'
+revision = '0010'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
@@ -50,31 +49,8 @@ def _sqlite_fts_triggers():
     op.execute("INSERT INTO deputy_fts(deputy_fts) VALUES ('rebuild')")
 
 
-def _recreating_sqlite_table(bind):
-    """SQLite changes a table's columns by copying it into a new one and dropping the old: with foreign keys
-    enforced, dropping ``deputy`` would fail on every row that refers to it. Enforcement can only be switched off
-    outside a transaction (it is, when this is the first migration of the run), and is switched back on when the
-    connection goes back to the pool."""
-    if bind.dialect.name != "sqlite":
-        return
-    bind.exec_driver_sql("PRAGMA foreign_keys=OFF")
-
-    def restore(dbapi_connection, record):
-        dbapi_connection.execute("PRAGMA foreign_keys=ON")
-
-    event.listen(bind.engine, "checkin", restore, once=True)
-
-
-def _check_foreign_keys(bind):
-    if bind.dialect.name == "sqlite":
-        broken = bind.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-        if broken:
-            raise RuntimeError(f"foreign keys broken by the register migration: {broken[:10]}")
-
-
 def upgrade():
     bind = op.get_bind()
-    _recreating_sqlite_table(bind)
     op.create_table('deputy_mandate',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('deputy_id', sa.Integer(), nullable=False),
@@ -134,7 +110,6 @@ def upgrade():
         batch_op.create_unique_constraint(batch_op.f('uq_deputy_mobile'), ['mobile'])
     if bind.dialect.name == "sqlite":
         _sqlite_fts_triggers()
-    _check_foreign_keys(bind)
 
 
 def _merge(bind, merged: dict[int, int]) -> None:
@@ -170,7 +145,6 @@ def _merge(bind, merged: dict[int, int]) -> None:
 def downgrade():
     """Each person gets back the columns of their principal mandate; their other mandates are dropped."""
     bind = op.get_bind()
-    _recreating_sqlite_table(bind)
     with op.batch_alter_table('deputy', schema=None, recreate='auto') as batch_op:
         batch_op.drop_constraint(batch_op.f('uq_deputy_mobile'), type_='unique')
         batch_op.add_column(sa.Column('kind', _enum('deputy_kind', 'npc', 'cppcc'), nullable=False, server_default='npc'))
@@ -196,4 +170,3 @@ def downgrade():
     op.drop_table('deputy_mandate')
     if bind.dialect.name == "sqlite":
         _sqlite_fts_triggers()
-    _check_foreign_keys(bind)

@@ -3,8 +3,8 @@
 Item numbers get their court's code in front (2026-0001 -> YLZY-2026-0001) and are taken from a counter row per
 court and year; a department has a head (庭长) who signs its concerned-case reports; co-proposers rate each.
 
-Revision ID: 0007_items
-Revises: 0006
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-01 22:00:00.000000
 
 """
@@ -15,8 +15,8 @@ import portal.models
 
 
 # revision identifiers, used by Alembic.
-revision = '0007_items'
-down_revision = '0007_versions'
+revision = '0009'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 

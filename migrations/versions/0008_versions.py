@@ -1,7 +1,7 @@
 """versions: a save counter on every record edited in a form (optimistic locking of edits)
 
-Revision ID: 0007_versions
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-01 21:45:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0007_versions'
-down_revision = '0007_admin'
+revision = '0008'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
