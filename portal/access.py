@@ -7,6 +7,7 @@ from flask import abort, request, session
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from portal import params
 from portal.auth.models import STAFF_ROLES, Court, CourtLevel, Role
 from portal.extensions import db
 
@@ -113,7 +114,7 @@ def court_scope(user, args=None) -> CourtScope:
     stored = session.get(SCOPE_SESSION_KEY) if "court" not in args and "scope" not in args else None
     source = stored if isinstance(stored, dict) else args
     chosen = str(source.get("court") or "")
-    court = by_id.get(int(chosen)) if chosen.isdigit() and len(chosen) < 12 else None
+    court = by_id.get(params.parse_id(chosen))
     court = court or _default_court(user, by_id) or courts[0]
     with_lower = (source.get("scope") or WITH_LOWER) != OWN
     ids = [i for i in court_subtree_ids(court.id) if i in by_id] if with_lower else [court.id]

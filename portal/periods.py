@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from flask import abort, make_response, render_template, request, session
 
-from portal import clock
+from portal import clock, params
 
 SESSION_KEY = "period"
 MAX_DAYS = 3660  # ten years: longer periods are typing mistakes (20255 for 2025) and slow every figure
@@ -65,10 +65,8 @@ class Period:
 def parse(typed_from: str, typed_to: str) -> Period:
     """The period of two typed dates (YYYY-MM-DD, empty for an open end); ``problem`` says what is wrong."""
     typed_from, typed_to = (typed_from or "").strip()[:10], (typed_to or "").strip()[:10]
-    try:
-        start = date.fromisoformat(typed_from) if typed_from else None
-        end = date.fromisoformat(typed_to) if typed_to else None
-    except ValueError:
+    start, end = params.parse_date(typed_from), params.parse_date(typed_to)
+    if (typed_from and start is None) or (typed_to and end is None):
         return Period(None, None, typed_from, typed_to, FORMAT_PROBLEM)
     problem = ""
     if start and end and start > end:
