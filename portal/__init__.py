@@ -9,7 +9,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from portal.config import ENVIRONMENT_SETTINGS, DefaultConfig
-from portal.extensions import csrf, db, login_manager, migrate
+from portal.extensions import commit_request, csrf, db, login_manager, migrate
 from portal.params import IdConverter
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -51,8 +51,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from portal import attachments, audit, security, templating, versioning  # noqa: F401 - models and events register
+    from portal import attachments, audit, errors, events, security, templating, versioning  # noqa: F401 - models and events register
 
+    app.after_request(commit_request)
+    errors.init_app(app)
     security.init_app(app)
     versioning.init_app(app)
     templating.init_app(app)

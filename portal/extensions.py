@@ -1,4 +1,4 @@
-"""Flask extensions, created here and bound to the app in ``create_app``."""
+"""Flask extensions, created here and bound to the app in ``create_app``, and the once-per-request commit."""
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -24,3 +24,12 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+
+
+def commit_request(response):
+    """Services only flush; a request that succeeded commits once here, after its view (``app.after_request``)."""
+    if response.status_code < 400:
+        db.session.commit()
+    else:
+        db.session.rollback()
+    return response

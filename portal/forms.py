@@ -30,3 +30,9 @@ class Form(FlaskForm):
             if issubclass(unbound_field.field_class, DateTimeField):  # DateField and DateTimeLocalField too
                 options["validators"] = [years_in_range, *unbound_field.kwargs.get("validators", ())]
             return unbound_field.bind(form=form, **options)
+
+    def set_errors(self, errors: dict[str, str]) -> None:
+        """Show a service's field errors (``ServiceError.errors``) beside this form's fields."""
+        for name, message in errors.items():
+            if name in self._fields:
+                self[name].errors = [message]

@@ -67,3 +67,8 @@ def enum_type(cls: type[enum.Enum], name: str) -> Enum:
     """Store an enum by value in a VARCHAR with a CHECK constraint (portable across databases)."""
     return Enum(cls, name=name, native_enum=False, values_callable=lambda e: [m.value for m in e], length=20,
                 create_constraint=True)
+
+
+def like_pattern(text: str) -> str:
+    """``%text%`` for ``LIKE … ESCAPE '\\'``, with the user's own ``%``, ``_`` and ``\\`` matched literally."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"

@@ -1,4 +1,4 @@
-"""Template filters, globals and the navigation, plus the once-per-request commit."""
+"""Template filters and the navigation."""
 import importlib
 from datetime import date, datetime
 
@@ -7,7 +7,6 @@ from flask_login import current_user
 
 from portal import clock
 from portal.auth.models import Role
-from portal.extensions import db
 
 
 def navigation_entries() -> list[tuple[str, str, tuple]]:
@@ -59,12 +58,3 @@ def init_app(app: Flask) -> None:
             items = [(label, url_for(endpoint), endpoint == request.endpoint if exact else _is_current(endpoint))
                      for label, endpoint in visible]
         return {"navigation": items, "Role": Role}
-
-    @app.after_request
-    def commit_request(response):
-        """Services only flush; a request that succeeded commits once here."""
-        if response.status_code < 400:
-            db.session.commit()
-        else:
-            db.session.rollback()
-        return response
