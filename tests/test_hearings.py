@@ -896,7 +896,7 @@ def test_list_query_count_does_not_grow_with_rows(app, client, login_as, make_he
 
 
 def test_workspace_panel_counts_the_year(app, make_hearing, make_deputy, invite_to):
-    from portal.hearings.workspace import deputy_panel
+    from portal.hearings.contributions import deputy_panel
 
     deputy = make_deputy()
     this_year = clock.local_now().year

@@ -676,7 +676,7 @@ def test_cli_export_items(runner, office, tmp_path):
 # --- the deputy's workspace panel and the demo ----------------------------------------------------------------------
 
 def test_deputy_panel_lists_items_and_counts_the_year(app, client, office):
-    from portal.items.workspace import deputy_panel
+    from portal.items.contributions import deputy_panel
 
     walk(new_item(office, title="今年的建议"), office, "instruct")
     new_item(office, kind=ItemKind.LETTER, title="今年的来信")

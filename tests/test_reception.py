@@ -457,7 +457,7 @@ def test_register_detail_lists_the_deputys_visits(client, login_as, people, make
 
 
 def test_deputy_workspace_panel(app, people, make_reception):
-    from portal.reception.workspace import deputy_panel
+    from portal.reception.contributions import deputy_panel
 
     this_year = clock.local_now().year
     visit = make_reception(deputies=[people["张三"]], hosts=[people["leader"]], at=f"{this_year}-01-02T10:00")

@@ -1,7 +1,7 @@
 """The deputy's workspace and performance archive (履职档案).
 
 Other areas contribute panels too; these tests look for the duty panel and for every panel that
-``portal.panels.deputy_panels`` returns, so they hold whichever areas are installed.
+``portal.areas.deputy_panels`` returns, so they hold whichever areas are installed.
 """
 import io
 import re
@@ -11,6 +11,7 @@ import docx
 import pytest
 
 from portal import clock
+from portal.areas import deputy_panels
 from portal.auth.models import Role
 from portal.duty.models import (
     DutyReport,
@@ -20,7 +21,6 @@ from portal.duty.models import (
     SessionState,
 )
 from portal.extensions import db
-from portal.panels import deputy_panels
 from portal.register.models import DeputyLevel
 
 YEAR = clock.today().year

@@ -1,7 +1,7 @@
 """The deputy's workspace panel: their latest visits and the follow-up state, and the year's counts."""
 from flask import url_for
 
-from portal.panels import Panel
+from portal.areas import Panel
 from portal.reception.services import (
     deputy_year_counts,
     followups_of,

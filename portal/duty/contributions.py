@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from flask import url_for
 from sqlalchemy import func, select
 
+from portal.areas import Panel
 from portal.duty.models import (
     DutyReport,
     DutySession,
@@ -14,7 +15,6 @@ from portal.duty.models import (
 )
 from portal.duty.services import writable_years
 from portal.extensions import db
-from portal.panels import Panel
 from portal.register.models import DeputyKind
 
 LATEST = 5

@@ -6,10 +6,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from portal import clock
+from portal.areas import Panel
 from portal.extensions import db
 from portal.hearings.models import Hearing, HearingInvitation
 from portal.hearings.services import deputy_year_counts
-from portal.panels import Panel
 
 
 def deputy_panel(deputy, year: int | None) -> Panel | None:

@@ -4,10 +4,10 @@ from datetime import date
 from flask import url_for
 from sqlalchemy import select
 
+from portal.areas import Panel
 from portal.extensions import db
 from portal.items.models import Item, ItemKind, item_deputy
 from portal.items.services import rated_by, year_counts
-from portal.panels import Panel
 
 ARCHIVE_LABELS = {ItemKind.SUGGESTION: "提出建议", ItemKind.PROPOSAL: "提出提案", ItemKind.LETTER: "反映来信",
                   ItemKind.CONCERNED_CASE: "关注案件"}

@@ -1,0 +1,54 @@
+"""What one area shows on other areas' pages, collected through ``AREAS``: no area imports another to show it.
+
+An area contributes by defining any of these functions in ``portal/<area>/contributions.py``:
+
+- ``deputy_panel(deputy, year) -> Panel | None``: a panel of the deputy's workspace (代表委员工作台); the
+  performance archive (履职档案) adds up every panel's ``archive`` counts for the year;
+- ``register_panel(deputy) -> Panel | None``: a section of the register's page of one person, for staff;
+- ``home_panel(user) -> Panel | None``: a section of the staff home page;
+- ``item_origin_url(item) -> str | None``: the page of the record a tracked item came from, when the item's
+  origin is this area's.
+
+``collect`` calls one of them in every area that has it and keeps what is not None, by ``order``.
+"""
+import importlib
+import importlib.util
+from dataclasses import dataclass, field
+from functools import cache
+from types import ModuleType
+
+
+@dataclass
+class Panel:
+    title: str  # e.g. "我的邀请"
+    template: str  # rendered with ``panel`` in its context, e.g. "hearings/_deputy_panel.html"
+    order: int = 50  # smaller first
+    rows: list = field(default_factory=list)  # what the template lists (keep it short: the latest few)
+    link: str | None = None  # "查看全部" page of the area, if any
+    archive: list[tuple[str, int]] = field(default_factory=list)  # (label, count) for the year's archive
+    extra: dict = field(default_factory=dict)  # anything else the area's template needs
+
+
+@cache
+def _contributions() -> list[ModuleType]:
+    from portal import AREAS
+
+    return [importlib.import_module(f"portal.{area}.contributions") for area in AREAS
+            if importlib.util.find_spec(f"portal.{area}.contributions")]
+
+
+def collect(hook: str, *args) -> list:
+    """``hook(*args)`` of every area that defines it, without the Nones; panels sorted by ``order``."""
+    results = [result for module in _contributions() if hasattr(module, hook)
+               if (result := getattr(module, hook)(*args)) is not None]
+    return sorted(results, key=lambda r: r.order) if all(isinstance(r, Panel) for r in results) else results
+
+
+def first(hook: str, *args):
+    """The first area's answer to ``hook(*args)`` that is not None (an item's origin has one owner)."""
+    return next(iter(collect(hook, *args)), None)
+
+
+def deputy_panels(deputy, year: int | None) -> list[Panel]:
+    """Every area's panel for ``deputy`` (for ``year``, or all years when None), in order."""
+    return collect("deputy_panel", deputy, year)
