@@ -61,3 +61,32 @@ def from_local(value: datetime) -> datetime:
 def start_of_day(day: date) -> datetime:
     """The first instant (UTC) of the court's day ``day``."""
     return datetime.combine(day, time.min, tzinfo=zone()).astimezone(timezone.utc)
+
+
+# --- steps recorded after the fact --------------------------------------------------------------------------
+
+def act_moment(day: date, after: datetime | None = None) -> datetime:
+    """The instant recorded for an act done on ``day``: now for today, else noon of that day (court time),
+    and never before ``after`` (the previous step), so the history keeps its order."""
+    if day >= today():
+        return now()
+    moment = from_local(datetime.combine(day, time(12)))
+    return max(moment, after) if after and local_date(after) == day else moment
+
+
+def act_time(raw, label: str, after: datetime | date | None, what: str) -> datetime:
+    """When a step done outside the portal (a phone call, a review, a vote count) happened: the date in ``raw``
+    (a date or an ISO string; empty is today). Offices record it later, so never in the future and never before
+    ``after``, the step before it (``what`` names it). Raises ValueError with a Chinese message."""
+    if isinstance(raw, str):
+        try:
+            raw = date.fromisoformat(raw.strip()) if raw.strip() else None
+        except ValueError:
+            raise ValueError(f"{label}日期格式应为 2025-03-01。") from None
+    day = raw or today()
+    if day > today():
+        raise ValueError(f"{label}日期不能晚于今天。")
+    floor = local_date(after) if isinstance(after, datetime) else after
+    if floor is not None and day < floor:
+        raise ValueError(f"{label}日期不能早于{what}日期（{floor.isoformat()}）。")
+    return act_moment(day, after if isinstance(after, datetime) else None)

@@ -32,7 +32,6 @@ from portal.duty.models import (
     VersionAction,
 )
 from portal.extensions import db
-from portal.items.services import act_time
 from portal.models import utcnow
 from portal.pagination import Page, paginate
 from portal.register.models import Deputy, DeputyKind, DeputyLevel, DeputyStatus, Mandate
@@ -251,7 +250,7 @@ def review_actions(report: DutyReport) -> list[str]:
 
 def _dated(raw, label: str, after, what: str):
     try:
-        return act_time(raw, label, after, what)
+        return clock.act_time(raw, label, after, what)
     except ValueError as error:
         raise DutyError(str(error)) from None
 

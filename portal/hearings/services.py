@@ -28,7 +28,7 @@ from portal.hearings.models import (
     InviteMethod,
 )
 from portal.items.models import Item, ItemKind, ItemOrigin
-from portal.items.services import act_time, create_item, items_from
+from portal.items.services import create_item, items_from
 from portal.models import utcnow
 from portal.pagination import Page, paginate
 from portal.register.models import Deputy, DeputyKind, DeputyLevel, DeputyStatus, Mandate
@@ -288,7 +288,7 @@ def mark_notified(invitation: HearingInvitation, on=None) -> str | None:
     """Record that the deputy was told of the change on ``on`` (default today); a Chinese reason when that
     date cannot be."""
     try:
-        at = act_time(on, "通知", invitation.invited_at, "邀请")
+        at = clock.act_time(on, "通知", invitation.invited_at, "邀请")
     except ValueError as error:
         return str(error)
     invitation.needs_notice = False
@@ -541,7 +541,7 @@ def mark_absent(invitation: HearingInvitation) -> str | None:
 def remind(invitation: HearingInvitation, on=None) -> str | None:
     """Record a phone reminder given on ``on`` (default today); a Chinese reason when that date cannot be."""
     try:
-        at = act_time(on, "提醒", invitation.reminded_at or invitation.invited_at,
+        at = clock.act_time(on, "提醒", invitation.reminded_at or invitation.invited_at,
                       "上次提醒" if invitation.reminded_at else "邀请")
     except ValueError as error:
         return str(error)
@@ -559,7 +559,7 @@ def answer(invitation: HearingInvitation, accept: bool, reason: str = "", *, by_
     at = utcnow()
     if by_staff:
         try:
-            at = act_time(on, "答复", invitation.invited_at, "邀请")
+            at = clock.act_time(on, "答复", invitation.invited_at, "邀请")
         except ValueError as error:
             return str(error)
     if hearing.status in (HearingStatus.CANCELLED, HearingStatus.HELD) or (hearing_started(hearing) and not by_staff):

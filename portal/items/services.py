@@ -7,7 +7,7 @@ Chinese message otherwise. "Nothing closes without a reply" is enforced there, n
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 from flask_login import current_user
@@ -124,7 +124,7 @@ def create_item(*, court_id: int, kind: ItemKind, title: str, content: str = "",
     db.session.add(item)
     db.session.flush()
     record_event(item, "register", note=f"来源：{origin.label}", to_state=ItemState.REGISTERED,
-                 at=act_moment(received_on))
+                 at=clock.act_moment(received_on))
     return item
 
 
@@ -139,33 +139,6 @@ def record_event(item: Item, action: str, *, note: str = "", from_state: ItemSta
     db.session.add(event)
     db.session.flush()
     return event
-
-
-def act_moment(day: date, after: datetime | None = None) -> datetime:
-    """The instant recorded for an act done on ``day``: now for today, else noon of that day (court time),
-    and never before ``after`` (the previous step), so the history keeps its order."""
-    if day >= clock.today():
-        return utcnow()
-    moment = clock.from_local(datetime.combine(day, time(12)))
-    return max(moment, after) if after and clock.local_date(after) == day else moment
-
-
-def act_time(raw, label: str, after: datetime | date | None, what: str) -> datetime:
-    """When a step done outside the portal (a phone call, a review, a vote count) happened: the date in ``raw``
-    (a date or an ISO string; empty is today). Offices record it later, so never in the future and never before
-    ``after``, the step before it (``what`` names it). Raises ValueError with a Chinese message."""
-    if isinstance(raw, str):
-        try:
-            raw = date.fromisoformat(raw.strip()) if raw.strip() else None
-        except ValueError:
-            raise ValueError(f"{label}日期格式应为 2025-03-01。") from None
-    day = raw or clock.today()
-    if day > clock.today():
-        raise ValueError(f"{label}日期不能晚于今天。")
-    floor = clock.local_date(after) if isinstance(after, datetime) else after
-    if floor is not None and day < floor:
-        raise ValueError(f"{label}日期不能早于{what}日期（{floor.isoformat()}）。")
-    return act_moment(day, after if isinstance(after, datetime) else None)
 
 
 # origin -> function(origin_id) giving the URL of the record an item came from (see ``register_origin_url``).
@@ -531,7 +504,7 @@ def _act_time(item: Item, data: dict, label: str, *, deputy: bool = False) -> da
         what = ACTION_LABELS.get(previous.action, "登记") if previous and floor != item.received_on else "收件"
         message = f"{label}日期不能早于{what}日期（{floor.isoformat()}）。"
         raise WorkflowError(message, {"on": message})
-    return act_moment(day, previous.at if previous else None)
+    return clock.act_moment(day, previous.at if previous else None)
 
 
 def _text(data: dict, key: str, label: str, *, required: bool = True, limit: int = TEXT_LIMIT) -> str:
