@@ -7,4 +7,16 @@ bp = Blueprint("items", __name__, url_prefix="/items")
 NAVIGATION = [("交办督办件", "items.index", STAFF_ROLES), ("我的待办", "items.queue", STAFF_ROLES),
               ("我的建议和来信", "items.mine", (Role.DEPUTY,))]
 
+# What the area announces (portal.events), with the audit trail's words for it.
+EVENTS = {
+    "item.registered": "登记交办督办件",
+    "item.assigned": "交办承办部门",
+    "item.supervised": "督办",
+    "item.reply_final": "正式答复",
+    "item.rated": "代表委员评价",
+    "item.reopened": "不满意，重新办理",
+    "item.closed": "办结",
+    "item.escalated": "超期升级督办",
+}
+
 from portal.items import models, routes  # noqa: E402,F401

@@ -15,9 +15,9 @@ def register(export: click.Group) -> None:
 def supervise() -> None:
     """The overdue check (超期升级督办) of every court, for cron or a systemd timer; run it as often as you like."""
     from portal.extensions import db
-    from portal.items import services
+    from portal.items.supervision import escalate_overdue
 
-    count = services.escalate_overdue()
+    count = escalate_overdue()
     db.session.commit()
     click.echo(f"已升级督办 {count} 件超期事项。" if count else "没有新的超期事项。")
 
@@ -31,17 +31,17 @@ COMMANDS = [supervise]  # top-level commands (portal.cli adds them)
 @court_options
 def export_items(date_from: str, date_to: str, output: str, court_code: str | None, with_lower: bool) -> None:
     """The item table of a period with 办结率, 按期办结率 and 满意率, by kind and by department."""
-    from portal.documents.items import build_item_table
-    from portal.items import services
+    from portal.items import queries
+    from portal.items.documents import build_item_table, item_table
 
     period = export_period(date_from, date_to)
     if Path(output).suffix.lower() != ".docx":
         raise click.ClickException("输出文件的扩展名应为 .docx")
     scope = export_scope(court_code, with_lower)
     start, end = period.start, period.end
-    items = services.period_items(scope.court_ids, start, end)
-    report = services.figures(scope.court_ids, start, end)
-    Path(output).write_bytes(build_item_table(services.item_table(scope.title, start, end, items, report)))
+    items = queries.period_items(scope.court_ids, start, end)
+    report = queries.figures(scope.court_ids, start, end)
+    Path(output).write_bytes(build_item_table(item_table(scope.title, start, end, items, report)))
     total = report.total
     rate = "—" if total.closed_rate is None else f"{total.closed_rate}%"
     click.echo(f"已导出{scope.label} {len(items)} 件到 {output}：收件 {total.received}，办结 {total.closed}，办结率 {rate}")

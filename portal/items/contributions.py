@@ -1,13 +1,15 @@
-"""The deputy's workspace panel: their suggestions and letters, and the year's counts for the archive (履职档案)."""
+"""What tracked items show on other areas' pages (portal.areas): the deputy's workspace panel with the year's counts
+for the archive (履职档案), and the supervision notice (督办提醒) on the staff home page."""
 from datetime import date
 
 from flask import url_for
 from sqlalchemy import select
 
 from portal.areas import Panel
+from portal.auth.models import Role
 from portal.extensions import db
 from portal.items.models import Item, ItemKind, item_deputy
-from portal.items.services import rated_by, year_counts
+from portal.items.queries import rated_by, supervision_counts, year_counts
 
 ARCHIVE_LABELS = {ItemKind.SUGGESTION: "提出建议", ItemKind.PROPOSAL: "提出提案", ItemKind.LETTER: "反映来信",
                   ItemKind.CONCERNED_CASE: "关注案件"}
@@ -23,3 +25,17 @@ def deputy_panel(deputy, year: int | None) -> Panel | None:
     archive = [(label, counts[kind]) for kind, label in ARCHIVE_LABELS.items() if counts.get(kind)]
     return Panel(title="我的建议和来信", template="items/_deputy_panel.html", order=30, rows=rows,
                  link=url_for("items.mine"), archive=archive, extra={"rated": rated_by(deputy.id, rows)})
+
+
+def home_panel(user) -> Panel | None:
+    """How many items near or past their deadline need this staff member (督办提醒); None when none do.
+
+    ``extra`` holds the counts, {"overdue": n, "soon": m}, as the queue's banner takes them.
+    """
+    if not user.is_authenticated or user.role == Role.DEPUTY:
+        return None
+    counts = supervision_counts(user)
+    if not counts["overdue"] and not counts["soon"]:
+        return None
+    return Panel(title="督办提醒", template="items/_home_notice.html", order=10, link=url_for("items.queue"),
+                 extra=counts)

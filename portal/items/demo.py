@@ -27,7 +27,8 @@ from portal.items.models import (
     ItemState,
     Rating,
 )
-from portal.items.services import deadline_days, next_number, proposal_due
+from portal.items.services import next_number
+from portal.items.supervision import deadline_days, proposal_due
 from portal.register.models import Deputy, DeputyKind
 
 K, S, R = ItemKind, ItemState, Rating

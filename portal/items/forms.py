@@ -1,4 +1,5 @@
-"""Forms of tracked items; the checks that matter live in ``services`` (validate_item, validate_contact, advance)."""
+"""Forms of tracked items: they only read the fields; the checks are the services' (``services.validate_item``,
+``contacts.validate_contact``), which registrations from other areas go through too."""
 from wtforms import (
     DateField,
     DateTimeLocalField,
@@ -10,8 +11,8 @@ from wtforms import (
 from wtforms.validators import Optional
 
 from portal.forms import Form
+from portal.items.contacts import CONTACT_CHANNELS
 from portal.items.models import ItemKind, ItemOrigin
-from portal.items.services import CONTACT_CHANNELS
 from portal.versioning import VersionField
 
 
@@ -34,16 +35,13 @@ class ItemForm(Form):
         values["deputy_ids"] = deputy_ids
         return values
 
-    def set_errors(self, errors: dict[str, str]) -> None:
-        for name, message in errors.items():
-            if name in self._fields:
-                self[name].errors = [message]
-
     def limit_kinds(self, kinds: list[ItemKind]) -> None:
         self.kind.choices = [("", "请选择")] + [(k.value, k.label) for k in kinds]
 
 
 class ContactForm(Form):
+    """过问留痕: who asked about the case, when, how and what."""
+
     contacted_at = DateTimeLocalField("过问时间", format="%Y-%m-%dT%H:%M", validators=[Optional()])
     person = StringField("过问人")
     deputy_id = SelectField("关联代表委员", choices=[], validate_choice=False)
@@ -53,8 +51,3 @@ class ContactForm(Form):
 
     def set_deputies(self, deputies) -> None:
         self.deputy_id.choices = [("", "（非代表委员）")] + [(str(d.id), d.name) for d in deputies]
-
-    def set_errors(self, errors: dict[str, str]) -> None:
-        for name, message in errors.items():
-            if name in self._fields:
-                self[name].errors = [message]

@@ -22,6 +22,8 @@ from portal.extensions import db
 from portal.models import LabeledEnum, TimestampMixin, UTCDateTime, enum_type, utcnow
 from portal.versioning import Versioned
 
+TEXT_LIMIT = 5000  # the longest free text (content, reply, opinions, notes) an item takes
+
 
 class ItemKind(LabeledEnum):
     SUGGESTION = "suggestion", "代表建议"
@@ -45,7 +47,7 @@ class ItemOrigin(LabeledEnum):
 
 
 class ItemState(LabeledEnum):
-    """The workflow, in order. ``services.TRANSITIONS`` says which step may follow which."""
+    """The workflow, in order. ``workflow.TRANSITIONS`` says which step may follow which."""
 
     REGISTERED = "registered", "已登记"
     INSTRUCTED = "instructed", "已批示"

@@ -1,109 +1,53 @@
-"""Pages of tracked items: the staff board, queues, the item page with its workflow, the deputy's side, figures."""
+"""Pages of tracked items (/items): the staff board (index) with its quick actions, each person's queue, the deputy's
+own items (mine), registration and editing (create, edit, with the deputy picker), the item page (detail) with its
+workflow steps (act), contacts (过问留痕) and attachments, the Word documents (reply letter, supervision notice,
+case report, the item table) and the figures page.
+
+Routes stay thin: the checks are in the services, which raise ``ServiceError`` (``Forbidden`` for a step the user
+may not take); a route that shows the form again catches it.
+"""
 from datetime import date
 
-from flask import (
-    abort,
-    current_app,
-    flash,
-    make_response,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
-from werkzeug.routing import BuildError
 
-from portal import attachments, clock, params, periods
-from portal.access import (
-    CourtScope,
-    court_scope,
-    require_role,
-    require_staff,
-    visible_court_ids,
-)
+from portal import areas, attachments, clock, params, periods
+from portal.access import CourtScope, court_scope, require_editor, require_role, require_staff
 from portal.auth.models import Role
-from portal.documents import items as documents
 from portal.documents import send_download
-from portal.extensions import db
+from portal.errors import Forbidden, ServiceError
 from portal.htmx import is_partial, render
-from portal.items import bp, services
+from portal.items import bp, contacts, documents, history, queries, services, supervision, workflow
 from portal.items.forms import ContactForm, ItemForm
 from portal.items.models import Item, ItemKind, ItemOrigin, ItemState, Rating
-from portal.items.services import BoardFilters, WorkflowError
+from portal.items.queries import BoardFilters
 from portal.versioning import save_unless_stale
 
 OWNER = "item"
-editors = require_role(Role.ADMIN, Role.LIAISON)
 everyone = require_role(*Role)
-
-# Where an item's origin record is shown, if that area is installed: origin -> (endpoint, id argument). An area
-# whose origin id is not its page's id (a hearing opinion, say) registers a function with
-# ``services.register_origin_url(origin, function)`` instead.
-ORIGIN_PAGES = {
-    ItemOrigin.RECEPTION: ("reception.detail", "reception_id"),
-    ItemOrigin.ACTIVITY: ("activities.detail", "activity_id"),
-}
-
-
-def get_item_or_404(item_id: int, for_edit: bool = False) -> Item:
-    """The item if ``current_user`` may see it: staff of its court (handlers: of its department), or its deputy."""
-    item = db.get_or_404(Item, item_id)
-    if current_user.role == Role.DEPUTY:
-        if not services.is_deputy_of(current_user, item):
-            abort(403)
-    elif item.court_id not in visible_court_ids(current_user):
-        abort(404)
-    elif current_user.role == Role.HANDLER and not services.is_handler_of(current_user, item):
-        abort(403)
-    if for_edit and current_user.role not in (Role.ADMIN, Role.LIAISON):
-        abort(403)
-    return item
-
-
-def _hearing_of_opinion(opinion_id: int) -> str | None:
-    """A hearing forum opinion (origin HEARING) links to its hearing's page."""
-    if "hearings.detail" not in current_app.view_functions:
-        return None
-    try:
-        from portal.hearings.models import HearingOpinion
-    except ImportError:
-        return None
-    opinion = db.session.get(HearingOpinion, opinion_id)
-    return url_for("hearings.detail", hearing_id=opinion.hearing_id) if opinion else None
 
 
 def origin_url(item: Item) -> str | None:
-    """The page of the record the item came from, for staff: those pages are theirs (a deputy sees the visit or
-    hearing on their own workspace, not the staff record)."""
-    if current_user.role == Role.DEPUTY:
+    """The page of the record the item came from (the area it came from answers), for staff: those pages are theirs
+    (a deputy sees the visit or hearing on their own workspace, not the staff record)."""
+    if current_user.role == Role.DEPUTY or item.origin_id is None:
         return None
-    if item.origin_id is not None and item.origin in services.ORIGIN_URLS:
-        return services.ORIGIN_URLS[item.origin](item.origin_id)
-    if item.origin == ItemOrigin.HEARING and item.origin_id is not None:
-        return _hearing_of_opinion(item.origin_id)
-    page = ORIGIN_PAGES.get(item.origin)
-    if item.origin_id is None or page is None or page[0] not in current_app.view_functions:
-        return None
-    try:
-        return url_for(page[0], **{page[1]: item.origin_id})
-    except BuildError:
-        return None
+    return areas.first("item_origin_url", item)
 
 
 # --- lists ----------------------------------------------------------------------------------------------------
 
 def _board_context(filters: BoardFilters, scope: CourtScope) -> dict:
-    page = services.list_items(current_user, filters, scope.court_ids, **params.page_args())
+    page = queries.list_items(current_user, filters, scope.court_ids, **params.page_args())
     return {"filters": filters, "page": page, "scope": scope,
-            "counts": services.state_counts(current_user, filters, scope.court_ids)}
+            "counts": queries.state_counts(current_user, filters, scope.court_ids)}
 
 
 def _common() -> dict:
-    return {"states": list(ItemState), "kinds": list(ItemKind), "deadline_states": services.DEADLINE_STATES,
-            "deadline_state": services.deadline_state, "today": clock.today(),
-            "may": lambda item, action: services.may(current_user, item, action)}
+    return {"states": list(ItemState), "kinds": list(ItemKind), "deadline_states": supervision.DEADLINE_STATES,
+            "deadline_state": supervision.deadline_state, "today": clock.today(),
+            "may": lambda item, action: workflow.may(current_user, item, action)}
 
 
 @bp.get("/")
@@ -111,7 +55,7 @@ def _common() -> dict:
 def index():
     filters = BoardFilters.from_args(request.args)
     scope = court_scope(current_user)
-    return render("items/index.html", block="results", choices=services.board_choices(scope.court_ids),
+    return render("items/index.html", block="results", choices=queries.board_choices(scope.court_ids),
                   can_register=current_user.role in (Role.ADMIN, Role.LIAISON), **_board_context(filters, scope),
                   **_common())
 
@@ -120,17 +64,17 @@ def index():
 @require_staff
 def queue():
     scope = court_scope(current_user)
-    flagged, page = services.queue(current_user, scope.court_ids, **params.page_args())
+    flagged, page = queries.queue(current_user, scope.court_ids, **params.page_args())
     return render("items/queue.html", block="results", flagged=flagged, page=page, scope=scope,
-                  counts=services.supervision_counts(current_user, scope.court_ids), **_common())
+                  counts=queries.supervision_counts(current_user, scope.court_ids), **_common())
 
 
 @bp.get("/mine")
 @require_role(Role.DEPUTY)
 def mine():
     deputy_id = current_user.deputy_id or -1
-    page = services.deputy_items(deputy_id, **params.page_args())
-    return render("items/mine.html", block="results", page=page, rated=services.rated_by(deputy_id, page.items),
+    page = queries.deputy_items(deputy_id, **params.page_args())
+    return render("items/mine.html", block="results", page=page, rated=queries.rated_by(deputy_id, page.items),
                   **_common())
 
 
@@ -171,26 +115,26 @@ def create():
             return redirect(url_for("items.detail", item_id=item.id), 303)
         form.set_errors(checked.errors)
         deputy_error = checked.errors.get("deputy_ids")
-    selected, _ = services.deputy_options("", params.parse_ids(deputy_ids))
+    selected, _ = queries.deputy_options("", params.parse_ids(deputy_ids))
     status = 422 if (form.errors or file_errors or deputy_error) else 200
     return render_template("items/form.html", form=form, item=None, deputy=deputy, selected=selected,
                            file_errors=file_errors, deputy_error=deputy_error), status
 
 
 @bp.get("/deputy-options")
-@editors
+@require_editor
 def deputy_options():
     selected_ids = params.parse_ids(request.args.getlist("deputy_ids"))
     q = params.clean_query(request.args.get("deputy_q"), 40)
-    selected, matches = services.deputy_options(q, selected_ids)
+    selected, matches = queries.deputy_options(q, selected_ids)
     return render("items/deputy_picker.html", block="options", target="deputy-options", selected=selected,
                   matches=matches, q=q)
 
 
 @bp.route("/<int:item_id>/edit", methods=["GET", "POST"])
-@editors
+@require_editor
 def edit(item_id: int):
-    item = get_item_or_404(item_id, for_edit=True)
+    item = queries.visible_item(current_user, item_id)
     if item.state == ItemState.CLOSED:
         flash("已办结的事项不能修改登记信息。", "warning")
         return redirect(url_for("items.detail", item_id=item.id), 303)
@@ -210,7 +154,7 @@ def edit(item_id: int):
                 return redirect(url_for("items.detail", item_id=item.id), 303)
         form.set_errors(checked.errors)
         deputy_error = checked.errors.get("deputy_ids")
-    selected, _ = services.deputy_options("", params.parse_ids(deputy_ids))
+    selected, _ = queries.deputy_options("", params.parse_ids(deputy_ids))
     status = 409 if conflict else 422 if (form.errors or deputy_error) else 200
     return render_template("items/form.html", form=form, item=item, deputy=None, selected=selected, file_errors=[],
                            deputy_error=deputy_error, conflict=conflict), status
@@ -220,20 +164,20 @@ def edit(item_id: int):
 
 def _detail_context(item: Item, **extra) -> dict:
     is_deputy = current_user.role == Role.DEPUTY
-    sees_contacts = services.sees_contacts(current_user)
-    actions = services.available_actions(current_user, item)
+    sees_contacts = contacts.sees_contacts(current_user)
+    actions = workflow.available_actions(current_user, item)
     context = {
-        "item": item, "events": services.history(item, for_deputy=is_deputy),
-        "contacts": services.contacts(item) if sees_contacts else [], "sees_contacts": sees_contacts,
+        "item": item, "events": history.history(item, for_deputy=is_deputy),
+        "contacts": contacts.contacts(item) if sees_contacts else [], "sees_contacts": sees_contacts,
         "files": attachments.files_of(OWNER, [item.id])[item.id], "actions": actions,
-        "action_labels": services.ACTION_LABELS, "origin_url": origin_url(item), "is_deputy": is_deputy,
-        "choices": services.assignment_choices(item) if "assign" in actions else None, "ratings": list(Rating),
+        "action_labels": workflow.ACTION_LABELS, "origin_url": origin_url(item), "is_deputy": is_deputy,
+        "choices": workflow.assignment_choices(item) if "assign" in actions else None, "ratings": list(Rating),
         "contact_form": extra.pop("contact_form", None), "errors": {}, "failed": None, "notice": None,
-        "can_upload": current_user.role in (Role.ADMIN, Role.LIAISON) or services.is_handler_of(current_user, item),
+        "can_upload": current_user.role in (Role.ADMIN, Role.LIAISON) or queries.is_handler_of(current_user, item),
         "can_edit": current_user.role in (Role.ADMIN, Role.LIAISON) and item.state != ItemState.CLOSED,
-        "values": {}, "ratings_given": services.round_ratings(item) if item.deputies else [],
-        "unrated": services.unrated_deputies(item) if item.state == ItemState.ANSWERED else [],
-        "division_head": services.division_head(item),
+        "values": {}, "ratings_given": workflow.round_ratings(item) if item.deputies else [],
+        "unrated": workflow.unrated_deputies(item) if item.state == ItemState.ANSWERED else [],
+        "division_head": workflow.division_head(item),
     }
     if context["contact_form"] is None and sees_contacts:
         form = ContactForm()
@@ -247,29 +191,29 @@ def _detail_context(item: Item, **extra) -> dict:
 @bp.get("/<int:item_id>")
 @everyone
 def detail(item_id: int):
-    item = get_item_or_404(item_id)
+    item = queries.visible_item(current_user, item_id)
     return render("items/detail.html", block="item_main", target="item-main", **_detail_context(item))
 
 
 @bp.post("/<int:item_id>/act/<action>")
 @everyone
 def act(item_id: int, action: str):
-    item = get_item_or_404(item_id)
-    if action not in services.TRANSITIONS:
+    item = queries.visible_item(current_user, item_id)
+    if action not in workflow.TRANSITIONS:
         abort(404)
     data = {key: request.form.get(key, "") for key in request.form if key not in ("csrf_token", "user", "item", "action")}
     row_target = f"item-row-{item.id}"
     try:
-        services.advance(item, action, **data)
-    except WorkflowError as error:
-        if error.status == 403:
-            abort(403)
+        workflow.advance(item, action, **data)
+    except Forbidden:
+        raise  # the error page: nothing on this page lets the user take that step
+    except ServiceError as error:
         if is_partial(row_target):
             return _board_row(item, error=error.message), 422
         context = _detail_context(item, errors=error.errors, failed=action, values=data)
         context["notice"] = ("danger", error.message)
         return render("items/detail.html", block="item_main", target="item-main", **context), 422
-    message = f"已{services.TRANSITIONS[action].label}：{item.number}，当前状态“{item.state.label}”。"
+    message = f"已{workflow.TRANSITIONS[action].label}：{item.number}，当前状态“{item.state.label}”。"
     if is_partial(row_target):
         response = _board_row(item)
     elif is_partial("item-main"):
@@ -278,7 +222,6 @@ def act(item_id: int, action: str):
     else:
         flash(message, "success")
         return redirect(url_for("items.detail", item_id=item.id), 303)
-    response.headers["HX-Trigger"] = "itemMoved"
     return response
 
 
@@ -287,7 +230,7 @@ def _board_row(item: Item, error: str | None = None):
     filters = BoardFilters.from_args(request.form)
     scope = court_scope(current_user, request.form)
     context = {"item": item, "filters": filters, "row_error": error, "scope": scope,
-               "counts": services.state_counts(current_user, filters, scope.court_ids), **_common()}
+               "counts": queries.state_counts(current_user, filters, scope.court_ids), **_common()}
     body = render_block("items/index.html", "moved", **context)
     response = make_response(body)
     response.vary.add("HX-Target")
@@ -297,14 +240,14 @@ def _board_row(item: Item, error: str | None = None):
 @bp.post("/<int:item_id>/contacts")
 @require_role(Role.ADMIN, Role.LIAISON, Role.LEADER)
 def add_contact(item_id: int):
-    item = get_item_or_404(item_id)
+    item = queries.visible_item(current_user, item_id)
     form = ContactForm()
     form.set_deputies(item.deputies)
     if form.validate_on_submit():
-        checked = services.validate_contact({k: form[k].data for k in ("contacted_at", "person", "deputy_id",
+        checked = contacts.validate_contact({k: form[k].data for k in ("contacted_at", "person", "deputy_id",
                                                                         "channel", "content")}, item)
         if not checked.errors:
-            services.add_contact(item, **checked.values)
+            contacts.add_contact(item, **checked.values)
             flash("已记录过问情况。", "success")
             return redirect(url_for("items.detail", item_id=item.id, _anchor="contacts"), 303)
         form.set_errors(checked.errors)
@@ -316,7 +259,7 @@ def add_contact(item_id: int):
 @bp.post("/<int:item_id>/files")
 @require_role(Role.ADMIN, Role.LIAISON, Role.HANDLER)
 def upload(item_id: int):
-    item = get_item_or_404(item_id)
+    item = queries.visible_item(current_user, item_id)
     files = request.files.getlist("files")
     if not any(f and f.filename for f in files):
         flash("请选择要上传的文件。", "warning")
@@ -327,7 +270,7 @@ def upload(item_id: int):
         context["notice"] = ("danger", "；".join(problems))
         return render_template("items/detail.html", **context), 422
     saved = attachments.save_files(files, OWNER, item.id)
-    services.record_event(item, "attach", note="、".join(a.original_name for a in saved))
+    history.record_event(item, "attach", note="、".join(a.original_name for a in saved))
     flash(f"已上传 {len(saved)} 个附件。", "success")
     return redirect(url_for("items.detail", item_id=item.id), 303)
 
@@ -335,7 +278,7 @@ def upload(item_id: int):
 @bp.get("/<int:item_id>/files/<int:file_id>/<path:filename>")
 @everyone
 def download(item_id: int, file_id: int, filename: str):
-    item = get_item_or_404(item_id)
+    item = queries.visible_item(current_user, item_id)
     return attachments.send(attachments.get_file(OWNER, item.id, file_id))
 
 
@@ -345,32 +288,32 @@ def download(item_id: int, file_id: int, filename: str):
 @bp.get("/<int:item_id>/reply.docx")
 @everyone
 def reply_docx(item_id: int):
-    item = get_item_or_404(item_id)
+    item = queries.visible_item(current_user, item_id)
     if current_user.role == Role.DEPUTY and item.answered_at is None:
         abort(403)  # a deputy reads the reply letter once it is final
-    return send_download(documents.build_reply_letter(services.reply_letter(item)), f"答复函_{item.number}.docx")
+    return send_download(documents.build_reply_letter(documents.reply_letter(item)), f"答复函_{item.number}.docx")
 
 
 @bp.get("/<int:item_id>/supervision.docx")
 @require_staff
 def supervision_docx(item_id: int):
-    item = get_item_or_404(item_id)
-    events = services.history(item)
-    problem = services.supervision_problem(item, events)
+    item = queries.visible_item(current_user, item_id)
+    events = history.history(item)
+    problem = documents.supervision_problem(item, events)
     if problem:
         flash(problem, "warning")
         return redirect(url_for("items.detail", item_id=item.id), 303)
-    data = services.supervision_notice(item, events)
+    data = documents.supervision_notice(item, events)
     return send_download(documents.build_supervision_notice(data), f"督办通知_{item.number}.docx")
 
 
 @bp.get("/<int:item_id>/case-report.docx")
 @require_staff
 def case_report_docx(item_id: int):
-    item = get_item_or_404(item_id)
+    item = queries.visible_item(current_user, item_id)
     if not item.is_concerned_case:
         abort(404)
-    data = services.case_report(item, services.contacts(item) if services.sees_contacts(current_user) else None)
+    data = documents.case_report(item, contacts.contacts(item) if contacts.sees_contacts(current_user) else None)
     return send_download(documents.build_case_report(data), f"关注案件办理报告_{item.number}.docx")
 
 
@@ -384,7 +327,7 @@ def _bounds(period: periods.Period) -> tuple[date, date]:
 def figures():
     period, scope = periods.from_request(), court_scope(current_user)
     start, end = _bounds(period)
-    report = None if period.problem else services.figures(scope.court_ids, start, end, user=current_user)
+    report = None if period.problem else queries.figures(scope.court_ids, start, end, user=current_user)
     return render_template("items/figures.html", report=report, start=start, end=end, period=period,
                            scope=scope), 422 if period.problem else 200
 
@@ -396,16 +339,8 @@ def export_docx():
     period, scope = periods.from_request(), court_scope(current_user)
     period.check()
     start, end = _bounds(period)
-    items = services.period_items(scope.court_ids, start, end, user=current_user)
-    data = services.item_table(scope.title, start, end, items,
-                               services.figures(scope.court_ids, start, end, user=current_user))
+    items = queries.period_items(scope.court_ids, start, end, user=current_user)
+    data = documents.item_table(scope.title, start, end, items,
+                               queries.figures(scope.court_ids, start, end, user=current_user))
     return send_download(documents.build_item_table(data), f"交办督办件统计表_{start:%Y%m%d}-{end:%Y%m%d}.docx")
 
-
-@bp.app_template_global("item_supervision_notice")
-def item_supervision_notice() -> dict | None:
-    """For the staff home page: how many items near or past their deadline need this person (督办提醒)."""
-    if not current_user.is_authenticated or current_user.role == Role.DEPUTY:
-        return None
-    counts = services.supervision_counts(current_user)
-    return counts if counts["overdue"] or counts["soon"] else None

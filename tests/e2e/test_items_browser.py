@@ -182,13 +182,13 @@ def test_overdue_items_head_the_leaders_queue_with_a_notice(page, people, court,
     from datetime import timedelta
 
     from portal.extensions import db
-    from portal.items import services
+    from portal.items import services, workflow
     from portal.items.models import ItemKind
 
     item = services.create_item(court_id=court.id, kind=ItemKind.LETTER, title="反映执行难的来信", content="请督促执行。",
                                 received_on=clock.today() - timedelta(days=20))
-    services.advance(item, "instruct", user=people["leader"], instruction="请执行局办理。")
-    services.advance(item, "assign", user=people["liaison"], department_id=people["handler"].department_id,
+    workflow.advance(item, "instruct", user=people["leader"], instruction="请执行局办理。")
+    workflow.advance(item, "assign", user=people["liaison"], department_id=people["handler"].department_id,
                      deadline=(clock.today() - timedelta(days=2)).isoformat())
     db.session.commit()
     switch(page, people["leader"])

@@ -1,7 +1,9 @@
-"""Documents of tracked items in the GB/T 9704 layout: the reply letter (答复函), the supervision notice (督办通知),
-the concerned-case report (关注案件办理情况报告) and the item table of a period with its figures.
+"""The Word documents of tracked items in the GB/T 9704 layout (portal.documents.gbt9704): the reply letter (答复函),
+the supervision notice (督办通知), the concerned-case report (关注案件办理情况报告) and the item table of a period
+with its figures.
 
-Each is built from a plain dataclass that ``portal.items.services`` fills in; nothing here touches the database.
+Each document is a plain dataclass and a ``build_…`` function that makes the .docx bytes from it without touching
+the database; beside it, the adapter that fills the dataclass from an item (``reply_letter(item)``, …).
 """
 from __future__ import annotations
 
@@ -9,7 +11,14 @@ import datetime
 from dataclasses import dataclass, field
 
 from portal import clock
+from portal.auth.models import User
 from portal.documents.gbt9704 import OfficialDocument, format_date
+from portal.items.models import Item, ItemContact, ItemEvent
+from portal.items.queries import FigureReport, Figures
+from portal.items.services import number_parts
+from portal.items.supervision import SUPERVISED
+from portal.items.workflow import division_head
+from portal.register.models import DeputyKind
 
 
 def _paragraphs(document: OfficialDocument, text: str) -> None:
@@ -21,6 +30,30 @@ def _paragraphs(document: OfficialDocument, text: str) -> None:
 
 def _percent(value: int | None) -> str:
     return "—" if value is None else f"{value}%"
+
+
+def addressee(item: Item) -> str:
+    """"张三代表、李四委员：" for the deputies, or the referring body, for a letter's salutation."""
+    if item.deputies:
+        return "、".join(f"{d.name}{'委员' if d.kind == DeputyKind.CPPCC else '代表'}" for d in item.deputies) + "："
+    return f"{item.source_body or '来件人'}："
+
+
+def split_salutation(reply: str) -> tuple[str, str]:
+    """(the salutation the handler typed as the reply's first line, e.g. "尊敬的张三代表：", the rest); ("", reply)
+    when the reply does not start with one."""
+    first, _, rest = (reply or "").strip().partition("\n")
+    first = first.strip()
+    if first.endswith(("：", ":")) and len(first) <= 40 and "。" not in first:
+        return first.rstrip(":：") + "：", rest.strip()
+    return "", reply
+
+
+def document_number(item: Item, word: str, suffix: str = "") -> str:
+    """The 文号 of an item's document: the court's code, the word, the year in 〔〕, the item's sequence:
+    YLZY答复〔2025〕12号, YLZY督办〔2025〕12-2号."""
+    year, sequence = number_parts(item)
+    return f"{item.court.code.upper()}{word}〔{year}〕{sequence}{suffix}号"
 
 
 # --- the reply letter ---------------------------------------------------------------------------------------
@@ -58,6 +91,17 @@ def build_reply_letter(data: ReplyLetter) -> bytes:
         document.paragraph(contact)
     document.signature(data.court_name, data.dated)
     return document.to_bytes()
+
+
+def reply_letter(item: Item) -> ReplyLetter:
+    """The item's reply as a letter: a draft (答复稿) until answered, then dated the day of the answer."""
+    answered = clock.local_date(item.answered_at) if item.answered_at else clock.today()
+    salutation, reply = split_salutation(item.reply)
+    return ReplyLetter(court_name=item.court.name, addressee=salutation or addressee(item), kind_label=item.kind.label,
+                       title=item.title, number=item.number, received_on=item.received_on, reply=reply,
+                       department=item.department.name if item.department else "",
+                       handler=item.handler.display_name if item.handler else "", dated=answered,
+                       final=item.answered_at is not None, doc_number=document_number(item, "答复"))
 
 
 # --- the supervision notice ---------------------------------------------------------------------------------
@@ -99,6 +143,39 @@ def build_supervision_notice(data: SupervisionNotice) -> bytes:
                                                  f"承办人：{data.handler}" if data.handler else "") if p))
     document.signature(data.court_name, data.dated)
     return document.to_bytes()
+
+
+def supervision_problem(item: Item, events: list[ItemEvent]) -> str | None:
+    """Why no supervision notice can be printed: none for an item not assigned, or answered before any 督办."""
+    if item.department_id is None:
+        return "事项尚未交办承办部门，无法生成督办通知。"
+    if item.state not in SUPERVISED and not any(e.action == "supervise" for e in events):
+        return "事项已答复，无需督办。"
+    return None
+
+
+def supervision_notice(item: Item, events: list[ItemEvent]) -> SupervisionNotice:
+    notices = [e for e in events if e.action == "supervise"]
+    # The notice of the latest recorded 督办, dated that day and stating the item's state then; before any is
+    # recorded, the one that would be issued today.
+    dated = clock.local_date(notices[-1].at) if notices else clock.today()
+    if item.answered_on and item.answered_on <= dated:
+        status = f"该件已于{format_date(item.answered_on)}答复"
+    elif item.due_on is None:
+        status = "尚未确定办理期限"
+    elif item.due_on < dated:
+        status = f"已超过办理期限 {(dated - item.due_on).days} 天，仍未答复"
+    else:
+        status = f"距办理期限还有 {(item.due_on - dated).days} 天，尚未答复"
+    return SupervisionNotice(
+        court_name=item.court.name, department=item.department.name if item.department else "", number=item.number,
+        kind_label=item.kind.label, title=item.title, deputies="、".join(d.name for d in item.deputies),
+        received_on=item.received_on,
+        assigned_on=clock.local_date(item.assigned_at) if item.assigned_at else None,
+        deadline=item.deadline, leader=item.leader.display_name if item.leader else "",
+        handler=item.handler.display_name if item.handler else "", status_line=status,
+        requirement=notices[-1].note if notices else "请按期办结并报送办理结果。",
+        doc_number=document_number(item, "督办", f"-{max(len(notices), 1)}"), dated=dated)
 
 
 # --- the concerned-case report ------------------------------------------------------------------------------
@@ -163,6 +240,32 @@ def build_case_report(data: CaseReport) -> bytes:
                        indent=False)
     document.signature(data.court_name, data.dated)
     return document.to_bytes()
+
+
+def _signed(user: User | None, at: datetime.datetime | None) -> str:
+    if user is None or at is None:
+        return ""
+    local = clock.local_date(at)
+    return f"{user.display_name}　{local.year}年{local.month}月{local.day}日"
+
+
+def case_report(item: Item, item_contacts: list[ItemContact] | None) -> CaseReport:
+    """The report's data; ``item_contacts`` None when the reader may not see 过问留痕 (the section says so)."""
+    lines = None if item_contacts is None else [
+        ContactLine(at=clock.to_local(c.contacted_at).strftime("%Y-%m-%d %H:%M"), person=c.person, channel=c.channel,
+                    content=c.content) for c in item_contacts]
+    signed = [at for at in (item.division_signed_at, item.vice_president_signed_at) if at]
+    head = division_head(item)
+    return CaseReport(
+        court_name=item.court.name, number=item.number, case_number=item.case_number, title=item.title,
+        deputies="、".join(d.name for d in item.deputies), received_on=item.received_on, content=item.content,
+        department=item.department.name if item.department else "",
+        handler=item.handler.display_name if item.handler else "", panel_opinion=item.panel_opinion,
+        division_opinion=item.division_opinion, vice_president_opinion=item.vice_president_opinion,
+        division_head=head.display_name if head else "", leader=item.leader.display_name if item.leader else "",
+        division_signed=_signed(item.division_signed_by, item.division_signed_at),
+        vice_president_signed=_signed(item.vice_president_signed_by, item.vice_president_signed_at),
+        contacts=lines, dated=clock.local_date(max(signed)) if signed else clock.today())
 
 
 # --- the item table of a period -----------------------------------------------------------------------------
@@ -247,3 +350,21 @@ def build_item_table(data: ItemTable) -> bytes:
                    aligns=aligns, total_row=_figure_rows([t])[0])
     document.split_line(f"共 {len(data.rows)} 件", f"制表日期：{format_date(data.dated)}")
     return document.to_bytes()
+
+
+def _figure_line(f: Figures) -> FigureLine:
+    return FigureLine(f.label, f.received, f.closed, f.closed_rate, f.on_time_rate, f.satisfied_rate)
+
+
+def item_table(court_name: str, date_from: datetime.date, date_to: datetime.date, items: list[Item],
+               report: FigureReport) -> ItemTable:
+    """The period's items, one row each, with the figures of ``report`` under them."""
+    rows = [TableRow(court=i.court.name, number=i.number, kind=i.kind.label,
+                     source="、".join(d.name for d in i.deputies) or i.source_body or i.origin.label, title=i.title,
+                     department=i.department.name if i.department else "",
+                     deadline=i.deadline.isoformat() if i.deadline else "", state=i.state.label,
+                     answered=i.answered_on.isoformat() if i.answered_on else "",
+                     rating=i.rating.label if i.rating else "") for i in items]
+    return ItemTable(court_name=court_name, date_from=date_from, date_to=date_to, rows=rows,
+                     total=_figure_line(report.total), by_kind=[_figure_line(f) for f in report.by_kind],
+                     by_department=[_figure_line(f) for f in report.by_department], dated=clock.today())

@@ -1,0 +1,352 @@
+"""Reading tracked items: who sees which (visibility), the board and its filters, each person's queue with its
+flagged items, the deputy's own items, the deputy picker and the figures (办结率、按期办结率、满意率).
+
+Nothing here writes. ``visible_item`` is the one lookup of an item for a user: NotFound outside the courts they
+see, Forbidden inside them when the item is not theirs.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from portal import clock, params
+from portal.access import visible_court_ids
+from portal.auth.models import Court, Department, Role, User
+from portal.errors import Forbidden, NotFound
+from portal.extensions import db
+from portal.items.models import Item, ItemKind, ItemRating, ItemState, Rating, item_deputy
+from portal.items.supervision import DEADLINE_STATES, HANDLING, deadline_state_column
+from portal.models import like_pattern
+from portal.pagination import Page, paginate
+from portal.register.models import Deputy
+
+
+def visible_condition(user):
+    """The items ``user`` may open: a court's items for staff, a department's for handlers, their own for deputies."""
+    if user.role == Role.DEPUTY:
+        return Item.id.in_(select(item_deputy.c.item_id).where(item_deputy.c.deputy_id == (user.deputy_id or -1)))
+    condition = Item.court_id.in_(visible_court_ids(user))
+    if user.role == Role.HANDLER:
+        mine = Item.handler_id == user.id
+        if user.department_id:
+            mine = or_(mine, Item.department_id == user.department_id)
+        condition = and_(condition, mine)
+    return condition
+
+
+def is_handler_of(user, item: Item) -> bool:
+    return user.role == Role.HANDLER and (
+        item.handler_id == user.id or (item.department_id is not None and item.department_id == user.department_id))
+
+
+def is_deputy_of(user, item: Item) -> bool:
+    return user.role == Role.DEPUTY and user.deputy_id is not None and any(
+        d.id == user.deputy_id for d in item.deputies)
+
+
+def visible_item(user, item_id: int) -> Item:
+    """The item if ``user`` may open it: staff of its court (handlers: of its department), or its deputy."""
+    item = db.session.get(Item, item_id)
+    if item is None:
+        raise NotFound()
+    if user.role == Role.DEPUTY:
+        if not is_deputy_of(user, item):
+            raise Forbidden()
+    elif item.court_id not in visible_court_ids(user):
+        raise NotFound()
+    elif user.role == Role.HANDLER and not is_handler_of(user, item):
+        raise Forbidden()
+    return item
+
+
+def attention_condition(user, today: date | None = None):
+    """Items flagged for ``user``'s attention: near or past the deadline and theirs to act on.
+
+    A handler: their department's items. A leader: items they answer for, and any overdue item in their
+    courts (escalated to them). Liaison and admin: every flagged item in their courts.
+    """
+    today = today or clock.today()
+    state = deadline_state_column(today)
+    flagged = state.in_(("overdue", "soon"))
+    courts = Item.court_id.in_(visible_court_ids(user))
+    if user.role == Role.LEADER:
+        return and_(courts, or_(and_(Item.leader_id == user.id, flagged), state == "overdue"))
+    if user.role == Role.HANDLER:
+        return and_(visible_condition(user), flagged, Item.state.in_(HANDLING))
+    return and_(courts, flagged)
+
+
+def supervision_counts(user, court_ids: list[int] | None = None) -> dict[str, int]:
+    """{"overdue": n, "soon": m} of the items flagged for ``user`` (in ``court_ids``, if given), in one query."""
+    if user.role == Role.DEPUTY:
+        return {"overdue": 0, "soon": 0}
+    state = deadline_state_column()
+    where = attention_condition(user) if court_ids is None else and_(attention_condition(user),
+                                                                     Item.court_id.in_(court_ids))
+    row = db.session.execute(select(func.count(case((state == "overdue", 1))), func.count(case((state == "soon", 1))))
+                             .where(where)).one()
+    return {"overdue": row[0], "soon": row[1]}
+
+
+@dataclass
+class BoardFilters:
+    state: str = ""
+    kind: str = ""
+    department: str = ""
+    leader: str = ""
+    deadline: str = ""
+    deputy: str = ""
+    q: str = ""
+
+    @classmethod
+    def from_args(cls, args) -> BoardFilters:
+        values = {k: params.clean_query(args.get(k), 60) for k in ("state", "kind", "department", "leader", "deadline",
+                                                                 "deputy", "q")}
+        filters = cls(**values)
+        if filters.state not in ItemState.__members__.values():
+            filters.state = ""
+        if filters.kind not in ItemKind.__members__.values():
+            filters.kind = ""
+        if filters.deadline not in DEADLINE_STATES:
+            filters.deadline = ""
+        for key in ("department", "leader"):
+            if params.parse_id(getattr(filters, key)) is None:
+                setattr(filters, key, "")
+        return filters
+
+    def as_args(self, **overrides) -> dict:
+        values = {**self.__dict__, **overrides}
+        return {k: v for k, v in values.items() if v}
+
+
+def _filtered(user, filters: BoardFilters, court_ids: list[int], *, with_state: bool = True):
+    from portal.register.services import search_condition
+
+    conditions = [visible_condition(user), Item.court_id.in_(court_ids)]
+    if with_state and filters.state:
+        conditions.append(Item.state == ItemState(filters.state))
+    if filters.kind:
+        conditions.append(Item.kind == ItemKind(filters.kind))
+    if filters.department:
+        conditions.append(Item.department_id == int(filters.department))
+    if filters.leader:
+        conditions.append(Item.leader_id == int(filters.leader))
+    if filters.deadline:
+        conditions.append(deadline_state_column() == filters.deadline)
+    if filters.deputy:
+        deputy_condition = search_condition(filters.deputy)
+        if deputy_condition is not None:
+            conditions.append(exists().where(item_deputy.c.item_id == Item.id, item_deputy.c.deputy_id == Deputy.id,
+                                             deputy_condition))
+    if filters.q:
+        pattern = like_pattern(filters.q)
+        conditions.append(or_(Item.title.ilike(pattern, escape="\\"), Item.number.like(pattern, escape="\\"),
+                              Item.case_number.ilike(pattern, escape="\\")))
+    return and_(*conditions)
+
+
+def _row_options():
+    return (selectinload(Item.deputies), selectinload(Item.department), selectinload(Item.handler),
+            selectinload(Item.leader), selectinload(Item.court))
+
+
+def list_items(user, filters: BoardFilters, court_ids: list[int], *, cursor: str | None, per_page: int,
+               total: int | None, number: int) -> Page:
+    """The board: the items ``user`` sees in ``court_ids`` (the court scope) under ``filters``."""
+    query = select(Item).options(*_row_options()).where(_filtered(user, filters, court_ids))
+    return paginate(query, [Item.received_on, Item.id], cursor=cursor, per_page=per_page, descending=True,
+                    total=total, number=number)
+
+
+def state_counts(user, filters: BoardFilters, court_ids: list[int]) -> dict[str, int]:
+    """Items per state under the board's filters (except the state itself), in one grouped query."""
+    rows = db.session.execute(select(Item.state, func.count()).where(_filtered(user, filters, court_ids,
+                                                                               with_state=False))
+                              .group_by(Item.state))
+    counts = {state.value: 0 for state in ItemState}
+    for state, n in rows:
+        counts[ItemState(state).value] = n
+    return counts
+
+
+def board_choices(courts: list[int]) -> dict:
+    """Departments and leaders of the courts in scope, for the board's filter menus."""
+    departments = db.session.scalars(select(Department).options(selectinload(Department.court))
+                                     .where(Department.court_id.in_(courts), Department.active.is_(True))
+                                     .order_by(Department.court_id, Department.id))
+    leaders = db.session.scalars(select(User).where(User.court_id.in_(courts), User.role == Role.LEADER,
+                                                    User.active.is_(True)).order_by(User.court_id, User.id))
+    return {"departments": list(departments), "leaders": list(leaders), "multi_court": len(courts) > 1}
+
+
+def queue(user, court_ids: list[int], *, cursor: str | None, per_page: int, total: int | None,
+          number: int) -> tuple[list[Item], Page]:
+    """A person's queue: the flagged items first (overdue, then due soon), then the rest of their work.
+
+    Handler: their department's items being handled. Leader: items to instruct, and items they answer for.
+    Liaison and admin: items waiting for the liaison office (to assign, hear, answer, close).
+    """
+    today = clock.today()
+    state = deadline_state_column(today)
+    if user.role == Role.HANDLER:
+        work = and_(visible_condition(user), Item.state.in_(HANDLING))
+    elif user.role == Role.LEADER:
+        work = and_(visible_condition(user), or_(Item.state == ItemState.REGISTERED,
+                                                 and_(Item.leader_id == user.id, Item.state != ItemState.CLOSED)))
+    else:
+        work = and_(visible_condition(user), Item.state.in_((ItemState.INSTRUCTED, ItemState.REPLY_DRAFTED,
+                                                             ItemState.REPLY_HEARD, ItemState.ANSWERED,
+                                                             ItemState.RATED)))
+    in_scope = Item.court_id.in_(court_ids)
+    work = and_(work, in_scope)
+    attention = and_(attention_condition(user, today), in_scope)
+    due = func.coalesce(Item.deadline, Item.proposal_due)
+    flagged = list(db.session.scalars(
+        select(Item).options(*_row_options()).where(attention)
+        .order_by(case((state == "overdue", 0), else_=1), due, Item.id).limit(100)))
+    rest = select(Item).options(*_row_options()).where(work, ~attention)
+    page = paginate(rest, [Item.received_on, Item.id], cursor=cursor, per_page=per_page, descending=True,
+                    total=total, number=number)
+    return flagged, page
+
+
+# --- the deputy's own items ---------------------------------------------------------------------------------
+
+def deputy_items(deputy_id: int, *, cursor: str | None, per_page: int, total: int | None, number: int) -> Page:
+    query = (select(Item).options(selectinload(Item.department))
+             .where(Item.id.in_(select(item_deputy.c.item_id).where(item_deputy.c.deputy_id == deputy_id))))
+    return paginate(query, [Item.received_on, Item.id], cursor=cursor, per_page=per_page, descending=True,
+                    total=total, number=number)
+
+
+def rated_by(deputy_id: int, items: list[Item]) -> set[int]:
+    """The ids of these items whose current round ``deputy_id`` has rated (not to be asked again), in one query."""
+    if not items:
+        return set()
+    rounds = {item.id: item.round for item in items}
+    rows = db.session.execute(select(ItemRating.item_id, ItemRating.round).where(
+        ItemRating.deputy_id == deputy_id, ItemRating.item_id.in_(list(rounds))))
+    return {item_id for item_id, round_ in rows if rounds[item_id] == round_}
+
+
+def deputy_options(q: str, selected_ids: list[int], limit: int = 15) -> tuple[list[Deputy], list[Deputy]]:
+    """(selected deputies, register matches for ``q``) for the registration form's deputy picker."""
+    from portal.register.services import search_condition
+
+    selected = list(db.session.scalars(select(Deputy).where(Deputy.id.in_(selected_ids)).order_by(
+        Deputy.name_pinyin))) if selected_ids else []
+    matches: list[Deputy] = []
+    condition = search_condition(q)
+    if condition is not None:
+        query = select(Deputy).where(condition)
+        if selected_ids:
+            query = query.where(Deputy.id.not_in(selected_ids))
+        matches = list(db.session.scalars(query.order_by(Deputy.name_pinyin, Deputy.id).limit(limit)))
+    return selected, matches
+
+
+# --- figures ------------------------------------------------------------------------------------------------
+
+@dataclass
+class Figures:
+    """Counts and rates of the items received in a period (rates in whole percent, None without a base)."""
+
+    label: str
+    received: int = 0
+    closed: int = 0
+    on_time: int = 0
+    rated: int = 0
+    satisfied: int = 0
+
+    @staticmethod
+    def percent(part: int, whole: int) -> int | None:
+        return (part * 200 + whole) // (2 * whole) if whole else None  # rounded half up, in integers
+
+    @property
+    def closed_rate(self) -> int | None:
+        return self.percent(self.closed, self.received)
+
+    @property
+    def on_time_rate(self) -> int | None:
+        return self.percent(self.on_time, self.closed)
+
+    @property
+    def satisfied_rate(self) -> int | None:
+        return self.percent(self.satisfied, self.rated)
+
+    @property
+    def open(self) -> int:
+        return self.received - self.closed
+
+
+@dataclass
+class FigureReport:
+    date_from: date
+    date_to: date
+    total: Figures
+    by_kind: list[Figures]
+    by_department: list[Figures]
+
+
+def _figure_columns(date_to: date):
+    end = clock.start_of_day(date_to + timedelta(days=1))
+    closed = and_(Item.closed_at.is_not(None), Item.closed_at < end)
+    on_time = and_(closed, or_(Item.deadline.is_(None), Item.answered_on <= Item.deadline))
+    rated = and_(Item.rating.is_not(None), Item.rated_at < end)
+    satisfied = and_(rated, Item.rating.in_((Rating.SATISFIED, Rating.BASICALLY)))
+    return (func.count(Item.id), func.count(case((closed, 1))), func.count(case((on_time, 1))),
+            func.count(case((rated, 1))), func.count(case((satisfied, 1))))
+
+
+def figures(court_ids: list[int], date_from: date, date_to: date, *, user=None) -> FigureReport:
+    """办结率、按期办结率、满意率 of the items received from ``date_from`` to ``date_to`` (inclusive).
+
+    One aggregate query for the total, one grouped by kind, one grouped by department. An item counts as
+    closed (办结) when it was closed by the end of the period, on time (按期) when its final answer came by its
+    deadline, and satisfied when the deputy rated it 满意 or 基本满意 (满意率 = those over all rated items).
+    With ``user``, only the items that user sees (a handler: their department's), as on their board.
+    """
+    period = _period_condition(court_ids, date_from, date_to, user)
+    columns = _figure_columns(date_to)
+    total = Figures("合计", *db.session.execute(select(*columns).where(period)).one())
+    kinds = {kind: Figures(kind.label) for kind in ItemKind}
+    for kind, *values in db.session.execute(select(Item.kind, *columns).where(period).group_by(Item.kind)):
+        kinds[ItemKind(kind)] = Figures(ItemKind(kind).label, *values)
+    rows = db.session.execute(
+        select(Court.name, Department.name, *columns).select_from(Item)
+        .outerjoin(Department, Item.department_id == Department.id).outerjoin(Court, Department.court_id == Court.id)
+        .where(period).group_by(Department.id, Department.name, Court.id, Court.name)
+        .order_by(Department.id.is_(None), Court.id, Department.id)).all()
+    several = len({court for court, *_ in rows if court}) > 1  # departments of several courts share names
+
+    def label(court: str | None, name: str | None) -> str:
+        if not name:
+            return "未交办"
+        return f"{court.removesuffix('人民法院')} · {name}" if several else name
+
+    by_department = [Figures(label(court, name), *values) for court, name, *values in rows]
+    return FigureReport(date_from, date_to, total, [kinds[k] for k in ItemKind if kinds[k].received], by_department)
+
+
+def _period_condition(court_ids: list[int], date_from: date, date_to: date, user=None):
+    condition = and_(Item.court_id.in_(court_ids), Item.received_on >= date_from, Item.received_on <= date_to)
+    return condition if user is None else and_(condition, visible_condition(user))
+
+
+def period_items(court_ids: list[int], date_from: date, date_to: date, *, user=None) -> list[Item]:
+    """Every item received in the period (that ``user`` sees, if given), for the item table."""
+    return list(db.session.scalars(
+        select(Item).options(*_row_options()).where(_period_condition(court_ids, date_from, date_to, user))
+        .order_by(Item.received_on, Item.id)))
+
+
+def year_counts(deputy_id: int, year: int | None) -> dict[ItemKind, int]:
+    """How many items of each kind a deputy raised (in ``year``), in one grouped query."""
+    query = select(Item.kind, func.count()).join(item_deputy, item_deputy.c.item_id == Item.id).where(
+        item_deputy.c.deputy_id == deputy_id)
+    if year:
+        query = query.where(Item.received_on >= date(year, 1, 1), Item.received_on <= date(year, 12, 31))
+    return {ItemKind(kind): n for kind, n in db.session.execute(query.group_by(Item.kind))}
