@@ -13,6 +13,7 @@ from portal.audit import AuditLog
 from portal.auth.models import Role
 from portal.errors import Forbidden, ServiceError
 from portal.extensions import db
+from portal.items import EVENTS as items_events
 from portal.items import contacts, queries, services, supervision, workflow
 from portal.items.demo import summary_year
 from portal.items.models import (
@@ -63,11 +64,14 @@ def new_item(office, kind=ItemKind.SUGGESTION, deputies=None, **kw) -> Item:
     return item
 
 
+# Who normally takes each step.
+WHO = {"instruct": "leader", "assign": "liaison", "progress": "handler", "opinions": "handler",
+       "sign_division": "head", "sign_vp": "leader", "draft": "handler", "hear": "deputy_user",
+       "answer": "liaison", "rate": "deputy_user", "close": "liaison", "supervise": "liaison"}
+
+
 def walk(item, office, *steps):
     """Take steps as the person who normally takes them."""
-    who = {"instruct": "leader", "assign": "liaison", "progress": "handler", "opinions": "handler",
-           "sign_division": "head", "sign_vp": "leader", "draft": "handler", "hear": "deputy_user",
-           "answer": "liaison", "rate": "deputy_user", "close": "liaison", "supervise": "liaison"}
     data = {"instruct": {"instruction": "请民一庭认真办理。"}, "assign": {"department_id": office["civil"].id},
             "progress": {"note": "已调阅卷宗。"}, "draft": {"reply": "经研究，已在三个乡镇设立巡回审判点。"},
             "hear": {"note": "无不同意见"}, "rate": {"rating": "satisfied"},
@@ -77,7 +81,7 @@ def walk(item, office, *steps):
         values = dict(data.get(name, {}))
         if extra:
             values.update(dict(pair.split("=", 1) for pair in extra.split(",")))
-        advance(item, name, user=office[who[name]], **values)
+        advance(item, name, user=office[WHO[name]], **values)
     db.session.commit()
     return item
 
@@ -1009,3 +1013,66 @@ def test_the_case_report_hides_the_contacts_from_whom_the_page_hides_them(client
     assert "打招呼要求从轻" not in client.get(f"/items/{case.id}").get_data(as_text=True)
     text = _text(client.get(f"/items/{case.id}/case-report.docx").data)
     assert "打招呼要求从轻" not in text and "某局长" not in text and "本文本不予列明" in text
+
+
+# --- domain events ------------------------------------------------------------------------------------------------
+
+def _announced(item_id: int) -> list[str]:
+    """The labels of the events the audit trail recorded for an item, in order."""
+    return list(db.session.scalars(select(AuditLog.summary).where(
+        AuditLog.action == "event", AuditLog.entity == "item", AuditLog.record_id == item_id).order_by(AuditLog.id)))
+
+
+def _post_step(client, office, item, step, **data):
+    """Take a step through the page, as the person who normally takes it."""
+    client.post("/logout")
+    client.post("/login", data={"username": office[WHO[step]].username, "password": "Passw0rd-test"})
+    response = client.post(f"/items/{item.id}/act/{step}", data=data)
+    assert response.status_code == 303, response.get_data(as_text=True)
+
+
+def test_registering_an_item_is_announced(client, office):
+    client.post("/login", data={"username": office["liaison"].username, "password": "Passw0rd-test"})
+    response = client.post("/items/new", data={
+        "kind": "letter", "origin": "mailbox", "received_on": TODAY().isoformat(), "title": "反映立案难的来信",
+        "content": "请核实。"})
+    assert response.status_code == 303
+    item = db.session.scalar(select(Item))
+    assert _announced(item.id) == [items_events["item.registered"]]
+    logged = db.session.scalar(select(AuditLog).where(AuditLog.action == "event", AuditLog.record_id == item.id))
+    assert logged.user_id == office["liaison"].id and logged.changes["kind"] == [None, "来信"]
+
+
+def test_each_step_others_hear_of_is_announced(client, office):
+    item = new_item(office)
+    _post_step(client, office, item, "instruct", instruction="请民一庭办理。")
+    _post_step(client, office, item, "assign", department_id=office["civil"].id, handler_id=office["handler"].id)
+    _post_step(client, office, item, "supervise", note="请按期办结。")
+    _post_step(client, office, item, "draft", reply="已设立巡回审判点。")
+    _post_step(client, office, item, "hear", note="无不同意见")
+    _post_step(client, office, item, "answer")
+    _post_step(client, office, item, "rate", rating="unsatisfied", comment="措施不具体")
+    labels = items_events
+    assert _announced(item.id) == [labels["item.registered"], labels["item.assigned"], labels["item.supervised"],
+                                   labels["item.reply_final"], labels["item.rated"], labels["item.reopened"]]
+    assigned = db.session.scalar(select(AuditLog).where(AuditLog.action == "event",
+                                                        AuditLog.summary == labels["item.assigned"]))
+    assert assigned.changes["department_id"] == [None, office["civil"].id]
+    assert assigned.changes["handler_id"] == [None, office["handler"].id]
+    assert assigned.user_id == office["liaison"].id
+    for step, data in (("draft", {"reply": "已在三个乡镇设立巡回审判点。"}), ("hear", {"note": "无不同意见"}),
+                       ("answer", {}), ("rate", {"rating": "satisfied"}), ("close", {})):
+        _post_step(client, office, item, step, **data)
+    assert _announced(item.id)[6:] == [labels["item.reply_final"], labels["item.rated"], labels["item.closed"]]
+
+
+def test_the_escalation_is_announced_when_an_item_changes_and_by_the_scheduled_check(client, runner, office):
+    stepped, waiting = _with_deadline(office, -1), _with_deadline(office, -2)
+    _post_step(client, office, stepped, "progress", note="已调卷")
+    assert items_events["item.escalated"] in _announced(stepped.id)
+    assert items_events["item.escalated"] not in _announced(waiting.id)
+    for url in ("/items/", "/items/queue", f"/items/{waiting.id}"):
+        client.get(url)  # reading a page announces nothing
+    assert items_events["item.escalated"] not in _announced(waiting.id)
+    assert "已升级督办 1 件" in runner.invoke(args=["supervise"]).output
+    assert _announced(waiting.id)[-1] == items_events["item.escalated"]
