@@ -13,7 +13,7 @@ from flask_login import current_user
 from jinja2_fragments.flask import render_block
 
 from portal import areas, attachments, clock, params, periods
-from portal.access import CourtScope, court_scope, require_editor, require_role, require_staff
+from portal.access import EDITOR_ROLES, CourtScope, court_scope, require_editor, require_role, require_staff
 from portal.auth.models import Role
 from portal.documents import send_download
 from portal.errors import Forbidden, ServiceError
@@ -56,7 +56,7 @@ def index():
     filters = BoardFilters.from_args(request.args)
     scope = court_scope(current_user)
     return render("items/index.html", block="results", choices=queries.board_choices(scope.court_ids),
-                  can_register=current_user.role in (Role.ADMIN, Role.LIAISON), **_board_context(filters, scope),
+                  can_register=current_user.role in EDITOR_ROLES, **_board_context(filters, scope),
                   **_common())
 
 
@@ -173,8 +173,8 @@ def _detail_context(item: Item, **extra) -> dict:
         "action_labels": workflow.ACTION_LABELS, "origin_url": origin_url(item), "is_deputy": is_deputy,
         "choices": workflow.assignment_choices(item) if "assign" in actions else None, "ratings": list(Rating),
         "contact_form": extra.pop("contact_form", None), "errors": {}, "failed": None, "notice": None,
-        "can_upload": current_user.role in (Role.ADMIN, Role.LIAISON) or queries.is_handler_of(current_user, item),
-        "can_edit": current_user.role in (Role.ADMIN, Role.LIAISON) and item.state != ItemState.CLOSED,
+        "can_upload": current_user.role in EDITOR_ROLES or queries.is_handler_of(current_user, item),
+        "can_edit": current_user.role in EDITOR_ROLES and item.state != ItemState.CLOSED,
         "values": {}, "ratings_given": workflow.round_ratings(item) if item.deputies else [],
         "unrated": workflow.unrated_deputies(item) if item.state == ItemState.ANSWERED else [],
         "division_head": workflow.division_head(item),
