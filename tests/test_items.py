@@ -1060,6 +1060,9 @@ def test_each_step_others_hear_of_is_announced(client, office):
     assert assigned.changes["department_id"] == [None, office["civil"].id]
     assert assigned.changes["handler_id"] == [None, office["handler"].id]
     assert assigned.user_id == office["liaison"].id
+    final = db.session.scalar(select(AuditLog).where(AuditLog.action == "event",
+                                                     AuditLog.summary == labels["item.reply_final"]))
+    assert final.changes["deputy_ids"] == [None, [office["deputy"].id]]  # whose rating the reply now asks for
     for step, data in (("draft", {"reply": "已在三个乡镇设立巡回审判点。"}), ("hear", {"note": "无不同意见"}),
                        ("answer", {}), ("rate", {"rating": "satisfied"}), ("close", {})):
         _post_step(client, office, item, step, **data)

@@ -175,9 +175,7 @@ def advance(item: Item, action: str, *, user=None, **data) -> ItemEvent:
     reopen = action == "rate" and _round_unsatisfied(item)
     event = record_event(item, action, note=note, from_state=before, to_state=item.state, user_id=user.id, at=at)
     if action in ANNOUNCED:
-        details = {"department_id": item.department_id, "handler_id": item.handler_id,
-                   "deadline": item.deadline} if action == "assign" else {}
-        events.announce(ANNOUNCED[action], item, round=item.round, **details)
+        events.announce(ANNOUNCED[action], item, round=item.round, **_announced_details(item, action))
     if reopen:
         _reopen(item, user.id, at)
     if clock.local_date(at) == clock.today():
@@ -188,6 +186,16 @@ def advance(item: Item, action: str, *, user=None, **data) -> ItemEvent:
 # The steps other parts of the portal hear of (portal.events; the labels are in portal.items.EVENTS).
 ANNOUNCED = {"assign": "item.assigned", "answer": "item.reply_final", "rate": "item.rated", "close": "item.closed",
              "supervise": "item.supervised"}
+
+def _announced_details(item: Item, action: str) -> dict:
+    """What listeners need beyond the item: whom it went to, and whose rating a final reply now asks for (there is
+    no separate step asking the deputies to rate: the final reply of a deputy's item is that moment)."""
+    if action == "assign":
+        return {"department_id": item.department_id, "handler_id": item.handler_id, "deadline": item.deadline}
+    if action == "answer":
+        return {"deputy_ids": [d.id for d in item.deputies]}  # empty: nobody to rate, the office closes it
+    return {}
+
 
 # Steps that order the workflow; an act may not be dated before the latest of them.
 STEP_ACTIONS = ("register", "reopen", *TRANSITIONS)
