@@ -105,7 +105,8 @@ def as_system(session: Session):
         _SYSTEM.reset(token)
 
 
-def _actor() -> tuple[int | None, str, str]:
+def current_actor() -> tuple[int | None, str, str]:
+    """(user id, name, address) of whoever makes changes now: the system, a signed-in user, or the CLI."""
     if _SYSTEM.get():
         return None, "system", ""
     if has_request_context():
@@ -140,7 +141,7 @@ def _write_audit_rows(session: Session, flush_context) -> None:
                          "summary": str(obj)[:200], "changes": changes})
     if not rows:
         return
-    user_id, actor, ip = _actor()
+    user_id, actor, ip = current_actor()
     now = utcnow()
     for row in rows:
         row.update(at=now, user_id=user_id, actor=actor, ip=ip)
@@ -151,8 +152,8 @@ def _write_audit_rows(session: Session, flush_context) -> None:
 @events.on("*", in_transaction=True)
 def _record_event(announced: events.Event) -> None:
     """Every domain event in the trail, beside the field changes it came with: 事件 · 交办承办."""
-    user_id, actor, ip = _actor()
-    db.session.add(AuditLog(at=announced.at, user_id=user_id, actor=actor, ip=ip, action="event",
+    db.session.add(AuditLog(at=announced.at, user_id=announced.user_id, actor=announced.actor, ip=announced.ip,
+                            action="event",
                             entity=announced.subject_type, record_id=announced.subject_id,
                             summary=events.labels()[announced.name][:200],
                             changes={key: [None, _plain(value)] for key, value in announced.data.items()}))

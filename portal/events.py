@@ -23,7 +23,6 @@ from datetime import datetime
 from functools import cache
 
 from flask import has_request_context, request
-from flask_login import current_user
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
@@ -45,7 +44,9 @@ class Event:
     subject_type: str  # the record's table name, e.g. "item"
     subject_id: int
     data: dict = field(default_factory=dict)
-    user_id: int | None = None
+    user_id: int | None = None  # who did it, as the audit trail names them at that moment (None: the system)
+    actor: str = ""
+    ip: str = ""
     at: datetime = field(default_factory=clock.now)
 
 
@@ -88,8 +89,10 @@ def announce(name: str, subject, **data) -> Event:
         raise RuntimeError(f"{name}: nothing may happen while a page is only being read")
     if inspect(subject).identity is None:
         db.session.flush()
-    user_id = current_user.id if has_request_context() and current_user.is_authenticated else None
-    announced = Event(name, type(subject).__tablename__, subject.id, data, user_id)
+    from portal.audit import current_actor  # the audit trail imports this module
+
+    user_id, actor, ip = current_actor()  # now: inside audit.as_system() it is the system, not the user
+    announced = Event(name, type(subject).__tablename__, subject.id, data, user_id, actor, ip)
     db.session().info.setdefault(_PENDING, []).append(announced)
     return announced
 

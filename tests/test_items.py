@@ -13,6 +13,7 @@ from portal.audit import AuditLog
 from portal.auth.models import Role
 from portal.errors import Forbidden, ServiceError
 from portal.extensions import db
+from portal.items import EVENTS as ITEM_EVENTS
 from portal.items import EVENTS as items_events
 from portal.items import contacts, queries, services, supervision, workflow
 from portal.items.demo import summary_year
@@ -914,6 +915,10 @@ def test_a_step_on_an_overdue_item_escalates_it_as_the_system(client, office):
     logged = db.session.scalars(select(AuditLog).where(AuditLog.entity == "item_event",
                                                        AuditLog.record_id == events[0].id)).one()
     assert logged.actor == "system"
+    announced = db.session.scalars(select(AuditLog).where(AuditLog.action == "event", AuditLog.entity == "item",
+                                                          AuditLog.record_id == item.id,
+                                                          AuditLog.summary == ITEM_EVENTS["item.escalated"])).one()
+    assert (announced.actor, announced.user_id) == ("system", None)  # the system escalated, in the handler's step
 
 
 def test_a_deputys_item_offers_no_closing_before_the_rating(client, office):
