@@ -86,20 +86,16 @@ def create():
     deputy = current_user.deputy if current_user.role == Role.DEPUTY else None
     if current_user.role == Role.DEPUTY and deputy is None:
         abort(403)
-    form = ItemForm()
     kinds = services.deputy_kinds(deputy) if deputy else list(ItemKind)
-    form.limit_kinds(kinds)
+    form = ItemForm(kinds=kinds, staff=deputy is None)
     if request.method == "GET" and not deputy:
         form.received_on.data = clock.today()
-    deputy_ids = request.form.getlist("deputy_ids")
     file_errors: list[str] = []
-    deputy_error = None
     if form.validate_on_submit():
-        checked = services.validate_item(form.raw_values(deputy_ids), kinds=kinds, staff=deputy is None)
         files = request.files.getlist(form.files.name)
         file_errors = attachments.check_files(files)
-        if not checked.errors and not file_errors:
-            values = checked.values
+        if not file_errors:
+            values = form.values()
             if deputy:
                 item = services.create_item(court_id=current_user.court_id, kind=values["kind"], title=values["title"],
                                             content=values["content"], case_number=values["case_number"],
@@ -113,12 +109,10 @@ def create():
             flash(f"已登记，登记编号 {item.number}。" if not deputy else
                   f"已提交，登记编号 {item.number}。法院将逐件登记办理，答复后请您评价。", "success")
             return redirect(url_for("items.detail", item_id=item.id), 303)
-        form.set_errors(checked.errors)
-        deputy_error = checked.errors.get("deputy_ids")
-    selected, _ = queries.deputy_options("", params.parse_ids(deputy_ids))
-    status = 422 if (form.errors or file_errors or deputy_error) else 200
+    selected, _ = queries.deputy_options("", form.deputy_ids.data or [])
+    status = 422 if (form.errors or file_errors) else 200
     return render_template("items/form.html", form=form, item=None, deputy=deputy, selected=selected,
-                           file_errors=file_errors, deputy_error=deputy_error), status
+                           file_errors=file_errors), status
 
 
 @bp.get("/deputy-options")
@@ -141,23 +135,17 @@ def edit(item_id: int):
     form = ItemForm(obj=item)
     if request.method == "GET":
         form.kind.data, form.origin.data = item.kind.value, item.origin.value
-        deputy_ids = [str(d.id) for d in item.deputies]
-    else:
-        deputy_ids = request.form.getlist("deputy_ids")
-    deputy_error = conflict = None
+        form.deputy_ids.data = [d.id for d in item.deputies]
+    conflict = None
     if form.validate_on_submit():
-        checked = services.validate_item(form.raw_values(deputy_ids))
-        if not checked.errors:
-            conflict = save_unless_stale(item, form.version, lambda: services.update_item(item, checked.values))
-            if conflict is None:
-                flash("已保存登记信息。", "success")
-                return redirect(url_for("items.detail", item_id=item.id), 303)
-        form.set_errors(checked.errors)
-        deputy_error = checked.errors.get("deputy_ids")
-    selected, _ = queries.deputy_options("", params.parse_ids(deputy_ids))
-    status = 409 if conflict else 422 if (form.errors or deputy_error) else 200
+        conflict = save_unless_stale(item, form.version, lambda: services.update_item(item, form.values()))
+        if conflict is None:
+            flash("已保存登记信息。", "success")
+            return redirect(url_for("items.detail", item_id=item.id), 303)
+    selected, _ = queries.deputy_options("", form.deputy_ids.data or [])
+    status = 409 if conflict else 422 if form.errors else 200
     return render_template("items/form.html", form=form, item=item, deputy=None, selected=selected, file_errors=[],
-                           deputy_error=deputy_error, conflict=conflict), status
+                           conflict=conflict), status
 
 
 # --- the item page and its workflow ---------------------------------------------------------------------------
@@ -244,13 +232,9 @@ def add_contact(item_id: int):
     form = ContactForm()
     form.set_deputies(item.deputies)
     if form.validate_on_submit():
-        checked = contacts.validate_contact({k: form[k].data for k in ("contacted_at", "person", "deputy_id",
-                                                                        "channel", "content")}, item)
-        if not checked.errors:
-            contacts.add_contact(item, **checked.values)
-            flash("已记录过问情况。", "success")
-            return redirect(url_for("items.detail", item_id=item.id, _anchor="contacts"), 303)
-        form.set_errors(checked.errors)
+        contacts.add_contact(item, **form.values())
+        flash("已记录过问情况。", "success")
+        return redirect(url_for("items.detail", item_id=item.id, _anchor="contacts"), 303)
     context = _detail_context(item, contact_form=form)
     context["notice"] = ("danger", "过问记录有误，请查看标红的字段。")
     return render_template("items/detail.html", **context), 422

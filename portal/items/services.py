@@ -7,19 +7,18 @@ Receptions, hearing forums and duty reviews turn what deputies raise into items 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from portal import clock, events, params
+from portal import clock, events
 from portal.access import current_user_id
 from portal.auth.models import Court
 from portal.errors import ServiceError
 from portal.extensions import db
 from portal.items.history import record_event
-from portal.items.models import TEXT_LIMIT, Item, ItemCounter, ItemKind, ItemOrigin, ItemState
+from portal.items.models import Item, ItemCounter, ItemKind, ItemOrigin, ItemState
 from portal.items.supervision import escalate_item, proposal_due
 from portal.register.models import Deputy, DeputyKind
 
@@ -81,61 +80,12 @@ def items_from(origin: ItemOrigin, origin_ids: list[int]) -> dict[int, list[Item
     return found
 
 
-@dataclass
-class ItemInput:
-    """What a registration or contact form gave, checked: the clean ``values`` and the ``errors`` by field."""
-
-    values: dict = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)
-
-
 def deputy_kinds(deputy: Deputy) -> list[ItemKind]:
     """What a deputy may submit in the portal: suggestions as a congress deputy, proposals as a CPPCC member
     (someone who is both may submit both), and letters."""
     kinds = {m.kind for m in deputy.active_mandates or deputy.mandates}
     own = [ItemKind.SUGGESTION] if DeputyKind.NPC in kinds or not kinds else []
     return own + ([ItemKind.PROPOSAL] if DeputyKind.CPPCC in kinds else []) + [ItemKind.LETTER]
-
-
-def validate_item(raw: dict, *, kinds: list[ItemKind] | None = None, staff: bool = True) -> ItemInput:
-    """Check the registration fields; errors keyed by field, in Chinese."""
-    result = ItemInput()
-    values, errors = result.values, result.errors
-    limits = {"title": 200, "content": TEXT_LIMIT, "case_number": 60, "source_body": 100}
-    for key, limit in limits.items():
-        value = params.clean_text(str(raw.get(key) or ""), multiline=key == "content").strip()
-        if len(value) > limit:
-            errors[key] = f"不能超过 {limit} 个字。"
-        values[key] = value
-    if not values["title"] and "title" not in errors:
-        errors["title"] = "请填写标题。"
-    if not values["content"] and "content" not in errors:
-        errors["content"] = "请填写内容。"
-    allowed = kinds or list(ItemKind)
-    kind = ItemKind.from_label(str(raw.get("kind") or ""))
-    if kind is None or kind not in allowed:
-        errors["kind"] = f"请选择类别（{'、'.join(k.label for k in allowed)}）。"
-    values["kind"] = kind
-    check_case_number(values, errors, required=kind == ItemKind.CONCERNED_CASE)
-    if staff:
-        origin = ItemOrigin.from_label(str(raw.get("origin") or ""))
-        if origin is None:
-            errors["origin"] = "请选择来件方式。"
-        values["origin"] = origin
-        received = raw.get("received_on")
-        if not received:
-            errors["received_on"] = "请填写收件日期（如 2025-03-01）。"
-        elif received > clock.today():
-            errors["received_on"] = "收件日期不能晚于今天。"
-        values["received_on"] = received
-        if kind == ItemKind.REFERRAL and not values["source_body"] and "source_body" not in errors:
-            errors["source_body"] = "交办件请填写交办机关（如 市人大常委会办公室）。"
-        ids = params.parse_ids(str(i) for i in raw.get("deputy_ids") or [])
-        deputies = list(db.session.scalars(select(Deputy).where(Deputy.id.in_(ids)))) if ids else []
-        values["deputies"] = deputies
-        if kind in (ItemKind.SUGGESTION, ItemKind.PROPOSAL) and not deputies:
-            errors["deputy_ids"] = f"{kind.label}请选择提出的代表委员。"
-    return result
 
 
 def parse_case_number(text: str):
