@@ -27,7 +27,8 @@ from portal.duty.models import (
     SessionState,
     VersionAction,
 )
-from portal.duty.services import DutyError, GroupKey, suggested_range
+from portal.duty.services import GroupKey, suggested_range
+from portal.errors import ServiceError
 from portal.extensions import db
 from portal.register.models import DeputyKind, DeputyLevel, DeputyStatus
 
@@ -144,7 +145,7 @@ def test_after_submit_the_report_is_read_only_until_returned(client, as_deputy, 
     assert refused.status_code == 409 and "不能修改" in text(refused)
     assert client.post(f"/duty/mine/{YEAR}/autosave", data={"deeds": "改了"}, headers=HX).status_code == 409
     assert client.post(f"/duty/mine/{YEAR}/submit", data={**FULL, "deeds": "改了"}).status_code == 409
-    with pytest.raises(DutyError):
+    with pytest.raises(ServiceError):
         services.save_report(report, {**FULL, "deeds": "改了"})
     db.session.rollback()
     assert db.session.get(DutyReport, report.id).deeds == FULL["deeds"]
@@ -211,14 +212,14 @@ def test_cppcc_members_write_no_duty_report(app, client, login_as, make_deputy, 
     assert client.get(f"/duty/mine/{YEAR}").status_code == 403
     assert client.post(f"/duty/mine/{YEAR}", data=FULL).status_code == 403
     assert services.report_of(member.id, YEAR) is None
-    with pytest.raises(DutyError, match="人大代表的职责"):
+    with pytest.raises(ServiceError, match="人大代表的职责"):
         services.start_report(member, YEAR, court.id)
     assert "我的述职</h2>" not in text(client.get("/workspace/"))
 
 
 def test_only_this_and_last_year_can_be_started(app, deputy, court):
     with time_machine.travel(datetime(YEAR + 1, 1, 20, 2, tzinfo=timezone.utc), tick=False):  # January
-        with pytest.raises(DutyError, match="只能撰写"):
+        with pytest.raises(ServiceError, match="只能撰写"):
             services.start_report(deputy, YEAR - 1, court.id)
         assert services.start_report(deputy, YEAR, court.id).year == YEAR
 
@@ -534,7 +535,7 @@ def test_session_closes_only_when_every_rectification_has_an_outcome(client, pla
     refused = client.post(f"/duty/sessions/{session.id}/close")
     assert refused.status_code == 409 and "还有 1 项整改事项没有结果" in text(refused)
     assert db.session.get(DutySession, session.id).state == SessionState.HELD
-    with pytest.raises(DutyError):
+    with pytest.raises(ServiceError):
         services.close_session(db.session.get(DutySession, session.id))
     db.session.rollback()
 
