@@ -13,9 +13,8 @@ from sqlalchemy import event, func, select
 from portal import clock
 from portal.audit import AuditLog
 from portal.auth.models import CourtLevel, Role
-from portal.documents import hearing_letter
 from portal.extensions import db
-from portal.hearings import services
+from portal.hearings import documents, services
 from portal.hearings.casenumber import parse_case_number
 from portal.hearings.draw import Candidate, draw, split_quota
 from portal.hearings.models import (
@@ -744,7 +743,7 @@ def test_placeholders_split_across_runs_are_filled():
         paragraph.add_run(part).bold = part.startswith("尊")
     buffer = io.BytesIO()
     document.save(buffer)
-    filled = hearing_letter.fill_letters(buffer.getvalue(), [{"代表姓名": "张\x01三", "案号": "（2024）桂0981民初1号"}])
+    filled = documents.fill_letters(buffer.getvalue(), [{"代表姓名": "张\x01三", "案号": "（2024）桂0981民初1号"}])
     result = Document(io.BytesIO(filled)).paragraphs[0]
     assert result.text == "尊敬的张三代表，案号（2024）桂0981民初1号，{{未知}}保留"
     assert result.runs[0].bold and result.runs[0].text == "尊敬的张三"
