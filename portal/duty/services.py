@@ -35,6 +35,7 @@ from portal.extensions import db
 from portal.models import utcnow
 from portal.pagination import Page, paginate
 from portal.register.models import Deputy, DeputyKind, DeputyLevel, DeputyStatus, Mandate
+from portal.register.services import search_condition
 
 ATTACHMENT_OWNER = "duty_report"
 # Reporting to voters (向选民述职) is a duty of People's Congress deputies: CPPCC members have no voters, and the
@@ -340,8 +341,6 @@ class QueueFilters:
 
 
 def _queue_query(filters: QueueFilters, court_ids: list[int]) -> Select:
-    from portal.register.services import search_condition
-
     query = (select(DutyReport).options(selectinload(DutyReport.deputy))
              .where(DutyReport.court_id.in_(court_ids), DutyReport.year == filters.year))
     if filters.kind:
