@@ -300,18 +300,24 @@ def _act_time(raw, label: str, after, what: str) -> datetime:
         raise ServiceError(str(error)) from None
 
 
+def _notified_at(invitation: HearingInvitation, on) -> datetime:
+    return _act_time(on, "通知", invitation.invited_at, "邀请")
+
+
 def mark_notified(invitation: HearingInvitation, on=None) -> None:
     """Record that the deputy was told of the change on ``on`` (default today)."""
-    invitation.notified_at = _act_time(on, "通知", invitation.invited_at, "邀请")
+    invitation.notified_at = _notified_at(invitation, on)
     invitation.needs_notice = False
     db.session.flush()
 
 
 def mark_all_notified(hearing: Hearing, on=None) -> int:
-    """Mark every deputy waiting for the change notice as told on ``on``; how many."""
-    waiting = [i for i in hearing.invitations if i.needs_notice]
-    for invitation in waiting:
-        mark_notified(invitation, on)
+    """Mark every deputy waiting for the change notice as told on ``on``; how many. The day is checked against
+    every invitation before any is marked (the board shows a refusal without rolling back the request)."""
+    waiting = [(i, _notified_at(i, on)) for i in hearing.invitations if i.needs_notice]
+    for invitation, at in waiting:
+        invitation.notified_at, invitation.needs_notice = at, False
+    db.session.flush()
     return len(waiting)
 
 
