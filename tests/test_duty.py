@@ -27,7 +27,8 @@ from portal.duty.models import (
     SessionState,
     VersionAction,
 )
-from portal.duty.services import DutyError, GroupKey, suggested_range
+from portal.duty.services import GroupKey, suggested_range
+from portal.errors import ServiceError
 from portal.extensions import db
 from portal.register.models import DeputyKind, DeputyLevel, DeputyStatus
 
@@ -144,7 +145,7 @@ def test_after_submit_the_report_is_read_only_until_returned(client, as_deputy, 
     assert refused.status_code == 409 and "不能修改" in text(refused)
     assert client.post(f"/duty/mine/{YEAR}/autosave", data={"deeds": "改了"}, headers=HX).status_code == 409
     assert client.post(f"/duty/mine/{YEAR}/submit", data={**FULL, "deeds": "改了"}).status_code == 409
-    with pytest.raises(DutyError):
+    with pytest.raises(ServiceError):
         services.save_report(report, {**FULL, "deeds": "改了"})
     db.session.rollback()
     assert db.session.get(DutyReport, report.id).deeds == FULL["deeds"]
@@ -211,14 +212,14 @@ def test_cppcc_members_write_no_duty_report(app, client, login_as, make_deputy, 
     assert client.get(f"/duty/mine/{YEAR}").status_code == 403
     assert client.post(f"/duty/mine/{YEAR}", data=FULL).status_code == 403
     assert services.report_of(member.id, YEAR) is None
-    with pytest.raises(DutyError, match="人大代表的职责"):
+    with pytest.raises(ServiceError, match="人大代表的职责"):
         services.start_report(member, YEAR, court.id)
     assert "我的述职</h2>" not in text(client.get("/workspace/"))
 
 
 def test_only_this_and_last_year_can_be_started(app, deputy, court):
     with time_machine.travel(datetime(YEAR + 1, 1, 20, 2, tzinfo=timezone.utc), tick=False):  # January
-        with pytest.raises(DutyError, match="只能撰写"):
+        with pytest.raises(ServiceError, match="只能撰写"):
             services.start_report(deputy, YEAR - 1, court.id)
         assert services.start_report(deputy, YEAR, court.id).year == YEAR
 
@@ -534,7 +535,7 @@ def test_session_closes_only_when_every_rectification_has_an_outcome(client, pla
     refused = client.post(f"/duty/sessions/{session.id}/close")
     assert refused.status_code == 409 and "还有 1 项整改事项没有结果" in text(refused)
     assert db.session.get(DutySession, session.id).state == SessionState.HELD
-    with pytest.raises(DutyError):
+    with pytest.raises(ServiceError):
         services.close_session(db.session.get(DutySession, session.id))
     db.session.rollback()
 
@@ -677,3 +678,45 @@ def test_sessions_of_another_court_are_out_of_reach(client, login_as, make_deput
     assert client.get(f"/duty/sessions/{session.id}").status_code == 404
     assert client.post(f"/duty/sessions/{session.id}/delete").status_code == 404
     assert people[0].name not in text(client.get(f"/duty/sessions?year={YEAR}"))
+
+
+# --- domain events ------------------------------------------------------------------------------------------
+
+def announced(record) -> list[str]:
+    """The labels of the events the audit trail holds for ``record``, oldest first."""
+    return list(db.session.scalars(select(AuditLog.summary).where(
+        AuditLog.action == "event", AuditLog.entity == type(record).__tablename__, AuditLog.record_id == record.id)
+        .order_by(AuditLog.id)))
+
+
+def test_submitting_and_reviewing_a_report_are_announced(client, as_deputy, deputy, login_as):
+    assert client.post(f"/duty/mine/{YEAR}/submit", data={**FULL, "deeds": ""}).status_code == 422
+    assert client.post(f"/duty/mine/{YEAR}", data=FULL).status_code == 303  # a draft saved: nothing to announce
+    report = services.report_of(deputy.id, YEAR)
+    assert announced(report) == []
+    assert client.post(f"/duty/mine/{YEAR}/submit", data=FULL).status_code == 303
+    client.post("/logout")
+    login_as(Role.LIAISON)
+    url = f"/duty/reports/{report.id}/review"
+    assert client.post(url, data={"action": "return", "comment": " "}).status_code == 422  # refused: no event
+    assert client.post(url, data={"action": "return", "comment": "请补充联系选民的具体情况"}).status_code == 303
+    client.post("/logout")
+    client.post("/login", data={"username": as_deputy.username, "password": "Passw0rd-test"})
+    assert client.post(f"/duty/mine/{YEAR}/submit", data=FULL).status_code == 303
+    client.post("/logout")
+    login_as(Role.LIAISON)
+    assert client.post(url, data={"action": "accept"}).status_code == 303
+    assert client.post(url, data={"action": "file"}).status_code == 303
+    assert announced(report) == ["提交述职报告", "退回述职报告", "提交述职报告", "述职报告审查通过", "述职报告备案"]
+
+
+def test_holding_and_closing_a_session_are_announced(client, planned):
+    session, people = planned
+    client.post(f"/duty/sessions/{session.id}/reporters", data={"deputy_id": people[0].id})
+    assert client.post(f"/duty/sessions/{session.id}/close").status_code == 409  # not held yet: nothing happened
+    assert client.post(f"/duty/sessions/{session.id}/hold", data={"voters_present": "50"}).status_code == 303
+    reporter = db.session.scalar(select(DutySessionDeputy))
+    client.post(f"/duty/sessions/{session.id}/reporters/{reporter.id}/evaluation",
+                data={"satisfied": "40", "basically": "8", "unsatisfied": "2"})
+    assert client.post(f"/duty/sessions/{session.id}/close").status_code == 303
+    assert announced(session) == ["述职会召开", "述职会结束"]

@@ -13,9 +13,8 @@ from sqlalchemy import event, func, select
 from portal import clock
 from portal.audit import AuditLog
 from portal.auth.models import CourtLevel, Role
-from portal.documents import hearing_letter
 from portal.extensions import db
-from portal.hearings import services
+from portal.hearings import documents, services
 from portal.hearings.casenumber import parse_case_number
 from portal.hearings.draw import Candidate, draw, split_quota
 from portal.hearings.models import (
@@ -744,7 +743,7 @@ def test_placeholders_split_across_runs_are_filled():
         paragraph.add_run(part).bold = part.startswith("尊")
     buffer = io.BytesIO()
     document.save(buffer)
-    filled = hearing_letter.fill_letters(buffer.getvalue(), [{"代表姓名": "张\x01三", "案号": "（2024）桂0981民初1号"}])
+    filled = documents.fill_letters(buffer.getvalue(), [{"代表姓名": "张\x01三", "案号": "（2024）桂0981民初1号"}])
     result = Document(io.BytesIO(filled)).paragraphs[0]
     assert result.text == "尊敬的张三代表，案号（2024）桂0981民初1号，{{未知}}保留"
     assert result.runs[0].bold and result.runs[0].text == "尊敬的张三"
@@ -1038,3 +1037,84 @@ def test_hearing_list_shows_zero_attended_and_the_notice_reads_right(client, log
     assert re.findall(r'<td class="text-end">([^<]*)</td>', row) == ["1", "1", "", "0"]
     detail = text_of(client.get(f"/hearings/{hearing.id}"))
     assert "庭审已改期，需通知以下 1 名受邀代表委员" in detail and "已已" not in detail
+
+
+# --- domain events ----------------------------------------------------------------------------------------------
+
+def announced(record) -> list[str]:
+    """The labels of the events the audit trail holds for ``record``, oldest first."""
+    return list(db.session.scalars(select(AuditLog.summary).where(
+        AuditLog.action == "event", AuditLog.entity == type(record).__tablename__, AuditLog.record_id == record.id)
+        .order_by(AuditLog.id)))
+
+
+def test_a_hearing_moved_after_invitations_went_out_is_announced(client, login_as, court, make_hearing,
+                                                                 make_deputy, invite_to):
+    quiet = make_hearing()
+    hearing = make_hearing()
+    invite_to(hearing, make_deputy(name="甲"), S.ACCEPTED)
+    login_as(Role.LIAISON)
+    client.post(f"/hearings/{quiet.id}/edit", data=hearing_form(court_id=str(court.id), court_room="第二审判庭"))
+    assert announced(quiet) == []  # nobody invited: nobody to tell
+    response = client.post(f"/hearings/{hearing.id}/edit", data=hearing_form(court_id=str(court.id),
+                                                                              court_room="第二审判庭"))
+    assert response.status_code == 303 and announced(hearing) == ["庭审时间或地点变更"]
+    response = client.post(f"/hearings/{hearing.id}/status", data={
+        "status": "moved", "starts_at": "2030-05-06T14:30", "ends_at": "2030-05-06T17:00", "change_note": "合议庭调整"})
+    assert response.status_code == 303 and announced(hearing) == ["庭审时间或地点变更"] * 2
+
+
+def test_adjourning_and_cancelling_are_announced(client, login_as, make_hearing, make_deputy, invite_to):
+    hearing = make_hearing()
+    invite_to(hearing, make_deputy(name="甲"), S.INVITED)
+    login_as(Role.LIAISON)
+    client.post(f"/hearings/{hearing.id}/status", data={"status": "adjourned", "change_note": "当事人申请延期"})
+    client.post(f"/hearings/{hearing.id}/status", data={"status": "cancelled", "change_note": "原告撤诉"})
+    assert announced(hearing) == ["庭审延期", "庭审取消"]
+
+
+def test_invitations_sent_and_answered_are_announced(client, login_as, make_hearing, make_deputy):
+    hearing = make_hearing()
+    deputy = make_deputy(name="甲")
+    login_as(Role.LIAISON)
+    client.post(f"/hearings/{hearing.id}/invite", data={"deputy_id": str(deputy.id)})
+    invitation = db.session.scalar(select(HearingInvitation).where(HearingInvitation.hearing_id == hearing.id))
+    assert announced(invitation) == ["发出旁听邀请"]
+    response = client.post(f"/hearings/invitations/{invitation.id}/answer", data={"answer": "accept"})
+    assert response.status_code == 303
+    client.post("/logout")
+    login_as(Role.DEPUTY, deputy=deputy)
+    response = client.post(f"/hearings/mine/{invitation.id}/answer", data={"answer": "decline",
+                                                                           "decline_reason": "外出开会"})
+    assert response.status_code == 303
+    assert announced(invitation) == ["发出旁听邀请", "答复旁听邀请", "答复旁听邀请"]
+
+
+def test_a_refused_answer_announces_nothing(client, login_as, make_hearing, invite_to):
+    hearing = make_hearing(starts_at=utcnow() - timedelta(hours=1))
+    user = login_as(Role.DEPUTY)
+    invitation = invite_to(hearing, user.deputy)
+    response = client.post(f"/hearings/mine/{invitation.id}/answer", data={"answer": "accept"})
+    assert response.status_code == 422 and "不能再答复" in text_of(response)
+    assert announced(invitation) == []
+
+
+def test_items_from_a_hearing_link_to_it(app, client, login_as, make_hearing, make_deputy, invite_to):
+    from portal.hearings.contributions import item_origin_url
+
+    hearing = make_hearing(starts_at=utcnow() - timedelta(days=1), status=HearingStatus.HELD)
+    deputy = make_deputy(name="张三")
+    low = invite_to(hearing, deputy, S.ATTENDED)
+    _rate(low, score_conduct=1)
+    login_as(Role.LIAISON)
+    client.post(f"/hearings/{hearing.id}/opinions", data={"deputy_id": str(deputy.id), "opinion": "建议加强庭前释明"})
+    opinion = db.session.scalar(select(HearingOpinion))
+    client.post(f"/hearings/opinions/{opinion.id}/item", data={"kind": "suggestion"})
+    rating = db.session.scalar(select(HearingRating))
+    client.post(f"/hearings/ratings/{rating.id}/item", data={"kind": "suggestion"})
+    from_opinion = db.session.scalar(select(Item).where(Item.origin_id == opinion.id))
+    from_rating = db.session.get(HearingRating, rating.id).low_score_item
+    with app.test_request_context():
+        assert item_origin_url(from_opinion) == f"/hearings/{hearing.id}"
+        assert item_origin_url(from_rating) == f"/hearings/{hearing.id}"
+        assert item_origin_url(Item(origin=ItemOrigin.RECEPTION, origin_id=opinion.id)) is None

@@ -7,7 +7,14 @@ from portal.auth.models import Role
 bp = Blueprint("duty", __name__, url_prefix="/duty")
 
 VIEWERS = (Role.ADMIN, Role.LIAISON, Role.LEADER)  # staff who follow duty reports
-EDITORS = (Role.ADMIN, Role.LIAISON)  # staff who review reports and run sessions
 NAVIGATION = [("代表述职", "duty.index", VIEWERS), ("我的述职", "duty.mine", (Role.DEPUTY,))]
+EVENTS = {
+    "report.submitted": "提交述职报告",
+    "report.returned": "退回述职报告",
+    "report.accepted": "述职报告审查通过",
+    "report.filed": "述职报告备案",
+    "duty_session.held": "述职会召开",
+    "duty_session.closed": "述职会结束",
+}
 
 from portal.duty import models, routes  # noqa: E402,F401

@@ -20,8 +20,7 @@ def register(export: click.Group) -> None:
 @court_options
 def export_duty_reports(year: int, output: str, group_value: str, court_code: str | None, with_lower: bool) -> None:
     """The year's duty reporting (代表述职情况汇总): every group's figures and every deputy who reported."""
-    from portal.documents.duty import build_overview_docx
-    from portal.duty.exports import overview_document
+    from portal.duty.documents import build_overview_docx, overview_document
     from portal.duty.services import GroupKey
 
     path = Path(output)

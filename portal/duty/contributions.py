@@ -5,6 +5,7 @@ from flask import url_for
 from sqlalchemy import func, select
 
 from portal.areas import Panel
+from portal.duty.documents import evaluation_text
 from portal.duty.models import (
     DutyReport,
     DutySession,
@@ -82,8 +83,6 @@ class ArchiveReport:
 
 def archive_reports(deputy, year: int) -> list[ArchiveReport]:
     """The deputy's duty reporting of ``year`` for the archive: the report, and the session with its verdict."""
-    from portal.duty.exports import evaluation_text
-
     report = db.session.scalar(select(DutyReport).where(DutyReport.deputy_id == deputy.id, DutyReport.year == year))
     reporter = db.session.scalar(select(DutySessionDeputy).join(DutySession)
                                  .where(DutySessionDeputy.deputy_id == deputy.id, DutySession.year == year).limit(1))

@@ -1,17 +1,18 @@
+"""Pages of the duty-report area (代表述职).
 
+The deputy's own reports (/duty/mine: the years, one report with autosave, save, submit and attachments); for
+staff the review queue (/duty/), a report with its versions and review, the terms and the in-person planner
+(/duty/plan), the sessions (/duty/sessions: planning, reporters, voters' evaluation, rectification, holding and
+closing), and the Word documents (a report, a session's results, the year's overview).
+"""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal import attachments, clock, params
-from portal.access import court_scope, require_role
+from portal.access import EDITOR_ROLES, court_scope, require_editor, require_role
 from portal.auth.models import Role
 from portal.documents import send_download
-from portal.documents.duty import (
-    build_overview_docx,
-    build_report_docx,
-    build_session_results_docx,
-)
-from portal.duty import EDITORS, VIEWERS, bp, exports, services
+from portal.duty import VIEWERS, bp, documents, services
 from portal.duty.forms import (
     EvaluationForm,
     HoldForm,
@@ -29,19 +30,21 @@ from portal.duty.models import (
     SessionState,
     VersionAction,
 )
-from portal.duty.services import ATTACHMENT_OWNER, DutyError, GroupKey
+from portal.duty.services import ATTACHMENT_OWNER, GroupKey
+from portal.errors import ServiceError
 from portal.htmx import render
 from portal.models import utcnow
 from portal.register.models import DeputyKind, DeputyLevel
 from portal.versioning import save_unless_stale
 
 viewers = require_role(*VIEWERS)
-editors = require_role(*EDITORS)
 deputies = require_role(Role.DEPUTY)
 
 
-def _court_name() -> str:
-    return current_user.court.name
+def _form_error(form, error: ServiceError) -> str:
+    """Put a service's field errors beside the form's fields; the message for the page when none is the form's."""
+    form.set_errors(error.errors)
+    return "" if any(name in form for name in error.errors) else error.message
 
 
 # --- the deputy's own reports --------------------------------------------------------------------------------
@@ -116,9 +119,9 @@ def _save_or_submit(year: int, *, submit: bool):
     try:
         report = services.start_report(deputy, year, current_user.court_id)
         services.ensure_editable(report)
-    except DutyError as error:
+    except ServiceError as error:
         return _mine_page(deputy, year, report, ReportForm(data=report.content if report else None), status=409,
-                          error=str(error))
+                          error=error.message)
     attachments.save_files(uploads, ATTACHMENT_OWNER, report.id)
     for attachment_id in params.parse_ids(request.form.getlist("remove_file")):
         attachment = attachments.get_file(ATTACHMENT_OWNER, report.id, attachment_id)
@@ -158,8 +161,8 @@ def mine_autosave(year: int):
     try:
         report = services.start_report(deputy, year, current_user.court_id)
         services.save_report(report, values, action=VersionAction.AUTOSAVE)
-    except DutyError as error:
-        return render_template("duty/_autosave.html", saved_at=None, problem=str(error)), 409
+    except ServiceError as error:
+        return render_template("duty/_autosave.html", saved_at=None, problem=error.message), 409
     return render_template("duty/_autosave.html", saved_at=clock.to_local(utcnow()).strftime("%H:%M"), problem="",
                            state=report.state)
 
@@ -176,8 +179,8 @@ def report_file(report_id: int, attachment_id: int, filename: str):
 @require_role(*VIEWERS, Role.DEPUTY)
 def report_docx(report_id: int):
     report = services.get_report_or_404(report_id)
-    document = exports.report_document(report)
-    return send_download(build_report_docx(document), f"{document.title}.docx")
+    document = documents.report_document(report)
+    return send_download(documents.build_report_docx(document), f"{document.title}.docx")
 
 
 # --- staff: the review queue and a report --------------------------------------------------------------------
@@ -203,7 +206,7 @@ def _report_page(report, form: ReviewForm, *, status: int = 200, error: str = ""
                            events=services.report_events(report), history=services.version_history(report),
                            session=services.session_of_reporter(report.deputy_id, report.year),
                            actions=services.review_actions(report), labels=services.REVIEW_LABELS,
-                           can_review=current_user.role in EDITORS, sections=SECTIONS, today=clock.today()), status
+                           can_review=current_user.role in EDITOR_ROLES, sections=SECTIONS, today=clock.today()), status
 
 
 @bp.get("/reports/<int:report_id>")
@@ -213,15 +216,15 @@ def report(report_id: int):
 
 
 @bp.post("/reports/<int:report_id>/review")
-@editors
+@require_editor
 def review(report_id: int):
     report = services.get_report_or_404(report_id)
     form = ReviewForm()
     if form.validate_on_submit():
         try:
             services.review_report(report, form.action.data, form.comment.data or "", request.form.get("on"))
-        except DutyError as error:
-            return _report_page(report, form, status=422, error=str(error))
+        except ServiceError as error:
+            return _report_page(report, form, status=422, error=_form_error(form, error))
         flash(f"已{services.REVIEW_LABELS[form.action.data]}：{report.deputy.name} {report.year}年度报告。", "success")
         return redirect(url_for("duty.report", report_id=report.id), 303)
     return _report_page(report, form, status=422)
@@ -249,7 +252,7 @@ def plan():
     warnings = sum(1 for g in groups if g.warning)
     return render("duty/plan.html", block="groups", year=year, level=level, term=term, groups=groups,
                   warnings=warnings, terms=services.list_terms(), levels=DeputyLevel.choices(), years=_years(),
-                  can_edit=current_user.role in EDITORS)
+                  can_edit=current_user.role in EDITOR_ROLES)
 
 
 def _term_form(term):
@@ -259,8 +262,8 @@ def _term_form(term):
     if form.validate_on_submit():
         try:
             services.save_term(term, form.data)
-        except DutyError as error:
-            form.name.errors = [str(error)]
+        except ServiceError as error:
+            form.set_errors(error.errors)
         else:
             flash("届期已保存。", "success")
             return redirect(url_for("duty.plan"), 303)
@@ -268,19 +271,19 @@ def _term_form(term):
 
 
 @bp.route("/terms/new", methods=["GET", "POST"])
-@editors
+@require_editor
 def term_new():
     return _term_form(None)
 
 
 @bp.route("/terms/<int:term_id>", methods=["GET", "POST"])
-@editors
+@require_editor
 def term_edit(term_id: int):
     return _term_form(services.get_term_or_404(term_id))
 
 
 @bp.post("/terms/<int:term_id>/delete")
-@editors
+@require_editor
 def term_delete(term_id: int):
     term = services.get_term_or_404(term_id)
     services.delete_term(term)
@@ -297,11 +300,11 @@ def sessions():
     page = services.list_sessions(filters, scope.court_ids, **params.page_args())
     return render("duty/sessions.html", block="results", filters=filters, scope=scope, page=page, years=_years(),
                   states=SessionState.choices(), group=GroupKey.parse(filters.group),
-                  can_edit=current_user.role in EDITORS)
+                  can_edit=current_user.role in EDITOR_ROLES)
 
 
 @bp.route("/sessions/new", methods=["GET", "POST"])
-@editors
+@require_editor
 def session_new():
     form = SessionForm()
     form.group.choices = [("", "请选择代表组")] + [(k.value, k.label) for k in services.group_choices()]
@@ -314,8 +317,8 @@ def session_new():
         else:
             try:
                 session = services.create_session(key, form.data, current_user.court_id)
-            except DutyError as error:
-                form.group.errors = [str(error)]
+            except ServiceError as error:
+                form.set_errors(error.errors)
             else:
                 flash("述职会已建立，请安排述职代表。", "success")
                 return redirect(url_for("duty.session", session_id=session.id), 303)
@@ -323,7 +326,7 @@ def session_new():
 
 
 @bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
-@editors
+@require_editor
 def session_edit(session_id: int):
     session = services.get_session_or_404(session_id, for_edit=True)
     form = SessionForm(obj=session)
@@ -332,8 +335,8 @@ def session_edit(session_id: int):
     if form.validate_on_submit():
         try:
             conflict = save_unless_stale(session, form.version, lambda: services.update_session(session, form.data))
-        except DutyError as error:
-            form.held_on.errors = [str(error)]
+        except ServiceError as error:
+            form.set_errors(error.errors)
         else:
             if conflict is None:
                 flash("已保存修改。", "success")
@@ -353,7 +356,7 @@ def _session_page(session, *, status: int = 200, error: str = "", evaluation=Non
         close_problems=services.close_problems(session) if session.state == SessionState.HELD else [],
         evaluation=evaluation or (None, None), rectification=rectification or (None, None),
         outcome=outcome or (None, None), hold=hold or HoldForm(voters_present=session.voters_present or None),
-        can_edit=current_user.role in EDITORS and session.state != SessionState.CLOSED, today=clock.today()), status
+        can_edit=current_user.role in EDITOR_ROLES and session.state != SessionState.CLOSED, today=clock.today()), status
 
 
 @bp.get("/sessions/<int:session_id>")
@@ -367,46 +370,46 @@ def _back_to(session, anchor: str = ""):
 
 
 @bp.post("/sessions/<int:session_id>/delete")
-@editors
+@require_editor
 def session_delete(session_id: int):
     session = services.get_session_or_404(session_id, for_edit=True)
     try:
         services.delete_session(session)
-    except DutyError as error:
-        return _session_page(session, status=409, error=str(error))
+    except ServiceError as error:
+        return _session_page(session, status=409, error=error.message)
     flash("述职会已删除。", "success")
     return redirect(url_for("duty.sessions", year=session.year), 303)
 
 
 @bp.post("/sessions/<int:session_id>/reporters")
-@editors
+@require_editor
 def reporter_add(session_id: int):
     session = services.get_session_or_404(session_id, for_edit=True)
     try:
         reporter = services.add_reporter(session, params.parse_id(request.form.get("deputy_id")))
-    except DutyError as error:
-        flash(str(error), "warning")  # a one-choice form: nothing typed is lost by coming back to the page
+    except ServiceError as error:
+        flash(error.message, "warning")  # a one-choice form: nothing typed is lost by coming back to the page
         return _back_to(session, "reporters")
     flash(f"已安排{reporter.deputy.name}当面述职。", "success")
     return _back_to(session, "reporters")
 
 
 @bp.post("/sessions/<int:session_id>/reporters/<int:reporter_id>/remove")
-@editors
+@require_editor
 def reporter_remove(session_id: int, reporter_id: int):
     session = services.get_session_or_404(session_id, for_edit=True)
     reporter = services.get_reporter_or_404(session, reporter_id)
     name = reporter.deputy.name
     try:
         services.remove_reporter(session, reporter)
-    except DutyError as error:
-        return _session_page(session, status=409, error=str(error))
+    except ServiceError as error:
+        return _session_page(session, status=409, error=error.message)
     flash(f"已取消{name}的当面述职安排。", "success")
     return _back_to(session, "reporters")
 
 
 @bp.post("/sessions/<int:session_id>/reporters/<int:reporter_id>/evaluation")
-@editors
+@require_editor
 def evaluation(session_id: int, reporter_id: int):
     session = services.get_session_or_404(session_id, for_edit=True)
     reporter = services.get_reporter_or_404(session, reporter_id)
@@ -414,16 +417,15 @@ def evaluation(session_id: int, reporter_id: int):
     if form.validate_on_submit():
         try:
             services.record_evaluation(session, reporter, {**form.data, "on": request.form.get("on")})
-        except DutyError as error:
-            form.satisfied.errors = [str(error)]
-        else:
-            flash(f"已保存{reporter.deputy.name}的评议结果。", "success")
-            return _back_to(session, f"reporter-{reporter.id}")
+        except ServiceError as error:
+            return _session_page(session, status=422, error=_form_error(form, error), evaluation=(reporter.id, form))
+        flash(f"已保存{reporter.deputy.name}的评议结果。", "success")
+        return _back_to(session, f"reporter-{reporter.id}")
     return _session_page(session, status=422, evaluation=(reporter.id, form))
 
 
 @bp.post("/sessions/<int:session_id>/reporters/<int:reporter_id>/rectifications")
-@editors
+@require_editor
 def rectification_add(session_id: int, reporter_id: int):
     session = services.get_session_or_404(session_id, for_edit=True)
     reporter = services.get_reporter_or_404(session, reporter_id)
@@ -431,16 +433,16 @@ def rectification_add(session_id: int, reporter_id: int):
     if form.validate_on_submit():
         try:
             services.add_rectification(session, reporter, form.data)
-        except DutyError as error:
-            form.content.errors = [str(error)]
-        else:
-            flash("已登记整改事项。", "success")
-            return _back_to(session, f"reporter-{reporter.id}")
+        except ServiceError as error:
+            return _session_page(session, status=422, error=_form_error(form, error),
+                                 rectification=(reporter.id, form))
+        flash("已登记整改事项。", "success")
+        return _back_to(session, f"reporter-{reporter.id}")
     return _session_page(session, status=422, rectification=(reporter.id, form))
 
 
 @bp.post("/sessions/<int:session_id>/rectifications/<int:rectification_id>")
-@editors
+@require_editor
 def rectification_outcome(session_id: int, rectification_id: int):
     session = services.get_session_or_404(session_id, for_edit=True)
     item = services.get_rectification_or_404(session, rectification_id)
@@ -448,51 +450,50 @@ def rectification_outcome(session_id: int, rectification_id: int):
     if form.validate_on_submit():
         try:
             services.set_outcome(session, item, form.status.data, form.outcome.data, request.form.get("on"))
-        except DutyError as error:
-            form.status.errors = [str(error)]
-        else:
-            flash("已记录整改结果。", "success")
-            return _back_to(session, f"reporter-{item.reporter_id}")
+        except ServiceError as error:
+            return _session_page(session, status=422, error=_form_error(form, error), outcome=(item.id, form))
+        flash("已记录整改结果。", "success")
+        return _back_to(session, f"reporter-{item.reporter_id}")
     return _session_page(session, status=422, outcome=(item.id, form))
 
 
 @bp.post("/sessions/<int:session_id>/rectifications/<int:rectification_id>/delete")
-@editors
+@require_editor
 def rectification_delete(session_id: int, rectification_id: int):
     session = services.get_session_or_404(session_id, for_edit=True)
     item = services.get_rectification_or_404(session, rectification_id)
     reporter_id = item.reporter_id
     try:
         services.delete_rectification(session, item)
-    except DutyError as error:
-        return _session_page(session, status=409, error=str(error))
+    except ServiceError as error:
+        return _session_page(session, status=409, error=error.message)
     flash("已删除整改事项。", "success")
     return _back_to(session, f"reporter-{reporter_id}")
 
 
 @bp.post("/sessions/<int:session_id>/hold")
-@editors
+@require_editor
 def session_hold(session_id: int):
     session = services.get_session_or_404(session_id, for_edit=True)
     form = HoldForm()
     if form.validate_on_submit():
         try:
             services.hold_session(session, form.voters_present.data)
-        except DutyError as error:
-            return _session_page(session, status=409, error=str(error), hold=form)
+        except ServiceError as error:
+            return _session_page(session, status=409, error=error.message, hold=form)
         flash("述职会已标记为已召开，请录入选民评议结果。", "success")
         return _back_to(session)
     return _session_page(session, status=422, hold=form)
 
 
 @bp.post("/sessions/<int:session_id>/close")
-@editors
+@require_editor
 def session_close(session_id: int):
     session = services.get_session_or_404(session_id, for_edit=True)
     try:
         services.close_session(session)
-    except DutyError as error:
-        return _session_page(session, status=409, error=str(error))
+    except ServiceError as error:
+        return _session_page(session, status=409, error=error.message)
     flash("述职会已结束，评议和整改情况已归档。", "success")
     return _back_to(session)
 
@@ -502,9 +503,9 @@ def session_close(session_id: int):
 def session_docx(session_id: int):
     session = services.get_session_or_404(session_id)
     services.load_session_page(session)
-    document = exports.session_results_document(session, _court_name())
-    return send_download(build_session_results_docx(document),
-                      f"{session.group_name}{session.year}年代表述职评议结果.docx")
+    document = documents.session_results_document(session, current_user.court.name)
+    return send_download(documents.build_session_results_docx(document),
+                         f"{session.group_name}{session.year}年代表述职评议结果.docx")
 
 
 @bp.get("/overview.docx")
@@ -512,6 +513,6 @@ def session_docx(session_id: int):
 def overview_docx():
     year = params.parse_year(request.args.get("year")) or clock.today().year
     group = GroupKey.parse(params.clean_query(request.args.get("group"), 150))
-    document = exports.overview_document(year, group=group, scope=court_scope(current_user))
+    document = documents.overview_document(year, group=group, scope=court_scope(current_user))
     name = f"{year}年代表述职情况汇总{'_' + group.name if group else ''}.docx"
-    return send_download(build_overview_docx(document), name)
+    return send_download(documents.build_overview_docx(document), name)

@@ -4,13 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask import abort
 from flask_login import current_user
 from sqlalchemy import Select, and_, exists, func, select
 from sqlalchemy.orm import selectinload
 
-from portal import clock, params
-from portal.access import visible_court_ids
+from portal import clock, events, params
+from portal.access import current_user_id, visible_court_ids
 from portal.auth.models import Role
 from portal.duty.models import (
     IN_PERSON_MAX_PERCENT,
@@ -31,23 +30,17 @@ from portal.duty.models import (
     SessionState,
     VersionAction,
 )
+from portal.errors import Forbidden, NotFound, ServiceError
 from portal.extensions import db
 from portal.models import utcnow
 from portal.pagination import Page, paginate
 from portal.register.models import Deputy, DeputyKind, DeputyLevel, DeputyStatus, Mandate
+from portal.register.services import search_condition
 
 ATTACHMENT_OWNER = "duty_report"
 # Reporting to voters (向选民述职) is a duty of People's Congress deputies: CPPCC members have no voters, and the
 # report's five sections are about congress sessions and constituencies.
 NPC_ONLY = "向选民述职是人大代表的职责，政协委员不需要撰写述职报告。"
-
-
-class DutyError(Exception):
-    """A step the rules do not allow now; the message says why, in Chinese."""
-
-
-def _user_id() -> int | None:
-    return current_user.id if current_user and current_user.is_authenticated else None
 
 
 # --- access --------------------------------------------------------------------------------------------------
@@ -57,12 +50,12 @@ def get_report_or_404(report_id: int) -> DutyReport:
     (else 403)."""
     report = db.session.get(DutyReport, report_id)
     if report is None:
-        abort(404)
+        raise NotFound()
     if current_user.role == Role.DEPUTY:
         if report.deputy_id != current_user.deputy_id:
-            abort(403)
+            raise Forbidden()
     elif report.court_id not in visible_court_ids(current_user):
-        abort(404)
+        raise NotFound()
     return report
 
 
@@ -70,28 +63,31 @@ def get_session_or_404(session_id: int, *, for_edit: bool = False) -> DutySessio
     """A session of the user's courts; ``for_edit`` refuses (409) a closed session, which is kept as it ended."""
     session = db.session.get(DutySession, session_id)
     if session is None or session.court_id not in visible_court_ids(current_user):
-        abort(404)
+        raise NotFound()
     if for_edit and session.state == SessionState.CLOSED:
-        abort(409)
+        raise ServiceError("述职会已结束，评议和整改情况已归档，不能再修改。", status=409)
     return session
 
 
 def get_reporter_or_404(session: DutySession, reporter_id: int) -> DutySessionDeputy:
     reporter = db.session.get(DutySessionDeputy, reporter_id)
     if reporter is None or reporter.session_id != session.id:
-        abort(404)
+        raise NotFound()
     return reporter
 
 
 def get_rectification_or_404(session: DutySession, rectification_id: int) -> DutyRectification:
     rectification = db.session.get(DutyRectification, rectification_id)
     if rectification is None or rectification.reporter.session_id != session.id:
-        abort(404)
+        raise NotFound()
     return rectification
 
 
 def get_term_or_404(term_id: int) -> DutyTerm:
-    return db.get_or_404(DutyTerm, term_id)
+    term = db.session.get(DutyTerm, term_id)
+    if term is None:
+        raise NotFound()
+    return term
 
 
 # --- report content ------------------------------------------------------------------------------------------
@@ -156,9 +152,9 @@ def start_report(deputy: Deputy, year: int, court_id: int) -> DutyReport:
     if report is not None:
         return report
     if deputy.kind != DeputyKind.NPC:
-        raise DutyError(NPC_ONLY)
+        raise ServiceError(NPC_ONLY)
     if year not in writable_years():
-        raise DutyError(f"只能撰写 {'、'.join(str(y) for y in writable_years())} 年度的述职报告。")
+        raise ServiceError(f"只能撰写 {'、'.join(str(y) for y in writable_years())} 年度的述职报告。")
     report = DutyReport(deputy=deputy, deputy_id=deputy.id, year=year, court_id=court_id,
                         state=ReportState.DRAFT,
                         kind=ReportKind.IN_PERSON if _in_person_year(deputy.id, year) else ReportKind.WRITTEN)
@@ -168,9 +164,9 @@ def start_report(deputy: Deputy, year: int, court_id: int) -> DutyReport:
 
 
 def ensure_editable(report: DutyReport) -> None:
-    """Refuse (DutyError) once the report is submitted, until it is returned."""
+    """Refuse (ServiceError) once the report is submitted, until it is returned."""
     if not report.state.editable_by_deputy:
-        raise DutyError(f"报告{report.state.label}，不能修改；审查退回后才能再次修改。")
+        raise ServiceError(f"报告{report.state.label}，不能修改；审查退回后才能再次修改。")
 
 
 def _latest_version(report: DutyReport) -> DutyReportVersion | None:
@@ -188,7 +184,7 @@ def _record_version(report: DutyReport, action: VersionAction) -> DutyReportVers
     latest = _latest_version(report)
     content = report.content
     open_autosave = (latest is not None and latest.action == VersionAction.AUTOSAVE
-                     and latest.saved_by_id == _user_id())
+                     and latest.saved_by_id == current_user_id())
     if open_autosave:
         latest.content, latest.action, latest.saved_at = content, action, utcnow()
         db.session.flush()
@@ -196,7 +192,7 @@ def _record_version(report: DutyReport, action: VersionAction) -> DutyReportVers
     if action != VersionAction.SUBMIT and latest is not None and latest.content == content:
         return None  # nothing changed since the last version
     version = DutyReportVersion(report_id=report.id, number=(latest.number + 1) if latest else 1, action=action,
-                                content=content, saved_by_id=_user_id(), saved_at=utcnow())
+                                content=content, saved_by_id=current_user_id(), saved_at=utcnow())
     db.session.add(version)
     db.session.flush()
     return version
@@ -213,24 +209,24 @@ def save_report(report: DutyReport, values: dict[str, str], *, action: VersionAc
 
 def _transition(report: DutyReport, to_state: ReportState, comment: str = "", at=None) -> None:
     db.session.add(DutyReportEvent(report_id=report.id, from_state=report.state, to_state=to_state,
-                                   comment=comment, user_id=_user_id(), at=at or utcnow()))
+                                   comment=comment, user_id=current_user_id(), at=at or utcnow()))
     report.state = to_state
     db.session.flush()
 
 
-def submit_report(report: DutyReport, values: dict[str, str]) -> dict[str, str]:
-    """Save and submit for review; returns errors by field (nothing is submitted when there are any)."""
+def submit_report(report: DutyReport, values: dict[str, str]) -> None:
+    """Save and submit for review; refused, with errors by section, while a section is empty."""
     ensure_editable(report)
     errors = missing_sections(values)
     if errors:
-        return errors
+        raise ServiceError("报告还有部分没有填写。", errors)
     for key in SECTION_KEYS:
         setattr(report, key, values[key])
     db.session.flush()
     _record_version(report, VersionAction.SUBMIT)
     report.submitted_at = utcnow()
     _transition(report, ReportState.SUBMITTED)
-    return {}
+    events.announce("report.submitted", report)
 
 
 # Review steps staff may take: action -> (states it starts from, state it leads to).
@@ -242,6 +238,7 @@ REVIEW_STEPS = {
 
 
 REVIEW_LABELS = {"return": "退回修改", "accept": "审查通过", "file": "备案"}
+REVIEW_EVENTS = {"return": "report.returned", "accept": "report.accepted", "file": "report.filed"}
 
 
 def review_actions(report: DutyReport) -> list[str]:
@@ -249,32 +246,35 @@ def review_actions(report: DutyReport) -> list[str]:
 
 
 def _dated(raw, label: str, after, what: str):
+    """``clock.act_time``, its ValueError as the service's error."""
     try:
         return clock.act_time(raw, label, after, what)
     except ValueError as error:
-        raise DutyError(str(error)) from None
+        raise ServiceError(str(error)) from None
 
 
 def review_report(report: DutyReport, action: str, comment: str, on=None) -> None:
     """Return (退回, a comment required), accept (审查通过) or file (备案) a report, on the day it was done (``on``,
     default today; never before the submission or the review before it)."""
     if action not in REVIEW_STEPS:
-        raise DutyError("请选择审查结果。")
+        raise ServiceError("请选择审查结果。")
     sources, target = REVIEW_STEPS[action]
     if report.state not in sources:
-        raise DutyError(f"报告{report.state.label}，不能{REVIEW_LABELS[action]}。")
+        raise ServiceError(f"报告{report.state.label}，不能{REVIEW_LABELS[action]}。")
     comment = params.clean_text(comment, multiline=True).strip()
     if action == "return" and not comment:
-        raise DutyError("退回修改时请写明审查意见，告诉代表需要修改什么。")
+        message = "退回修改时请写明审查意见，告诉代表需要修改什么。"
+        raise ServiceError(message, {"comment": message})
     if action == "return" or comment:
         report.review_comment = comment
     reviewed = report.reviewed_at is not None and (report.submitted_at is None or report.reviewed_at > report.submitted_at)
     at = _dated(on, REVIEW_LABELS[action], report.reviewed_at if reviewed else report.submitted_at,
                 "审查" if reviewed else "提交")
-    report.reviewed_at, report.reviewed_by_id = at, _user_id()
+    report.reviewed_at, report.reviewed_by_id = at, current_user_id()
     if action == "file":
         report.filed_at = at
     _transition(report, target, comment, at)
+    events.announce(REVIEW_EVENTS[action], report, comment=comment)
 
 
 @dataclass
@@ -299,7 +299,7 @@ def version_history(report: DutyReport) -> list[VersionRow]:
 def get_version_or_404(report: DutyReport, version_id: int) -> DutyReportVersion:
     version = db.session.get(DutyReportVersion, version_id)
     if version is None or version.report_id != report.id:
-        abort(404)
+        raise NotFound()
     return version
 
 
@@ -341,8 +341,6 @@ class QueueFilters:
 
 
 def _queue_query(filters: QueueFilters, court_ids: list[int]) -> Select:
-    from portal.register.services import search_condition
-
     query = (select(DutyReport).options(selectinload(DutyReport.deputy))
              .where(DutyReport.court_id.in_(court_ids), DutyReport.year == filters.year))
     if filters.kind:
@@ -388,7 +386,8 @@ def save_term(term: DutyTerm | None, values: dict) -> DutyTerm:
     clash = db.session.scalar(select(DutyTerm).where(DutyTerm.level == level, DutyTerm.name == name)
                               .where(DutyTerm.id != term.id if term else True))
     if clash is not None:
-        raise DutyError(f"已有{level.label}{name}的届期（{clash.start_year}—{clash.end_year}年）。")
+        message = f"已有{level.label}{name}的届期（{clash.start_year}—{clash.end_year}年）。"
+        raise ServiceError(message, {"name": message})
     if term is None:
         term = DutyTerm()
         db.session.add(term)
@@ -590,9 +589,10 @@ def list_sessions(filters: SessionFilters, court_ids: list[int], *, cursor: str 
 
 def create_session(key: GroupKey, values: dict, court_id: int) -> DutySession:
     if not group_exists(key):
-        raise DutyError("名册中没有这个代表组的在任人大代表，请重新选择代表组。")
+        message = "名册中没有这个代表组的在任人大代表，请重新选择代表组。"
+        raise ServiceError(message, {"group": message})
     session = DutySession(court_id=court_id, level=key.level, term=key.term, group_name=key.name,
-                          created_by_id=_user_id(), state=SessionState.PLANNED)
+                          created_by_id=current_user_id(), state=SessionState.PLANNED)
     _apply_session_values(session, values)
     db.session.add(session)
     db.session.flush()
@@ -601,7 +601,8 @@ def create_session(key: GroupKey, values: dict, court_id: int) -> DutySession:
 
 def update_session(session: DutySession, values: dict) -> None:
     if session.reporters and values["held_on"].year != session.year:
-        raise DutyError("已安排述职代表的述职会不能改到其他年度；请先移除述职代表。")
+        message = "已安排述职代表的述职会不能改到其他年度；请先移除述职代表。"
+        raise ServiceError(message, {"held_on": message})
     _apply_session_values(session, values)
     db.session.flush()
 
@@ -618,7 +619,7 @@ def _apply_session_values(session: DutySession, values: dict) -> None:
 
 def delete_session(session: DutySession) -> None:
     if session.state != SessionState.PLANNED:
-        raise DutyError("只能删除尚未召开的述职会。")
+        raise ServiceError("只能删除尚未召开的述职会。")
     people = [(r.deputy_id, session.year) for r in session.reporters]
     db.session.delete(session)
     db.session.flush()
@@ -655,17 +656,17 @@ def reporter_candidates(session: DutySession) -> list[Candidate]:
 
 def add_reporter(session: DutySession, deputy_id: int | None) -> DutySessionDeputy:
     if session.state != SessionState.PLANNED:
-        raise DutyError("述职会已召开，不能再增加述职代表。")
+        raise ServiceError("述职会已召开，不能再增加述职代表。")
     deputy = db.session.get(Deputy, deputy_id) if deputy_id else None
     if deputy is None:
-        raise DutyError("请选择要安排述职的代表。")
+        raise ServiceError("请选择要安排述职的代表。")
     key = session_group(session)
     if not any(m.kind == DeputyKind.NPC and m.status == DeputyStatus.ACTIVE and m.level == key.level
                and m.term == key.term and m.group_name == key.name for m in deputy.mandates):
-        raise DutyError(f"{deputy.name}不是{key.name}的在任人大代表。")
+        raise ServiceError(f"{deputy.name}不是{key.name}的在任人大代表。")
     other = session_of_reporter(deputy.id, session.year)
     if other is not None:
-        raise DutyError(f"{deputy.name}已安排在 {other.held_on.isoformat()} 的述职会当面述职，一年只述职一次。")
+        raise ServiceError(f"{deputy.name}已安排在 {other.held_on.isoformat()} 的述职会当面述职，一年只述职一次。")
     reporter = DutySessionDeputy(session_id=session.id, deputy_id=deputy.id)
     session.reporters.append(reporter)
     db.session.flush()
@@ -675,7 +676,7 @@ def add_reporter(session: DutySession, deputy_id: int | None) -> DutySessionDepu
 
 def remove_reporter(session: DutySession, reporter: DutySessionDeputy) -> None:
     if session.state != SessionState.PLANNED:
-        raise DutyError("述职会已召开，不能再移除述职代表。")
+        raise ServiceError("述职会已召开，不能再移除述职代表。")
     deputy_id = reporter.deputy_id
     session.reporters.remove(reporter)
     db.session.flush()
@@ -686,21 +687,22 @@ def record_evaluation(session: DutySession, reporter: DutySessionDeputy, values:
     """The voters' verdict counts and opinions on one deputy's report, entered on ``values["on"]`` (default today;
     never before the session)."""
     if session.state != SessionState.HELD:
-        raise DutyError("述职会召开后才能录入评议结果；结束后不能再修改。")
+        raise ServiceError("述职会召开后才能录入评议结果；结束后不能再修改。")
     at = _dated(values.get("on"), "评议", session.held_on, "述职会")
     counts = {key: values.get(key) or 0 for key in ("satisfied", "basically", "unsatisfied")}
     if session.voters_present and sum(counts.values()) > session.voters_present:
-        raise DutyError(f"评议票数合计 {sum(counts.values())} 张，超过参会选民 {session.voters_present} 人，请核对。")
+        message = f"评议票数合计 {sum(counts.values())} 张，超过参会选民 {session.voters_present} 人，请核对。"
+        raise ServiceError(message, {"satisfied": message})
     for key, n in counts.items():
         setattr(reporter, key, n)
     reporter.comments = (values.get("comments") or "").strip()
-    reporter.evaluated_at, reporter.evaluated_by_id = at, _user_id()
+    reporter.evaluated_at, reporter.evaluated_by_id = at, current_user_id()
     db.session.flush()
 
 
 def add_rectification(session: DutySession, reporter: DutySessionDeputy, values: dict) -> DutyRectification:
     if session.state != SessionState.HELD:
-        raise DutyError("述职会召开后才能登记整改事项；结束后不能再修改。")
+        raise ServiceError("述职会召开后才能登记整改事项；结束后不能再修改。")
     rectification = DutyRectification(content=values["content"].strip(), owner=values["owner"].strip(),
                                       deadline=values.get("deadline"), status=RectificationStatus.PENDING)
     reporter.rectifications.append(rectification)
@@ -712,19 +714,19 @@ def set_outcome(session: DutySession, rectification: DutyRectification, status: 
                 on=None) -> None:
     """Record the outcome of a rectification item on the day it was known (``on``, default today)."""
     if session.state != SessionState.HELD:
-        raise DutyError("述职会已结束，整改结果不能再修改。")
+        raise ServiceError("述职会已结束，整改结果不能再修改。")
     at = _dated(on, "整改结果", session.held_on, "述职会")
     member = RectificationStatus(status)
     if member == RectificationStatus.PENDING:
-        raise DutyError("请选择“已整改”或“未整改”。")
+        raise ServiceError("请选择“已整改”或“未整改”。", {"status": "请选择“已整改”或“未整改”。"})
     rectification.status, rectification.outcome = member, outcome.strip()
-    rectification.outcome_at, rectification.outcome_by_id = at, _user_id()
+    rectification.outcome_at, rectification.outcome_by_id = at, current_user_id()
     db.session.flush()
 
 
 def delete_rectification(session: DutySession, rectification: DutyRectification) -> None:
     if session.state != SessionState.HELD or rectification.status != RectificationStatus.PENDING:
-        raise DutyError("只能删除尚无结果的整改事项。")
+        raise ServiceError("只能删除尚无结果的整改事项。")
     rectification.reporter.rectifications.remove(rectification)
     db.session.flush()
 
@@ -732,14 +734,15 @@ def delete_rectification(session: DutySession, rectification: DutyRectification)
 def hold_session(session: DutySession, voters_present: int) -> None:
     """计划中 → 已召开: the session took place, with at least one reporting deputy and its voters."""
     if session.state != SessionState.PLANNED:
-        raise DutyError(f"述职会{session.state.label}，不能再标记为已召开。")
+        raise ServiceError(f"述职会{session.state.label}，不能再标记为已召开。")
     if not session.reporters:
-        raise DutyError("请先安排至少一名述职代表。")
+        raise ServiceError("请先安排至少一名述职代表。")
     if session.held_on > clock.today():
-        raise DutyError(f"述职会定于 {session.held_on.isoformat()} 召开，召开后才能标记为已召开；日期有变请先修改。")
+        raise ServiceError(f"述职会定于 {session.held_on.isoformat()} 召开，召开后才能标记为已召开；日期有变请先修改。")
     session.voters_present = voters_present
     session.state = SessionState.HELD
     db.session.flush()
+    events.announce("duty_session.held", session)
 
 
 def close_problems(session: DutySession) -> list[str]:
@@ -757,12 +760,13 @@ def close_problems(session: DutySession) -> list[str]:
 def close_session(session: DutySession) -> None:
     """已召开 → 已结束, only when nothing is left open."""
     if session.state != SessionState.HELD:
-        raise DutyError("只有已召开的述职会才能结束。")
+        raise ServiceError("只有已召开的述职会才能结束。")
     problems = close_problems(session)
     if problems:
-        raise DutyError("不能结束述职会：" + "".join(problems))
+        raise ServiceError("不能结束述职会：" + "".join(problems))
     session.state = SessionState.CLOSED
     db.session.flush()
+    events.announce("duty_session.closed", session)
 
 
 def load_session_page(session: DutySession) -> DutySession:

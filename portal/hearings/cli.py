@@ -17,8 +17,7 @@ def register(export: click.Group) -> None:
 @court_options
 def export_hearings(date_from: str, date_to: str, output: str, court_code: str | None, with_lower: bool) -> None:
     """The hearings deputies were invited to in a period, with totals (场次、人次)."""
-    from portal.documents.hearings import build_period_docx
-    from portal.hearings.documents import period_report
+    from portal.hearings.documents import build_period_docx, period_report
     from portal.hearings.services import HearingFilters, filtered_hearings
 
     period = export_period(date_from, date_to)

@@ -1,6 +1,30 @@
-"""The data of the hearings' Word documents, and the staff-editable letter template (stored as an attachment)."""
+"""The hearings' Word documents: invitation letters (邀请函) from a Word template staff can edit, the attendance
+and forum record of a hearing (旁听庭审记录), and the period's list (旁听庭审情况统计表).
+
+The letter template is an ordinary .docx with placeholders such as {{代表姓名}} and {{案号}} in its text, kept per
+court as an attachment (``TEMPLATE_OWNER``; the default one is laid out here). Word often splits what one types
+into several runs; a placeholder spanning runs is put together in the first of them, which keeps that run's
+formatting. Values go in as plain text (python-docx escapes them), cleaned of characters XML cannot hold. Letters
+for many invitees go into one file, each letter in its own section starting on a new page with its page number
+restarting at 1.
+
+The record and the list are plain data objects, built from the database here and laid out in the GB/T 9704
+official layout (``portal.documents.gbt9704``) by ``build_record_docx`` and ``build_period_docx``.
+"""
+from __future__ import annotations
+
+import copy
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
+import docx
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.text.run import Run
 from flask_login import current_user
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import selectinload
@@ -9,16 +33,7 @@ from werkzeug.datastructures import FileStorage
 from portal import clock
 from portal.attachments import Attachment, delete_file, save_files
 from portal.auth.models import Court
-from portal.documents import hearing_letter
-from portal.documents.gbt9704 import format_date
-from portal.documents.hearings import (
-    AttendanceRow,
-    HearingPeriodReport,
-    HearingRecord,
-    OpinionEntry,
-    PeriodDeputyRow,
-    PeriodHearingRow,
-)
+from portal.documents.gbt9704 import OfficialDocument, clean_text, format_date
 from portal.extensions import db
 from portal.hearings import services
 from portal.hearings.models import (
@@ -39,6 +54,224 @@ TEMPLATE_MAX_BYTES = 5 * 1024 * 1024
 S = InvitationStatus
 
 
+# --- letters: the placeholders and the time as a letter writes it -----------------------------------------------
+
+PLACEHOLDERS = {
+    "代表姓名": "受邀代表委员的姓名",
+    "称谓": "“代表”或“委员”",
+    "案号": "如（2024）桂0981民初1234号",
+    "案由": "如民间借贷纠纷",
+    "案件类型": "刑事、民事、行政或执行",
+    "开庭时间": "如2025年3月1日（星期六）上午9时30分",
+    "法庭": "开庭的法庭",
+    "审判长": "审判长姓名",
+    "承办部门": "承办的审判庭",
+    "邀请事由": "邀请旁听的事由",
+    "法院名称": "承办法院的名称",
+    "联系人": "发出邀请的联络员",
+    "联系电话": "联络员的电话",
+    "日期": "生成邀请函的日期",
+}
+REQUIRED = ("代表姓名",)
+_PLACEHOLDER = re.compile(r"\{\{\s*([^{}]+?)\s*\}\}")
+_SECTPR_AFTER_TYPE = ("w:pgSz", "w:pgMar", "w:paperSrc", "w:pgBorders", "w:lnNumType", "w:pgNumType", "w:cols",
+                      "w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg", "w:textDirection", "w:bidi",
+                      "w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange")
+_SECTPR_AFTER_PGNUM = _SECTPR_AFTER_TYPE[_SECTPR_AFTER_TYPE.index("w:pgNumType") + 1:]
+WEEKDAYS = "一二三四五六日"
+
+
+def hearing_time_text(moment: datetime) -> str:
+    """2025年3月1日（星期六）上午9时30分, as letters write a local time."""
+    half = "上午" if moment.hour < 12 else "下午"
+    hour = moment.hour if moment.hour <= 12 else moment.hour - 12
+    minutes = f"{moment.minute}分" if moment.minute else ""
+    return f"{format_date(moment.date())}（星期{WEEKDAYS[moment.weekday()]}）{half}{hour}时{minutes}"
+
+
+# --- the default template ---------------------------------------------------------------------------------------
+
+def default_template(court_name: str) -> bytes:
+    """The letter in the GB/T 9704 layout with placeholders; the signature is laid out for ``court_name``."""
+    document = OfficialDocument()
+    document.title("邀请函")
+    document.salutation("尊敬的{{代表姓名}}{{称谓}}：")
+    document.paragraph("为进一步拓宽人大代表、政协委员监督司法工作的渠道，增进对人民法院审判工作的了解，"
+                       "我院定于{{开庭时间}}在{{法庭}}开庭审理{{案号}}{{案由}}一案，审判长{{审判长}}。")
+    document.paragraph("{{邀请事由}}")
+    document.paragraph("诚挚邀请您莅临旁听庭审，并参加庭后座谈，对我院审判工作提出宝贵意见和建议。"
+                       "请于开庭前二十分钟到达我院签到；如不能出席，请及时告知。")
+    document.paragraph("联系人：{{联系人}}　联系电话：{{联系电话}}")
+    # Laid out with the court's real name (the issuer's width sets where the date goes), then made placeholders.
+    document.signature(court_name or "人民法院", date(2025, 12, 31))
+    paragraphs = document.doc.paragraphs
+    issuer, day = paragraphs[-2], paragraphs[-1]
+    issuer.runs[0].text = "{{法院名称}}"
+    day.runs[0].text = "{{日期}}"
+    document.doc.core_properties.title = "邀请函"
+    return document.to_bytes()
+
+
+# --- checking an uploaded template ------------------------------------------------------------------------------
+
+def _paragraph_runs(p) -> list:
+    return [r for r in p if r.tag == qn("w:r")]
+
+
+def _text_parts(document) -> list:
+    """Every paragraph element of the body, headers and footers."""
+    paragraphs = list(document.element.body.iter(qn("w:p")))
+    for rel in document.part.rels.values():
+        if rel.reltype in (RT.HEADER, RT.FOOTER) and not rel.is_external:
+            paragraphs += list(rel.target_part.element.iter(qn("w:p")))
+    return paragraphs
+
+
+def placeholders_in(data: bytes) -> set[str]:
+    document = docx.Document(io.BytesIO(data))
+    found = set()
+    for p in _text_parts(document):
+        text = "".join(Run(r, None).text for r in _paragraph_runs(p))
+        found.update(m.group(1) for m in _PLACEHOLDER.finditer(text))
+    return found
+
+
+def template_problem(data: bytes) -> str | None:
+    """Why ``data`` cannot serve as the letter template (in Chinese), or None."""
+    try:
+        if not zipfile.is_zipfile(io.BytesIO(data)):
+            raise ValueError
+        found = placeholders_in(data)
+    except Exception:  # python-docx raises many kinds of errors on a file that is not a Word document
+        return "文件不是有效的 Word（.docx）文档，请用 Word 或 WPS 另存为 .docx 后再上传。"
+    unknown = sorted(found - set(PLACEHOLDERS))
+    if unknown:
+        names = "、".join("{{" + name + "}}" for name in unknown)
+        return f"模板中有无法识别的占位符：{names}。可用的占位符见页面说明。"
+    missing = [name for name in REQUIRED if name not in found]
+    if missing:
+        return "模板中没有 {{" + missing[0] + "}}，无法为每位代表委员生成各自的邀请函。"
+    return None
+
+
+# --- filling ----------------------------------------------------------------------------------------------------
+
+def fill_paragraph(p, values: dict[str, str]) -> None:
+    """Replace the known placeholders of one paragraph element, even when Word split them across runs."""
+    runs = [Run(r, None) for r in _paragraph_runs(p)]
+    if not runs:
+        return
+    texts = [run.text for run in runs]
+    joined = "".join(texts)
+    if "{{" not in joined:
+        return
+    starts, offset = [], 0
+    for text in texts:
+        starts.append(offset)
+        offset += len(text)
+
+    def run_at(position: int) -> int:
+        index = 0
+        for k, start in enumerate(starts):
+            if start <= position and len(texts[k]) > 0:
+                index = k
+        return index
+
+    for match in reversed(list(_PLACEHOLDER.finditer(joined))):
+        name = match.group(1)
+        if name not in values:
+            continue
+        first, last = run_at(match.start()), run_at(match.end() - 1)
+        value = clean_text(values[name])
+        head = runs[first].text[: match.start() - starts[first]]
+        if first == last:
+            tail = runs[first].text[match.end() - starts[first]:]
+            runs[first].text = head + value + tail
+        else:
+            runs[first].text = head + value
+            for k in range(first + 1, last):
+                runs[k].text = ""
+            runs[last].text = runs[last].text[match.end() - starts[last]:]
+
+
+def _fill_tree(element, values: dict[str, str]) -> None:
+    for p in list(element.iter(qn("w:p"))):
+        fill_paragraph(p, values)
+
+
+def _section_break(body_sectpr):
+    """A copy of the document's section properties that starts a new page and restarts page numbers."""
+    sectpr = copy.deepcopy(body_sectpr)
+    for tag in ("w:type", "w:pgNumType"):
+        old = sectpr.find(qn(tag))
+        if old is not None:
+            sectpr.remove(old)
+    _insert_before(sectpr, _page_numbers_from_one(), _SECTPR_AFTER_PGNUM)
+    kind = OxmlElement("w:type")
+    kind.set(qn("w:val"), "nextPage")
+    _insert_before(sectpr, kind, _SECTPR_AFTER_TYPE)
+    return sectpr
+
+
+def _page_numbers_from_one():
+    element = OxmlElement("w:pgNumType")
+    element.set(qn("w:start"), "1")
+    return element
+
+
+def _insert_before(parent, child, successors: tuple[str, ...]) -> None:
+    for tag in successors:
+        found = parent.find(qn(tag))
+        if found is not None:
+            found.addprevious(child)
+            return
+    parent.append(child)
+
+
+def fill_letters(template: bytes, letters: list[dict[str, str]]) -> bytes:
+    """One file with a letter per entry of ``letters``, each filled from ``template`` and starting a new page."""
+    if not letters:
+        raise ValueError("no letters to write")
+    document = docx.Document(io.BytesIO(template))
+    body = document.element.body
+    body_sectpr = body.find(qn("w:sectPr"))
+    content = [el for el in body if el.tag != qn("w:sectPr")]
+    for el in content:
+        body.remove(el)
+    for n, values in enumerate(letters):
+        copies = [copy.deepcopy(el) for el in content]
+        for el in copies:
+            _fill_tree(el, values)
+        if n < len(letters) - 1 and body_sectpr is not None:
+            last = copies[-1] if copies and copies[-1].tag == qn("w:p") else None
+            if last is None:
+                last = OxmlElement("w:p")
+                copies.append(last)
+            ppr = last.find(qn("w:pPr"))
+            if ppr is None:
+                ppr = OxmlElement("w:pPr")
+                last.insert(0, ppr)
+            ppr.append(_section_break(body_sectpr))
+        for el in copies:
+            if body_sectpr is not None:
+                body_sectpr.addprevious(el)
+            else:
+                body.append(el)
+    if body_sectpr is not None and len(letters) > 1:
+        old = body_sectpr.find(qn("w:pgNumType"))
+        if old is not None:
+            body_sectpr.remove(old)
+        _insert_before(body_sectpr, _page_numbers_from_one(), _SECTPR_AFTER_PGNUM)
+    # Headers and footers are shared by every letter: only values common to all letters belong there.
+    common = {k: v for k, v in letters[0].items() if all(letter.get(k) == v for letter in letters)}
+    for rel in document.part.rels.values():
+        if rel.reltype in (RT.HEADER, RT.FOOTER) and not rel.is_external:
+            _fill_tree(rel.target_part.element, common)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
 def _local(moment: datetime) -> datetime:
     return clock.to_local(moment)
 
@@ -53,7 +286,7 @@ def _time_range(hearing: Hearing) -> str:
     return f"{format_date(start.date())} {start:%H:%M}至{until}"
 
 
-# --- the letter template ----------------------------------------------------------------------------------------
+# --- the court's letter template (stored as an attachment) -------------------------------------------------------
 
 def current_template(court_id: int) -> Attachment | None:
     return db.session.scalar(select(Attachment).where(Attachment.owner_type == TEMPLATE_OWNER,
@@ -68,7 +301,7 @@ def template_bytes(court: Court) -> bytes:
         path = stored_path("attachments", attachment.stored_name)
         if path is not None:
             return path.read_bytes()
-    return hearing_letter.default_template(court.name)
+    return default_template(court.name)
 
 
 def template_upload_problem(upload: FileStorage | None) -> str | None:
@@ -77,7 +310,7 @@ def template_upload_problem(upload: FileStorage | None) -> str | None:
         return problem
     data = upload.stream.read()
     upload.stream.seek(0)
-    return hearing_letter.template_problem(data)
+    return template_problem(data)
 
 
 def save_template(court_id: int, upload: FileStorage) -> Attachment:
@@ -109,7 +342,7 @@ def letter_values(invitation: HearingInvitation, today: date | None = None) -> d
         "案号": hearing.case_number,
         "案由": hearing.cause,
         "案件类型": hearing.case_type.label,
-        "开庭时间": hearing_letter.hearing_time_text(_local(hearing.starts_at)),
+        "开庭时间": hearing_time_text(_local(hearing.starts_at)),
         "法庭": hearing.court_room,
         "审判长": hearing.presiding_judge,
         "承办部门": hearing.department.name if hearing.department else "",
@@ -122,7 +355,7 @@ def letter_values(invitation: HearingInvitation, today: date | None = None) -> d
 
 
 def letters_docx(hearing: Hearing, invitations: list[HearingInvitation]) -> bytes:
-    return hearing_letter.fill_letters(template_bytes(hearing.court), [letter_values(i) for i in invitations])
+    return fill_letters(template_bytes(hearing.court), [letter_values(i) for i in invitations])
 
 
 def letter_recipients(hearing: Hearing) -> list[HearingInvitation]:
@@ -245,3 +478,162 @@ def opinions_with_items(hearing: Hearing) -> list[tuple[HearingOpinion, object]]
     opinions = services.opinions_of(hearing.id)
     items = items_from(ItemOrigin.HEARING, [o.id for o in opinions])
     return [(o, (items[o.id] or [None])[0]) for o in opinions]
+
+
+# --- the record and the period list, laid out --------------------------------------------------------------------
+
+NUMERALS = "一二三四五六七八九十"
+
+
+@dataclass
+class AttendanceRow:
+    name: str
+    kind: str
+    level: str
+    work: str
+    answer: str  # 已出席 / 已谢绝（出差）…
+    checked_in: str  # 9:05 or ""
+
+
+@dataclass
+class OpinionEntry:
+    speaker: str  # 张三代表
+    text: str
+    outcome: str = ""  # 已转为督办件 2025-0012（办理中）
+
+
+@dataclass
+class HearingRecord:
+    court_name: str
+    case_number: str
+    facts: list[tuple[str, str]]  # (label, value): 案由, 案件类型, 承办部门, 审判长, 开庭时间, 法庭, …
+    counts_text: str
+    attendance: list[AttendanceRow]
+    forum_facts: list[tuple[str, str]]  # empty when no forum was held
+    forum_summary: str
+    opinions: list[OpinionEntry]
+    mediation: list[str]
+    rating_count: int
+    rating_averages: list[tuple[str, float]]
+    rating_comments: list[str]
+    generated_on: date
+
+
+def build_record_docx(record: HearingRecord) -> bytes:
+    doc = OfficialDocument()
+    doc.title("邀请代表委员旁听庭审记录")
+    doc.subtitle(record.case_number)
+    doc.heading("一、庭审基本情况", 1)
+    doc.table(["项目", "内容"], record.facts, widths_mm=[36, 120])
+    doc.heading("二、邀请及出席情况", 1)
+    doc.paragraph(record.counts_text)
+    if record.attendance:
+        doc.table(["序号", "姓名", "类别", "层级", "工作单位及职务", "答复", "签到时间"],
+                  [(n, r.name, r.kind, r.level, r.work, r.answer, r.checked_in)
+                   for n, r in enumerate(record.attendance, 1)],
+                  widths_mm=[13, 18, 22, 17, 43, 20, 23], aligns=["center", "left", "left", "left", "left", "left",
+                                                                   "center"])
+    doc.heading("三、庭后座谈", 1)
+    if record.forum_facts:
+        for label, value in record.forum_facts:
+            doc.paragraph(f"{label}：{value or '—'}")
+        if record.forum_summary:
+            doc.paragraph(record.forum_summary)
+    else:
+        doc.paragraph("未举行庭后座谈。")
+    if record.opinions:
+        for n, opinion in enumerate(record.opinions):
+            number = NUMERALS[n] if n < len(NUMERALS) else str(n + 1)
+            doc.heading(f"（{number}）{opinion.speaker}", 2)
+            doc.paragraph(opinion.text)
+            if opinion.outcome:
+                doc.paragraph(opinion.outcome)
+    elif record.forum_facts:
+        doc.paragraph("代表委员未提出具体意见。")
+    doc.heading("四、参与调解情况", 1)
+    doc.paragraph("；".join(record.mediation) + "。" if record.mediation else "无代表委员参与调解。")
+    doc.heading("五、庭审点评", 1)
+    if record.rating_count:
+        doc.paragraph(f"共收到庭审点评表 {record.rating_count} 份，各项平均分如下（满分 5 分）。")
+        doc.table(["点评项目", "平均分"], [(label, f"{value:.2f}") for label, value in record.rating_averages],
+                  widths_mm=[90, 66], aligns=["left", "center"])
+        for comment in record.rating_comments:
+            doc.paragraph(comment)
+    else:
+        doc.paragraph("尚未收到庭审点评表。")
+    doc.signature(record.court_name, record.generated_on)
+    return doc.to_bytes()
+
+
+@dataclass
+class PeriodHearingRow:
+    starts: str
+    case_number: str
+    cause: str
+    department: str
+    judge: str
+    invited: int
+    attended: int
+    attendees: str
+
+
+@dataclass
+class PeriodDeputyRow:
+    name: str
+    kind: str
+    level: str
+    work: str
+    invited: int
+    attended: int
+
+
+@dataclass
+class HearingPeriodReport:
+    court_name: str  # the courts covered, as the text says them ("…中级人民法院及下级法院")
+    signer: str  # the court that issues the table
+    period: str  # 2025年1月1日至2025年12月31日
+    filter_line: str  # the court scope and the list's filters
+    hearings: list[PeriodHearingRow]
+    deputies: list[PeriodDeputyRow] = field(default_factory=list)
+    npc_attended: int = 0
+    cppcc_attended: int = 0
+    generated_on: date = field(default_factory=clock.today)
+
+    @property
+    def invited_total(self) -> int:
+        return sum(h.invited for h in self.hearings)
+
+    @property
+    def attended_total(self) -> int:
+        return sum(h.attended for h in self.hearings)
+
+
+def build_period_docx(report: HearingPeriodReport) -> bytes:
+    doc = OfficialDocument(landscape=True)
+    doc.title("邀请代表委员旁听庭审情况统计表")
+    doc.subtitle(f"（{report.period}）")
+    doc.paragraph(report.filter_line)
+    doc.paragraph(f"本期{report.court_name}共邀请代表委员旁听庭审 {len(report.hearings)} 场，邀请 {report.invited_total} "
+                  f"人次，实际出席 {report.attended_total} 人次（人大代表 {report.npc_attended} 人次，政协委员 "
+                  f"{report.cppcc_attended} 人次）。")
+    doc.heading("一、庭审情况", 1)
+    doc.table(["序号", "开庭时间", "案号", "案由", "承办部门", "审判长", "邀请人数", "出席人次", "出席的代表委员"],
+              [(n, h.starts, h.case_number, h.cause, h.department, h.judge, h.invited, h.attended, h.attendees)
+               for n, h in enumerate(report.hearings, 1)],
+              widths_mm=[11, 31, 46, 28, 24, 16, 12, 12, 45], font_size_pt=10.5,
+              aligns=["center", "left", "left", "left", "left", "left", "center", "center", "left"],
+              total_row=("合计", f"{len(report.hearings)} 场", "", "", "", "", report.invited_total,
+                         report.attended_total, ""))
+    doc.heading("二、代表委员旁听情况", 1)
+    if report.deputies:
+        doc.table(["序号", "姓名", "类别", "层级", "工作单位及职务", "受邀次数", "出席次数"],
+                  [(n, d.name, d.kind, d.level, d.work, d.invited, d.attended)
+                   for n, d in enumerate(report.deputies, 1)],
+                  widths_mm=[12, 24, 24, 28, 89, 24, 24], font_size_pt=10.5,
+                  aligns=["center", "left", "left", "left", "left", "center", "center"],
+                  total_row=("合计", f"{len(report.deputies)} 人", "", "", "", report.invited_total,
+                             report.attended_total))
+    else:
+        doc.paragraph("本期没有邀请代表委员旁听庭审。")
+    doc.signature(report.signer, report.generated_on)
+    return doc.to_bytes()

@@ -1,4 +1,5 @@
-"""Forms of the hearings area; Chinese messages, values kept on errors."""
+"""Forms of the hearings area: every rule of a form is a WTForms validator here (Chinese messages, what was typed
+kept on errors); the services check only what depends on the records (the hearing's state, the dates of steps)."""
 
 from wtforms import (
     BooleanField,
@@ -196,24 +197,25 @@ class MediationForm(Form):
 SCORE_CHOICES = [(str(n), f"{n} 分") for n in (5, 4, 3, 2, 1)]
 
 
+def _score(label: str):
+    """A score of 1–5 (the choices); the message names the line of the form."""
+
+    def check(form, field):
+        if str(field.data) not in {value for value, _ in SCORE_CHOICES}:
+            raise ValidationError(f"请为“{label}”打分（1–5 分）。")
+
+    return check
+
+
 class RatingForm(Form):
     review_comment = TextAreaField("点评意见", validators=[Length(max=2000, message="点评意见不能超过 2000 个字。")],
                                    render_kw={"rows": 3})
 
+    def scores(self) -> dict[str, int]:
+        """The six scores as integers (after ``validate``)."""
+        return {name: int(self[name].data) for name, _ in SCORE_FIELDS}
+
 
 for _name, _label in SCORE_FIELDS:
     setattr(RatingForm, _name, SelectField(_label, choices=SCORE_CHOICES, validate_choice=False,
-                                           validators=[DataRequired(f"请为“{_label}”打分（1–5 分）。")]))
-
-
-def rating_scores(form: RatingForm) -> dict[str, int] | None:
-    """The six scores as integers, or None after putting a message on each that is not 1–5."""
-    scores, ok = {}, True
-    for name, label in SCORE_FIELDS:
-        value = form[name].data
-        if str(value) not in {"1", "2", "3", "4", "5"}:
-            form[name].errors = [f"请为“{label}”打分（1–5 分）。"]
-            ok = False
-        else:
-            scores[name] = int(value)
-    return scores if ok else None
+                                           validators=[_score(_label)]))

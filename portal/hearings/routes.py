@@ -1,14 +1,19 @@
-"""Routes of the hearings area: thin — read the request, call a service, render."""
+"""Pages of the hearings area (邀请旁听庭审): thin — read the request, call a service, render.
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+For staff: the hearing list and its 统计表 (/hearings/), a hearing's form, page and invitation board (answers,
+reminders, change notices, check-in), materials, choosing invitees by hand or by fair draw, one invitation,
+letters and the record, the post-hearing forum and its opinions, the ratings (/hearings/ratings) and the letter
+template. For deputies: their invitations (/hearings/mine), answering one, and the rating form.
+"""
+
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal import attachments, clock, params
-from portal.access import court_scope, require_role, require_staff
+from portal.access import EDITOR_ROLES, court_scope, require_editor, require_role, require_staff
 from portal.auth.models import Court, Role
 from portal.documents import send_download
-from portal.documents.hearing_letter import PLACEHOLDERS
-from portal.documents.hearings import build_period_docx, build_record_docx
+from portal.errors import ServiceError
 from portal.extensions import db
 from portal.hearings import bp, documents, services
 from portal.hearings.forms import (
@@ -21,7 +26,6 @@ from portal.hearings.forms import (
     RatingForm,
     StatusForm,
     ToItemForm,
-    rating_scores,
     to_local_input,
     to_utc,
 )
@@ -46,20 +50,16 @@ from portal.register.services import (
 )
 from portal.versioning import save_unless_stale
 
-editors = require_role(Role.ADMIN, Role.LIAISON)
 deputies_only = require_role(Role.DEPUTY)
 MATERIALS = "hearing"
 
 
 def _can_edit() -> bool:
-    return current_user.role in (Role.ADMIN, Role.LIAISON)
-
+    return current_user.role in EDITOR_ROLES
 
 
 def _item_link(item) -> str | None:
-    if item is not None and "items.detail" in current_app.view_functions:
-        return url_for("items.detail", item_id=item.id)
-    return None
+    return url_for("items.detail", item_id=item.id) if item is not None else None
 
 
 # --- the list ---------------------------------------------------------------------------------------------------
@@ -86,7 +86,7 @@ def export_period():
     filters.period.check()
     report = documents.period_report(services.filtered_hearings(filters, scope.court_ids), scope, filters)
     day = clock.today()
-    return send_download(build_period_docx(report), f"旁听庭审情况统计表_{day:%Y%m%d}.docx")
+    return send_download(documents.build_period_docx(report), f"旁听庭审情况统计表_{day:%Y%m%d}.docx")
 
 
 # --- creating and editing ---------------------------------------------------------------------------------------
@@ -106,7 +106,7 @@ def _hearing_form(hearing=None) -> HearingForm:
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@editors
+@require_editor
 def create():
     form = _hearing_form()
     files = request.files.getlist(form.materials.name)
@@ -122,7 +122,7 @@ def create():
 
 
 @bp.route("/<int:hearing_id>/edit", methods=["GET", "POST"])
-@editors
+@require_editor
 def edit(hearing_id: int):
     hearing = services.get_hearing_or_404(hearing_id, for_edit=True)
     form = _hearing_form(hearing)
@@ -149,7 +149,7 @@ def edit(hearing_id: int):
 
 
 @bp.post("/<int:hearing_id>/status")
-@editors
+@require_editor
 def change_status(hearing_id: int):
     hearing = services.get_hearing_or_404(hearing_id, for_edit=True)
     form = StatusForm()
@@ -191,6 +191,15 @@ def detail(hearing_id: int):
     return render("hearings/detail.html", block="board", **_detail_context(hearing))
 
 
+def _board_step(invitation, step, message: str):
+    """Take ``step`` (a service call) on the board, and answer with ``message`` or what the service refused."""
+    try:
+        step()
+    except ServiceError as error:
+        return _board_answer(invitation, None, error.message)
+    return _board_answer(invitation, message)
+
+
 def _board_answer(invitation, message: str | None, error: str | None = None):
     """The refreshed board for htmx; a flash and the hearing page otherwise."""
     hearing = invitation.hearing
@@ -203,15 +212,14 @@ def _board_answer(invitation, message: str | None, error: str | None = None):
 
 
 @bp.post("/invitations/<int:invitation_id>/check-in")
-@editors
+@require_editor
 def check_in(invitation_id: int):
     invitation = services.get_invitation_or_404(invitation_id, for_edit=True)
-    error = services.check_in(invitation)
-    return _board_answer(invitation, None if error else f"{invitation.deputy.name}已签到。", error)
+    return _board_step(invitation, lambda: services.check_in(invitation), f"{invitation.deputy.name}已签到。")
 
 
 @bp.post("/invitations/<int:invitation_id>/undo-check-in")
-@editors
+@require_editor
 def undo_check_in(invitation_id: int):
     invitation = services.get_invitation_or_404(invitation_id, for_edit=True)
     services.undo_check_in(invitation)
@@ -219,35 +227,37 @@ def undo_check_in(invitation_id: int):
 
 
 @bp.post("/invitations/<int:invitation_id>/absent")
-@editors
+@require_editor
 def mark_absent(invitation_id: int):
     invitation = services.get_invitation_or_404(invitation_id, for_edit=True)
-    error = services.mark_absent(invitation)
-    return _board_answer(invitation, None if error else f"{invitation.deputy.name}已标记缺席。", error)
+    return _board_step(invitation, lambda: services.mark_absent(invitation), f"{invitation.deputy.name}已标记缺席。")
 
 
 @bp.post("/invitations/<int:invitation_id>/remind")
-@editors
+@require_editor
 def remind(invitation_id: int):
     invitation = services.get_invitation_or_404(invitation_id, for_edit=True)
-    error = services.remind(invitation, request.form.get("on"))
-    return _board_answer(invitation, None if error else f"已记录提醒{invitation.deputy.name}答复。", error)
+    return _board_step(invitation, lambda: services.remind(invitation, request.form.get("on")),
+                       f"已记录提醒{invitation.deputy.name}答复。")
 
 
 @bp.post("/invitations/<int:invitation_id>/notified")
-@editors
+@require_editor
 def notified(invitation_id: int):
     invitation = services.get_invitation_or_404(invitation_id, for_edit=True)
-    error = services.mark_notified(invitation, request.form.get("on"))
-    return _board_answer(invitation, None if error else f"已记录通知{invitation.deputy.name}庭审变更。", error)
+    return _board_step(invitation, lambda: services.mark_notified(invitation, request.form.get("on")),
+                       f"已记录通知{invitation.deputy.name}庭审变更。")
 
 
 @bp.post("/<int:hearing_id>/notified")
-@editors
+@require_editor
 def notified_all(hearing_id: int):
     hearing = services.get_hearing_or_404(hearing_id, for_edit=True)
-    count, error = services.mark_all_notified(hearing, request.form.get("on"))
-    message = None if error else f"已将 {count} 名受邀代表委员标记为已通知。"
+    message, error = None, None
+    try:
+        message = f"已将 {services.mark_all_notified(hearing, request.form.get('on'))} 名受邀代表委员标记为已通知。"
+    except ServiceError as refused:
+        error = refused.message
     if is_partial("board"):
         return render("hearings/detail.html", block="board", **_board_context(hearing, message, error))
     flash(error or message, "danger" if error else "success")
@@ -257,7 +267,7 @@ def notified_all(hearing_id: int):
 # --- materials --------------------------------------------------------------------------------------------------
 
 @bp.post("/<int:hearing_id>/materials")
-@editors
+@require_editor
 def upload_materials(hearing_id: int):
     hearing = services.get_hearing_or_404(hearing_id, for_edit=True)
     files = [f for f in request.files.getlist("materials") if f and f.filename]
@@ -273,7 +283,7 @@ def upload_materials(hearing_id: int):
 
 
 @bp.post("/<int:hearing_id>/materials/<int:attachment_id>/delete")
-@editors
+@require_editor
 def delete_material(hearing_id: int, attachment_id: int):
     hearing = services.get_hearing_or_404(hearing_id, for_edit=True)
     attachment = attachments.get_file(MATERIALS, hearing.id, attachment_id) or abort(404)
@@ -299,7 +309,7 @@ def material(hearing_id: int, attachment_id: int, filename: str):
 # --- choosing invitees ------------------------------------------------------------------------------------------
 
 @bp.get("/<int:hearing_id>/invite")
-@editors
+@require_editor
 def invite(hearing_id: int):
     hearing = services.get_hearing_or_404(hearing_id, for_edit=True)
     filters = RegisterFilters.from_args(request.args)
@@ -316,7 +326,7 @@ def invite(hearing_id: int):
 
 
 @bp.post("/<int:hearing_id>/invite")
-@editors
+@require_editor
 def invite_selected(hearing_id: int):
     hearing = services.get_hearing_or_404(hearing_id, for_edit=True)
     ids = params.parse_ids(request.form.getlist("deputy_id"))
@@ -340,7 +350,7 @@ def _chosen(enum_cls, values) -> list:
 
 
 @bp.route("/<int:hearing_id>/draw", methods=["GET", "POST"])
-@editors
+@require_editor
 def draw(hearing_id: int):
     hearing = services.get_hearing_or_404(hearing_id, for_edit=True)
     form = DrawForm()
@@ -357,7 +367,7 @@ def draw(hearing_id: int):
 
 
 @bp.post("/<int:hearing_id>/draw/confirm")
-@editors
+@require_editor
 def draw_confirm(hearing_id: int):
     hearing = services.get_hearing_or_404(hearing_id, for_edit=True)
     ids = params.parse_ids(request.form.getlist("deputy_id"))
@@ -389,23 +399,25 @@ def _invitation_page(invitation, answer_form, mediation_form, status: int = 200)
 
 
 @bp.post("/invitations/<int:invitation_id>/answer")
-@editors
+@require_editor
 def record_answer(invitation_id: int):
     invitation = services.get_invitation_or_404(invitation_id, for_edit=True)
     form = AnswerForm()
     if form.validate():
-        error = services.answer(invitation, form.answer.data == "accept", form.decline_reason.data or "",
-                                by_staff=True, on=request.form.get("on"))
-        if not error:
+        try:
+            services.answer(invitation, form.answer.data == "accept", form.decline_reason.data or "",
+                            by_staff=True, on=request.form.get("on"))
+        except ServiceError as error:
+            form.set_errors({"answer": error.message})
+        else:
             flash(f"已记录{invitation.deputy.name}的答复：{invitation.status.label}。", "success")
             return redirect(url_for("hearings.invitation", invitation_id=invitation.id), 303)
-        form.answer.errors = [error]
     return _invitation_page(invitation, form, MediationForm(formdata=None, joined_mediation=invitation.joined_mediation,
                                                             mediation_note=invitation.mediation_note), 422)
 
 
 @bp.post("/invitations/<int:invitation_id>/mediation")
-@editors
+@require_editor
 def mediation(invitation_id: int):
     invitation = services.get_invitation_or_404(invitation_id, for_edit=True)
     form = MediationForm()
@@ -417,14 +429,16 @@ def mediation(invitation_id: int):
 
 
 @bp.post("/invitations/<int:invitation_id>/withdraw")
-@editors
+@require_editor
 def withdraw(invitation_id: int):
     invitation = services.get_invitation_or_404(invitation_id, for_edit=True)
     hearing_id, name = invitation.hearing_id, invitation.deputy.name
-    error = services.withdraw(invitation)
-    flash(error or f"已撤回对{name}的邀请。", "danger" if error else "success")
-    if error:
+    try:
+        services.withdraw(invitation)
+    except ServiceError as error:
+        flash(error.message, "danger")
         return redirect(url_for("hearings.invitation", invitation_id=invitation_id), 303)
+    flash(f"已撤回对{name}的邀请。", "success")
     return redirect(url_for("hearings.detail", hearing_id=hearing_id), 303)
 
 
@@ -455,7 +469,7 @@ def _file_part(text: str) -> str:
 @require_staff
 def record(hearing_id: int):
     hearing = services.get_hearing_or_404(hearing_id)
-    data = build_record_docx(documents.hearing_record(hearing))
+    data = documents.build_record_docx(documents.hearing_record(hearing))
     return send_download(data, f"旁听庭审记录_{_file_part(hearing.case_number)}.docx")
 
 
@@ -477,7 +491,7 @@ def _forum_page(hearing, forum_form, opinion_form, status: int = 200):
 
 
 @bp.route("/<int:hearing_id>/forum", methods=["GET", "POST"])
-@editors
+@require_editor
 def forum(hearing_id: int):
     hearing = services.get_hearing_or_404(hearing_id, for_edit=True)
     form = ForumForm(obj=hearing) if request.method == "POST" else ForumForm(formdata=None, obj=hearing)
@@ -491,7 +505,7 @@ def forum(hearing_id: int):
 
 
 @bp.post("/<int:hearing_id>/opinions")
-@editors
+@require_editor
 def add_opinion(hearing_id: int):
     hearing = services.get_hearing_or_404(hearing_id, for_edit=True)
     form = _opinion_form(hearing, submitted=True)
@@ -503,17 +517,21 @@ def add_opinion(hearing_id: int):
 
 
 @bp.post("/opinions/<int:opinion_id>/delete")
-@editors
+@require_editor
 def delete_opinion(opinion_id: int):
     opinion = services.get_opinion_or_404(opinion_id, for_edit=True)
     hearing_id = opinion.hearing_id
-    error = services.delete_opinion(opinion)
-    flash(error or "已删除该条意见。", "danger" if error else "success")
+    try:
+        services.delete_opinion(opinion)
+    except ServiceError as error:
+        flash(error.message, "danger")
+    else:
+        flash("已删除该条意见。", "success")
     return redirect(url_for("hearings.forum", hearing_id=hearing_id, _anchor="opinions"), 303)
 
 
 @bp.post("/opinions/<int:opinion_id>/item")
-@editors
+@require_editor
 def opinion_to_item(opinion_id: int):
     opinion = services.get_opinion_or_404(opinion_id, for_edit=True)
     form = ToItemForm()
@@ -538,15 +556,15 @@ def _rating_form(invitation) -> RatingForm:
 
 
 @bp.route("/invitations/<int:invitation_id>/rating", methods=["GET", "POST"])
-@editors
+@require_editor
 def enter_rating(invitation_id: int):
     invitation = services.get_invitation_or_404(invitation_id, for_edit=True)
     if not services.can_rate(invitation):
         flash(f"{invitation.deputy.name}未签到出席，不能录入庭审点评表。", "warning")
         return redirect(url_for("hearings.invitation", invitation_id=invitation.id), 303)
     form = _rating_form(invitation)
-    if form.validate_on_submit() and (scores := rating_scores(form)):
-        services.save_rating(invitation, scores, form.review_comment.data or "", by_staff=True)
+    if form.validate_on_submit():
+        services.save_rating(invitation, form.scores(), form.review_comment.data or "", by_staff=True)
         flash(f"已录入{invitation.deputy.name}的庭审点评表。", "success")
         return redirect(url_for("hearings.detail", hearing_id=invitation.hearing_id, _anchor="ratings"), 303)
     return render_template("hearings/rating_form.html", form=form, invitation=invitation, hearing=invitation.hearing,
@@ -570,7 +588,7 @@ def ratings():
 
 
 @bp.post("/ratings/<int:rating_id>/item")
-@editors
+@require_editor
 def rating_to_item(rating_id: int):
     rating = services.get_rating_or_404(rating_id, for_edit=True)
     form = ToItemForm()
@@ -588,26 +606,26 @@ def rating_to_item(rating_id: int):
 # --- the letter template ----------------------------------------------------------------------------------------
 
 @bp.get("/letter-template")
-@editors
+@require_editor
 def letter_template():
     return render_template("hearings/letter_template.html", current=documents.current_template(current_user.court_id),
-                           placeholders=PLACEHOLDERS, error=None)
+                           placeholders=documents.PLACEHOLDERS, error=None)
 
 
 @bp.get("/letter-template.docx")
-@editors
+@require_editor
 def letter_template_download():
     court = db.session.get(Court, current_user.court_id)
     return send_download(documents.template_bytes(court), f"邀请函模板_{court.name}.docx")
 
 
 @bp.post("/letter-template")
-@editors
+@require_editor
 def letter_template_upload():
     upload = request.files.get("template")
     error = documents.template_upload_problem(upload)
     if error:
-        return render_template("hearings/letter_template.html", placeholders=PLACEHOLDERS, error=error,
+        return render_template("hearings/letter_template.html", placeholders=documents.PLACEHOLDERS, error=error,
                                current=documents.current_template(current_user.court_id)), 422
     documents.save_template(current_user.court_id, upload)
     flash("已启用新的邀请函模板，此后生成的邀请函将使用该模板。", "success")
@@ -615,7 +633,7 @@ def letter_template_upload():
 
 
 @bp.post("/letter-template/reset")
-@editors
+@require_editor
 def letter_template_reset():
     removed = documents.reset_template(current_user.court_id)
     flash("已恢复默认邀请函模板。" if removed else "当前使用的已是默认模板。", "success")
@@ -660,12 +678,14 @@ def mine_answer(invitation_id: int):
     invitation = services.get_my_invitation_or_404(invitation_id)
     form = AnswerForm()
     if form.validate():
-        error = services.answer(invitation, form.answer.data == "accept", form.decline_reason.data or "")
-        if not error:
+        try:
+            services.answer(invitation, form.answer.data == "accept", form.decline_reason.data or "")
+        except ServiceError as error:
+            form.set_errors({"answer": error.message})
+        else:
             flash("您已接受邀请，期待您莅临旁听。" if invitation.status == InvitationStatus.ACCEPTED
                   else "您已谢绝本次邀请，感谢告知。", "success")
             return redirect(url_for("hearings.mine_detail", invitation_id=invitation.id), 303)
-        form.answer.errors = [error]
     return _mine_page(invitation, form, 422)
 
 
@@ -677,8 +697,8 @@ def mine_rating(invitation_id: int):
         flash("签到出席庭审后才能填写庭审点评表。", "warning")
         return redirect(url_for("hearings.mine_detail", invitation_id=invitation.id), 303)
     form = _rating_form(invitation)
-    if form.validate_on_submit() and (scores := rating_scores(form)):
-        services.save_rating(invitation, scores, form.review_comment.data or "", by_staff=False)
+    if form.validate_on_submit():
+        services.save_rating(invitation, form.scores(), form.review_comment.data or "", by_staff=False)
         flash("感谢您的点评！", "success")
         return redirect(url_for("hearings.mine_detail", invitation_id=invitation.id), 303)
     return render_template("hearings/rating_form.html", form=form, invitation=invitation, hearing=invitation.hearing,

@@ -3,14 +3,14 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
-from flask import abort
 from flask_login import current_user
 from sqlalchemy import Select, case, false, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from portal import clock, params, periods
-from portal.access import visible_court_ids
+from portal import clock, events, params, periods
+from portal.access import EDITOR_ROLES, current_user_id, visible_court_ids
 from portal.auth.models import Court, Department, Role
+from portal.errors import Forbidden, NotFound, ServiceError
 from portal.extensions import db
 from portal.hearings.draw import Candidate, DrawResult, draw, reason_for
 from portal.hearings.models import (
@@ -29,35 +29,29 @@ from portal.hearings.models import (
 )
 from portal.items.models import Item, ItemKind, ItemOrigin
 from portal.items.services import create_item, items_from
-from portal.models import utcnow
+from portal.models import like_pattern, utcnow
 from portal.pagination import Page, paginate
 from portal.register.models import Deputy, DeputyKind, DeputyLevel, DeputyStatus, Mandate
 
 S = InvitationStatus
 
 
-# --- time -------------------------------------------------------------------------------------------------------
-
 # --- access -----------------------------------------------------------------------------------------------------
-
-def _user_id() -> int | None:
-    return current_user.id if current_user and current_user.is_authenticated else None
-
 
 def get_hearing_or_404(hearing_id: int, for_edit: bool = False) -> Hearing:
     """A hearing of a court the staff user sees; editing needs the liaison or admin role. Deputies never get here."""
     hearing = db.session.get(Hearing, hearing_id)
     if hearing is None or current_user.role == Role.DEPUTY or hearing.court_id not in visible_court_ids(current_user):
-        abort(404)
-    if for_edit and current_user.role not in (Role.ADMIN, Role.LIAISON):
-        abort(403)
+        raise NotFound()
+    if for_edit and current_user.role not in EDITOR_ROLES:
+        raise Forbidden()
     return hearing
 
 
 def get_invitation_or_404(invitation_id: int, for_edit: bool = False) -> HearingInvitation:
     invitation = db.session.get(HearingInvitation, invitation_id)
     if invitation is None:
-        abort(404)
+        raise NotFound()
     get_hearing_or_404(invitation.hearing_id, for_edit=for_edit)
     return invitation
 
@@ -66,14 +60,14 @@ def get_my_invitation_or_404(invitation_id: int) -> HearingInvitation:
     """The deputy's own invitation; anyone else's is 404."""
     invitation = db.session.get(HearingInvitation, invitation_id)
     if invitation is None or current_user.deputy_id is None or invitation.deputy_id != current_user.deputy_id:
-        abort(404)
+        raise NotFound()
     return invitation
 
 
 def get_opinion_or_404(opinion_id: int, for_edit: bool = False) -> HearingOpinion:
     opinion = db.session.get(HearingOpinion, opinion_id)
     if opinion is None:
-        abort(404)
+        raise NotFound()
     get_hearing_or_404(opinion.hearing_id, for_edit=for_edit)
     return opinion
 
@@ -81,7 +75,7 @@ def get_opinion_or_404(opinion_id: int, for_edit: bool = False) -> HearingOpinio
 def get_rating_or_404(rating_id: int, for_edit: bool = False) -> HearingRating:
     rating = db.session.get(HearingRating, rating_id)
     if rating is None:
-        abort(404)
+        raise NotFound()
     get_invitation_or_404(rating.invitation_id, for_edit=for_edit)
     return rating
 
@@ -155,10 +149,6 @@ class HearingFilters:
         return "，".join(parts)
 
 
-def _like(q: str) -> str:
-    return "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
 def filtered_hearings(filters: HearingFilters, court_ids: list[int]) -> Select:
     query = select(Hearing).options(selectinload(Hearing.department), selectinload(Hearing.court)).where(
         Hearing.court_id.in_(court_ids))
@@ -168,7 +158,7 @@ def filtered_hearings(filters: HearingFilters, court_ids: list[int]) -> Select:
     elif filters.when == "past":
         query = query.where(Hearing.ends_at < now)
     if filters.q:
-        pattern = _like(filters.q)
+        pattern = like_pattern(filters.q)
         query = query.where(or_(Hearing.case_number.like(pattern, escape="\\"),
                                 Hearing.cause.like(pattern, escape="\\"),
                                 Hearing.presiding_judge.like(pattern, escape="\\")))
@@ -231,26 +221,37 @@ HEARING_FIELDS = ("court_id", "case_number", "cause", "case_type", "department_i
 
 def create_hearing(values: dict) -> Hearing:
     hearing = Hearing(**{k: values[k] for k in HEARING_FIELDS}, status=HearingStatus.SCHEDULED,
-                      scheduled_by_id=_user_id())
+                      scheduled_by_id=current_user_id())
     db.session.add(hearing)
     db.session.flush()
     return hearing
 
 
 def update_hearing(hearing: Hearing, values: dict) -> int:
-    """Save the form's values; a new time counts as moving the hearing. Returns how many invitees must be told."""
+    """Save the form's values; a new time counts as moving the hearing. Returns how many invitees must be told.
+
+    A new time or court room once invitations went out is announced as ``hearing.moved``."""
     moved = values["starts_at"] != hearing.starts_at or values["ends_at"] != hearing.ends_at
+    new_room = values["court_room"] != hearing.court_room
     old_start = hearing.starts_at
     for key in HEARING_FIELDS:
         if key not in ("starts_at", "ends_at"):
             setattr(hearing, key, values[key])
-    if not moved:
-        db.session.flush()
-        return 0
-    hearing.starts_at, hearing.ends_at = values["starts_at"], values["ends_at"]
-    if hearing.status in (HearingStatus.SCHEDULED, HearingStatus.ADJOURNED, HearingStatus.MOVED):
-        hearing.status = HearingStatus.MOVED
-    return _needs_notice(hearing, old_start)
+    told = 0
+    if moved:
+        hearing.starts_at, hearing.ends_at = values["starts_at"], values["ends_at"]
+        if hearing.status in (HearingStatus.SCHEDULED, HearingStatus.ADJOURNED, HearingStatus.MOVED):
+            hearing.status = HearingStatus.MOVED
+        told = _needs_notice(hearing, old_start)
+    db.session.flush()
+    if (moved or new_room) and hearing.invitations:
+        _announce_moved(hearing, told)
+    return told
+
+
+def _announce_moved(hearing: Hearing, told: int) -> None:
+    events.announce("hearing.moved", hearing, starts_at=hearing.starts_at.isoformat(),
+                    court_room=hearing.court_room, told=told)
 
 
 def change_status(hearing: Hearing, status: HearingStatus, *, starts_at: datetime | None = None,
@@ -264,11 +265,18 @@ def change_status(hearing: Hearing, status: HearingStatus, *, starts_at: datetim
     hearing.status = status
     if note.strip():
         hearing.change_note = note.strip()
+    told = 0
     if status in NOTICE_STATUSES or (time_changed and status == HearingStatus.SCHEDULED) or (
             status == HearingStatus.SCHEDULED and previous in NOTICE_STATUSES):
-        return _needs_notice(hearing, old_start)
+        told = _needs_notice(hearing, old_start)
     db.session.flush()
-    return 0
+    if status == HearingStatus.CANCELLED and previous != status:
+        events.announce("hearing.cancelled", hearing, note=hearing.change_note, told=told)
+    elif status == HearingStatus.ADJOURNED and previous != status:
+        events.announce("hearing.adjourned", hearing, note=hearing.change_note, told=told)
+    elif time_changed and hearing.invitations:
+        _announce_moved(hearing, told)
+    return told
 
 
 def _needs_notice(hearing: Hearing, old_start: datetime) -> int:
@@ -284,27 +292,33 @@ def _needs_notice(hearing: Hearing, old_start: datetime) -> int:
     return told
 
 
-def mark_notified(invitation: HearingInvitation, on=None) -> str | None:
-    """Record that the deputy was told of the change on ``on`` (default today); a Chinese reason when that
-    date cannot be."""
+def _act_time(raw, label: str, after, what: str) -> datetime:
+    """``clock.act_time``, its ValueError as the service's error."""
     try:
-        at = clock.act_time(on, "通知", invitation.invited_at, "邀请")
+        return clock.act_time(raw, label, after, what)
     except ValueError as error:
-        return str(error)
+        raise ServiceError(str(error)) from None
+
+
+def _notified_at(invitation: HearingInvitation, on) -> datetime:
+    return _act_time(on, "通知", invitation.invited_at, "邀请")
+
+
+def mark_notified(invitation: HearingInvitation, on=None) -> None:
+    """Record that the deputy was told of the change on ``on`` (default today)."""
+    invitation.notified_at = _notified_at(invitation, on)
     invitation.needs_notice = False
-    invitation.notified_at = at
     db.session.flush()
-    return None
 
 
-def mark_all_notified(hearing: Hearing, on=None) -> tuple[int, str | None]:
-    """Mark every deputy waiting for the change notice as told on ``on``: how many, or a reason."""
-    waiting = [i for i in hearing.invitations if i.needs_notice]
-    for invitation in waiting:
-        error = mark_notified(invitation, on)
-        if error:
-            return 0, error
-    return len(waiting), None
+def mark_all_notified(hearing: Hearing, on=None) -> int:
+    """Mark every deputy waiting for the change notice as told on ``on``; how many. The day is checked against
+    every invitation before any is marked (the board shows a refusal without rolling back the request)."""
+    waiting = [(i, _notified_at(i, on)) for i in hearing.invitations if i.needs_notice]
+    for invitation, at in waiting:
+        invitation.notified_at, invitation.needs_notice = at, False
+    db.session.flush()
+    return len(waiting)
 
 
 # --- inviting ---------------------------------------------------------------------------------------------------
@@ -384,12 +398,15 @@ def invite(hearing: Hearing, deputy_ids, *, method: InviteMethod = InviteMethod.
             result.skipped.append(f"{deputy.name}已离任")
             continue
         invitation = HearingInvitation(hearing_id=hearing.id, deputy=deputy, status=S.INVITED, invite_method=method,
-                                       draw_reason=reasons.get(deputy_id, "")[:120], invited_by_id=_user_id(),
+                                       draw_reason=reasons.get(deputy_id, "")[:120], invited_by_id=current_user_id(),
                                        invited_at=utcnow())
         db.session.add(invitation)
         result.created.append(invitation)
         already.add(deputy_id)
     db.session.flush()
+    for invitation in result.created:
+        events.announce("invitation.sent", invitation, hearing_id=hearing.id, deputy_id=invitation.deputy_id,
+                        method=method.value)
     return result
 
 
@@ -503,21 +520,20 @@ def check_in_open(hearing: Hearing) -> bool:
     return hearing.status != HearingStatus.CANCELLED and clock.local_date(hearing.starts_at) <= clock.today()
 
 
-def check_in(invitation: HearingInvitation) -> str | None:
-    """Mark the deputy present; a Chinese reason when it cannot be done."""
+def check_in(invitation: HearingInvitation) -> None:
+    """Mark the deputy present."""
     if not check_in_open(invitation.hearing):
-        return "开庭当天才能签到。"
+        raise ServiceError("开庭当天才能签到。")
     if invitation.status == S.DECLINED:
-        return f"{invitation.deputy.name}已谢绝邀请；如确实到场，请先改为接受再签到。"
+        raise ServiceError(f"{invitation.deputy.name}已谢绝邀请；如确实到场，请先改为接受再签到。")
     invitation.status = S.ATTENDED
     # On the day a click is the moment; entered later from the sign-in sheet, it is the hearing's own day.
     starts = invitation.hearing.starts_at
     invitation.checked_in_at = utcnow() if clock.local_date(starts) == clock.today() else starts
-    invitation.checked_in_by_id = _user_id()
+    invitation.checked_in_by_id = current_user_id()
     if invitation.hearing.status != HearingStatus.HELD:
         invitation.hearing.status = HearingStatus.HELD  # someone is in the gallery: the hearing takes place
     db.session.flush()
-    return None
 
 
 def undo_check_in(invitation: HearingInvitation) -> None:
@@ -528,44 +544,33 @@ def undo_check_in(invitation: HearingInvitation) -> None:
         db.session.flush()
 
 
-def mark_absent(invitation: HearingInvitation) -> str | None:
+def mark_absent(invitation: HearingInvitation) -> None:
     if not hearing_started(invitation.hearing):
-        return "开庭后才能标记缺席。"
+        raise ServiceError("开庭后才能标记缺席。")
     if invitation.status not in EXPECTING:
-        return f"{invitation.deputy.name}当前为“{invitation.status.label}”，不能标记缺席。"
+        raise ServiceError(f"{invitation.deputy.name}当前为“{invitation.status.label}”，不能标记缺席。")
     invitation.status = S.ABSENT
     db.session.flush()
-    return None
 
 
-def remind(invitation: HearingInvitation, on=None) -> str | None:
-    """Record a phone reminder given on ``on`` (default today); a Chinese reason when that date cannot be."""
-    try:
-        at = clock.act_time(on, "提醒", invitation.reminded_at or invitation.invited_at,
-                      "上次提醒" if invitation.reminded_at else "邀请")
-    except ValueError as error:
-        return str(error)
-    invitation.reminded_at = at
-    invitation.reminded_by_id = _user_id()
+def remind(invitation: HearingInvitation, on=None) -> None:
+    """Record a phone reminder given on ``on`` (default today)."""
+    invitation.reminded_at = _act_time(on, "提醒", invitation.reminded_at or invitation.invited_at,
+                                       "上次提醒" if invitation.reminded_at else "邀请")
+    invitation.reminded_by_id = current_user_id()
     db.session.flush()
-    return None
 
 
 def answer(invitation: HearingInvitation, accept: bool, reason: str = "", *, by_staff: bool = False,
-           on=None) -> str | None:
+           on=None) -> None:
     """Accept or decline; a deputy may change their mind until the hearing starts. Staff record an answer given
     by phone with the day it was given (``on``, default today); a deputy answering in the portal answers now."""
     hearing = invitation.hearing
-    at = utcnow()
-    if by_staff:
-        try:
-            at = clock.act_time(on, "答复", invitation.invited_at, "邀请")
-        except ValueError as error:
-            return str(error)
+    at = _act_time(on, "答复", invitation.invited_at, "邀请") if by_staff else utcnow()
     if hearing.status in (HearingStatus.CANCELLED, HearingStatus.HELD) or (hearing_started(hearing) and not by_staff):
-        return "庭审已开始、已结束或已取消，不能再答复。"
+        raise ServiceError("庭审已开始、已结束或已取消，不能再答复。")
     if invitation.status not in (S.INVITED, S.ACCEPTED, S.DECLINED):
-        return f"该邀请已{invitation.status.label}，不能再答复。"
+        raise ServiceError(f"该邀请已{invitation.status.label}，不能再答复。")
     invitation.status = S.ACCEPTED if accept else S.DECLINED
     invitation.decline_reason = "" if accept else reason.strip()
     invitation.answered_at = at
@@ -574,16 +579,15 @@ def answer(invitation: HearingInvitation, accept: bool, reason: str = "", *, by_
         invitation.needs_notice = False
         invitation.notified_at = invitation.answered_at
     db.session.flush()
-    return None
+    events.announce("invitation.answered", invitation, accepted=accept, by_staff=by_staff)
 
 
-def withdraw(invitation: HearingInvitation) -> str | None:
+def withdraw(invitation: HearingInvitation) -> None:
     """Take back an invitation sent by mistake, before the deputy answered."""
     if invitation.status != S.INVITED:
-        return f"{invitation.deputy.name}已答复（{invitation.status.label}），不能撤回邀请。"
+        raise ServiceError(f"{invitation.deputy.name}已答复（{invitation.status.label}），不能撤回邀请。")
     db.session.delete(invitation)
     db.session.flush()
-    return None
 
 
 def set_mediation(invitation: HearingInvitation, joined: bool, note: str) -> None:
@@ -608,7 +612,7 @@ def opinions_of(hearing_id: int) -> list[HearingOpinion]:
 
 def add_opinion(hearing: Hearing, deputy_id: int, text: str) -> HearingOpinion:
     opinion = HearingOpinion(hearing_id=hearing.id, deputy_id=deputy_id, opinion=text.strip(),
-                             recorded_by_id=_user_id())
+                             recorded_by_id=current_user_id())
     db.session.add(opinion)
     db.session.flush()
     return opinion
@@ -619,12 +623,11 @@ def opinion_item(opinion: HearingOpinion) -> Item | None:
     return found[0] if found else None
 
 
-def delete_opinion(opinion: HearingOpinion) -> str | None:
+def delete_opinion(opinion: HearingOpinion) -> None:
     if opinion_item(opinion):
-        return "该意见已转为督办件，不能删除。"
+        raise ServiceError("该意见已转为督办件，不能删除。")
     db.session.delete(opinion)
     db.session.flush()
-    return None
 
 
 def opinion_to_item(opinion: HearingOpinion, kind: ItemKind) -> tuple[Item, bool]:
@@ -654,7 +657,7 @@ def save_rating(invitation: HearingInvitation, scores: dict[str, int], comment: 
     for name, _ in SCORE_FIELDS:
         setattr(rating, name, scores[name])
     rating.review_comment = comment.strip()
-    rating.entered_by_id = _user_id()
+    rating.entered_by_id = current_user_id()
     rating.entered_by_staff = by_staff
     db.session.flush()
     return rating

@@ -6,7 +6,7 @@ from portal.access import require_role, require_staff
 from portal.areas import deputy_panels
 from portal.auth.models import Role
 from portal.documents import DOCX, send_download
-from portal.documents.duty_archive import build_archive_docx
+from portal.duty.documents import build_archive_docx
 from portal.extensions import db
 from portal.htmx import render
 from portal.register.models import Deputy

@@ -5,9 +5,8 @@ from dataclasses import dataclass, field
 
 from portal import clock, params
 from portal.areas import Panel, deputy_panels
-from portal.documents.duty_archive import ArchiveDocument
 from portal.duty.contributions import ArchiveReport, archive_reports
-from portal.duty.exports import deputy_line
+from portal.duty.documents import ArchiveDocument, deputy_line
 from portal.register.models import Deputy, DeputyKind, DeputyStatus
 
 YEARS_SHOWN = 6
