@@ -67,7 +67,7 @@ class FreshFile:
 
 
 def _template() -> bytes:
-    from portal.documents.hearing_letter import default_template
+    from portal.hearings.documents import default_template
 
     return default_template("某某市中级人民法院")
 
