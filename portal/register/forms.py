@@ -25,11 +25,6 @@ class FormValues:
     def raw_values(self) -> dict:
         return {name: self[name].data for name in self._fields if name not in ("csrf_token", "version")}
 
-    def set_errors(self, errors: dict[str, str]) -> None:
-        for name, message in errors.items():
-            if name in self._fields:
-                self[name].errors = [message]
-
 
 class MandateForm(FormValues, MandateFields, Form):
     """One mandate of a person; validation happens in ``services.validate_mandate``."""
