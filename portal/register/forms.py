@@ -1,3 +1,5 @@
+"""Forms of the register. No WTForms validators: the values are checked once, by ``services.validate_deputy`` and
+``services.validate_mandate``, the same rules that check every row of an Excel import."""
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.widgets import CheckboxInput, ListWidget
 
