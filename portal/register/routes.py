@@ -196,17 +196,13 @@ def import_confirm(token: str):
     return redirect(url_for("register.index"), 303)
 
 
-def _began_on(value: str | None):
-    return params.parse_date(value)
-
-
 @bp.route("/new-term", methods=["GET", "POST"])
 @require_editor
 def new_term():
     """换届: upload the new term's register, see what it opens and ends, then confirm."""
     if request.method == "GET":
         return render_template("register/new_term.html", plan=None, token=None, error=None, began_on=clock.today())
-    began_on = _began_on(request.form.get("began_on"))
+    began_on = params.parse_date(request.form.get("began_on"))
     upload = request.files.get("file")
     error = imports.upload_problem(upload)
     if error:
@@ -228,7 +224,7 @@ def new_term_confirm(token: str):
     if data is None:
         flash("换届文件已失效或已经导入，请重新上传。", "warning")
         return redirect(url_for("register.new_term"), 303)
-    plan = terms.plan_new_term(data, _began_on(request.form.get("began_on")))  # checked again, as the import
+    plan = terms.plan_new_term(data, params.parse_date(request.form.get("began_on")))  # checked again, as the import
     if plan.errors:
         return render_template("register/new_term.html", plan=plan, token=None, error=None,
                                began_on=plan.began_on), 422
