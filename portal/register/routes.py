@@ -11,6 +11,7 @@ from portal.areas import collect
 from portal.auth.models import User
 from portal.documents import DOCX, XLSX, send_download
 from portal.documents.gbt9704 import format_date
+from portal.errors import ServiceError
 from portal.extensions import db
 from portal.htmx import render
 from portal.register import bp, excel, imports, terms
@@ -170,11 +171,10 @@ def import_template():
 def import_upload():
     if request.method == "GET":
         return render_template("register/import.html", result=None, token=None, error=None)
-    upload = request.files.get("file")
-    error = imports.upload_problem(upload)
-    if error:
-        return render_template("register/import.html", result=None, token=None, error=error), 422
-    token = imports.store_upload(upload)
+    try:
+        token = imports.store_upload(request.files.get("file"))
+    except ServiceError as error:
+        return render_template("register/import.html", result=None, token=None, error=error.message), error.status
     result = excel.parse_import(imports.read_upload(token))
     if result.errors:
         imports.discard_upload(token)
@@ -203,12 +203,11 @@ def new_term():
     if request.method == "GET":
         return render_template("register/new_term.html", plan=None, token=None, error=None, began_on=clock.today())
     began_on = params.parse_date(request.form.get("began_on"))
-    upload = request.files.get("file")
-    error = imports.upload_problem(upload)
-    if error:
-        return render_template("register/new_term.html", plan=None, token=None, error=error,
-                               began_on=began_on or clock.today()), 422
-    token = imports.store_upload(upload)
+    try:
+        token = imports.store_upload(request.files.get("file"))
+    except ServiceError as error:
+        return render_template("register/new_term.html", plan=None, token=None, error=error.message,
+                               began_on=began_on or clock.today()), error.status
     plan = terms.plan_new_term(imports.read_upload(token), began_on)
     if plan.errors:
         imports.discard_upload(token)
