@@ -105,7 +105,7 @@ def _courts(court_ids: list[int]) -> list[Court]:
 
 
 def _submitted(form: ReceptionForm, court_ids: list[int]):
-    """Validate a submitted reception form: (checked input, deputies chosen, errors, uploads)."""
+    """Validate a submitted reception form and its uploads: (checked input with its errors, uploads)."""
     checked = validate_reception(form.raw_values(request.form.getlist("deputy_ids")), court_ids)
     uploads = request.files.getlist("attachments")
     problems = check_files(uploads)
