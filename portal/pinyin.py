@@ -35,7 +35,3 @@ def name_keys(name: str) -> tuple[str, str]:
     syllables = name_syllables(name)
     return "".join(syllables), "".join(s[0] for s in syllables if s)
 
-
-def text_pinyin(text: str) -> str:
-    """The plain reading of any text, for sorting non-name keys."""
-    return "".join(_syllables(text))

@@ -69,14 +69,15 @@ def test_a_users_department_belongs_to_the_users_court(client, login_as, court, 
 def test_the_services_refuse_a_department_of_another_court(app, court, make_court, make_department, make_user):
     from portal.admin.services import save_user
     from portal.auth.services import create_user
+    from portal.errors import ServiceError
 
     basic = make_court(name="青溪县人民法院", parent=court)
     theirs = make_department("执行局", court=basic)
-    with pytest.raises(ValueError, match="不属于所选法院"):
+    with pytest.raises(ServiceError, match="不属于所选法院"):
         create_user(username="wu", display_name="吴某", role=Role.HANDLER, court=court, password="Passw0rd-1",
                     department=theirs)
     user = make_user(Role.HANDLER)
-    with pytest.raises(ValueError, match="不属于所选法院"):
+    with pytest.raises(ServiceError, match="不属于所选法院"):
         save_user(user, username=user.username, display_name="x", role="handler", court_id=court.id,
                   department_id=theirs.id, phone="", active=True, password=None)
 

@@ -26,7 +26,7 @@ from portal.documents.gbt9704 import (
     format_date,
     format_datetime,
 )
-from portal.documents.register import RegisterDocument, RegisterRow, build_register_docx
+from portal.register.documents import RegisterDocument, RegisterRow, build_register_docx
 
 DIRTY = "\x00\x01\x0b\ud800 张三 & <李四>"
 

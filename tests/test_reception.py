@@ -456,6 +456,18 @@ def test_register_detail_lists_the_deputys_visits(client, login_as, people, make
     assert "暂无来访接待记录" in other
 
 
+def test_a_followup_names_its_reception_as_origin(app, people, make_reception):
+    from portal import areas
+
+    visit = make_reception(deputies=[people["张三"]], hosts=[people["leader"]])
+    item = add_followup(visit, ItemKind.SUGGESTION, "建议")
+    db.session.commit()
+    with app.test_request_context():
+        assert areas.first("item_origin_url", item) == f"/reception/{visit.id}"
+        item.origin = ItemOrigin.MAILBOX  # no area owns letters to the mailbox
+        assert areas.first("item_origin_url", item) is None
+
+
 def test_deputy_workspace_panel(app, people, make_reception):
     from portal.reception.contributions import deputy_panel
 

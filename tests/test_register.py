@@ -281,3 +281,12 @@ def test_nul_characters_typed_into_forms_are_dropped(client, login_as):
     assert client.post("/register/new", data=valid_form(name="赵\x00六", note="备\x00注")).status_code == 303
     deputy = db.session.scalar(select(Deputy))
     assert deputy.name == "赵六" and deputy.note == "备注"
+
+
+def test_home_page_shows_the_registers_counts(client, login_as, people, make_deputy):
+    leader = login_as(Role.LEADER)
+    make_deputy(name="结对代表", mobile="13800000009", paired_leader_id=leader.id)
+    home = client.get("/").get_data(as_text=True)
+    cards = dict(re.findall(r'<div class="text-muted small">([^<]+)</div><div class="fs-3">(\d+)</div>', home))
+    assert cards == {"在任人大代表": "5", "在任政协委员": "1", "已离任": "1", "与我结对的代表委员": "1"}
+    assert 'href="/register/"' in home

@@ -1,3 +1,5 @@
+"""Forms of administration: users, departments and courts. Every rule is a WTForms validator here (the record's
+neighbours, such as a taken code, are asked of the services), so every problem is reported at once."""
 from flask_login import current_user
 from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
@@ -5,7 +7,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, Validatio
 from portal import params
 from portal.admin import services
 from portal.auth.forms import strong_password
-from portal.auth.models import CourtLevel, Role, User
+from portal.auth.models import Court, CourtLevel, Role, User
 from portal.auth.services import normalise_phone, phone_problem, username_taken
 from portal.forms import Form
 
@@ -70,6 +72,18 @@ class DepartmentForm(Form):
                           description="关注案件办理报告由承办部门的庭长签署。")
     active = BooleanField("启用", default=True)
 
+    def set_heads(self, heads: list[User]) -> None:
+        """Offer ``heads`` (services.head_choices) as the department's head."""
+        self.heads = {u.id: u for u in heads}
+        self.head_id.choices = [("", "（未设置）")] + [(u.id, f"{u.court.name} · {u.display_name}（{u.role.label}）")
+                                                     for u in heads]
+
+    def validate_head_id(self, field) -> None:
+        """The head must be a staff member of the department's court."""
+        head = self.heads.get(field.data) if field.data else None
+        if field.data and (head is None or head.court_id != self.court_id.data):
+            raise ValidationError("庭长应为所属法院的在职工作人员。")
+
 
 class CourtForm(Form):
     code = StringField("法院代码", validators=[DataRequired("请填写法院代码。"), Length(max=20),
@@ -77,6 +91,19 @@ class CourtForm(Form):
     name = StringField("法院名称", validators=[DataRequired("请填写法院名称。"), Length(max=100)])
     level = SelectField("层级", choices=CourtLevel.choices())
     parent_id = SelectField("上级法院", coerce=_id_or_none, choices=[])
+
+    def __init__(self, *args, court: Court | None = None, **kwargs):
+        super().__init__(*args, obj=court, **kwargs)
+        self.court = court
+
+    def validate_code(self, field) -> None:
+        if services.court_code_taken(field.data, self.court):
+            raise ValidationError("该法院代码已被使用。")
+
+    def validate_parent_id(self, field) -> None:
+        problem = services.court_problem(self.court, field.data)
+        if problem:
+            raise ValidationError(problem)
 
 
 class SetupForm(CourtForm):

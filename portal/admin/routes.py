@@ -1,3 +1,5 @@
+"""Administration's pages (/admin/, the admin only): users and their accounts, a register entry's login, departments
+(庭室), courts, the first court's name (setup) and the audit log."""
 from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
@@ -56,14 +58,11 @@ def setup():
     if court is None:
         flash("本院名称已设置，如需修改请在法院设置中编辑。", "info")
         return redirect(url_for("admin.courts"), 303)
-    form = SetupForm(obj=court)
+    form = SetupForm(court=court)
     if form.validate_on_submit():
-        if services.court_code_taken(form.code.data, court):
-            form.code.errors.append("该法院代码已被使用。")
-        else:
-            services.name_court(court, name=form.name.data, code=form.code.data, level=form.level.data)
-            flash(f"已设置本院名称：{court.name}。", "success")
-            return redirect(url_for("main.index"), 303)
+        services.name_court(court, name=form.name.data, code=form.code.data, level=form.level.data)
+        flash(f"已设置本院名称：{court.name}。", "success")
+        return redirect(url_for("main.index"), 303)
     return render_template("admin/setup.html", form=form), 422 if form.errors else 200
 
 
@@ -143,10 +142,8 @@ def department_form(department_id: int | None = None):
     department = db.get_or_404(Department, department_id) if department_id else None
     form = DepartmentForm(obj=department)
     form.court_id.choices = [(c.id, c.name) for c in services.courts()]
-    heads = services.head_choices()
-    form.head_id.choices = [("", "（未设置）")] + [(u.id, f"{u.court.name} · {u.display_name}（{u.role.label}）")
-                                                 for u in heads]
-    if form.validate_on_submit() and services.check_head(form, {u.id: u for u in heads}):
+    form.set_heads(services.head_choices())
+    if form.validate_on_submit():
         if department is None:
             department = Department()
             db.session.add(department)
@@ -169,23 +166,17 @@ def courts():
 @admin_only
 def court_form(court_id: int | None = None):
     court = db.get_or_404(Court, court_id) if court_id else None
-    form = CourtForm(obj=court)
+    form = CourtForm(court=court)
     form.parent_id.choices = [("", "（无，最高一级）")] + [(c.id, c.name) for c in services.courts() if c is not court]
     if form.validate_on_submit():
-        problem = services.court_problem(court, form.parent_id.data)
-        if problem:
-            form.parent_id.errors.append(problem)
-        elif services.court_code_taken(form.code.data, court):
-            form.code.errors.append("该法院代码已被使用。")
-        else:
-            if court is None:
-                court = Court()
-                db.session.add(court)
-            form.populate_obj(court)
-            court.level = CourtLevel(form.level.data)
-            db.session.flush()
-            flash(f"已保存“{court.name}”。", "success")
-            return redirect(url_for("admin.courts"), 303)
+        if court is None:
+            court = Court()
+            db.session.add(court)
+        form.populate_obj(court)
+        court.level = CourtLevel(form.level.data)
+        db.session.flush()
+        flash(f"已保存“{court.name}”。", "success")
+        return redirect(url_for("admin.courts"), 303)
     return render_template("admin/court_form.html", form=form, court=court), 422 if form.errors else 200
 
 

@@ -5,10 +5,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from portal import clock
+from portal.access import court_subtree_ids
 from portal.audit import AuditLog
 from portal.auth import services as accounts
 from portal.auth.models import Court, CourtLevel, Department, Role, User
+from portal.errors import ServiceError
 from portal.extensions import db
+from portal.models import like_pattern
 from portal.pagination import Page, paginate
 
 
@@ -49,7 +52,7 @@ def save_user(user: User | None, *, username: str, display_name: str, role: str,
               department_id: int | None, phone: str, active: bool, password: str | None) -> tuple[User, str | None]:
     """Create ``user`` (None) or update it from the user form; returns it and the password generated, if any.
 
-    A department of another court is refused (ValueError). A new password, or disabling the account, ends the
+    A department of another court is refused (ServiceError; the user form checks it first). A new password, or disabling the account, ends the
     user's sessions.
     """
     court = db.session.get(Court, court_id)
@@ -62,7 +65,7 @@ def save_user(user: User | None, *, username: str, display_name: str, role: str,
         return user, generated
     problem = accounts.department_problem(court.id, department)
     if problem:
-        raise ValueError(problem)
+        raise ServiceError(problem, {"department_id": problem})
     ends_sessions = bool(password) or (user.active and not active)
     user.username, user.display_name, user.role = username.strip(), display_name.strip(), Role(role)
     user.court, user.department, user.phone, user.active = court, department, phone, active
@@ -97,15 +100,6 @@ def head_choices() -> list[User]:
                                    .order_by(User.court_id, User.display_name)))
 
 
-def check_head(form, heads: dict[int, User]) -> bool:
-    """The head must be a staff member of the department's court; the error goes next to the field."""
-    head = heads.get(form.head_id.data) if form.head_id.data else None
-    if form.head_id.data and (head is None or head.court_id != form.court_id.data):
-        form.head_id.errors = ["庭长应为所属法院的在职工作人员。"]
-        return False
-    return True
-
-
 def list_departments(*, cursor: str | None, per_page: int, total: int | None, number: int) -> Page:
     query = select(Department).options(selectinload(Department.court))
     return paginate(query, [Department.court_id, Department.name, Department.id], cursor=cursor,
@@ -121,8 +115,8 @@ def list_users(*, q: str, role: str, court_id: int | None, cursor: str | None, p
                total: int | None, number: int) -> Page:
     query = select(User).options(selectinload(User.court), selectinload(User.department))
     if q:
-        pattern = f"%{q}%"
-        query = query.where(User.username.ilike(pattern) | User.display_name.ilike(pattern))
+        pattern = like_pattern(q)
+        query = query.where(User.username.ilike(pattern, escape="\\") | User.display_name.ilike(pattern, escape="\\"))
     if role in Role.__members__.values():
         query = query.where(User.role == Role(role))
     if court_id:
@@ -132,11 +126,10 @@ def list_users(*, q: str, role: str, court_id: int | None, cursor: str | None, p
 
 
 def court_problem(court: Court | None, parent_id: int | None) -> str | None:
-    """A court cannot sit below itself or below one of its own subordinate courts."""
+    """Why ``parent_id`` cannot be the court's parent: a court cannot sit below itself or one of its own
+    subordinate courts. None when it can."""
     if parent_id is None or court is None:
         return None
-    from portal.access import court_subtree_ids
-
     if parent_id in court_subtree_ids(court.id):
         return "上级法院不能是本院或本院的下级法院。"
     return None

@@ -1,3 +1,5 @@
+"""Forms of logging in and changing one's password; every rule is a WTForms validator."""
+from flask_login import current_user
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
@@ -21,3 +23,7 @@ class PasswordForm(Form):
     new = PasswordField("新密码", validators=[DataRequired("请输入新密码。"), strong_password])
     confirm = PasswordField("确认新密码", validators=[DataRequired("请再次输入新密码。"),
                                                  EqualTo("new", "两次输入的新密码不一致。")])
+
+    def validate_current(self, field) -> None:
+        if not current_user.check_password(field.data):
+            raise ValidationError("当前密码不正确。")

@@ -8,6 +8,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from portal.auth.models import Court, CourtLevel, Department, LoginThrottle, Role, User
+from portal.errors import ServiceError
 from portal.extensions import db
 from portal.models import utcnow
 
@@ -84,10 +85,10 @@ def department_problem(court_id: int | None, department: Department | None) -> s
 
 def create_user(*, username: str, display_name: str, role: Role, court: Court, password: str,
                 department: Department | None = None, deputy=None, phone: str = "") -> User:
-    """A new account; a department of another court is refused (ValueError)."""
+    """A new account; a department of another court is refused (ServiceError)."""
     problem = department_problem(court.id, department)
     if problem:
-        raise ValueError(problem)
+        raise ServiceError(problem, {"department_id": problem})
     user = User(username=username.strip(), display_name=display_name.strip(), role=role, court=court,
                 department=department, deputy=deputy, phone=phone)
     user.set_password(password)

@@ -1,3 +1,5 @@
+"""The home page (/: every area's home panel for staff; a deputy's home is their workspace), the favicon and the
+health check (/healthz)."""
 from flask import (
     current_app,
     jsonify,
@@ -9,10 +11,10 @@ from flask import (
 from flask_login import current_user, login_required
 from sqlalchemy import text
 
+from portal.areas import collect
 from portal.auth.models import Role
 from portal.extensions import csrf, db
 from portal.main import bp
-from portal.register.services import register_summary
 
 
 @bp.get("/")
@@ -20,7 +22,7 @@ from portal.register.services import register_summary
 def index():
     if current_user.role == Role.DEPUTY:
         return redirect(url_for("workspace.index"))  # the deputy's home is their workspace
-    return render_template("main/index.html", summary=register_summary())
+    return render_template("main/index.html", panels=collect("home_panel", current_user))
 
 
 @bp.get("/favicon.ico")

@@ -17,12 +17,8 @@ def register(export: click.Group) -> None:
 @court_options
 def export_receptions(date_from: str, date_to: str, output: str, court_code: str | None, with_lower: bool) -> None:
     """The register of receptions of a period (接待登记汇总)."""
-    from portal.documents.reception import build_register_docx
-    from portal.reception.services import (
-        ReceptionFilters,
-        all_filtered,
-        register_document,
-    )
+    from portal.reception.documents import build_register_docx, register_document
+    from portal.reception.services import ReceptionFilters, all_filtered
 
     period = export_period(date_from, date_to)
     path = Path(output)

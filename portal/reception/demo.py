@@ -153,8 +153,7 @@ def _advance(rng: random.Random, court: Court, ctx: DemoContext, item: Item, sta
         answered = start + timedelta(days=rng.randint(10, 60))
         item.reply = rng.choice(REPLIES)
         item.answered_at = answered
-        if hasattr(item, "answered_on"):
-            item.answered_on = answered.date()
+        item.answered_on = answered.date()
     if state.rank >= ItemState.RATED.rank:
         item.rating = Rating.SATISFIED if rng.random() < 0.9 else Rating.BASICALLY
         item.rated_at = item.answered_at + timedelta(days=rng.randint(2, 10))

@@ -1,4 +1,6 @@
-"""Forms of the reception log; values are checked in ``services.validate_reception``, messages in Chinese."""
+"""Forms of the reception log. They render the fields and carry the CSRF token; no WTForms validators: the values
+are checked once, by the services (``validate_reception``, ``followup_from_form``), whose rules depend on the
+receiving court chosen and on the register, with messages in Chinese."""
 from wtforms import (
     MultipleFileField,
     SelectField,
@@ -49,19 +51,12 @@ class ReceptionForm(Form):
         values["deputy_ids"] = deputy_ids
         return values
 
-    def set_errors(self, errors: dict[str, str]) -> None:
-        for name, message in errors.items():
-            if name in self._fields:
-                self[name].errors = [message]
-
 
 class FollowupForm(Form):
+    """A follow-up raised on a reception's page, checked by ``services.followup_from_form``."""
+
     kind = SelectField("类别", choices=[(k.value, k.label) for k in FOLLOWUP_KINDS], validate_choice=False)
     title = StringField("标题")
     case_number = StringField("相关案号", render_kw={"placeholder": "关注案件必填"})
     content = TextAreaField("内容", render_kw={"rows": 2})
-
-    def set_errors(self, errors: dict[str, str]) -> None:
-        for name, message in errors.items():
-            self[name].errors = [message]
 

@@ -1,33 +1,35 @@
+"""The reception log's pages: the log with its filters and quick entry (/reception/), a visit's form, page,
+follow-ups and attachments, the deputy picker, the Word record and period register, and the deputy's own
+visits (/reception/mine)."""
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from portal import clock, params
-from portal.access import court_scope, require_role, require_staff, visible_court_ids
+from portal.access import EDITOR_ROLES, court_scope, require_editor, require_role, require_staff, visible_court_ids
 from portal.attachments import check_files, delete_file, get_file, save_files, send
 from portal.auth.models import Court, Role
 from portal.documents import send_download
-from portal.documents.reception import build_record_docx, build_register_docx
+from portal.errors import ServiceError
 from portal.extensions import db
 from portal.htmx import is_partial, render
 from portal.reception import bp
+from portal.reception.documents import build_record_docx, build_register_docx, record_document, register_document
 from portal.reception.forms import FollowupForm, ReceptionForm
 from portal.reception.models import Reception
 from portal.reception.services import (
     DEFAULT_PLACE,
-    MAX_ID,
     OWNER_TYPE,
     ReceptionFilters,
-    add_followup,
     all_filtered,
     create_reception,
-    delete_problem,
     delete_reception,
     deputies_by_ids,
     deputy_page,
     detail_context,
     filter_choices,
+    followup_from_form,
     host_choices,
     ids_from,
     list_receptions,
@@ -35,30 +37,20 @@ from portal.reception.services import (
     local_input,
     period_counts,
     pick_deputies,
-    record_document,
-    register_document,
     update_reception,
-    validate_followup,
     validate_reception,
 )
 from portal.register.models import Deputy
 from portal.versioning import save_unless_stale
 
-editors = require_role(Role.ADMIN, Role.LIAISON)
 
-
-def get_reception_or_404(reception_id: int, for_edit: bool = False) -> Reception:
-    """A reception of a court the user sees; editing needs an editor's role (checked by the decorators too)."""
-    reception = load_reception(reception_id)
-    if reception is None or reception.court_id not in visible_court_ids(current_user):
-        abort(404)
-    if for_edit and current_user.role not in (Role.ADMIN, Role.LIAISON):
-        abort(403)
-    return reception
+def get_reception_or_404(reception_id: int) -> Reception:
+    """A reception of a court the user sees (NotFound otherwise); who may edit is the routes' decorators' call."""
+    return load_reception(reception_id, visible_court_ids(current_user))
 
 
 def _can_edit() -> bool:
-    return current_user.role in (Role.ADMIN, Role.LIAISON)
+    return current_user.role in EDITOR_ROLES
 
 
 # --- the log ------------------------------------------------------------------------------------------------
@@ -113,7 +105,7 @@ def _courts(court_ids: list[int]) -> list[Court]:
 
 
 def _submitted(form: ReceptionForm, court_ids: list[int]):
-    """Validate a submitted reception form: (checked input, deputies chosen, errors, uploads)."""
+    """Validate a submitted reception form and its uploads: (checked input with its errors, uploads)."""
     checked = validate_reception(form.raw_values(request.form.getlist("deputy_ids")), court_ids)
     uploads = request.files.getlist("attachments")
     problems = check_files(uploads)
@@ -126,7 +118,7 @@ def _submitted(form: ReceptionForm, court_ids: list[int]):
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@editors
+@require_editor
 def create():
     court_ids = visible_court_ids(current_user)
     quick = request.args.get("quick") == "1"
@@ -157,9 +149,9 @@ def create():
 
 
 @bp.route("/<int:reception_id>/edit", methods=["GET", "POST"])
-@editors
+@require_editor
 def edit(reception_id: int):
-    reception = get_reception_or_404(reception_id, for_edit=True)
+    reception = get_reception_or_404(reception_id)
     court_ids = visible_court_ids(current_user)
     if request.method == "GET":
         form = ReceptionForm(obj=reception)
@@ -195,7 +187,7 @@ def edit(reception_id: int):
 
 
 @bp.get("/pick")
-@editors
+@require_editor
 def pick():
     """The deputy picker: matching register entries as the user types, or one chip for the deputy clicked."""
     chosen = ids_from(request.args.getlist("deputy_ids"))
@@ -221,20 +213,19 @@ def detail(reception_id: int):
 
 
 @bp.post("/<int:reception_id>/followups")
-@editors
+@require_editor
 def add_followup_item(reception_id: int):
-    reception = get_reception_or_404(reception_id, for_edit=True)
+    reception = get_reception_or_404(reception_id)
     form = FollowupForm()
     if not form.validate_on_submit():
         abort(400)
-    checked = validate_followup(request.form)
     status = 200
-    if checked.errors:
-        form.set_errors(checked.errors)
-        status = 422
+    try:
+        item = followup_from_form(reception, request.form)
+    except ServiceError as error:
+        form.set_errors(error.errors)
+        status = error.status
     else:
-        item = add_followup(reception, checked.values["kind"], checked.values["title"],
-                            checked.values["case_number"], content=checked.values["content"])
         if not is_partial("followups"):
             flash(f"已登记跟踪事项 {item.number}。", "success")
             return redirect(url_for("reception.detail", reception_id=reception.id), 303)
@@ -245,14 +236,14 @@ def add_followup_item(reception_id: int):
 
 
 @bp.post("/<int:reception_id>/delete")
-@editors
+@require_editor
 def delete(reception_id: int):
-    reception = get_reception_or_404(reception_id, for_edit=True)
-    problem = delete_problem(reception)
-    if problem:
-        flash(problem, "warning")
+    reception = get_reception_or_404(reception_id)
+    try:
+        delete_reception(reception)
+    except ServiceError as error:
+        flash(error.message, "warning")
         return redirect(url_for("reception.detail", reception_id=reception.id), 303)
-    delete_reception(reception)
     flash("已删除该次接待记录。", "success")
     return redirect(url_for("reception.index"), 303)
 
@@ -262,14 +253,14 @@ def delete(reception_id: int):
 def attachment(reception_id: int, attachment_id: int, filename: str):
     """Download an attachment; the URL ends with its name so that browsers save it under that name."""
     reception = get_reception_or_404(reception_id)
-    return send(get_file(OWNER_TYPE, reception.id, attachment_id) if attachment_id < MAX_ID else None)
+    return send(get_file(OWNER_TYPE, reception.id, attachment_id))
 
 
 @bp.post("/<int:reception_id>/files/<int:attachment_id>/delete")
-@editors
+@require_editor
 def delete_attachment(reception_id: int, attachment_id: int):
-    reception = get_reception_or_404(reception_id, for_edit=True)
-    found = get_file(OWNER_TYPE, reception.id, attachment_id) if attachment_id < MAX_ID else None
+    reception = get_reception_or_404(reception_id)
+    found = get_file(OWNER_TYPE, reception.id, attachment_id)
     if found is None:
         abort(404)
     name = found.original_name
@@ -310,25 +301,4 @@ def mine():
     else:
         page, followups = deputy_page(current_user.deputy_id, **params.page_args())
     return render("reception/mine.html", block="results", page=page, followups=followups)
-
-
-@bp.record_once
-def _register_template_global(state) -> None:
-    """Template globals: ``reception_visits_of(deputy)`` for the register's deputy page
-    (templates/reception/_deputy_visits.html) and ``reception_item_url(item)``."""
-    from portal.reception.services import receptions_of_deputy
-
-    def reception_visits_of(deputy, limit: int = 10):
-        if not current_user.is_authenticated or current_user.role == Role.DEPUTY:
-            return [], 0
-        return receptions_of_deputy(deputy.id, visible_court_ids(current_user), limit=limit)
-
-    def reception_item_url(item) -> str | None:
-        """The tracked item's page, when the items area has one and the user is staff."""
-        if "items.detail" in current_app.view_functions and current_user.role != Role.DEPUTY:
-            return url_for("items.detail", item_id=item.id)
-        return None
-
-    state.app.jinja_env.globals["reception_visits_of"] = reception_visits_of
-    state.app.jinja_env.globals["reception_item_url"] = reception_item_url
 

@@ -3,19 +3,19 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from flask_login import current_user
 from sqlalchemy import Select, and_, exists, false, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from portal import clock, params, periods
+from portal.access import current_user_id
 from portal.attachments import delete_file, files_of
 from portal.auth.models import Court, Role, User
-from portal.documents.reception import ReceptionRecord, ReceptionRegister, RegisterLine
+from portal.errors import NotFound, ServiceError
 from portal.extensions import db
 from portal.items.models import Item, ItemKind, ItemOrigin, ItemState
 from portal.items.services import check_case_number, create_item, items_from
+from portal.models import like_pattern
 from portal.pagination import Page, paginate
-from portal.params import MAX_ID
 from portal.reception.models import Channel, Reception, ReceptionDeputy, ReceptionHost
 from portal.register.models import Deputy
 from portal.register.services import search_condition
@@ -146,7 +146,7 @@ def _conditions(filters: ReceptionFilters, court_ids: list[int]) -> list:
 def _search(q: str):
     """Receptions whose visiting deputy matches ``q`` (name, pinyin, initials…) or whose text contains it."""
     by_deputy = search_condition(q)
-    pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    pattern = like_pattern(q)
     by_text = or_(Reception.subject.ilike(pattern, escape="\\"), Reception.requests.ilike(pattern, escape="\\"),
                   Reception.other_visitors.ilike(pattern, escape="\\"))
     deputy_match = exists().where(ReceptionDeputy.reception_id == Reception.id,
@@ -211,12 +211,14 @@ def all_filtered(filters: ReceptionFilters, court_ids: list[int]) -> list[Recept
 
 # --- one reception -----------------------------------------------------------------------------------------------
 
-def load_reception(reception_id: int) -> Reception | None:
-    if not 0 < reception_id < MAX_ID:
-        return None
-    query = select(Reception).where(Reception.id == reception_id).options(
+def load_reception(reception_id: int, court_ids: list[int]) -> Reception:
+    """A reception of one of ``court_ids`` (the courts the user sees); NotFound for any other."""
+    query = select(Reception).where(Reception.id == reception_id, Reception.court_id.in_(court_ids)).options(
         *_list_options(), selectinload(Reception.liaison_officer), selectinload(Reception.host_links))
-    return db.session.scalar(query)
+    reception = db.session.scalar(query)
+    if reception is None:
+        raise NotFound()
+    return reception
 
 
 def detail_context(reception: Reception) -> dict:
@@ -419,7 +421,7 @@ def _set_people(reception: Reception, deputies: list[Deputy], hosts: list[User])
 
 
 def create_reception(values: dict) -> Reception:
-    reception = Reception(**{k: values[k] for k in FIELDS}, created_by_id=_user_id())
+    reception = Reception(**{k: values[k] for k in FIELDS}, created_by_id=current_user_id())
     db.session.add(reception)
     _set_people(reception, values["deputies"], values["hosts"])
     db.session.flush()
@@ -440,22 +442,24 @@ def update_reception(reception: Reception, values: dict) -> Reception:
     return reception
 
 
-def validate_followup(raw: dict) -> ReceptionInput:
-    result = ReceptionInput()
+def followup_from_form(reception: Reception, raw: dict) -> Item:
+    """Register a follow-up typed on the reception's page; ServiceError with the fields to fix."""
+    errors: dict[str, str] = {}
     kind = ItemKind.from_label(str(raw.get("kind") or ""))
     title = params.clean_text(str(raw.get("title") or "")).strip()
     content = params.clean_text(str(raw.get("content") or ""), multiline=True).strip()
     if kind not in FOLLOWUP_KINDS:
-        result.errors["kind"] = "请选择类别。"
+        errors["kind"] = "请选择类别。"
     if not title:
-        result.errors["title"] = "请填写标题（如：关于某案执行进度的建议）。"
+        errors["title"] = "请填写标题（如：关于某案执行进度的建议）。"
     elif len(title) > 200:
-        result.errors["title"] = "不能超过 200 个字。"
+        errors["title"] = "不能超过 200 个字。"
     if len(content) > 10000:
-        result.errors["content"] = "不能超过 10000 个字。"
-    case_number = _followup_case_number(raw.get("case_number"), kind, result.errors, "case_number")
-    result.values = {"kind": kind, "title": title, "content": content, "case_number": case_number}
-    return result
+        errors["content"] = "不能超过 10000 个字。"
+    case_number = _followup_case_number(raw.get("case_number"), kind, errors, "case_number")
+    if errors:
+        raise ServiceError("跟踪事项未登记，请改正标出的内容。", errors)
+    return add_followup(reception, kind, title, case_number, content=content)
 
 
 def add_followup(reception: Reception, kind: ItemKind, title: str, case_number: str = "", *,
@@ -466,65 +470,11 @@ def add_followup(reception: Reception, kind: ItemKind, title: str, case_number: 
                        origin_id=reception.id, received_on=clock.local_date(reception.received_at))
 
 
-def delete_problem(reception: Reception) -> str | None:
-    """Why the reception cannot be deleted, or None."""
-    if items_from(ItemOrigin.RECEPTION, [reception.id])[reception.id]:
-        return "该次接待已登记跟踪事项，不能删除；如有误请修改接待记录。"
-    return None
-
-
 def delete_reception(reception: Reception) -> None:
+    """Delete a reception and its attachments; one that raised tracked items stays (ServiceError)."""
+    if items_from(ItemOrigin.RECEPTION, [reception.id])[reception.id]:
+        raise ServiceError("该次接待已登记跟踪事项，不能删除；如有误请修改接待记录。")
     for attachment in files_of(OWNER_TYPE, [reception.id])[reception.id]:
         delete_file(attachment)
     db.session.delete(reception)
     db.session.flush()
-
-
-def _user_id() -> int | None:
-    return current_user.id if current_user and current_user.is_authenticated else None
-
-
-# --- documents ---------------------------------------------------------------------------------------------------
-
-def deputy_label(deputy: Deputy) -> str:
-    """张三（市级人大代表，云岭市某某公司董事长）"""
-    unit = "".join(p for p in (deputy.work_unit, deputy.post) if p)
-    return f"{deputy.name}（{deputy.level.label}{deputy.kind.label}{'，' + unit if unit else ''}）"
-
-
-def followup_text(followup: FollowUp) -> str:
-    return "\n".join(f"{i.number} {i.kind.label}：{i.title}（{i.state.label}）" for i in followup.items)
-
-
-def record_document(reception: Reception) -> ReceptionRecord:
-    """The data of one visit's 来访接待登记表."""
-    followup = followups_of([reception.id])[reception.id]
-    handling = "\n".join(p for p in (reception.handling, followup_text(followup)) if p)
-    return ReceptionRecord(
-        court_name=reception.court.name, number=reception.id,
-        received_at=clock.to_local(reception.received_at).replace(tzinfo=None),
-        place=reception.place, channel=reception.channel.label,
-        deputies=[deputy_label(d) for d in reception.deputies], other_visitors=reception.other_visitor_names,
-        persons=reception.person_count, hosts=[u.display_name for u in reception.hosts],
-        liaison_officer=reception.liaison_officer.display_name if reception.liaison_officer else "",
-        subject=reception.subject, content=reception.content, requests=reception.requests, handling=handling)
-
-
-def register_document(receptions: list[Reception], filters: ReceptionFilters, scope) -> ReceptionRegister:
-    """The data of the period's 接待登记汇总 of a court scope (portal.access.CourtScope)."""
-    followups: dict[int, FollowUp] = {}
-    ids = [r.id for r in receptions]
-    for start in range(0, len(ids), 500):  # stay under database parameter limits
-        followups.update(followups_of(ids[start:start + 500]))
-    lines = []
-    for r in receptions:
-        handling = "\n".join(p for p in (r.handling, followup_text(followups[r.id])) if p)
-        visitors = "、".join([d.name for d in r.deputies] + r.other_visitor_names)
-        lines.append(RegisterLine(received_at=clock.to_local(r.received_at).replace(tzinfo=None),
-                                  channel=r.channel.label, visitors=visitors, persons=r.person_count,
-                                  hosts="、".join(u.display_name for u in r.hosts), subject=r.subject,
-                                  handling=handling))
-    return ReceptionRegister(court_name=scope.title, period=filters.period.label,
-                             generated_on=clock.today(), lines=lines,
-                             items=sum(len(f.items) for f in followups.values()),
-                             answered=sum(len(f.items) - len(f.open_items) for f in followups.values()))

@@ -17,13 +17,9 @@ def register(export: click.Group) -> None:
 @click.option("--status", type=click.Choice(["active", "retired", "all"]), default="active", show_default=True)
 def export_register(output: str, kind: str | None, status: str) -> None:
     """The deputy register."""
-    from portal.documents.register import build_register_docx
     from portal.register import excel
-    from portal.register.services import (
-        RegisterFilters,
-        all_filtered,
-        register_document,
-    )
+    from portal.register.documents import build_register_docx, register_document
+    from portal.register.services import RegisterFilters, all_filtered
 
     filters = RegisterFilters(kind=kind or "", status="" if status == "all" else status)
     mandates = all_filtered(filters)

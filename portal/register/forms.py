@@ -1,3 +1,5 @@
+"""Forms of the register. No WTForms validators: the values are checked once, by ``services.validate_deputy`` and
+``services.validate_mandate``, the same rules that check every row of an Excel import."""
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -24,11 +26,6 @@ class MandateFields:
 class FormValues:
     def raw_values(self) -> dict:
         return {name: self[name].data for name in self._fields if name not in ("csrf_token", "version")}
-
-    def set_errors(self, errors: dict[str, str]) -> None:
-        for name, message in errors.items():
-            if name in self._fields:
-                self[name].errors = [message]
 
 
 class MandateForm(FormValues, MandateFields, Form):

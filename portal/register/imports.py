@@ -4,6 +4,7 @@ import time
 
 from werkzeug.datastructures import FileStorage
 
+from portal.errors import ServiceError
 from portal.uploads import check_upload, store, stored_path, upload_dir
 
 AREA = "imports"
@@ -11,11 +12,12 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_AGE_SECONDS = 24 * 3600
 
 
-def upload_problem(upload: FileStorage | None) -> str | None:
-    return check_upload(upload, (".xlsx",), MAX_BYTES)
-
-
-def store_upload(upload: FileStorage) -> str:
+def store_upload(upload: FileStorage | None) -> str:
+    """Keep an uploaded spreadsheet until it is confirmed; its token. ServiceError when it is not an .xlsx file
+    within the size limit."""
+    problem = check_upload(upload, (".xlsx",), MAX_BYTES)
+    if problem:
+        raise ServiceError(problem)
     _discard_stale()
     return store(upload, AREA).removesuffix(".xlsx")
 

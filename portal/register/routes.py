@@ -1,17 +1,21 @@
+"""The register's pages: the list with its search and filters (/register/), a person's page, their form and
+their mandates' forms, 离任, the Excel and Word exports, the Excel import and the new term's import (换届)."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from portal import clock, params
-from portal.access import require_role, require_staff
-from portal.auth.models import Role, User
+from portal.access import EDITOR_ROLES, require_editor, require_staff
+from portal.areas import collect
+from portal.auth.models import User
 from portal.documents import DOCX, XLSX, send_download
 from portal.documents.gbt9704 import format_date
-from portal.documents.register import build_register_docx
+from portal.errors import ServiceError
 from portal.extensions import db
 from portal.htmx import render
 from portal.register import bp, excel, imports, terms
+from portal.register.documents import build_register_docx, register_document
 from portal.register.forms import DeputyForm, MandateForm, PersonForm
 from portal.register.models import Deputy, DeputyKind, DeputyLevel, DeputyStatus, Mandate
 from portal.register.services import (
@@ -24,7 +28,6 @@ from portal.register.services import (
     import_deputies,
     leader_choices,
     list_deputies,
-    register_document,
     set_status,
     update_deputy,
     update_mandate,
@@ -32,8 +35,6 @@ from portal.register.services import (
     validate_mandate,
 )
 from portal.versioning import save_unless_stale
-
-editors = require_role(Role.ADMIN, Role.LIAISON)
 
 
 def get_deputy_or_404(deputy_id: int) -> Deputy:
@@ -49,11 +50,11 @@ def index():
     return render("register/index.html", block="results", filters=filters, page=page,
                   choices=filter_choices(), kinds=DeputyKind.choices(), levels=DeputyLevel.choices(),
                   statuses=DeputyStatus.choices(), sort_options=[(key, label) for key, (label, *_) in SORTS.items()],
-                  can_edit=current_user.role in (Role.ADMIN, Role.LIAISON))
+                  can_edit=current_user.role in EDITOR_ROLES)
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@editors
+@require_editor
 def create():
     form = DeputyForm()
     form.set_leaders(leader_choices())
@@ -73,11 +74,11 @@ def detail(deputy_id: int):
     deputy = get_deputy_or_404(deputy_id)
     account = db.session.scalar(select(User).where(User.deputy_id == deputy.id))
     return render_template("register/detail.html", deputy=deputy, account=account,
-                           can_edit=current_user.role in (Role.ADMIN, Role.LIAISON))
+                           can_edit=current_user.role in EDITOR_ROLES, panels=collect("register_panel", deputy))
 
 
 @bp.route("/<int:deputy_id>/edit", methods=["GET", "POST"])
-@editors
+@require_editor
 def edit(deputy_id: int):
     deputy = get_deputy_or_404(deputy_id)
     form = PersonForm(obj=deputy)
@@ -119,20 +120,20 @@ def _mandate_form(deputy: Deputy, mandate: Mandate | None):
 
 
 @bp.route("/<int:deputy_id>/mandates/new", methods=["GET", "POST"])
-@editors
+@require_editor
 def mandate_create(deputy_id: int):
     return _mandate_form(get_deputy_or_404(deputy_id), None)
 
 
 @bp.route("/mandates/<int:mandate_id>/edit", methods=["GET", "POST"])
-@editors
+@require_editor
 def mandate_edit(mandate_id: int):
     mandate = db.get_or_404(Mandate, mandate_id)
     return _mandate_form(mandate.deputy, mandate)
 
 
 @bp.post("/mandates/<int:mandate_id>/status")
-@editors
+@require_editor
 def change_status(mandate_id: int):
     mandate = db.get_or_404(Mandate, mandate_id)
     status = DeputyStatus.from_label(request.form.get("status", ""))
@@ -160,21 +161,20 @@ def export_docx():
 
 
 @bp.get("/import/template.xlsx")
-@editors
+@require_editor
 def import_template():
     return send_download(excel.template_xlsx(), "代表委员名册导入模板.xlsx", XLSX)
 
 
 @bp.route("/import", methods=["GET", "POST"])
-@editors
+@require_editor
 def import_upload():
     if request.method == "GET":
         return render_template("register/import.html", result=None, token=None, error=None)
-    upload = request.files.get("file")
-    error = imports.upload_problem(upload)
-    if error:
-        return render_template("register/import.html", result=None, token=None, error=error), 422
-    token = imports.store_upload(upload)
+    try:
+        token = imports.store_upload(request.files.get("file"))
+    except ServiceError as error:
+        return render_template("register/import.html", result=None, token=None, error=error.message), error.status
     result = excel.parse_import(imports.read_upload(token))
     if result.errors:
         imports.discard_upload(token)
@@ -183,7 +183,7 @@ def import_upload():
 
 
 @bp.post("/import/<token>")
-@editors
+@require_editor
 def import_confirm(token: str):
     data = imports.claim_upload(token)
     if data is None:
@@ -196,23 +196,18 @@ def import_confirm(token: str):
     return redirect(url_for("register.index"), 303)
 
 
-def _began_on(value: str | None):
-    return params.parse_date(value)
-
-
 @bp.route("/new-term", methods=["GET", "POST"])
-@editors
+@require_editor
 def new_term():
     """换届: upload the new term's register, see what it opens and ends, then confirm."""
     if request.method == "GET":
         return render_template("register/new_term.html", plan=None, token=None, error=None, began_on=clock.today())
-    began_on = _began_on(request.form.get("began_on"))
-    upload = request.files.get("file")
-    error = imports.upload_problem(upload)
-    if error:
-        return render_template("register/new_term.html", plan=None, token=None, error=error,
-                               began_on=began_on or clock.today()), 422
-    token = imports.store_upload(upload)
+    began_on = params.parse_date(request.form.get("began_on"))
+    try:
+        token = imports.store_upload(request.files.get("file"))
+    except ServiceError as error:
+        return render_template("register/new_term.html", plan=None, token=None, error=error.message,
+                               began_on=began_on or clock.today()), error.status
     plan = terms.plan_new_term(imports.read_upload(token), began_on)
     if plan.errors:
         imports.discard_upload(token)
@@ -222,13 +217,13 @@ def new_term():
 
 
 @bp.post("/new-term/<token>")
-@editors
+@require_editor
 def new_term_confirm(token: str):
     data = imports.claim_upload(token)
     if data is None:
         flash("换届文件已失效或已经导入，请重新上传。", "warning")
         return redirect(url_for("register.new_term"), 303)
-    plan = terms.plan_new_term(data, _began_on(request.form.get("began_on")))  # checked again, as the import
+    plan = terms.plan_new_term(data, params.parse_date(request.form.get("began_on")))  # checked again, as the import
     if plan.errors:
         return render_template("register/new_term.html", plan=plan, token=None, error=None,
                                began_on=plan.began_on), 422

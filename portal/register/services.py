@@ -2,14 +2,13 @@
 import re
 from dataclasses import dataclass, field
 
-from flask_login import current_user
 from sqlalchemy import Select, and_, case, distinct, exists, func, or_, select, text
 from sqlalchemy.orm import selectinload
 
 from portal import clock, params
 from portal.auth.models import Role, User
-from portal.documents.register import RegisterDocument, RegisterRow
 from portal.extensions import db
+from portal.models import like_pattern
 from portal.pagination import Page, paginate
 from portal.register.models import (
     COURT_ROLES,
@@ -128,7 +127,7 @@ def search_condition(q: str):
         phrase = '"' + q.replace('"', '""') + '"'
         matches = text("SELECT rowid FROM deputy_fts WHERE deputy_fts MATCH :phrase").bindparams(phrase=phrase)
         return Deputy.id.in_(matches.columns(rowid=db.Integer))
-    pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    pattern = like_pattern(q)
     return or_(Deputy.name.ilike(pattern, escape="\\"), Deputy.work_unit.ilike(pattern, escape="\\"),
                Deputy.mobile.like(pattern, escape="\\"))
 
@@ -196,15 +195,15 @@ def leader_choices() -> list[User]:
                                    .order_by(User.court_id, User.display_name)))
 
 
-def register_summary() -> dict:
-    """Counts of people for the home page, in two aggregate queries."""
+def register_summary(user: User) -> dict:
+    """Counts of people for the home page (``user``'s paired deputies among them), in two aggregate queries."""
     npc, cppcc = db.session.execute(select(
         func.count(distinct(case((Mandate.kind == DeputyKind.NPC, Mandate.deputy_id)))),
         func.count(distinct(case((Mandate.kind == DeputyKind.CPPCC, Mandate.deputy_id)))),
     ).where(Mandate.status == DeputyStatus.ACTIVE)).one()
     retired, paired = db.session.execute(select(
         func.count(case((~Deputy.in_office(), 1))),
-        func.count(case((Deputy.paired_leader_id == current_user.id, 1))),
+        func.count(case((Deputy.paired_leader_id == user.id, 1))),
     )).one()
     return {"npc_active": npc, "cppcc_active": cppcc, "retired": retired, "paired_with_me": paired}
 
@@ -378,13 +377,3 @@ def set_status(mandate: Mandate, status: DeputyStatus, on=None) -> None:
     mandate.left_on = (on or clock.today()) if status == DeputyStatus.RETIRED else None
     mandate.deputy.refresh_keys()
     db.session.flush()
-
-
-def register_document(mandates: list[Mandate], filter_summary: str, court_name: str) -> RegisterDocument:
-    """The data of the register's Word export: a line per mandate."""
-    rows = [RegisterRow(name=m.deputy.name, gender=m.deputy.gender.label, kind=m.kind.label, level=m.level.label,
-                        term=m.term, group=m.group_name,
-                        work_unit_post=" ".join(p for p in (m.deputy.work_unit, m.deputy.post) if p),
-                        mobile=m.deputy.mobile, status=m.status.label) for m in mandates]
-    return RegisterDocument(court_name=court_name, filter_summary=filter_summary, generated_on=clock.today(),
-                            rows=rows, people=len({m.deputy_id for m in mandates}))

@@ -1,3 +1,5 @@
+"""The workspace's pages: the deputy's home (/workspace/) with every area's panel, their performance archive
+(履职档案) and its Word copy, and any deputy's archive for staff (/workspace/archive/<id>)."""
 from flask import abort, request
 from flask_login import current_user
 

@@ -1,11 +1,13 @@
-"""The deputy register (代表委员名册) as a landscape Word table."""
+"""The deputy register (代表委员名册) as a landscape Word table, and the adapter that turns mandates into its data."""
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
 
+from portal import clock
 from portal.documents.gbt9704 import OfficialDocument, format_date
+from portal.register.models import Mandate
 
 HEADERS = ["序号", "姓名", "性别", "类别", "层级", "届次", "代表组/界别", "工作单位及职务", "联系电话", "状态"]
 # Millimetres, summing to the 225 mm landscape type area. At 12 pt a Chinese character is 4.2 mm and a cell
@@ -73,3 +75,13 @@ def build_register_docx(data: RegisterDocument) -> bytes:
     )
     document.split_line(f"共 {data.people_count} 人", f"制表日期：{format_date(data.generated_on)}")
     return document.to_bytes()
+
+
+def register_document(mandates: list[Mandate], filter_summary: str, court_name: str) -> RegisterDocument:
+    """The data of the register's Word export: a line per mandate."""
+    rows = [RegisterRow(name=m.deputy.name, gender=m.deputy.gender.label, kind=m.kind.label, level=m.level.label,
+                        term=m.term, group=m.group_name,
+                        work_unit_post=" ".join(p for p in (m.deputy.work_unit, m.deputy.post) if p),
+                        mobile=m.deputy.mobile, status=m.status.label) for m in mandates]
+    return RegisterDocument(court_name=court_name, filter_summary=filter_summary, generated_on=clock.today(),
+                            rows=rows, people=len({m.deputy_id for m in mandates}))

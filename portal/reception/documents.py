@@ -1,4 +1,5 @@
-"""The reception record of one visit (来访接待登记表) and the register of a period (接待登记汇总)."""
+"""The reception log's Word documents: the record of one visit (来访接待登记表) and the register of a period
+(接待登记汇总), built from plain data objects, and the adapters that turn receptions into that data."""
 
 from __future__ import annotations
 
@@ -9,12 +10,16 @@ from docx.enum.table import WD_ROW_HEIGHT_RULE
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
+from portal import clock
 from portal.documents.gbt9704 import (
     OfficialDocument,
     clean_text,
     format_date,
     format_datetime,
 )
+from portal.reception.models import Reception
+from portal.reception.services import FollowUp, ReceptionFilters, followups_of
+from portal.register.models import Deputy
 
 # The record is a form: label, value, label, value across the 156 mm portrait type area; long answers span the
 # three value columns. At 12 pt a character is 4.2 mm and a cell loses 3.8 mm to its margins: the first label
@@ -161,3 +166,49 @@ def _items_summary(data: ReceptionRegister) -> str:
     if not data.items:
         return "未登记跟踪事项"
     return clean_text(f"跟踪事项 {data.items} 件，已答复 {data.answered} 件")
+
+
+# --- adapters: receptions as the documents' data -------------------------------------------------------------
+
+def deputy_label(deputy: Deputy) -> str:
+    """张三（市级人大代表，云岭市某某公司董事长）"""
+    unit = "".join(p for p in (deputy.work_unit, deputy.post) if p)
+    return f"{deputy.name}（{deputy.level.label}{deputy.kind.label}{'，' + unit if unit else ''}）"
+
+
+def followup_text(followup: FollowUp) -> str:
+    return "\n".join(f"{i.number} {i.kind.label}：{i.title}（{i.state.label}）" for i in followup.items)
+
+
+def record_document(reception: Reception) -> ReceptionRecord:
+    """The data of one visit's 来访接待登记表."""
+    followup = followups_of([reception.id])[reception.id]
+    handling = "\n".join(p for p in (reception.handling, followup_text(followup)) if p)
+    return ReceptionRecord(
+        court_name=reception.court.name, number=reception.id,
+        received_at=clock.to_local(reception.received_at).replace(tzinfo=None),
+        place=reception.place, channel=reception.channel.label,
+        deputies=[deputy_label(d) for d in reception.deputies], other_visitors=reception.other_visitor_names,
+        persons=reception.person_count, hosts=[u.display_name for u in reception.hosts],
+        liaison_officer=reception.liaison_officer.display_name if reception.liaison_officer else "",
+        subject=reception.subject, content=reception.content, requests=reception.requests, handling=handling)
+
+
+def register_document(receptions: list[Reception], filters: ReceptionFilters, scope) -> ReceptionRegister:
+    """The data of the period's 接待登记汇总 of a court scope (portal.access.CourtScope)."""
+    followups: dict[int, FollowUp] = {}
+    ids = [r.id for r in receptions]
+    for start in range(0, len(ids), 500):  # stay under database parameter limits
+        followups.update(followups_of(ids[start:start + 500]))
+    lines = []
+    for r in receptions:
+        handling = "\n".join(p for p in (r.handling, followup_text(followups[r.id])) if p)
+        visitors = "、".join([d.name for d in r.deputies] + r.other_visitor_names)
+        lines.append(RegisterLine(received_at=clock.to_local(r.received_at).replace(tzinfo=None),
+                                  channel=r.channel.label, visitors=visitors, persons=r.person_count,
+                                  hosts="、".join(u.display_name for u in r.hosts), subject=r.subject,
+                                  handling=handling))
+    return ReceptionRegister(court_name=scope.title, period=filters.period.label,
+                             generated_on=clock.today(), lines=lines,
+                             items=sum(len(f.items) for f in followups.values()),
+                             answered=sum(len(f.items) - len(f.open_items) for f in followups.values()))
