@@ -9,7 +9,7 @@ from urllib.parse import parse_qs
 import pytest
 import time_machine
 from aiosmtpd.controller import Controller
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal import clock
 from portal.auth.models import Role
@@ -256,3 +256,43 @@ def test_only_the_liaison_office_sees_the_outbox(app, client, make_user, role, m
     kw = {"deputy": make_deputy()} if role == Role.DEPUTY else {}
     log_in(client, make_user(role, **kw).username)
     assert client.get("/notices/").status_code == 403
+
+
+def test_a_batch_is_previewed_without_writing_then_queued(app, client, make_user, make_deputy, court):
+    from portal.notices.models import Batch, NoticePreference
+    from portal.register.models import DeputyKind, DeputyLevel
+
+    zhang = make_deputy(name="张三")
+    make_deputy(name="李四", kind=DeputyKind.CPPCC, level=DeputyLevel.CITY, group_name="经济界")
+    wang = make_deputy(name="王五")
+    db.session.add(NoticePreference(deputy_id=wang.id, sms=True, email=False, greetings=False))
+    db.session.commit()
+    log_in(client, make_user(Role.LIAISON).username)
+    form = {"subject": "春节问候", "body": "{称呼}：新春快乐！" + "祝" * 80, "greeting": "y", "kind": "npc"}
+
+    page = client.post("/notices/batches/new", data={**form, "action": "preview"}).get_data(as_text=True)
+    assert "收件人：<strong>2</strong> 人" in page
+    assert "短信 <strong>2</strong> 条" in page  # 86 characters with Chinese: two parts
+    assert "张代表：新春快乐！" in page or "王代表：新春快乐！" in page
+    assert db.session.scalar(select(func.count()).select_from(Message)) == 0
+
+    assert client.post("/notices/batches/new", data={**form, "action": "send"}).status_code == 303
+    batch = db.session.scalars(select(Batch)).one()
+    sms = db.session.scalars(select(Message).where(Message.channel == Channel.SMS)).all()
+    assert batch.recipients == 1 and [m.deputy_id for m in sms] == [zhang.id]  # 王五 declined greetings
+    assert sms[0].body.startswith("张代表：新春快乐！") and sms[0].about_type == "batch"
+    listing = client.get("/notices/batches").get_data(as_text=True)
+    assert "春节问候" in listing
+
+
+def test_a_batch_without_text_comes_back_with_what_was_typed(app, client, make_user):
+    log_in(client, make_user(Role.LIAISON).username)
+    response = client.post("/notices/batches/new", data={"subject": "会议通知", "body": "", "action": "preview"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "请填写消息内容。" in page and 'value="会议通知"' in page
+
+
+def test_deputies_cannot_send_batches(app, client, make_user, make_deputy):
+    log_in(client, make_user(Role.DEPUTY, deputy=make_deputy()).username)
+    assert client.get("/notices/batches/new").status_code == 403
+    assert client.post("/notices/batches/new", data={"subject": "x", "body": "y", "action": "send"}).status_code == 403

@@ -19,6 +19,23 @@ depends_on = None
 
 
 def upgrade():
+    op.create_table('batch',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('court_id', sa.Integer(), nullable=False),
+    sa.Column('subject', sa.String(length=200), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('greeting', sa.Boolean(), nullable=False),
+    sa.Column('filters', sa.JSON(), nullable=False),
+    sa.Column('recipients', sa.Integer(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', portal.models.UTCDateTime(timezone=True), server_default=sa.func.now(), nullable=False),
+    sa.Column('updated_at', portal.models.UTCDateTime(timezone=True), server_default=sa.func.now(), nullable=False),
+    sa.ForeignKeyConstraint(['court_id'], ['court.id'], name=op.f('fk_batch_court_id_court')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], name=op.f('fk_batch_created_by_id_user'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_batch'))
+    )
+    with op.batch_alter_table('batch', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_batch_court_id'), ['court_id'], unique=False)
     op.create_table('notice_preference',
     sa.Column('deputy_id', sa.Integer(), nullable=False),
     sa.Column('sms', sa.Boolean(), nullable=False),
@@ -72,3 +89,6 @@ def downgrade():
 
     op.drop_table('message')
     op.drop_table('notice_preference')
+    with op.batch_alter_table('batch', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_batch_court_id'))
+    op.drop_table('batch')

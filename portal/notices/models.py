@@ -1,7 +1,7 @@
 """The outbox (``message``) and each deputy's choice of channels (``notice_preference``)."""
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -74,3 +74,29 @@ class NoticePreference(db.Model):
     sms: Mapped[bool] = mapped_column(Boolean, default=True)
     email: Mapped[bool] = mapped_column(Boolean, default=False)
     greetings: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Batch(TimestampMixin, db.Model):
+    """A message staff composed for many deputies at once (holiday greetings, a meeting notice), chosen by the
+    register's filters; each recipient's messages are in the outbox with ``about`` this batch."""
+
+    __audited__ = True
+    __audit_label__ = "群发消息"
+    __audit_labels__ = {"court_id": "法院", "subject": "标题", "body": "内容", "greeting": "问候类",
+                        "filters": "收件人条件", "filters.q": "姓名或单位", "filters.kind": "类别",
+                        "filters.level": "级别", "filters.term": "届次", "filters.group": "代表组或界别",
+                        "filters.status": "状态", "recipients": "收件人数", "created_by_id": "创建人"}
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    court_id: Mapped[int] = mapped_column(ForeignKey("court.id"), index=True)
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    greeting: Mapped[bool] = mapped_column(Boolean, default=False)
+    filters: Mapped[dict] = mapped_column(JSON, default=dict)
+    recipients: Mapped[int] = mapped_column(Integer, default=0)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+    created_by = relationship("User", foreign_keys=[created_by_id])
+
+    def __str__(self) -> str:
+        return self.subject

@@ -1,5 +1,5 @@
-"""Pages: the outbox for the liaison office (/notices/, resend), everyone's in-portal messages (/notices/inbox),
-and a deputy's choice of channels (/notices/preferences)."""
+"""Pages: the outbox for the liaison office (/notices/, resend), batch notices (/notices/batches: compose,
+preview, queue), everyone's in-portal messages (/notices/inbox) and a deputy's channels (/notices/preferences)."""
 from flask import flash, redirect, request, url_for
 from flask_login import current_user
 
@@ -9,8 +9,9 @@ from portal.auth.models import Role
 from portal.errors import NotFound, ServiceError
 from portal.htmx import render
 from portal.notices import bp, services
-from portal.notices.forms import PreferenceForm
+from portal.notices.forms import BatchForm, PreferenceForm
 from portal.notices.models import Channel, MessageState
+from portal.register.services import RegisterFilters, filter_choices
 
 everyone = require_role(*Role)
 
@@ -35,6 +36,43 @@ def resend(message_id: int):
     flash(f"已重新排队发送：{message.address}", "success")
     return redirect(request.referrer if (request.referrer or "").startswith(request.host_url)
                     else url_for("notices.index"))
+
+
+@bp.get("/batches")
+@require_editor
+def batches():
+    scope = court_scope(current_user)
+    page = services.list_batches(scope.court_ids, **params.page_args())
+    return render("notices/batches.html", block="results", page=page, scope=scope, states=MessageState,
+                  counts=services.batch_states([b.id for b in page.items]))
+
+
+@bp.route("/batches/new", methods=["GET", "POST"])
+@require_editor
+def new_batch():
+    """Compose; 预览 shows the count, the SMS parts and one recipient's text without writing; 发送 queues."""
+    form = BatchForm()
+    form.set_choices(filter_choices())
+    preview, status = None, 200
+    if form.validate_on_submit():
+        draft = services.BatchDraft(subject=form.subject.data, body=form.body.data, greeting=form.greeting.data,
+                                    filters=RegisterFilters(q=form.q.data or "", kind=form.kind.data,
+                                                            level=form.level.data, term=form.term.data,
+                                                            group=form.group.data))
+        if request.form.get("action") == "send":
+            try:
+                batch = services.send_batch(draft, current_user.court_id)
+            except ServiceError as error:
+                flash(error.message, "error")
+                status = error.status
+            else:
+                flash(f"已排队发送给 {batch.recipients} 位代表委员。", "success")
+                return redirect(url_for("notices.batches"), 303)
+        preview = services.preview(draft)
+    elif form.errors:
+        status = 422
+    return render("notices/batch_form.html", block="content", form=form, preview=preview,
+                  placeholders=services.PLACEHOLDERS), status
 
 
 @bp.get("/inbox")

@@ -12,9 +12,10 @@ from portal.access import current_user_id
 from portal.auth.models import User
 from portal.errors import NotFound, ServiceError
 from portal.extensions import db
-from portal.notices.models import Channel, Message, MessageState, NoticePreference
+from portal.notices.models import Batch, Channel, Message, MessageState, NoticePreference
 from portal.pagination import Page, paginate
-from portal.register.models import Deputy
+from portal.register.models import Deputy, DeputyKind
+from portal.register.services import RegisterFilters, filtered_query
 
 # Characters an SMS can carry in the GSM 7-bit alphabet; anything else (Chinese) makes it a UCS-2 message.
 _GSM = set("@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§"
@@ -68,20 +69,32 @@ def tell_deputy(deputy: Deputy, subject: str, body: str, *, court_id: int, link:
                 greeting: bool = False) -> list[Message]:
     """Queue ``body`` to ``deputy`` on the channels they chose, and to their inbox if they have an account.
     A greeting goes only to those who have not opted out of greetings."""
-    chosen = preference(deputy.id)
-    if greeting and not chosen.greetings:
-        return []
+    return tell_deputies([deputy], subject, lambda _: body, court_id=court_id, link=link, about=about,
+                         greeting=greeting)
+
+
+def tell_deputies(deputies: list[Deputy], subject: str, body_for, *, court_id: int, link: str = "", about=None,
+                  greeting: bool = False) -> list[Message]:
+    """``tell_deputy`` for many at once (``body_for(deputy)`` gives each their text), in three queries."""
+    ids = [d.id for d in deputies]
+    chosen = {p.deputy_id: p for p in db.session.scalars(select(NoticePreference)
+                                                         .where(NoticePreference.deputy_id.in_(ids)))}
+    accounts = dict(db.session.execute(select(User.deputy_id, User.id).where(
+        User.deputy_id.in_(ids), User.active.is_(True))).all())
     messages = []
-    if chosen.sms and deputy.mobile:
-        messages.append(_queue(Channel.SMS, body, court_id=court_id, subject=subject, deputy_id=deputy.id,
-                               address=deputy.mobile, link=link, about=about))
-    if chosen.email and deputy.email:
-        messages.append(_queue(Channel.EMAIL, body, court_id=court_id, subject=subject, deputy_id=deputy.id,
-                               address=deputy.email, link=link, about=about))
-    account = db.session.scalar(select(User.id).where(User.deputy_id == deputy.id, User.active.is_(True)))
-    if account is not None:
-        messages.append(_queue(Channel.PORTAL, body, court_id=court_id, subject=subject, user_id=account,
-                               deputy_id=deputy.id, link=link, about=about))
+    for deputy in deputies:
+        preferred = chosen.get(deputy.id) or NoticePreference(deputy_id=deputy.id, sms=True, email=False,
+                                                              greetings=True)
+        if greeting and not preferred.greetings:
+            continue
+        body = body_for(deputy)
+        common = {"court_id": court_id, "subject": subject, "deputy_id": deputy.id, "link": link, "about": about}
+        if preferred.sms and deputy.mobile:
+            messages.append(_queue(Channel.SMS, body, address=deputy.mobile, **common))
+        if preferred.email and deputy.email:
+            messages.append(_queue(Channel.EMAIL, body, address=deputy.email, **common))
+        if deputy.id in accounts:
+            messages.append(_queue(Channel.PORTAL, body, user_id=accounts[deputy.id], **common))
     return messages
 
 
@@ -161,3 +174,79 @@ def resend(message_id: int, court_ids: list[int]) -> Message:
     message.state, message.tries, message.next_try_at, message.claimed_at = MessageState.QUEUED, 0, clock.now(), None
     db.session.flush()
     return message
+
+
+# --- batch notices ---------------------------------------------------------------------------------------------
+
+PLACEHOLDERS = {"{姓名}": "收件人姓名", "{称呼}": "如“张代表”“李委员”"}
+
+
+def salutation(deputy: Deputy) -> str:
+    """张代表, or 李委员 for a CPPCC member (the principal mandate decides)."""
+    return deputy.name[:1] + ("委员" if deputy.kind == DeputyKind.CPPCC else "代表")
+
+
+def fill(body: str, deputy: Deputy) -> str:
+    return body.replace("{姓名}", deputy.name).replace("{称呼}", salutation(deputy))
+
+
+@dataclass
+class BatchDraft:
+    subject: str
+    body: str
+    greeting: bool
+    filters: RegisterFilters
+
+
+@dataclass
+class Preview:
+    recipients: int
+    first: Deputy | None
+    text: str  # the first recipient's message, placeholders filled
+    parts: int  # SMS parts of that message
+
+
+def _recipients_query(filters: RegisterFilters):
+    return filtered_query(filters).order_by(Deputy.name_pinyin, Deputy.id)
+
+
+def preview(draft: BatchDraft) -> Preview:
+    count = db.session.scalar(select(func.count()).select_from(_recipients_query(filters=draft.filters)
+                                                                .order_by(None).subquery())) or 0
+    first = db.session.scalars(_recipients_query(draft.filters).limit(1)).first()
+    text = fill(draft.body, first) if first else draft.body
+    return Preview(recipients=count, first=first, text=text, parts=sms_parts(text))
+
+
+def send_batch(draft: BatchDraft, court_id: int) -> Batch:
+    """Queue the batch to every deputy the filters find (those who opted out of greetings excepted)."""
+    deputies = list(db.session.scalars(_recipients_query(draft.filters)))
+    if not deputies:
+        raise ServiceError("没有符合条件的收件人，请调整收件人条件。")
+    batch = Batch(court_id=court_id, subject=draft.subject.strip(), body=draft.body, greeting=draft.greeting,
+                  filters=draft.filters.as_args(), created_by_id=current_user_id())
+    db.session.add(batch)
+    db.session.flush()
+    messages = tell_deputies(deputies, batch.subject, lambda d: fill(draft.body, d), court_id=court_id,
+                             about=batch, greeting=draft.greeting)
+    batch.recipients = len({m.deputy_id for m in messages})
+    db.session.flush()
+    return batch
+
+
+def list_batches(court_ids: list[int], *, cursor: str | None, per_page: int, total: int | None,
+                 number: int) -> Page:
+    query = select(Batch).where(Batch.court_id.in_(court_ids))
+    return paginate(query, [Batch.id], cursor=cursor, per_page=per_page, descending=True, total=total,
+                    number=number)
+
+
+def batch_states(batch_ids: list[int]) -> dict[int, dict[MessageState, int]]:
+    """Per batch, how many of its SMS and emails are in each state: one aggregate query."""
+    counts: dict[int, dict[MessageState, int]] = {i: {} for i in batch_ids}
+    rows = db.session.execute(select(Message.about_id, Message.state, func.count()).where(
+        Message.about_type == Batch.__tablename__, Message.about_id.in_(batch_ids),
+        Message.channel != Channel.PORTAL).group_by(Message.about_id, Message.state))
+    for batch_id, state, count in rows:
+        counts[batch_id][state] = count
+    return counts
