@@ -296,3 +296,25 @@ def test_deputies_cannot_send_batches(app, client, make_user, make_deputy):
     log_in(client, make_user(Role.DEPUTY, deputy=make_deputy()).username)
     assert client.get("/notices/batches/new").status_code == 403
     assert client.post("/notices/batches/new", data={"subject": "x", "body": "y", "action": "send"}).status_code == 403
+
+
+def test_the_day_before_a_hearing_each_expected_deputy_is_reminded_once(app, court, make_deputy, runner):
+    from portal.hearings.models import CaseType, Hearing, HearingInvitation, InvitationStatus
+
+    tomorrow = clock.today() + timedelta(days=1)
+    starts = clock.from_local(datetime.combine(tomorrow, datetime.min.time()).replace(hour=9, minute=30))
+    hearing = Hearing(court_id=court.id, case_number="（2026）测01民初1号", cause="买卖合同纠纷",
+                      case_type=CaseType.CIVIL, presiding_judge="审判长", court_room="第三法庭", starts_at=starts,
+                      ends_at=starts + timedelta(hours=2))
+    coming, declined = _deputy(make_deputy, name="张三"), _deputy(make_deputy, name="李四")
+    hearing.invitations = [HearingInvitation(deputy_id=coming.id, status=InvitationStatus.ACCEPTED),
+                           HearingInvitation(deputy_id=declined.id, status=InvitationStatus.DECLINED)]
+    db.session.add(hearing)
+    db.session.commit()
+    app.config["SMS_QUIET_HOURS"] = ""
+    assert runner.invoke(args=["notify", "send-due"]).exit_code == 0
+    assert runner.invoke(args=["notify", "send-due"]).exit_code == 0
+    reminders = db.session.scalars(select(Message).where(Message.subject == "庭审提醒")).all()
+    assert [m.deputy_id for m in reminders] == [coming.id]
+    assert "张代表：" in reminders[0].body and "9:30" in reminders[0].body or "09:30" in reminders[0].body
+    assert "第三法庭" in reminders[0].body and reminders[0].state == MessageState.SENT

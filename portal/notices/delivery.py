@@ -103,7 +103,11 @@ def _text(message: Message) -> str:
 
 
 def send_due() -> int:
-    """Send everything due now, batch after batch; the number of messages tried."""
+    """Queue the scheduled reminders, then send everything due now, batch after batch; the number tried."""
+    from portal.notices.reminders import queue_hearing_reminders
+
+    with audit.as_system(db.session):
+        queue_hearing_reminders()
     tried = 0
     while ids := claim():
         for message_id in ids:

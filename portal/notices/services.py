@@ -5,6 +5,7 @@ of the change); nothing here sends anything: the worker does (``portal.notices.d
 """
 from dataclasses import dataclass
 
+from flask import current_app, has_request_context, url_for
 from sqlalchemy import func, select, update
 
 from portal import clock
@@ -50,6 +51,14 @@ def save_preference(deputy_id: int, *, sms: bool, email: bool, greetings: bool) 
     chosen.sms, chosen.email, chosen.greetings = sms, email, greetings
     db.session.flush()
     return chosen
+
+
+def link_to(endpoint: str, **values) -> str:
+    """The path of a portal page, also from the worker or a command (no request there to build it from)."""
+    if has_request_context():
+        return url_for(endpoint, **values)
+    with current_app.test_request_context("/"):
+        return url_for(endpoint, **values)
 
 
 def _queue(channel: Channel, body: str, *, court_id: int, subject: str = "", user_id: int | None = None,
