@@ -318,3 +318,14 @@ def test_the_day_before_a_hearing_each_expected_deputy_is_reminded_once(app, cou
     assert [m.deputy_id for m in reminders] == [coming.id]
     assert "张代表：" in reminders[0].body and "9:30" in reminders[0].body or "09:30" in reminders[0].body
     assert "第三法庭" in reminders[0].body and reminders[0].state == MessageState.SENT
+
+
+def test_an_htmx_answer_brings_the_badge_up_to_date(app, client, make_user, court):
+    user = make_user(Role.LIAISON)
+    log_in(client, user.username)
+    services.tell_user(user, "交办", "新件待办")
+    db.session.commit()
+    partial = client.get("/notices/inbox", headers={"HX-Request": "true", "HX-Target": "results"})
+    body = partial.get_data(as_text=True)
+    assert "<html" not in body and 'id="notice-badge" href="/notices/inbox" hx-swap-oob="true"' in body
+    assert 'badge text-bg-danger">1<' in body

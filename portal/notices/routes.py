@@ -1,6 +1,6 @@
 """Pages: the outbox for the liaison office (/notices/, resend), batch notices (/notices/batches: compose,
 preview, queue), everyone's in-portal messages (/notices/inbox) and a deputy's channels (/notices/preferences)."""
-from flask import flash, redirect, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal import params
@@ -127,3 +127,15 @@ def unread_notices() -> dict:
     if not current_user.is_authenticated:
         return {}
     return {"unread_notices": services.unread_count(current_user.id)}
+
+
+@bp.after_app_request
+def refresh_badge(response):
+    """An htmx answer that swaps part of a page also brings the header's badge up to date (out of band), so the
+    count stays right while someone works, with no polling that would keep an idle session alive."""
+    if (request.headers.get("HX-Request") == "true" and response.status_code == 200 and current_user.is_authenticated
+            and response.mimetype == "text/html" and not response.direct_passthrough):
+        badge = render_template("notices/_badge.html", oob=True,
+                                unread_notices=services.unread_count(current_user.id))
+        response.set_data(response.get_data() + badge.encode())
+    return response
