@@ -7,13 +7,16 @@ An area contributes by defining any of these functions in ``portal/<area>/contri
 - ``register_panel(deputy) -> Panel | None``: a section of the register's page of one person, for staff;
 - ``home_panel(user) -> Panel | None``: a section of the staff home page;
 - ``item_origin_url(item) -> str | None``: the page of the record a tracked item came from, when the item's
-  origin is this area's.
+  origin is this area's;
+- ``last_contacts(deputy_ids) -> dict[int, Contact]``: each deputy's latest contact with the court this area
+  records (a visit, a hearing attended, an activity, a message), in one aggregate query: for pairing (结对联络).
 
 ``collect`` calls one of them in every area that has it and keeps what is not None, by ``order``.
 """
 import importlib
 import importlib.util
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from types import ModuleType
 
@@ -27,6 +30,12 @@ class Panel:
     link: str | None = None  # "查看全部" page of the area, if any
     archive: list[tuple[str, int]] = field(default_factory=list)  # (label, count) for the year's archive
     extra: dict = field(default_factory=dict)  # anything else the area's template needs
+
+
+@dataclass(frozen=True)
+class Contact:
+    on: date  # the court's day it happened
+    kind: str  # what it was, e.g. "来访接待", "旁听庭审", "联络活动", "短信或邮件"
 
 
 @cache

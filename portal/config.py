@@ -32,6 +32,8 @@ class DefaultConfig:
     ITEM_LETTER_PROPOSAL_DAYS = 5  # a letter's proposed handling (拟办意见) is due this many days after receipt
     ITEM_DUE_SOON_DAYS = 3  # supervised items due within this many days are flagged 即将到期
 
+    PAIRING_CONTACT_DAYS = 91  # a paired deputy without any contact for longer is flagged (结对联络)
+
     # Notices (portal.notices): with nothing set, messages are recorded as sent by the log backends only.
     PORTAL_BASE_URL = ""  # e.g. http://10.1.2.3:5000, put in front of links in emails
     MAIL_SERVER: str | None = None  # SMTP host; unset: email is only logged
