@@ -1,4 +1,5 @@
-"""notices: the outbox of SMS, email and in-portal messages, and each deputy's channels
+"""notices and the calendar: the outbox of SMS, email and in-portal messages, each deputy's channels, batch
+notices, and each user's private calendar feed
 
 Revision ID: 0011
 Revises: 0010
@@ -19,6 +20,14 @@ depends_on = None
 
 
 def upgrade():
+    op.create_table('agenda_feed',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('token', sa.String(length=64), nullable=False),
+    sa.Column('created_at', portal.models.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_agenda_feed_user_id_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('user_id', name=op.f('pk_agenda_feed')),
+    sa.UniqueConstraint('token', name=op.f('uq_agenda_feed_token'))
+    )
     op.create_table('batch',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('court_id', sa.Integer(), nullable=False),
@@ -92,3 +101,4 @@ def downgrade():
     with op.batch_alter_table('batch', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_batch_court_id'))
     op.drop_table('batch')
+    op.drop_table('agenda_feed')
