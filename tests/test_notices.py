@@ -1,14 +1,10 @@
 """Notices: the outbox, the worker against a real local SMTP server and a local SMS gateway, retries, quiet hours,
 the rate limit, the inbox and a deputy's channels."""
-import socket
 import threading
 from datetime import datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs
 
 import pytest
 import time_machine
-from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
 from portal import clock
@@ -18,56 +14,7 @@ from portal.notices import delivery, services
 from portal.notices.models import Channel, Message, MessageState
 
 from .conftest import log_in
-
-
-class Mailbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(envelope)
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp_server():
-    mailbox = Mailbox()
-    with socket.socket() as probe:  # a free port: the controller checks its server by connecting to it
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield controller, mailbox
-    controller.stop()
-
-
-class Gateway(BaseHTTPRequestHandler):
-    """An SMS platform stand-in: answers "0 accepted", or "9 rejected" to the numbers in ``refuse``."""
-
-    received: list = []
-    refuse: set = set()
-
-    def do_POST(self):
-        form = {k: v[0] for k, v in parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode()).items()}
-        type(self).received.append(form)
-        answer = "9 rejected" if form.get("mobile") in self.refuse else "0 accepted"
-        self.send_response(200)
-        self.end_headers()
-        self.wfile.write(answer.encode())
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def gateway():
-    Gateway.received, Gateway.refuse = [], set()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Gateway)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server, Gateway
-    server.shutdown()
-    server.server_close()
+from .notice_servers import configure, gateway, smtp_server  # noqa: F401 - fixtures used by name
 
 
 @pytest.fixture
@@ -77,11 +24,7 @@ def app_config(request):
 
 @pytest.fixture
 def configured(app, smtp_server, gateway):
-    controller, _ = smtp_server
-    server, _ = gateway
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port, SMS_BACKEND="http",
-                      SMS_URL=f"http://127.0.0.1:{server.server_port}/send", SMS_METHOD="POST",
-                      SMS_PARAMS="account=court&mobile={mobile}&content={text}", SMS_SUCCESS=r"^0\b")
+    configure(app, smtp_server, gateway)
     return app
 
 
