@@ -7,13 +7,18 @@ An area contributes by defining any of these functions in ``portal/<area>/contri
 - ``register_panel(deputy) -> Panel | None``: a section of the register's page of one person, for staff;
 - ``home_panel(user) -> Panel | None``: a section of the staff home page;
 - ``item_origin_url(item) -> str | None``: the page of the record a tracked item came from, when the item's
-  origin is this area's.
+  origin is this area's;
+- ``agenda_entries(user, first, last, court_ids) -> list[Entry]``: what the area puts on the work calendar
+  (工作日历) between two days, with ``AGENDA_KINDS`` (key -> label) declared beside it;
+- ``last_contacts(deputy_ids) -> dict[int, Contact]``: each deputy's latest contact with the court this area
+  records (a visit, a hearing attended, an activity, a message), in one aggregate query: for pairing (结对联络).
 
 ``collect`` calls one of them in every area that has it and keeps what is not None, by ``order``.
 """
 import importlib
 import importlib.util
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from functools import cache
 from types import ModuleType
 
@@ -29,6 +34,28 @@ class Panel:
     extra: dict = field(default_factory=dict)  # anything else the area's template needs
 
 
+@dataclass(frozen=True)
+class Contact:
+    on: date  # the court's day it happened
+    kind: str  # what it was, e.g. "来访接待", "旁听庭审", "联络活动", "短信或邮件"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One thing on the work calendar: a hearing, a session, an activity, a deadline."""
+
+    uid: str  # stable across downloads, e.g. "hearing-12"
+    kind: str  # a key of the area's AGENDA_KINDS
+    kind_label: str
+    day: date  # the court's day
+    title: str
+    url: str = ""
+    place: str = ""
+    starts: datetime | None = None  # None: an all-day entry (a deadline)
+    ends: datetime | None = None
+    court_id: int | None = None
+
+
 @cache
 def _contributions() -> list[ModuleType]:
     from portal import AREAS
@@ -42,6 +69,11 @@ def collect(hook: str, *args) -> list:
     results = [result for module in _contributions() if hasattr(module, hook)
                if (result := getattr(module, hook)(*args)) is not None]
     return sorted(results, key=lambda r: r.order) if all(isinstance(r, Panel) for r in results) else results
+
+
+def contributing(name: str) -> list[ModuleType]:
+    """The areas' contribution modules that define ``name``."""
+    return [module for module in _contributions() if hasattr(module, name)]
 
 
 def first(hook: str, *args):

@@ -1,15 +1,24 @@
 """What the hearings area shows on other areas' pages: the panel of the deputy's workspace (the latest invitations
-and the year's counts), and the hearing a tracked item came from."""
-from datetime import date
+and the year's counts), the hearing a tracked item came from, hearings on the work calendar, and attended hearings
+as contacts for pairing."""
+from datetime import date, timedelta
 
 from flask import url_for
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from portal import clock
-from portal.areas import Panel
+from portal.areas import Contact, Entry, Panel
+from portal.auth.models import Role
 from portal.extensions import db
-from portal.hearings.models import Hearing, HearingInvitation, HearingOpinion, HearingRating
+from portal.hearings.models import (
+    Hearing,
+    HearingInvitation,
+    HearingOpinion,
+    HearingRating,
+    HearingStatus,
+    InvitationStatus,
+)
 from portal.hearings.services import deputy_year_counts
 from portal.items.models import ItemOrigin
 
@@ -41,3 +50,41 @@ def item_origin_url(item) -> str | None:
         hearing_id = db.session.scalar(select(HearingInvitation.hearing_id).join(HearingRating)
                                        .where(HearingRating.low_score_item_id == item.id))
     return url_for("hearings.detail", hearing_id=hearing_id) if hearing_id else None
+
+
+# --- the work calendar and pairing -------------------------------------------------------------------------------
+
+AGENDA_KINDS = {"hearing": "庭审"}
+
+
+def agenda_entries(user, first: date, last: date, court_ids: list[int]) -> list[Entry]:
+    """Hearings on those days: staff see their courts' (not cancelled); a deputy those they are invited to and
+    have not declined."""
+    query = (select(Hearing).where(Hearing.starts_at >= clock.start_of_day(first),
+                                   Hearing.starts_at < clock.start_of_day(last + timedelta(days=1)),
+                                   Hearing.status != HearingStatus.CANCELLED))
+    deputy = user.role == Role.DEPUTY
+    if deputy:
+        mine = dict(db.session.execute(select(HearingInvitation.hearing_id, HearingInvitation.id).where(
+            HearingInvitation.deputy_id == (user.deputy_id or -1),
+            HearingInvitation.status != InvitationStatus.DECLINED)).all())
+        query = query.where(Hearing.id.in_(mine))
+    else:
+        query = query.where(Hearing.court_id.in_(court_ids))
+    return [Entry(uid=f"hearing-{h.id}", kind="hearing", kind_label="庭审", day=clock.local_date(h.starts_at),
+                  title=f"{h.case_number} {h.cause}" + (f"（{h.status.label}）" if h.status != HearingStatus.SCHEDULED
+                                                       else ""),
+                  place=h.court_room, starts=h.starts_at, ends=h.ends_at, court_id=h.court_id,
+                  url=url_for("hearings.mine_detail", invitation_id=mine[h.id]) if deputy
+                  else url_for("hearings.detail", hearing_id=h.id))
+            for h in db.session.scalars(query.order_by(Hearing.starts_at))]
+
+
+def last_contacts(deputy_ids: list[int]) -> dict[int, Contact]:
+    """A hearing a deputy attended is a contact on its day."""
+    rows = db.session.execute(select(HearingInvitation.deputy_id, func.max(Hearing.starts_at))
+                              .join(Hearing, Hearing.id == HearingInvitation.hearing_id)
+                              .where(HearingInvitation.deputy_id.in_(deputy_ids),
+                                     HearingInvitation.status == InvitationStatus.ATTENDED)
+                              .group_by(HearingInvitation.deputy_id))
+    return {deputy_id: Contact(clock.local_date(at), "旁听庭审") for deputy_id, at in rows}

@@ -1,0 +1,10 @@
+"""Pairing (结对联络): each court leader's paired deputies and members, when each was last in contact with the
+court in any way, and who has not been for too long (``PAIRING_CONTACT_DAYS``, default a quarter)."""
+from flask import Blueprint
+
+from portal.auth.models import Role
+
+bp = Blueprint("pairing", __name__, url_prefix="/pairing")
+NAVIGATION = [("结对联络", "pairing.index", (Role.ADMIN, Role.LIAISON)), ("我的结对", "pairing.mine", (Role.LEADER,))]
+
+from portal.pairing import routes  # noqa: E402,F401

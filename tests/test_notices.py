@@ -1,0 +1,274 @@
+"""Notices: the outbox, the worker against a real local SMTP server and a local SMS gateway, retries, quiet hours,
+the rate limit, the inbox and a deputy's channels."""
+import threading
+from datetime import datetime, timedelta
+
+import pytest
+import time_machine
+from sqlalchemy import func, select
+
+from portal import clock
+from portal.auth.models import Role
+from portal.extensions import db
+from portal.notices import delivery, services
+from portal.notices.models import Channel, Message, MessageState
+
+from .conftest import log_in
+from .notice_servers import configure, gateway, smtp_server  # noqa: F401 - fixtures used by name
+
+
+@pytest.fixture
+def app_config(request):
+    return {"SMS_QUIET_HOURS": ""}
+
+
+@pytest.fixture
+def configured(app, smtp_server, gateway):
+    configure(app, smtp_server, gateway)
+    return app
+
+
+def _deputy(make_deputy, **kw):
+    kw.setdefault("email", "")
+    return make_deputy(**kw)
+
+
+def test_sms_parts_count_as_gateways_do():
+    assert services.sms_parts("法" * 70) == 1
+    assert services.sms_parts("法" * 71) == 2 and services.sms_parts("法" * 134) == 2
+    assert services.sms_parts("法" * 135) == 3
+    assert services.sms_parts("a" * 160) == 1 and services.sms_parts("a" * 161) == 2
+
+
+def test_a_deputy_is_told_on_the_channels_they_chose(app, court, make_deputy, make_user):
+    deputy = _deputy(make_deputy, email="dep@example.cn")
+    make_user(Role.DEPUTY, deputy=deputy)
+    services.save_preference(deputy.id, sms=True, email=True, greetings=False)
+    messages = services.tell_deputy(deputy, "庭审邀请", "请于3月1日旁听庭审。", court_id=court.id)
+    assert sorted(m.channel for m in messages) == sorted([Channel.SMS, Channel.EMAIL, Channel.PORTAL])
+    assert services.tell_deputy(deputy, "春节问候", "新春快乐", court_id=court.id, greeting=True) == []
+    db.session.commit()
+
+
+def test_the_worker_delivers_email_and_sms_and_records_the_answers(configured, court, make_deputy, smtp_server,
+                                                                    gateway, runner):
+    _, mailbox = smtp_server
+    _, received = gateway
+    deputy = _deputy(make_deputy, email="dep@example.cn", mobile="13900000001")
+    services.save_preference(deputy.id, sms=True, email=True, greetings=True)
+    services.tell_deputy(deputy, "庭审邀请", "请于3月1日旁听庭审。", court_id=court.id, link="/hearings/my")
+    db.session.commit()
+
+    result = runner.invoke(args=["notify", "send-due"])
+    assert result.exit_code == 0 and "2 条" in result.output
+    assert len(mailbox.messages) == 1 and mailbox.messages[0].rcpt_tos == ["dep@example.cn"]
+    assert "请于3月1日旁听庭审。" in mailbox.messages[0].content.decode("utf-8", "replace") or mailbox.messages[0]
+    assert received.received == [{"account": "court", "mobile": "13900000001", "content": "请于3月1日旁听庭审。"}]
+    states = {m.channel: (m.state, m.answer) for m in db.session.scalars(select(Message))}
+    assert states[Channel.SMS] == (MessageState.SENT, "0 accepted")
+    assert states[Channel.EMAIL][0] == MessageState.SENT
+
+
+def test_a_refused_sms_is_retried_with_backoff_then_dead_and_staff_can_resend(configured, court, make_deputy,
+                                                                             gateway, client, make_user):
+    _, handler = gateway
+    handler.refuse = {"13900000002"}
+    deputy = _deputy(make_deputy, mobile="13900000002")
+    services.tell_deputy(deputy, "", "提醒", court_id=court.id)
+    db.session.commit()
+    message = db.session.scalars(select(Message).where(Message.channel == Channel.SMS)).one()
+    start = clock.now()
+    with time_machine.travel(start, tick=False) as traveller:
+        for attempt, delay in enumerate(configured.config["NOTIFY_BACKOFF_MINUTES"], start=1):
+            delivery.send_due()
+            db.session.refresh(message)
+            assert (message.state, message.tries) == (MessageState.FAILED, attempt)
+            assert message.next_try_at == clock.now() + timedelta(minutes=delay)
+            assert "9 rejected" in message.answer
+            assert delivery.send_due() == 0  # not due again before the delay
+            traveller.shift(timedelta(minutes=delay))
+        delivery.send_due()
+    db.session.refresh(message)
+    assert (message.state, message.tries) == (MessageState.DEAD, 5)
+    assert len(handler.received) == 5
+
+    log_in(client, make_user(Role.LIAISON).username)
+    page = client.get("/notices/?state=dead").get_data(as_text=True)
+    assert "13900000002" in page and "重新发送" in page
+    assert client.post(f"/notices/{message.id}/resend").status_code == 302
+    db.session.refresh(message)
+    assert (message.state, message.tries) == (MessageState.QUEUED, 0)
+    handler.refuse = set()
+    delivery.send_due()
+    db.session.refresh(message)
+    assert message.state == MessageState.SENT
+
+
+def test_no_sms_in_quiet_hours_but_email_goes(configured, court, make_deputy, gateway, smtp_server):
+    configured.config["SMS_QUIET_HOURS"] = "21:00-08:00"
+    deputy = _deputy(make_deputy, email="night@example.cn")
+    services.save_preference(deputy.id, sms=True, email=True, greetings=True)
+    services.tell_deputy(deputy, "通知", "明早开庭", court_id=court.id)
+    db.session.commit()
+    night = clock.from_local(datetime.combine(clock.today(), datetime.min.time()).replace(hour=23))
+    with time_machine.travel(night, tick=False):
+        assert delivery.send_due() == 1
+    assert gateway[1].received == [] and len(smtp_server[1].messages) == 1
+    with time_machine.travel(night + timedelta(hours=9), tick=False):  # 08:00 the next morning
+        assert delivery.send_due() == 1
+    assert len(gateway[1].received) == 1
+
+
+def test_the_rate_limit_holds_the_rest_for_the_next_minute(configured, court, make_deputy, gateway):
+    configured.config["NOTIFY_RATE_PER_MINUTE"] = {"sms": 2, "email": 100}
+    for n in range(5):
+        services.tell_deputy(_deputy(make_deputy, mobile=f"1370000000{n}"), "", "通知", court_id=court.id)
+    db.session.commit()
+    now = clock.now()
+    with time_machine.travel(now, tick=False) as traveller:
+        assert delivery.send_due() == 2
+        traveller.shift(timedelta(seconds=61))
+        assert delivery.send_due() == 2
+    assert len(gateway[1].received) == 4
+
+
+def test_a_change_that_rolls_back_sends_nothing(configured, court, make_deputy, gateway):
+    deputy = _deputy(make_deputy)
+    db.session.commit()
+    services.tell_deputy(deputy, "", "不应发出", court_id=court.id)
+    db.session.rollback()
+    assert delivery.send_due() == 0 and gateway[1].received == []
+
+
+def test_two_workers_never_claim_the_same_message(configured, court, make_deputy):
+    for n in range(40):
+        services.tell_deputy(_deputy(make_deputy, mobile=f"1360000{n:04d}"), "", "通知", court_id=court.id)
+    db.session.commit()
+    claims, barrier = [], threading.Barrier(2)
+
+    def worker():
+        with configured.app_context():
+            barrier.wait()
+            mine = []
+            while ids := delivery.claim():
+                mine += ids
+            claims.append(mine)
+            db.session.remove()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    everything = claims[0] + claims[1]
+    assert len(everything) == len(set(everything)) == 40
+
+
+def test_the_inbox_badge_and_opening_a_message(app, court, client, make_user, make_deputy):
+    deputy = _deputy(make_deputy)
+    user = make_user(Role.DEPUTY, deputy=deputy)
+    other = make_user(Role.LIAISON)
+    services.tell_deputy(deputy, "答复已办结", "请评价办理结果", court_id=court.id, link="/items/mine")
+    services.tell_user(other, "交办", "新件", link="/items/")
+    db.session.commit()
+    log_in(client, user.username)
+    page = client.get("/notices/inbox").get_data(as_text=True)
+    assert "答复已办结" in page and "未读" in page and "新件" not in page
+    assert 'id="notice-badge"' in page and "badge text-bg-danger\">1<" in page
+    mine = db.session.scalars(select(Message).where(Message.user_id == user.id)).one()
+    theirs = db.session.scalars(select(Message).where(Message.user_id == other.id)).one()
+    assert client.post(f"/notices/inbox/{theirs.id}/open").status_code == 404
+    response = client.post(f"/notices/inbox/{mine.id}/open")
+    assert response.status_code == 303 and response.headers["Location"].endswith("/items/mine")
+    assert "badge text-bg-danger" not in client.get("/notices/inbox").get_data(as_text=True)
+
+
+def test_a_deputy_chooses_channels_and_a_missing_email_is_explained(app, client, make_user, make_deputy):
+    deputy = _deputy(make_deputy)
+    log_in(client, make_user(Role.DEPUTY, deputy=deputy).username)
+    response = client.post("/notices/preferences", data={"email": "y", "greetings": "y"})
+    assert response.status_code == 422
+    assert "名册中没有您的电子邮箱" in response.get_data(as_text=True)
+    assert client.post("/notices/preferences", data={"sms": "y"}).status_code == 303
+    chosen = services.preference(deputy.id)
+    assert (chosen.sms, chosen.email, chosen.greetings) == (True, False, False)
+
+
+@pytest.mark.parametrize("role", [Role.DEPUTY, Role.HANDLER, Role.LEADER])
+def test_only_the_liaison_office_sees_the_outbox(app, client, make_user, role, make_deputy):
+    kw = {"deputy": make_deputy()} if role == Role.DEPUTY else {}
+    log_in(client, make_user(role, **kw).username)
+    assert client.get("/notices/").status_code == 403
+
+
+def test_a_batch_is_previewed_without_writing_then_queued(app, client, make_user, make_deputy, court):
+    from portal.notices.models import Batch, NoticePreference
+    from portal.register.models import DeputyKind, DeputyLevel
+
+    zhang = make_deputy(name="张三")
+    make_deputy(name="李四", kind=DeputyKind.CPPCC, level=DeputyLevel.CITY, group_name="经济界")
+    wang = make_deputy(name="王五")
+    db.session.add(NoticePreference(deputy_id=wang.id, sms=True, email=False, greetings=False))
+    db.session.commit()
+    log_in(client, make_user(Role.LIAISON).username)
+    form = {"subject": "春节问候", "body": "{称呼}：新春快乐！" + "祝" * 80, "greeting": "y", "kind": "npc"}
+
+    page = client.post("/notices/batches/new", data={**form, "action": "preview"}).get_data(as_text=True)
+    assert "收件人：<strong>2</strong> 人" in page
+    assert "短信 <strong>2</strong> 条" in page  # 86 characters with Chinese: two parts
+    assert "张代表：新春快乐！" in page or "王代表：新春快乐！" in page
+    assert db.session.scalar(select(func.count()).select_from(Message)) == 0
+
+    assert client.post("/notices/batches/new", data={**form, "action": "send"}).status_code == 303
+    batch = db.session.scalars(select(Batch)).one()
+    sms = db.session.scalars(select(Message).where(Message.channel == Channel.SMS)).all()
+    assert batch.recipients == 1 and [m.deputy_id for m in sms] == [zhang.id]  # 王五 declined greetings
+    assert sms[0].body.startswith("张代表：新春快乐！") and sms[0].about_type == "batch"
+    listing = client.get("/notices/batches").get_data(as_text=True)
+    assert "春节问候" in listing
+
+
+def test_a_batch_without_text_comes_back_with_what_was_typed(app, client, make_user):
+    log_in(client, make_user(Role.LIAISON).username)
+    response = client.post("/notices/batches/new", data={"subject": "会议通知", "body": "", "action": "preview"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "请填写消息内容。" in page and 'value="会议通知"' in page
+
+
+def test_deputies_cannot_send_batches(app, client, make_user, make_deputy):
+    log_in(client, make_user(Role.DEPUTY, deputy=make_deputy()).username)
+    assert client.get("/notices/batches/new").status_code == 403
+    assert client.post("/notices/batches/new", data={"subject": "x", "body": "y", "action": "send"}).status_code == 403
+
+
+def test_the_day_before_a_hearing_each_expected_deputy_is_reminded_once(app, court, make_deputy, runner):
+    from portal.hearings.models import CaseType, Hearing, HearingInvitation, InvitationStatus
+
+    tomorrow = clock.today() + timedelta(days=1)
+    starts = clock.from_local(datetime.combine(tomorrow, datetime.min.time()).replace(hour=9, minute=30))
+    hearing = Hearing(court_id=court.id, case_number="（2026）测01民初1号", cause="买卖合同纠纷",
+                      case_type=CaseType.CIVIL, presiding_judge="审判长", court_room="第三法庭", starts_at=starts,
+                      ends_at=starts + timedelta(hours=2))
+    coming, declined = _deputy(make_deputy, name="张三"), _deputy(make_deputy, name="李四")
+    hearing.invitations = [HearingInvitation(deputy_id=coming.id, status=InvitationStatus.ACCEPTED),
+                           HearingInvitation(deputy_id=declined.id, status=InvitationStatus.DECLINED)]
+    db.session.add(hearing)
+    db.session.commit()
+    app.config["SMS_QUIET_HOURS"] = ""
+    assert runner.invoke(args=["notify", "send-due"]).exit_code == 0
+    assert runner.invoke(args=["notify", "send-due"]).exit_code == 0
+    reminders = db.session.scalars(select(Message).where(Message.subject == "庭审提醒")).all()
+    assert [m.deputy_id for m in reminders] == [coming.id]
+    assert "张代表：" in reminders[0].body and "9:30" in reminders[0].body or "09:30" in reminders[0].body
+    assert "第三法庭" in reminders[0].body and reminders[0].state == MessageState.SENT
+
+
+def test_an_htmx_answer_brings_the_badge_up_to_date(app, client, make_user, court):
+    user = make_user(Role.LIAISON)
+    log_in(client, user.username)
+    services.tell_user(user, "交办", "新件待办")
+    db.session.commit()
+    partial = client.get("/notices/inbox", headers={"HX-Request": "true", "HX-Target": "results"})
+    body = partial.get_data(as_text=True)
+    assert "<html" not in body and 'id="notice-badge" href="/notices/inbox" hx-swap-oob="true"' in body
+    assert 'badge text-bg-danger">1<' in body
