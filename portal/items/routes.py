@@ -31,7 +31,7 @@ everyone = require_role(*Role)
 def origin_url(item: Item) -> str | None:
     """The page of the record the item came from (the area it came from answers), for staff: those pages are theirs
     (a deputy sees the visit or hearing on their own workspace, not the staff record)."""
-    if current_user.role == Role.DEPUTY or item.origin_id is None:
+    if current_user.role == Role.DEPUTY:
         return None
     return areas.first("item_origin_url", item)
 

@@ -35,6 +35,6 @@ def register_panel(deputy) -> Panel | None:
 
 def item_origin_url(item) -> str | None:
     """The reception a tracked item was raised at."""
-    if item.origin == ItemOrigin.RECEPTION:
+    if item.origin == ItemOrigin.RECEPTION and item.origin_id is not None:
         return url_for("reception.detail", reception_id=item.origin_id)
     return None
