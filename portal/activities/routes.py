@@ -168,7 +168,7 @@ def pick():
     add = params.parse_id(request.args.get("add"))
     if add and is_partial("deputy-chips"):
         deputies = services.deputies_by_ids([add]) if add not in chosen else []
-        return render("activities/pick.html", block="chip", deputies=deputies, results=[], q="")
+        return render("activities/pick.html", block="chip", target="deputy-chips", deputies=deputies, results=[], q="")
     q = params.clean_query(request.args.get("dq"), 40)
     return render("activities/pick.html", block="deputy_results", target="deputy-results", q=q, deputies=[],
                   results=services.pick_deputies(q, chosen))

@@ -224,7 +224,7 @@ def check_people(court_id: int | None, deputy_ids: list[int], staff_ids: list[in
         errors["deputy_ids"] = "请至少选择一名参加活动的代表委员（或在“其他参加人员”中填写姓名）。"
     allowed = {u.id: u for u in staff_choices(court_id)} if "court_id" not in errors else {}
     staff = [allowed[i] for i in staff_ids if i in allowed]
-    if len(staff) != len(staff_ids):
+    if len(staff) != len(staff_ids) and "court_id" not in errors:
         errors["staff_ids"] = "院方参加人员应为组织法院的在职人员。"
     if errors:
         raise ServiceError("表单有误，请查看标红的字段。", errors)
