@@ -34,4 +34,5 @@ class OpinionForm(Form):
     text = TextAreaField("意见建议", render_kw={"rows": 2, "placeholder": "代表委员提出的意见建议"})
 
     def set_choices(self, deputies) -> None:
-        self.deputy_id.choices = [("", "请选择")] + [(str(d.id), d.name) for d in deputies]
+        prompt = [] if len(deputies) == 1 else [("", "请选择")]  # the only deputy is the speaker by default
+        self.deputy_id.choices = prompt + [(str(d.id), d.name) for d in deputies]

@@ -292,9 +292,12 @@ def delete_activity(activity: Activity) -> None:
 # --- opinions ------------------------------------------------------------------------------------------------------
 
 def add_opinion(activity: Activity, deputy_id: int | None, text: str) -> ActivityOpinion:
-    """Record an opinion a deputy of the activity gave."""
+    """Record an opinion a deputy of the activity gave (the only deputy's, when none is chosen)."""
     errors = {}
-    if deputy_id not in {link.deputy_id for link in activity.deputy_links}:
+    present = [link.deputy_id for link in activity.deputy_links]
+    if deputy_id is None and len(present) == 1:
+        deputy_id = present[0]
+    if deputy_id not in present:
         errors["deputy_id"] = "请选择提出意见的代表委员（应为参加本次活动的代表委员）。"
     text = params.clean_text(text or "", multiline=True).strip()
     if not text:
