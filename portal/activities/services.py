@@ -106,7 +106,8 @@ def list_activities(filters: ActivityFilters, court_ids: list[int], *, cursor: s
 
 def all_filtered(filters: ActivityFilters, court_ids: list[int]) -> list[Activity]:
     """Every activity matching ``filters``, oldest first, for the period's register and spreadsheet."""
-    query = filtered_query(filters, court_ids).options(*_list_options())
+    query = filtered_query(filters, court_ids).options(
+        *_list_options(), selectinload(Activity.opinions).selectinload(ActivityOpinion.item))
     return list(db.session.scalars(query.order_by(Activity.held_on, Activity.id)))
 
 
