@@ -367,6 +367,7 @@ def test_an_opinion_becomes_a_tracked_item_in_one_click(client, login_as, people
     assert client.post(f"/activities/{activity.id}/opinions/{opinion.id}/delete").status_code == 409
     page = client.get("/activities/?from=2025-01-01&to=").get_data(as_text=True)
     assert "1 件跟踪" in page
+    assert f'href="/activities/{activity.id}"' in client.get(f"/items/{item.id}").get_data(as_text=True)
 
 
 def test_an_opinion_needs_a_deputy_of_the_activity_and_text(client, login_as, people, make_activity):
