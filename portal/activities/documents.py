@@ -1,0 +1,132 @@
+"""The period's register of liaison activities (联络活动登记汇总) as Word, in the GB/T 9704 layout, and as Excel."""
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from io import BytesIO
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from portal import clock
+from portal.documents.gbt9704 import OfficialDocument, clean_text, format_date
+
+HEADERS = ["序号", "日期", "类型", "主题", "地点", "参加代表委员", "人次", "院方参加人员", "意见建议"]
+# Millimetres, summing to the 225 mm landscape type area. At 11 pt a Chinese character is 3.9 mm, a digit 1.9 mm,
+# and a cell loses 3.8 mm to its margins: 日期 holds "2025年12月31日" on one line, 类型 holds "结对联络".
+WIDTHS_MM = [11, 32, 21, 33, 26, 32, 12, 24, 34]
+ALIGNS = ["center", "center", "center", "left", "left", "left", "center", "left", "left"]
+XLSX_HEADERS = ["日期", "法院", "类型", "主题", "地点", "参加代表委员", "其他参加人员", "人次", "院方参加人员",
+                "活动内容", "意见建议", "转为跟踪事项"]
+
+
+@dataclass
+class RegisterLine:
+    held_on: datetime.date
+    court: str
+    kind: str
+    title: str
+    place: str
+    deputies: str
+    others: str
+    persons: int
+    staff: str
+    content: str
+    opinions: str  # one line per opinion: "张三：建议……（2025-0012 已交办）"
+    items: int
+
+
+@dataclass
+class ActivityRegister:
+    court_name: str
+    period: str
+    generated_on: datetime.date
+    lines: list[RegisterLine] = field(default_factory=list)
+
+    @property
+    def activities(self) -> int:
+        return len(self.lines)
+
+    @property
+    def persons(self) -> int:
+        return sum(line.persons for line in self.lines)
+
+    @property
+    def items(self) -> int:
+        return sum(line.items for line in self.lines)
+
+
+def register_data(activities, period, scope) -> ActivityRegister:
+    """The register of these activities (loaded with their people and opinions) for a period and court scope."""
+    lines = []
+    for a in activities:
+        opinions = "\n".join(f"{o.deputy.name}：{o.text}" + (f"（{o.item.number} {o.item.state.label}）" if o.item else "")
+                             for o in a.opinions)
+        lines.append(RegisterLine(
+            held_on=a.held_on, court=a.court.name, kind=a.kind.label, title=a.title, place=a.place,
+            deputies="、".join(d.name for d in a.deputies), others=a.other_participants, persons=a.person_count,
+            staff="、".join(u.display_name for u in a.staff), content=a.content, opinions=opinions,
+            items=sum(1 for o in a.opinions if o.item_id)))
+    return ActivityRegister(court_name=scope.title, period=period.label, generated_on=clock.today(), lines=lines)
+
+
+def build_register_docx(data: ActivityRegister) -> bytes:
+    """Landscape A4: title and period, the table with a totals row, and the summary line."""
+    document = OfficialDocument(landscape=True)
+    document.title(f"{data.court_name}\n联络活动登记汇总" if data.court_name else "联络活动登记汇总")
+    document.subtitle(f"（{data.period}）")
+    document.table(
+        HEADERS,
+        ((i, format_date(line.held_on), line.kind, line.title, line.place,
+          "、".join(p for p in (line.deputies, line.others) if p), line.persons, line.staff, line.opinions)
+         for i, line in enumerate(data.lines, start=1)),
+        widths_mm=WIDTHS_MM, aligns=ALIGNS, font_size_pt=11,
+        total_row=("合计", f"{data.activities} 次", "", "", "", "", data.persons, "", _items_summary(data)),
+    )
+    document.split_line(f"共开展联络活动 {data.activities} 次、{data.persons} 人次；{_items_summary(data)}",
+                        f"制表日期：{format_date(data.generated_on)}")
+    return document.to_bytes()
+
+
+def _items_summary(data: ActivityRegister) -> str:
+    return f"意见建议转跟踪事项 {data.items} 件" if data.items else "意见建议未转跟踪事项"
+
+
+def _clean(value) -> str:
+    """Text safe for a cell: openpyxl refuses control characters and cannot write lone surrogates."""
+    return ILLEGAL_CHARACTERS_RE.sub("", clean_text(value))
+
+
+def build_register_xlsx(data: ActivityRegister) -> bytes:
+    """The same activities as a spreadsheet, a row each, every cell text (a "=" typed stays text)."""
+    rows = [[format_date(line.held_on), line.court, line.kind, line.title, line.place, line.deputies, line.others,
+             line.persons, line.staff, line.content, line.opinions, line.items] for line in data.lines]
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("联络活动")
+    for index, header in enumerate(XLSX_HEADERS, start=1):
+        long_text = header in ("活动内容", "意见建议")
+        sheet.column_dimensions[get_column_letter(index)].width = 40 if long_text else 14
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(XLSX_HEADERS))}{len(rows) + 1}"
+    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+    header_cells = []
+    for header in XLSX_HEADERS:
+        cell = WriteOnlyCell(sheet, header)
+        cell.font = bold
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    for row in rows:
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(sheet, value if isinstance(value, int) else _clean(value))
+            if isinstance(value, str) and value:
+                cell.data_type = "s"
+            cell.alignment = wrap
+            cells.append(cell)
+        sheet.append(cells)
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
