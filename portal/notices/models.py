@@ -30,7 +30,7 @@ class Message(TimestampMixin, db.Model):
     __audit_label__ = "消息"
     __audit_labels__ = {"channel": "渠道", "address": "地址", "subject": "标题", "state": "状态", "tries": "尝试次数",
                         "next_try_at": "下次尝试", "sent_at": "发送时间", "answer": "网关应答", "user_id": "接收用户",
-                        "deputy_id": "接收代表委员", "court_id": "法院", "about_type": "所属记录类型",
+                        "deputy_id": "接收代表委员", "court_id": "法院", "link": "链接", "about_type": "所属记录类型",
                         "about_id": "所属记录", "read_at": "阅读时间", "claimed_at": "开始发送时间",
                         "created_by_id": "创建人"}
     __table_args__ = (Index("ix_message_due", "state", "next_try_at"),
