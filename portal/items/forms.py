@@ -15,7 +15,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from portal import clock, params
 from portal.extensions import db
@@ -25,6 +25,15 @@ from portal.items.models import TEXT_LIMIT, ItemKind, ItemOrigin
 from portal.items.services import check_case_number
 from portal.register.models import Deputy
 from portal.versioning import VersionField
+
+
+class Required(DataRequired):
+    """DataRequired without the HTML ``required`` flag: the message comes from the server, in Chinese, beside the
+    field, with everything else typed kept (a browser's own tooltip would stop the form before any of that)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.field_flags = {}
 
 
 def _stripped(value):
@@ -56,8 +65,8 @@ class ItemForm(Form):
     received_on = DateField("收件日期", validators=[Optional()])
     source_body = StringField("交办机关", filters=[_stripped], validators=[_longest(100)],
                               render_kw={"placeholder": "如：市人大常委会办公室（交办件必填）"})
-    title = StringField("标题", filters=[_stripped], validators=[DataRequired("请填写标题。"), _longest(200)], render_kw={"maxlength": 200})
-    content = TextAreaField("内容", filters=[_stripped], validators=[DataRequired("请填写内容。"), _longest(TEXT_LIMIT)],
+    title = StringField("标题", filters=[_stripped], validators=[Required("请填写标题。"), _longest(200)], render_kw={"maxlength": 200})
+    content = TextAreaField("内容", filters=[_stripped], validators=[Required("请填写内容。"), _longest(TEXT_LIMIT)],
                             render_kw={"rows": 5})
     case_number = StringField("相关案号", filters=[_stripped], validators=[_longest(60)],
                               render_kw={"placeholder": "如：(2024)南0102民初1234号"})
@@ -121,12 +130,12 @@ class ContactForm(Form):
     """过问留痕: who asked about the case, when, how and what."""
 
     contacted_at = DateTimeLocalField("过问时间", format="%Y-%m-%dT%H:%M",
-                                      validators=[InputRequired("请填写过问时间（如 2025-03-01 14:05）。")])
-    person = StringField("过问人", filters=[_stripped], validators=[DataRequired("请填写过问人。"), _longest(60)])
+                                      validators=[Required("请填写过问时间（如 2025-03-01 14:05）。")])
+    person = StringField("过问人", filters=[_stripped], validators=[Required("请填写过问人。"), _longest(60)])
     deputy_id = SelectField("关联代表委员", choices=[], validate_choice=False)
     channel = SelectField("方式", choices=[("", "请选择")] + [(c, c) for c in CONTACT_CHANNELS],
                           validate_choice=False)
-    content = TextAreaField("过问内容（说了什么、问了什么）", validators=[DataRequired("请填写过问内容。"),
+    content = TextAreaField("过问内容（说了什么、问了什么）", validators=[Required("请填写过问内容。"),
                                                                   _longest(TEXT_LIMIT)], render_kw={"rows": 3})
 
     def set_deputies(self, deputies) -> None:
