@@ -1,5 +1,6 @@
 """Template filters and the navigation."""
 import importlib
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask import Flask, request, url_for
@@ -9,8 +10,17 @@ from portal import clock
 from portal.auth.models import Role
 
 
-def navigation_entries() -> list[tuple[str, str, tuple]]:
-    """(label, endpoint, roles that see it) from every feature area's ``NAVIGATION``, in area order."""
+@dataclass
+class NavEntry:
+    label: str
+    url: str
+    active: bool
+    children: list["NavEntry"] = field(default_factory=list)  # a group's entries (a menu that opens)
+
+
+def navigation_entries() -> list[tuple]:
+    """(label, endpoint, roles that see it[, group]) from every feature area's ``NAVIGATION``, in area order;
+    entries with the same group label share one menu in the header."""
     from portal import AREAS
 
     return [entry for area in AREAS for entry in getattr(importlib.import_module(f"portal.{area}"), "NAVIGATION", [])]
@@ -53,8 +63,19 @@ def init_app(app: Flask) -> None:
     def navigation():
         items = []
         if current_user.is_authenticated:
-            visible = [(label, endpoint) for label, endpoint, roles in entries if current_user.role in roles]
-            exact = any(endpoint == request.endpoint for _, endpoint in visible)
-            items = [(label, url_for(endpoint), endpoint == request.endpoint if exact else _is_current(endpoint))
-                     for label, endpoint in visible]
+            visible = [(label, endpoint, group) for label, endpoint, roles, *group in entries
+                       if current_user.role in roles]
+            exact = any(endpoint == request.endpoint for _, endpoint, _ in visible)
+            groups: dict[str, NavEntry] = {}
+            for label, endpoint, group in visible:
+                entry = NavEntry(label, url_for(endpoint),
+                                 endpoint == request.endpoint if exact else _is_current(endpoint))
+                if not group:
+                    items.append(entry)
+                    continue
+                if group[0] not in groups:  # a group sits where its first entry would
+                    groups[group[0]] = NavEntry(group[0], "", False, [])
+                    items.append(groups[group[0]])
+                groups[group[0]].children.append(entry)
+                groups[group[0]].active |= entry.active
         return {"navigation": items, "Role": Role}

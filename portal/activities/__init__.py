@@ -6,7 +6,7 @@ from flask import Blueprint
 from portal.auth.models import STAFF_ROLES
 
 bp = Blueprint("activities", __name__, url_prefix="/activities")
-NAVIGATION = [("联络活动", "activities.index", STAFF_ROLES)]
+NAVIGATION = [("联络活动", "activities.index", STAFF_ROLES, "联络工作")]
 EVENTS = {"activity.recorded": "登记联络活动"}
 
 from portal.activities import models, routes  # noqa: E402,F401

@@ -9,7 +9,7 @@ from flask import Blueprint
 from portal.auth.models import STAFF_ROLES, Role
 
 bp = Blueprint("notices", __name__, url_prefix="/notices")
-NAVIGATION = [("消息发送", "notices.index", (Role.ADMIN, Role.LIAISON))]
+NAVIGATION = [("消息发送", "notices.index", (Role.ADMIN, Role.LIAISON), "联络工作")]
 
 from portal.notices import models, routes  # noqa: E402,F401
 

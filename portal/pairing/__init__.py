@@ -5,6 +5,7 @@ from flask import Blueprint
 from portal.auth.models import Role
 
 bp = Blueprint("pairing", __name__, url_prefix="/pairing")
-NAVIGATION = [("结对联络", "pairing.index", (Role.ADMIN, Role.LIAISON)), ("我的结对", "pairing.mine", (Role.LEADER,))]
+NAVIGATION = [("结对联络", "pairing.index", (Role.ADMIN, Role.LIAISON), "联络工作"),
+              ("我的结对", "pairing.mine", (Role.LEADER,), "联络工作")]
 
 from portal.pairing import routes  # noqa: E402,F401

@@ -22,6 +22,15 @@
     }
   });
 
+  // A menu group of the header (<details class="nav-group">) closes on a click outside it, as menus do.
+  document.addEventListener("click", function (event) {
+    document.querySelectorAll("details.nav-group[open]").forEach(function (group) {
+      if (!group.contains(event.target)) {
+        group.removeAttribute("open");
+      }
+    });
+  });
+
   // <button data-remove-closest=".chip">: remove the nearest ancestor matching the selector (picker chips).
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("[data-remove-closest]");

@@ -143,3 +143,9 @@ def test_the_admins_menu_stays_on_one_line_at_a_desk(page, shot, make_user, make
     expect(page.get_by_role("button", name="菜单")).to_be_hidden()
     expect(header.get_by_role("button", name="退出")).to_be_visible()
     assert overflow(page) <= 0
+    group = header.locator("details.nav-group", has_text="联络工作")  # receptions, activities, pairing, notices
+    group.locator("summary").click()
+    expect(group.get_by_role("link", name="联络活动")).to_be_visible()
+    shot("layout-1440-admin-menu-open")
+    page.locator("h1").first.click()  # a click elsewhere closes it, as a menu does
+    expect(group.get_by_role("link", name="联络活动")).to_be_hidden()

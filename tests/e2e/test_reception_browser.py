@@ -53,8 +53,11 @@ def pick(page, typed: str, name: str, *, enter: bool = False) -> None:
 
 def test_log_a_visit_with_two_deputies_and_export_the_register(page, desk):
     log_in(page, desk["liaison"].username)
-    page.get_by_role("link", name="来访接待").first.click()
+    menu = page.locator("details.nav-group", has_text="联络工作")
+    menu.locator("summary").click()  # the header's 联络工作 menu opens…
+    menu.get_by_role("link", name="来访接待").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("联络之家来访接待登记")
+    expect(page.locator("details.nav-group summary.active")).to_have_text("联络工作")  # …and says where we are
     expect(page.get_by_label("接待时间")).to_be_focused()
     expect(page.locator("#results")).to_contain_text("这段期间没有符合条件的来访接待记录")
     page.evaluate("window.__marker = 1")
