@@ -272,3 +272,86 @@ def test_an_htmx_answer_brings_the_badge_up_to_date(app, client, make_user, cour
     body = partial.get_data(as_text=True)
     assert "<html" not in body and 'id="notice-badge" href="/notices/inbox" hx-swap-oob="true"' in body
     assert 'badge text-bg-danger">1<' in body
+
+
+# --- what the portal sends by itself, from other areas' events -------------------------------------------------
+
+from .test_items import new_item, office, walk  # noqa: E402,F401 - the items tests' court and steps
+
+
+def _messages(**where):
+    query = select(Message)
+    for key, value in where.items():
+        query = query.where(getattr(Message, key) == value)
+    return db.session.scalars(query.order_by(Message.id)).all()
+
+
+def test_an_item_tells_its_handler_then_its_deputies(app, office):
+    office["head"].phone = "13800000009"
+    db.session.commit()
+    item = walk(new_item(office, title="关于设立巡回审判点的建议"), office, "instruct", "assign")
+    # assigned to the civil division, with no handler named: its head (庭长) is told, in the portal and by SMS
+    told = _messages(user_id=office["head"].id)
+    assert [m.channel for m in told] == [Channel.PORTAL, Channel.SMS] and told[1].address == "13800000009"
+    assert "已交办民事审判第一庭办理" in told[0].body and item.number in told[0].body
+    assert told[0].link == f"/items/{item.id}"
+
+    walk(item, office, "draft", "hear", "answer")
+    answered = _messages(deputy_id=office["deputy"].id, subject="办理结果答复")
+    assert {m.channel for m in answered} == {Channel.SMS, Channel.PORTAL}  # 张三 has an account
+    assert answered[0].body.startswith("张代表：您提出的") and "请登录平台查看答复并评价" in answered[0].body
+
+
+def test_an_overdue_item_tells_its_handler_and_its_leader_once(app, office, runner):
+    item = walk(new_item(office), office, "instruct", "assign:handler_id=%d" % office["handler"].id)
+    item.deadline = clock.today() - timedelta(days=1)
+    db.session.commit()
+    assert runner.invoke(args=["supervise"]).exit_code == 0
+    assert runner.invoke(args=["supervise"]).exit_code == 0  # idempotent: told once
+    overdue = _messages(subject="督办件超期", channel=Channel.PORTAL)
+    assert sorted(m.user_id for m in overdue) == sorted([office["handler"].id, office["leader"].id])
+    assert "已超过办理期限" in overdue[0].body
+
+
+def test_invitations_and_changes_reach_the_deputies_still_expected(app, court, make_deputy):
+    from portal.hearings import services as hearings
+    from portal.hearings.models import HearingStatus, InvitationStatus
+
+    from .test_agenda import _hearing
+
+    hearing = _hearing(court, clock.today() + timedelta(days=10), hour=14)
+    coming, declining = make_deputy(name="王五"), make_deputy(name="赵六")
+    hearings.invite(hearing, [coming.id, declining.id])
+    db.session.commit()
+    sent = _messages(subject="庭审旁听邀请")
+    assert sorted(m.deputy_id for m in sent) == sorted([coming.id, declining.id])
+    assert "诚邀您旁听" in sent[0].body and "第三法庭" in sent[0].body
+    declined = next(i for i in hearing.invitations if i.deputy_id == declining.id)
+    declined.status = InvitationStatus.DECLINED
+    db.session.commit()
+    hearings.change_status(hearing, HearingStatus.CANCELLED, note="当事人撤诉")
+    db.session.commit()
+    cancelled = _messages(subject="庭审取消")
+    assert [m.deputy_id for m in cancelled] == [coming.id] and "原定庭审已取消" in cancelled[0].body
+
+
+def test_a_change_that_fails_tells_nobody(app, office):
+    from portal.errors import ServiceError
+    from portal.items.workflow import advance
+
+    item = new_item(office)
+    with pytest.raises(ServiceError):
+        advance(item, "answer", user=office["liaison"])  # not the step it is at
+    db.session.rollback()
+    assert _messages(subject="办理结果答复") == []
+
+
+def test_a_handler_is_reminded_once_when_an_item_falls_due(app, office, runner):
+    item = walk(new_item(office), office, "instruct", "assign:handler_id=%d" % office["handler"].id)
+    item.deadline = clock.today() + timedelta(days=2)
+    db.session.commit()
+    for _ in range(2):
+        assert runner.invoke(args=["notify", "send-due"]).exit_code == 0
+    reminded = _messages(subject="督办件即将到期", channel=Channel.PORTAL)
+    assert [m.user_id for m in reminded] == [office["handler"].id]
+    assert f"将于 {item.deadline.isoformat()} 到期" in reminded[0].body

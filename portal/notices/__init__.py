@@ -6,11 +6,9 @@ delivers them through the configured backends, with retries, quiet hours and a r
 """
 from flask import Blueprint
 
-from portal.auth.models import STAFF_ROLES, Role
+from portal.auth.models import Role
 
 bp = Blueprint("notices", __name__, url_prefix="/notices")
 NAVIGATION = [("消息发送", "notices.index", (Role.ADMIN, Role.LIAISON), "联络工作")]
 
-from portal.notices import models, routes  # noqa: E402,F401
-
-__all__ = ["bp", "NAVIGATION", "STAFF_ROLES"]
+from portal.notices import models, routes, subscriptions  # noqa: E402,F401

@@ -104,10 +104,11 @@ def _text(message: Message) -> str:
 
 def send_due() -> int:
     """Queue the scheduled reminders, then send everything due now, batch after batch; the number tried."""
-    from portal.notices.reminders import queue_hearing_reminders
+    from portal.notices.reminders import queue_due_soon_reminders, queue_hearing_reminders
 
     with audit.as_system(db.session):
         queue_hearing_reminders()
+        queue_due_soon_reminders()
     tried = 0
     while ids := claim():
         for message_id in ids:

@@ -1,4 +1,5 @@
-"""Reminders the portal queues by itself on a schedule: the day before a hearing, to each deputy still expected.
+"""Reminders the portal queues by itself on a schedule: the day before a hearing, to each deputy still expected;
+an item due within ``ITEM_DUE_SOON_DAYS``, to its handler.
 
 Run by every pass of the worker (``notify run`` / ``notify send-due``), never by a page. Idempotent: an
 invitation gets one reminder, whenever and however often the pass runs.
@@ -11,10 +12,13 @@ from sqlalchemy.orm import joinedload
 from portal import clock
 from portal.extensions import db
 from portal.hearings.models import EXPECTING, Hearing, HearingInvitation, HearingStatus
+from portal.items.models import Item
+from portal.items.supervision import HANDLING, deadline_state_column
 from portal.notices import services
 from portal.notices.models import Message
 
 REMINDER = "庭审提醒"
+DUE_SOON = "督办件即将到期"
 
 
 def hearing_line(hearing: Hearing) -> str:
@@ -47,3 +51,19 @@ def queue_hearing_reminders(now: datetime | None = None) -> int:
                              court_id=hearing.court_id, link=services.link_to("hearings.mine"), about=invitation)
     db.session.commit()
     return len(invitations)
+
+
+def queue_due_soon_reminders(now: datetime | None = None) -> int:
+    """Tell each handler of an item due soon, once per assignment (a new round is assigned again)."""
+    now = now or clock.now()
+    told = exists().where(Message.about_type == Item.__tablename__, Message.about_id == Item.id,
+                          Message.subject == DUE_SOON, Message.created_at >= Item.assigned_at)
+    items = db.session.scalars(select(Item).where(
+        Item.state.in_(HANDLING), Item.handler_id.is_not(None), Item.assigned_at.is_not(None),
+        deadline_state_column(clock.local_date(now)) == "soon", ~told).options(joinedload(Item.handler))).all()
+    for item in items:
+        services.tell_user(item.handler, DUE_SOON,
+                           f"{item.number}《{item.title[:30]}》将于 {item.due_on.isoformat()} 到期，请抓紧办理。",
+                           link=services.link_to("items.detail", item_id=item.id), about=item, sms=True)
+    db.session.commit()
+    return len(items)
