@@ -60,7 +60,8 @@ def feed():
 @bp.post("/feed/delete")
 @everyone
 def delete_feed():
-    services.revoke_feed(current_user.id)
+    if services.feed_of(current_user.id) is not None:  # a second click finds it already gone
+        services.revoke_feed(current_user.id)
     flash("已停用日历订阅。", "success")
     return redirect(url_for("agenda.feed"), 303)
 
