@@ -20,6 +20,8 @@ from portal.extensions import db
 from portal.register.models import Deputy
 from tests.route_matrix import ROUTES
 
+pytestmark = pytest.mark.shared_records  # one app and one set of records for the module, each test rolled back
+
 
 def _cursor(values) -> str:
     return base64.urlsafe_b64encode(json.dumps(["n", values]).encode()).decode().rstrip("=")
