@@ -120,15 +120,26 @@ def _migrated():
 
 
 def _empty_database() -> None:
+    """Empty the tables the test wrote to, and start ids at 1 again.
+
+    Most tests fill a handful of the ~40 tables: finding those in one query and deleting only from them costs
+    far less than a DELETE (SQLite) or TRUNCATE (PostgreSQL) of every table after every test.
+    """
     db.session.remove()
-    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]  # referencing tables first
     with db.engine.begin() as connection:
-        if db.engine.dialect.name == "postgresql":
-            connection.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
-        else:
+        filled = set(connection.scalars(text(" UNION ALL ".join(
+            f"SELECT '{table}' WHERE EXISTS (SELECT 1 FROM \"{table}\")" for table in tables))))
+        if "deputy" in filled:
             connection.execute(text("UPDATE deputy SET paired_leader_id = NULL"))
-            for table in tables:
+        for table in tables:
+            if table in filled:
                 connection.execute(text(f'DELETE FROM "{table}"'))
+        if connection.dialect.name == "postgresql":  # SQLite's rowids start again by themselves
+            used = connection.scalars(text("SELECT quote_ident(sequencename) FROM pg_sequences "
+                                           "WHERE schemaname = current_schema() AND last_value IS NOT NULL"))
+            for sequence in list(used):
+                connection.execute(text(f"ALTER SEQUENCE {sequence} RESTART"))
 
 
 @pytest.fixture
