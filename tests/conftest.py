@@ -154,12 +154,36 @@ def app(request, _migrated, app_config):
         with _rolled_back(request.getfixturevalue("_shared"), app_config) as app:
             yield app
         return
-    app = make_app(**app_config)
-    app.test_client_class = IsolatedClient
+    app = _app_for(app_config)
+    config, request_class, routes = dict(app.config), app.request_class, len(list(app.url_map.iter_rules()))
     with app.app_context():
         yield app
         _empty_database()
         db.engine.dispose()
+    app.config.clear()  # what the test changed is not seen by the next one
+    app.config.update(config)
+    app.request_class = request_class
+    if len(list(app.url_map.iter_rules())) != routes:
+        del _apps[_app_key(app_config)]  # the test added routes of its own (tests/test_events.py)
+
+
+_apps: dict = {}
+
+
+def _app_key(app_config: dict) -> str:
+    return repr(sorted(app_config.items()))
+
+
+def _app_for(app_config: dict):
+    """An app with these settings, kept for the next test that asks for them: building one costs ~0.1 s (mostly
+    compiling its ~140 URL rules), a tenth of a small test."""
+    app = _apps.get(_app_key(app_config))
+    if app is None:
+        app = _apps[_app_key(app_config)] = make_app(**app_config)
+        app.test_client_class = IsolatedClient
+    else:
+        app._got_first_request = False  # so a test can still add routes of its own before its first request
+    return app
 
 
 @pytest.fixture(scope="module")
