@@ -1,5 +1,9 @@
 """Fixtures: one migrated database per test run, emptied after each test; factories; login helpers.
 
+An app is built once for each set of settings and kept for the next test (its config restored). Modules marked
+``shared_records`` (the role matrix: test_access, test_params) build the matrix's records once and run each test
+in a transaction rolled back at its end.
+
 Set PORTAL_TEST_DATABASE_URL to run the suite against another database (PostgreSQL in CI). Set
 PORTAL_TEST_UTC_HOUR (``make test`` sets 17 for the SQLite run) to run the whole suite with the clock moved to
 the next such hour UTC and ticking from there: at 17:00 UTC the server's date is still yesterday while the
