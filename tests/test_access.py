@@ -4,6 +4,8 @@ import pytest
 from portal.auth.models import Role
 from tests.route_matrix import PUBLIC, ROUTES
 
+pytestmark = pytest.mark.shared_records  # one app and one set of records for the module, each test rolled back
+
 
 def test_matrix_covers_every_route(app):
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
