@@ -6,7 +6,7 @@ from tests.route_matrix import ADMIN, EVERYONE, PUBLIC
 
 ROUTES = {
     "agenda.index": ("GET", "/agenda/?view=week", EVERYONE),
-    "agenda.download": ("GET", "/agenda/ics", EVERYONE),
+    "agenda.download": ("GET", "/agenda/calendar.ics", EVERYONE),
     "agenda.feed": ("GET", "/agenda/feed", EVERYONE),
     "agenda.delete_feed": ("POST", "/agenda/feed/delete", EVERYONE),
     "agenda.feed_ics": ("GET", "/agenda/feed/{feed_token}.ics", PUBLIC),

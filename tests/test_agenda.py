@@ -49,13 +49,13 @@ def test_staff_see_their_courts_hearings_by_month_and_week(calendar, client, mak
 def test_the_ics_holds_what_is_shown(calendar, client, make_user):
     day, ours, _ = calendar
     log_in(client, make_user(Role.LIAISON).username)
-    response = client.get(f"/agenda/ics?date={day.isoformat()}")
+    response = client.get(f"/agenda/calendar.ics?date={day.isoformat()}")
     assert response.status_code == 200 and response.mimetype == "text/calendar"
     events = Calendar.from_ical(response.data).walk("VEVENT")
     assert [str(e["summary"]) for e in events] == ["【庭审】（2026）测01民初7号 买卖合同纠纷"]
     assert events[0].decoded("dtstart") == clock.to_local(ours.starts_at)
     assert str(events[0]["location"]) == "第三法庭"
-    none = client.get(f"/agenda/ics?date={day.isoformat()}&kind=nothing-known").data
+    none = client.get(f"/agenda/calendar.ics?date={day.isoformat()}&kind=nothing-known").data
     assert len(Calendar.from_ical(none).walk("VEVENT")) == 1  # an unknown kind is ignored, not an empty filter
 
 

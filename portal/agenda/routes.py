@@ -1,4 +1,4 @@
-"""Pages: the work calendar by month or week (/agenda/), its .ics download (/agenda/ics), the user's private
+"""Pages: the work calendar by month or week (/agenda/), its .ics download (/agenda/calendar.ics), the user's private
 feed (/agenda/feed, served at /agenda/feed/<secret>.ics) and the administrator's list of feeds (/agenda/feeds)."""
 from datetime import timedelta
 
@@ -37,7 +37,7 @@ def index():
                   views=services.VIEWS, today=clock.today())
 
 
-@bp.get("/ics")
+@bp.get("/calendar.ics")
 @everyone
 def download():
     shown, scope, _, _, found = _shown()
