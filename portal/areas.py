@@ -6,6 +6,8 @@ An area contributes by defining any of these functions in ``portal/<area>/contri
   performance archive (履职档案) adds up every panel's ``archive`` counts for the year;
 - ``register_panel(deputy) -> Panel | None``: a section of the register's page of one person, for staff;
 - ``home_panel(user) -> Panel | None``: a section of the staff home page;
+- ``archive_section(deputy, year) -> ArchiveSection | None``: a table of the performance archive (履职档案), on the
+  page and in its Word copy, after the counts every panel contributes;
 - ``item_origin_url(item) -> str | None``: the page of the record a tracked item came from, when the item's
   origin is this area's;
 - ``agenda_entries(user, first, last, court_ids) -> list[Entry]``: what the area puts on the work calendar
@@ -40,6 +42,19 @@ class Contact:
     kind: str  # what it was, e.g. "来访接待", "旁听庭审", "联络活动", "短信或邮件"
 
 
+@dataclass
+class ArchiveSection:
+    """A table of the performance archive: e.g. 向选民述职情况 with one row per report."""
+
+    title: str
+    headers: list[str]
+    rows: list[tuple]
+    empty: str  # what the archive says when there are no rows, e.g. "本年度尚无述职报告。"
+    widths_mm: list[float] = field(default_factory=list)  # of the Word table (official width 156 mm in all)
+    aligns: list[str] = field(default_factory=list)
+    order: int = 50
+
+
 @dataclass(frozen=True)
 class Entry:
     """One thing on the work calendar: a hearing, a session, an activity, a deadline."""
@@ -65,10 +80,10 @@ def _contributions() -> list[ModuleType]:
 
 
 def collect(hook: str, *args) -> list:
-    """``hook(*args)`` of every area that defines it, without the Nones; panels sorted by ``order``."""
+    """``hook(*args)`` of every area that defines it, without the Nones; sorted by ``order`` where they have one."""
     results = [result for module in _contributions() if hasattr(module, hook)
                if (result := getattr(module, hook)(*args)) is not None]
-    return sorted(results, key=lambda r: r.order) if all(isinstance(r, Panel) for r in results) else results
+    return sorted(results, key=lambda r: r.order) if all(hasattr(r, "order") for r in results) else results
 
 
 def contributing(name: str) -> list[ModuleType]:

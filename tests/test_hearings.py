@@ -13,9 +13,9 @@ from sqlalchemy import event, func, select
 from portal import clock
 from portal.audit import AuditLog
 from portal.auth.models import CourtLevel, Role
+from portal.casenumber import parse_case_number
 from portal.extensions import db
 from portal.hearings import documents, services
-from portal.hearings.casenumber import parse_case_number
 from portal.hearings.draw import Candidate, draw, split_quota
 from portal.hearings.models import (
     CaseType,

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from flask import url_for
 from sqlalchemy import func, select
 
-from portal.areas import Panel
+from portal.areas import ArchiveSection, Panel
 from portal.duty.documents import evaluation_text
 from portal.duty.models import (
     DutyReport,
@@ -69,28 +69,22 @@ def deputy_panel(deputy, year: int | None) -> Panel | None:
                  link=url_for("duty.mine"), archive=archive)
 
 
-@dataclass
-class ArchiveReport:
-    """A duty report in the performance archive (履职档案)."""
-
-    year: int
-    title: str
-    kind: str
-    state: str
-    session: str  # date and place of the in-person session, if any
-    evaluation: str  # the voters' verdict, if evaluated
-
-
-def archive_reports(deputy, year: int) -> list[ArchiveReport]:
-    """The deputy's duty reporting of ``year`` for the archive: the report, and the session with its verdict."""
+def archive_section(deputy, year: int) -> ArchiveSection | None:
+    """向选民述职情况 for the archive: the year's report, and the session with its verdict. CPPCC members have no
+    voters to report to: no section."""
+    if deputy.kind != DeputyKind.NPC:
+        return None
     report = db.session.scalar(select(DutyReport).where(DutyReport.deputy_id == deputy.id, DutyReport.year == year))
     reporter = db.session.scalar(select(DutySessionDeputy).join(DutySession)
                                  .where(DutySessionDeputy.deputy_id == deputy.id, DutySession.year == year).limit(1))
-    if report is None and reporter is None:
-        return []
-    kind = ReportKind.IN_PERSON if reporter else ReportKind.WRITTEN
-    session = f"{reporter.session.held_on.isoformat()} {reporter.session.place}（{reporter.session.state.label}）" \
-        if reporter else ""
-    return [ArchiveReport(year=year, title=report.title if report else f"{year}年度述职", kind=kind.label,
-                          state=report.state.label if report else "尚未提交报告", session=session,
-                          evaluation=evaluation_text(reporter) if reporter and reporter.session.state != SessionState.PLANNED else "")]
+    rows = []
+    if report is not None or reporter is not None:
+        kind = ReportKind.IN_PERSON if reporter else ReportKind.WRITTEN
+        session = (f"{reporter.session.held_on.isoformat()} {reporter.session.place}（{reporter.session.state.label}）"
+                   if reporter else "")
+        verdict = evaluation_text(reporter) if reporter and reporter.session.state != SessionState.PLANNED else ""
+        rows.append((report.title if report else f"{year}年度述职", kind.label,
+                     report.state.label if report else "尚未提交报告", session or "—", verdict or "—"))
+    return ArchiveSection(title="向选民述职情况", headers=["报告", "述职方式", "报告状态", "述职会", "选民评议"], rows=rows,
+                          empty="本年度尚无述职报告。", widths_mm=[32, 22, 22, 42, 38],
+                          aligns=["left", "center", "center", "left", "left"], order=10)

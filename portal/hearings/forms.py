@@ -21,8 +21,8 @@ from wtforms.validators import (
 )
 
 from portal import clock, params
+from portal.casenumber import EXAMPLE, parse_case_number
 from portal.forms import Form
-from portal.hearings.casenumber import EXAMPLE, parse_case_number
 from portal.hearings.models import SCORE_FIELDS, CaseType, HearingStatus
 from portal.items.models import ItemKind
 from portal.versioning import VersionField

@@ -14,16 +14,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.casenumber import CaseType  # noqa: F401 - the hearing's case type is the 案号's
 from portal.extensions import db
 from portal.models import LabeledEnum, TimestampMixin, UTCDateTime, enum_type, utcnow
 from portal.versioning import Versioned
-
-
-class CaseType(LabeledEnum):
-    CRIMINAL = "criminal", "刑事"
-    CIVIL = "civil", "民事"
-    ADMINISTRATIVE = "administrative", "行政"
-    EXECUTION = "execution", "执行"
 
 
 class HearingStatus(LabeledEnum):

@@ -1,5 +1,5 @@
-"""Registering tracked items (登记), and the surface other areas call: ``create_item``, ``items_from`` and
-``check_case_number``.
+"""Registering tracked items (登记), and the surface other areas call: ``create_item``, ``items_from``,
+``check_case_number`` and ``due_soon_condition``.
 
 Receptions, hearing forums and duty reviews turn what deputies raise into items here; the rest of the area is in
 ``workflow`` (the steps), ``supervision`` (deadlines), ``queries`` (who sees what, the lists and figures),
@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from portal import clock, events
 from portal.access import current_user_id
 from portal.auth.models import Court
+from portal.casenumber import parse_case_number
 from portal.errors import ServiceError
 from portal.extensions import db
 from portal.items.history import record_event
@@ -70,6 +71,14 @@ def create_item(*, court_id: int, kind: ItemKind, title: str, content: str = "",
     return item
 
 
+def due_soon_condition(today: date):
+    """SQL: the item is being handled by a named handler and falls due within ``ITEM_DUE_SOON_DAYS`` (for reminders)."""
+    from portal.items.supervision import HANDLING, deadline_state_column
+
+    return and_(Item.state.in_(HANDLING), Item.handler_id.is_not(None), Item.assigned_at.is_not(None),
+                deadline_state_column(today) == "soon")
+
+
 def items_from(origin: ItemOrigin, origin_ids: list[int]) -> dict[int, list[Item]]:
     """The items that came from each of these records (a reception, a hearing opinion…), in one query."""
     found: dict[int, list[Item]] = {origin_id: [] for origin_id in origin_ids}
@@ -88,15 +97,8 @@ def deputy_kinds(deputy: Deputy) -> list[ItemKind]:
     return own + ([ItemKind.PROPOSAL] if DeputyKind.CPPCC in kinds else []) + [ItemKind.LETTER]
 
 
-def parse_case_number(text: str):
-    """The hearings area's 案号 check (imported here: the hearings area imports this module)."""
-    from portal.hearings.casenumber import parse_case_number as parse
-
-    return parse(text)
-
-
 def check_case_number(values: dict, errors: dict, *, required: bool) -> None:
-    """相关案号 as hearings check it (portal.hearings.casenumber): normalised in ``values``, or an error."""
+    """相关案号 checked as everywhere (portal.casenumber): normalised in ``values``, or an error."""
     if "case_number" in errors:
         return
     if not values["case_number"]:

@@ -13,7 +13,7 @@ from portal import clock
 from portal.extensions import db
 from portal.hearings.models import EXPECTING, Hearing, HearingInvitation, HearingStatus
 from portal.items.models import Item
-from portal.items.supervision import HANDLING, deadline_state_column
+from portal.items.services import due_soon_condition
 from portal.notices import services
 from portal.notices.models import Message
 
@@ -58,9 +58,8 @@ def queue_due_soon_reminders(now: datetime | None = None) -> int:
     now = now or clock.now()
     told = exists().where(Message.about_type == Item.__tablename__, Message.about_id == Item.id,
                           Message.subject == DUE_SOON, Message.created_at >= Item.assigned_at)
-    items = db.session.scalars(select(Item).where(
-        Item.state.in_(HANDLING), Item.handler_id.is_not(None), Item.assigned_at.is_not(None),
-        deadline_state_column(clock.local_date(now)) == "soon", ~told).options(joinedload(Item.handler))).all()
+    items = db.session.scalars(select(Item).where(due_soon_condition(clock.local_date(now)), ~told)
+                               .options(joinedload(Item.handler))).all()
     for item in items:
         services.tell_user(item.handler, DUE_SOON,
                            f"{item.number}《{item.title[:30]}》将于 {item.due_on.isoformat()} 到期，请抓紧办理。",

@@ -392,7 +392,7 @@ def validate_reception(raw: dict, court_ids: list[int]) -> ReceptionInput:
 
 def _followup_case_number(raw, kind: ItemKind | None, errors: dict, key: str) -> str:
     """The follow-up's 案号, checked as a directly registered item's is (required for a 关注案件)."""
-    checked = {"case_number": str(raw or "").replace("\x00", "").strip()[:60]}
+    checked = {"case_number": params.clean_text(str(raw or "")).strip()[:60]}
     problems: dict[str, str] = {}
     check_case_number(checked, problems, required=kind == ItemKind.CONCERNED_CASE)
     if problems:

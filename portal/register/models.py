@@ -124,6 +124,13 @@ class Deputy(Versioned, TimestampMixin, db.Model):
         return DeputyStatus.ACTIVE if self.active_mandates else DeputyStatus.RETIRED
 
     @property
+    def identity_line(self) -> str:
+        """一句话的身份：县（区）级人大代表（第十八届）· 城东街道代表组."""
+        kind = "人大代表" if self.kind == DeputyKind.NPC else "政协委员"
+        group = f" · {self.group_name}" if self.group_name else ""
+        return f"{self.level.label}{kind}（{self.term}）{group}"
+
+    @property
     def group_label(self) -> str:
         return "界别" if self.kind == DeputyKind.CPPCC else "代表组"
 
@@ -181,6 +188,13 @@ class Mandate(TimestampMixin, db.Model):
         """第十六届市级人大代表（城区代表组）"""
         group = f"（{self.group_name}）" if self.group_name else ""
         return f"{self.term}{self.level.label}{self.kind.label}{group}"
+
+    @property
+    def identity_line(self) -> str:
+        """一句话的身份：县（区）级人大代表（第十八届）· 城东街道代表组."""
+        kind = "人大代表" if self.kind == DeputyKind.NPC else "政协委员"
+        group = f" · {self.group_name}" if self.group_name else ""
+        return f"{self.level.label}{kind}（{self.term}）{group}"
 
     @property
     def group_label(self) -> str:

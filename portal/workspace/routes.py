@@ -8,11 +8,11 @@ from portal.access import require_role, require_staff
 from portal.areas import deputy_panels
 from portal.auth.models import Role
 from portal.documents import DOCX, send_download
-from portal.duty.documents import build_archive_docx
 from portal.extensions import db
 from portal.htmx import render
 from portal.register.models import Deputy
 from portal.workspace import bp, services
+from portal.workspace.documents import build_archive_docx
 
 deputies = require_role(Role.DEPUTY)
 

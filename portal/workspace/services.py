@@ -4,10 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from portal import clock, params
-from portal.areas import Panel, deputy_panels
-from portal.duty.contributions import ArchiveReport, archive_reports
-from portal.duty.documents import ArchiveDocument, deputy_line
-from portal.register.models import Deputy, DeputyKind, DeputyStatus
+from portal.areas import ArchiveSection, Panel, collect, deputy_panels
+from portal.register.models import Deputy, DeputyStatus
+from portal.workspace.documents import ArchiveDocument
 
 YEARS_SHOWN = 6
 
@@ -29,26 +28,26 @@ class Archive:
     deputy: Deputy
     year: int
     counts: list[tuple[str, int]] = field(default_factory=list)  # from every area's panel, in panel order
-    reports: list[ArchiveReport] = field(default_factory=list)
+    sections: list[ArchiveSection] = field(default_factory=list)  # tables areas add (向选民述职情况…)
     panels: list[Panel] = field(default_factory=list)
 
 
 def archive(deputy: Deputy, year: int) -> Archive:
-    """The deputy's performance archive for ``year``: each area's counts, and the year's duty reporting."""
+    """The deputy's performance archive for ``year``: each area's counts, and the tables areas add."""
     panels = deputy_panels(deputy, year)
     counts = [(label, n) for panel in panels for label, n in panel.archive]
-    return Archive(deputy=deputy, year=year, counts=counts, reports=archive_reports(deputy, year), panels=panels)
+    return Archive(deputy=deputy, year=year, counts=counts, sections=collect("archive_section", deputy, year),
+                   panels=panels)
 
 
 def archive_document(data: Archive) -> ArchiveDocument:
+    """The archive as its Word copy shows it."""
     d = data.deputy
     return ArchiveDocument(
-        name=d.name, identity=deputy_line(d), year=data.year, generated_on=clock.today(),
+        name=d.name, identity=d.identity_line, year=data.year, generated_on=clock.today(),
         facts=[("性别", d.gender.label), ("工作单位及职务", f"{d.work_unit} {d.post}".strip() or "—"),
                ("任职", "；".join(m.label + ("（已离任）" if m.status == DeputyStatus.RETIRED else "")
                                  for m in d.mandates) or "—"),
                ("选区", "、".join(dict.fromkeys(m.constituency for m in d.active_mandates if m.constituency)) or "—"),
                ("状态", d.status.label)],
-        counts=data.counts,
-        reports=[(r.title, r.kind, r.state, r.session or "—", r.evaluation or "—") for r in data.reports],
-        reports_to_voters=d.kind == DeputyKind.NPC)
+        counts=data.counts, sections=data.sections)

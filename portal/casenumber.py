@@ -9,7 +9,17 @@ import unicodedata
 from dataclasses import dataclass
 
 from portal import clock
-from portal.hearings.models import CaseType
+from portal.models import LabeledEnum
+
+
+class CaseType(LabeledEnum):
+    """The kind of case a 案号 names (and a hearing's 案件类型)."""
+
+    CRIMINAL = "criminal", "刑事"
+    CIVIL = "civil", "民事"
+    ADMINISTRATIVE = "administrative", "行政"
+    EXECUTION = "execution", "执行"
+
 
 # Case-type characters (类型代字) the portal accepts, by the case type they belong to.
 CASE_TYPE_CODES: dict[str, CaseType | None] = {
