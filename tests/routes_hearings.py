@@ -27,6 +27,7 @@ from portal.hearings.models import (
     HearingStatus,
     InvitationStatus,
 )
+from portal.hearings.services import check_in_code
 from portal.models import utcnow
 from portal.uploads import upload_dir
 
@@ -119,6 +120,9 @@ ROUTES = {
     "hearings.letter_template_reset": ("POST", "/hearings/letter-template/reset", EDITORS),
     "hearings.mine": ("GET", "/hearings/mine", DEPUTY),
     "hearings.mine_detail": ("GET", "/hearings/mine/{my_invitation}", DEPUTY),
+    "hearings.own_check_in": ("GET", "/hearings/check-in/{check_in_token}", DEPUTY),
+    "hearings.check_in_code": ("GET", "/hearings/{hearing}/check-in-code", STAFF),
+    "hearings.sign_in_sheet": ("GET", "/hearings/{hearing}/sign-in.docx", STAFF),
     "hearings.mine_answer": ("POST", "/hearings/mine/{my_invitation}/answer", DEPUTY, {"answer": "accept"}),
     "hearings.mine_rating": ("POST", "/hearings/mine/{my_attended}/rating", DEPUTY, SCORES),
 }
@@ -181,4 +185,5 @@ def records(court, make_user, make_deputy, make_department) -> dict:
     _latest.update(free_deputy=make_deputy(name="未受邀代表").id, opinion_deputy=other.id)
     return {"hearing": upcoming.id, "past_hearing": past.id, "invitation": staff_invitation.id,
             "attended_invitation": attended_other.id, "my_invitation": mine.id, "my_attended": attended.id,
-            "opinion": opinion.id, "rating": rating.id, "material": material.id}
+            "opinion": opinion.id, "rating": rating.id, "material": material.id,
+            "check_in_token": check_in_code(upcoming)}

@@ -31,6 +31,7 @@ from portal.items.models import Item, ItemKind, ItemOrigin, ItemState
 from portal.items.services import items_from
 from portal.models import utcnow
 from portal.register.models import DeputyKind, DeputyLevel, DeputyStatus
+from tests.conftest import PASSWORD
 
 S = InvitationStatus
 BOARD = {"HX-Request": "true", "HX-Target": "board"}
@@ -1118,3 +1119,74 @@ def test_items_from_a_hearing_link_to_it(app, client, login_as, make_hearing, ma
         assert item_origin_url(from_opinion) == f"/hearings/{hearing.id}"
         assert item_origin_url(from_rating) == f"/hearings/{hearing.id}"
         assert item_origin_url(Item(origin=ItemOrigin.RECEPTION, origin_id=opinion.id)) is None
+
+
+# --- check-in by QR code, and the printed sign-in sheet -----------------------------------------------------------
+
+def _today_hearing(court, make_deputy, **kw):
+    from portal.hearings.services import invite
+
+    now = clock.now()
+    hearing = Hearing(court_id=court.id, case_number="（2026）测01民初5号", cause="借款合同纠纷",
+                      case_type=CaseType.CIVIL, presiding_judge="审判长", court_room="第五法庭",
+                      starts_at=kw.pop("starts_at", now), ends_at=now + timedelta(hours=2))
+    db.session.add(hearing)
+    db.session.flush()
+    invited, declined = make_deputy(name="扫码代表"), make_deputy(name="谢绝代表")
+    invite(hearing, [invited.id, declined.id])
+    next(i for i in hearing.invitations if i.deputy_id == declined.id).status = InvitationStatus.DECLINED
+    db.session.commit()
+    return hearing, invited, declined
+
+
+def test_an_invited_deputy_checks_in_by_scanning_the_code(app, court, make_deputy, make_user, login_as):
+    from portal.hearings.services import check_in_code
+
+    hearing, invited, declined = _today_hearing(court, make_deputy)
+    staff = app.test_client()
+    staff.post("/login", data={"username": make_user(Role.LIAISON).username, "password": PASSWORD})
+    poster = staff.get(f"/hearings/{hearing.id}/check-in-code").get_data(as_text=True)
+    address = poster.split('<p class="small text-muted text-break">')[1].split("<")[0]
+    assert "<svg" in poster and address.endswith(check_in_code(hearing))
+    path = address.replace("http://localhost", "")
+
+    phone = app.test_client()
+    phone.post("/login", data={"username": make_user(Role.DEPUTY, deputy=invited).username, "password": PASSWORD})
+    assert "确认签到" in phone.get(path).get_data(as_text=True)  # the scan itself records nothing
+    assert db.session.scalar(select(HearingInvitation.status).where(
+        HearingInvitation.deputy_id == invited.id)) == InvitationStatus.INVITED
+    done = phone.post(path)
+    assert done.status_code == 200 and "签到成功" in done.get_data(as_text=True)
+    invitation = db.session.scalars(select(HearingInvitation).where(HearingInvitation.deputy_id == invited.id)).one()
+    assert invitation.status == InvitationStatus.ATTENDED and invitation.checked_in_at is not None
+    assert "签到成功" in phone.post(path).get_data(as_text=True)  # a second scan changes nothing
+
+    for deputy, reason in ((declined, "您已谢绝本场庭审的邀请"), (make_deputy(name="路人"), "您不在本场庭审的受邀名单中")):
+        other = app.test_client()
+        other.post("/login", data={"username": make_user(Role.DEPUTY, deputy=deputy).username, "password": PASSWORD})
+        assert reason in other.get(path).get_data(as_text=True)
+        refused = other.post(path)
+        assert refused.status_code in (403, 409) and reason in refused.get_data(as_text=True)
+    assert phone.get("/hearings/check-in/forged-code").status_code == 404
+
+
+def test_no_check_in_outside_the_hearings_day(app, court, make_deputy, make_user):
+    from portal.hearings.services import check_in_code
+
+    hearing, invited, _ = _today_hearing(court, make_deputy, starts_at=clock.now() + timedelta(days=2))
+    phone = app.test_client()
+    phone.post("/login", data={"username": make_user(Role.DEPUTY, deputy=invited).username, "password": PASSWORD})
+    refused = phone.post(f"/hearings/check-in/{check_in_code(hearing)}")
+    assert refused.status_code == 409 and "只能在开庭当天" in refused.get_data(as_text=True)
+
+
+def test_the_sign_in_sheet_lists_who_is_expected(app, court, make_deputy, make_user, client):
+    hearing, invited, declined = _today_hearing(court, make_deputy)
+    client.post("/login", data={"username": make_user(Role.LIAISON).username, "password": PASSWORD})
+    response = client.get(f"/hearings/{hearing.id}/sign-in.docx")
+    document = Document(io.BytesIO(response.data))
+    table = document.tables[0]
+    assert [c.text for c in table.rows[0].cells] == ["序号", "姓名", "身份", "工作单位及职务", "签名", "签到时间"]
+    names = [row.cells[1].text for row in table.rows[1:]]
+    assert "扫码代表" in names and "谢绝代表" not in names
+    assert any("代表委员旁听庭审签到表" in p.text for p in document.paragraphs)

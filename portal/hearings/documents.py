@@ -637,3 +637,37 @@ def build_period_docx(report: HearingPeriodReport) -> bytes:
         doc.paragraph("本期没有邀请代表委员旁听庭审。")
     doc.signature(report.signer, report.generated_on)
     return doc.to_bytes()
+
+
+# --- the sign-in sheet (签到表) -------------------------------------------------------------------------------
+
+@dataclass
+class SignInSheet:
+    court_name: str
+    case_number: str
+    cause: str
+    time: str
+    court_room: str
+    rows: list[tuple[str, str, str]]  # name, identity, work unit and post
+
+
+def sign_in_sheet(hearing: Hearing) -> SignInSheet:
+    """Every invitee expected in the gallery (not those who declined), in the board's order."""
+    people = [i.deputy for i in services.board(hearing).invitations if i.status != InvitationStatus.DECLINED]
+    return SignInSheet(court_name=hearing.court.name, case_number=hearing.case_number, cause=hearing.cause,
+                       time=_time_range(hearing), court_room=hearing.court_room,
+                       rows=[(d.name, d.identity_line, " ".join(p for p in (d.work_unit, d.post) if p))
+                             for d in people])
+
+
+def build_sign_in_docx(sheet: SignInSheet) -> bytes:
+    doc = OfficialDocument()
+    doc.title("代表委员旁听庭审签到表")
+    doc.subtitle(f"{sheet.case_number} {sheet.cause}")
+    doc.paragraph(f"开庭时间：{sheet.time}；法庭：{sheet.court_room}。")
+    rows = [(n, name, identity, work, "", "") for n, (name, identity, work) in enumerate(sheet.rows, 1)]
+    rows += [(len(rows) + n, "", "", "", "", "") for n in range(1, 4)]  # for someone not on the list
+    doc.table(["序号", "姓名", "身份", "工作单位及职务", "签名", "签到时间"], rows,
+              widths_mm=[12, 18, 40, 38, 28, 20], aligns=["center", "left", "left", "left", "left", "center"])
+    doc.split_line(f"共 {len(sheet.rows)} 人", f"{sheet.court_name}制")
+    return doc.to_bytes()

@@ -6,8 +6,10 @@ letters and the record, the post-hearing forum and its opinions, the ratings (/h
 template. For deputies: their invitations (/hearings/mine), answering one, and the rating form.
 """
 
+import segno
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from portal import attachments, clock, params
 from portal.access import EDITOR_ROLES, court_scope, require_editor, require_role, require_staff
@@ -216,6 +218,44 @@ def _board_answer(invitation, message: str | None, error: str | None = None):
 def check_in(invitation_id: int):
     invitation = services.get_invitation_or_404(invitation_id, for_edit=True)
     return _board_step(invitation, lambda: services.check_in(invitation), f"{invitation.deputy.name}已签到。")
+
+
+@bp.get("/<int:hearing_id>/check-in-code")
+@require_staff
+def check_in_code(hearing_id: int):
+    """The printable QR code for the courtroom: invited deputies scan it to check in."""
+    hearing = services.get_hearing_or_404(hearing_id)
+    address = url_for("hearings.own_check_in", code=services.check_in_code(hearing), _external=True)
+    qr = segno.make(address, error="m").svg_inline(scale=8, dark="#000", title="签到二维码")
+    return render_template("hearings/check_in_code.html", hearing=hearing, address=address, qr=Markup(qr))
+
+
+@bp.route("/check-in/<code>", methods=["GET", "POST"])
+@deputies_only
+def own_check_in(code: str):
+    """A deputy's phone after scanning: the hearing and a button to check in (or why they cannot)."""
+    hearing = services.hearing_of_code(params.clean_query(code, 200))
+    problem, status, done = None, 200, False
+    try:
+        if request.method == "POST":
+            invitation = services.own_check_in(hearing, current_user.deputy_id)
+            done = True
+        else:
+            invitation = services.own_invitation_to_check_in(hearing, current_user.deputy_id)
+    except ServiceError as error:  # the page says why; only a refused check-in answers with the error's status
+        invitation, problem = None, error.message
+        status = error.status if request.method == "POST" else 200
+    return render_template("hearings/own_check_in.html", hearing=hearing, invitation=invitation, problem=problem,
+                           done=done), status
+
+
+@bp.get("/<int:hearing_id>/sign-in.docx")
+@require_staff
+def sign_in_sheet(hearing_id: int):
+    """The printed 签到表: every invitee who has not declined, with room for a signature."""
+    hearing = services.get_hearing_or_404(hearing_id)
+    data = documents.build_sign_in_docx(documents.sign_in_sheet(hearing))
+    return send_download(data, f"签到表_{_file_part(hearing.case_number)}.docx")
 
 
 @bp.post("/invitations/<int:invitation_id>/undo-check-in")

@@ -3,7 +3,9 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
+from flask import current_app
 from flask_login import current_user
+from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import Select, case, false, func, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -534,6 +536,50 @@ def check_in(invitation: HearingInvitation) -> None:
     if invitation.hearing.status != HearingStatus.HELD:
         invitation.hearing.status = HearingStatus.HELD  # someone is in the gallery: the hearing takes place
     db.session.flush()
+
+
+CHECK_IN_SALT = "hearing-check-in"
+
+
+def check_in_code(hearing: Hearing) -> str:
+    """The secret in the hearing's check-in QR code: signed, so that the hearing's number alone opens nothing (the
+    code is shown in the courtroom, not guessed from home)."""
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=CHECK_IN_SALT).dumps(hearing.id)
+
+
+def hearing_of_code(code: str) -> Hearing:
+    try:
+        hearing_id = URLSafeSerializer(current_app.config["SECRET_KEY"], salt=CHECK_IN_SALT).loads(code)
+    except BadSignature:
+        raise NotFound("签到二维码无效，请扫描法庭现场张贴的二维码。") from None
+    hearing = db.session.get(Hearing, hearing_id) if isinstance(hearing_id, int) else None
+    if hearing is None:
+        raise NotFound("签到二维码无效，请扫描法庭现场张贴的二维码。")
+    return hearing
+
+
+def own_invitation_to_check_in(hearing: Hearing, deputy_id: int | None) -> HearingInvitation:
+    """The deputy's invitation that a scan of the hearing's code would check in, or ServiceError with the reason
+    it cannot: not invited, cancelled, not the hearing's day, declined. Writes nothing."""
+    invitation = db.session.scalar(select(HearingInvitation).where(HearingInvitation.hearing_id == hearing.id,
+                                                                   HearingInvitation.deputy_id == (deputy_id or -1)))
+    if invitation is None:
+        raise ServiceError("您不在本场庭审的受邀名单中，无法签到。如受邀请，请联系法院联络部门。", status=403)
+    if hearing.status == HearingStatus.CANCELLED:
+        raise ServiceError("本场庭审已取消，无需签到。", status=409)
+    if clock.local_date(hearing.starts_at) != clock.today():
+        raise ServiceError(f"只能在开庭当天（{clock.local_date(hearing.starts_at).isoformat()}）签到。", status=409)
+    if invitation.status == S.DECLINED:
+        raise ServiceError("您已谢绝本场庭审的邀请；如已到场，请联系现场工作人员签到。", status=409)
+    return invitation
+
+
+def own_check_in(hearing: Hearing, deputy_id: int | None) -> HearingInvitation:
+    """A deputy checks in by the QR code (a second scan changes nothing)."""
+    invitation = own_invitation_to_check_in(hearing, deputy_id)
+    if invitation.status != S.ATTENDED:
+        check_in(invitation)
+    return invitation
 
 
 def undo_check_in(invitation: HearingInvitation) -> None:
