@@ -226,7 +226,7 @@ def check_in_code(hearing_id: int):
     """The printable QR code for the courtroom: invited deputies scan it to check in."""
     hearing = services.get_hearing_or_404(hearing_id)
     address = url_for("hearings.own_check_in", code=services.check_in_code(hearing), _external=True)
-    qr = segno.make(address, error="m").svg_inline(scale=8, dark="#000", title="签到二维码")
+    qr = segno.make(address, error="m").svg_inline(scale=8, dark="#000", title="签到二维码", omitsize=True)
     return render_template("hearings/check_in_code.html", hearing=hearing, address=address, qr=Markup(qr))
 
 
