@@ -137,3 +137,22 @@ def test_size_scales_the_register_and_the_staff(app):
     three = demo.seed(size=3)
     assert three["代表委员"] == 600 and three["代表委员账户"] == 30
     assert three["用户"] > 1.5 * one["用户"]  # handlers grow with the size; leaders stay as they are
+
+
+def test_a_fresh_demo_has_sent_notices_and_delivers_its_queued_reminders(runner, app):
+    from sqlalchemy import func, select
+
+    from portal.notices.models import Batch, Channel, Message, MessageState
+
+    assert runner.invoke(args=["seed-demo", "--size", "1"]).exit_code == 0
+    assert db.session.scalar(select(func.count()).select_from(Batch)) == 5
+    queued = db.session.scalar(select(func.count()).select_from(Message).where(
+        Message.state == MessageState.QUEUED, Message.subject == "庭审提醒"))
+    assert queued > 0
+    app.config["SMS_QUIET_HOURS"] = ""
+    result = runner.invoke(args=["notify", "send-due"])  # (also the reminders of items falling due, queued now)
+    assert result.exit_code == 0 and int(result.output.split()[1]) >= queued
+    assert db.session.scalar(select(func.count()).select_from(Message).where(
+        Message.state == MessageState.QUEUED, Message.channel == Channel.SMS)) == 0
+    assert db.session.scalar(select(func.count()).select_from(Message).where(
+        Message.state == MessageState.SENT, Message.subject == "庭审提醒")) >= queued
