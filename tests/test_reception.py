@@ -20,7 +20,6 @@ from portal.reception.services import (
     add_followup,
     period_counts,
     receptions_of_deputy,
-    validate_reception,
 )
 from portal.register.models import DeputyKind, DeputyLevel
 
@@ -486,15 +485,17 @@ def test_deputy_workspace_panel(app, people, make_reception):
         assert visits == [] and total == 0
 
 
-def test_person_count_is_deputies_plus_named_others(app, court, people):
-    checked = validate_reception({"received_at": "2025-03-01 10:00", "channel": "来访", "court_id": str(court.id),
-                                  "deputy_ids": [str(people["张三"].id), str(people["张三"].id)],
-                                  "other_visitors": "赵六，钱七 孙八", "host_ids": [str(people["leader"].id)],
-                                  "subject": "座谈"}, [court.id])
-    assert not checked.errors, checked.errors
-    assert [d.name for d in checked.values["deputies"]] == ["张三"]  # the same deputy twice is one 人次
-    assert checked.values["other_visitors"] == "赵六、钱七、孙八" and checked.values["other_count"] == 3
-    assert checked.values["channel"] == Channel.VISIT
+def test_person_count_is_deputies_plus_named_others(client, login_as, court, people):
+    login_as(Role.LIAISON)
+    data = {"received_at": "2025-03-01 10:00", "channel": "来访", "court_id": str(court.id),
+            "deputy_ids": [str(people["张三"].id), str(people["张三"].id)], "other_visitors": "赵六，钱七 孙八",
+            "host_ids": [str(people["leader"].id)], "subject": "座谈"}
+    response = client.post("/reception/new", data=data)
+    assert response.status_code == 303, errors_in(response)
+    reception = db.session.scalar(select(Reception))
+    assert [d.name for d in reception.deputies] == ["张三"]  # the same deputy twice is one 人次
+    assert reception.other_visitors == "赵六、钱七、孙八" and reception.other_count == 3
+    assert reception.person_count == 4 and reception.channel == Channel.VISIT
 
 
 # --- documents and the CLI --------------------------------------------------------------------------------------------
