@@ -5,8 +5,8 @@ the receiving court chosen; a follow-up's 案号 is checked as a directly regist
 import re
 from datetime import timedelta
 
+from flask_wtf.file import MultipleFileField
 from wtforms import (
-    MultipleFileField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -64,7 +64,7 @@ class ReceptionForm(Form):
     handling = TextAreaField("办理情况", filters=[stripped], validators=[longest(5000)],
                              render_kw={"rows": 2, "placeholder": "当场答复、转交等情况（可不填）"})
     followup_kind = SelectField("类别", choices=KIND_CHOICES, validate_choice=False)
-    followup_title = StringField("登记为跟踪事项", filters=[stripped],
+    followup_title = StringField("登记为跟踪事项", filters=[stripped], validators=[longest(200)],
                                  render_kw={"placeholder": "需要跟踪办理的，填写事项标题"})
     followup_case_number = StringField("相关案号", filters=[stripped],
                                        render_kw={"placeholder": "关注案件必填，如（2024）桂0981民初1234号"})
@@ -89,6 +89,11 @@ class ReceptionForm(Form):
             (str(u.id), f"{u.display_name}（{u.court.name}）" if several else u.display_name)
             for u in hosts if u.role.value == "liaison"]
 
+    @property
+    def uploads(self) -> list:
+        """The files chosen (flask_wtf's field keeps only real files: None when there are none)."""
+        return [f for f in self.attachments.data or [] if f.filename]
+
     def validate_received_at(self, field):
         received_at = parse_local(field.data or "")
         if received_at is None:
@@ -107,7 +112,7 @@ class ReceptionForm(Form):
             raise ValidationError("请选择接待法院。")
 
     def validate_attachments(self, field):
-        problems = check_files(field.data or [])
+        problems = check_files(self.uploads)
         if problems:
             raise ValidationError("；".join(problems))
 
@@ -115,7 +120,7 @@ class ReceptionForm(Form):
         """The fields, then what depends on other fields: the visitors, the receiving court's hosts and liaison
         officer, the follow-up; files chosen on a form that has mistakes are not kept, and the form says so."""
         valid = super().validate(extra_validators)
-        checks: dict[str, str | None] = {}
+        checks: dict[str, str] = {}
 
         wanted = self.deputy_ids.data or []
         self.deputies = deputies_by_ids(wanted)
@@ -144,14 +149,11 @@ class ReceptionForm(Form):
                 checks["followup_case_number"] = str(error)
             if kind not in FOLLOWUP_KINDS:
                 checks["followup_kind"] = "请选择跟踪事项的类别。"
-            elif len(self.followup_title.data) > 200:
-                checks["followup_title"] = "不能超过 200 个字。"
 
-        for name, message in checks.items():
-            if message and not self[name].errors:
-                self[name].errors = [*self[name].errors, message]
-                valid = False
-        if not valid and not self.attachments.errors and any(f and f.filename for f in self.attachments.data or []):
+        for name, message in checks.items():  # these fields have no checks of their own
+            self[name].errors = [message]
+        valid = valid and not checks
+        if not valid and not self.attachments.errors and self.uploads:
             self.attachments.errors = ["表单有误，附件未保存，请改正后重新选择附件。"]
         return valid
 

@@ -117,7 +117,7 @@ def create():
     if not form.validate_on_submit():
         return _show_form(form, court_ids, None, quick), 422
     reception = create_reception(form.values())
-    save_files(form.attachments.data, OWNER_TYPE, reception.id)
+    save_files(form.uploads, OWNER_TYPE, reception.id)
     if quick and is_partial("reception_form"):
         # The front desk's quick entry: a fresh form for the next visitor; the list refreshes itself.
         response = _show_form(_new_form(court_ids), court_ids, None, True, saved=reception)
@@ -149,10 +149,10 @@ def edit(reception_id: int):
         return _show_form(form, court_ids, reception, False), 422
     conflict = save_unless_stale(reception, form.version, lambda: update_reception(reception, form.values()))
     if conflict:
-        if any(u and u.filename for u in form.attachments.data):
+        if form.uploads:
             form.attachments.errors = ["附件未保存，请重新选择附件。"]
         return _show_form(form, court_ids, reception, False, conflict=conflict), 409
-    save_files(form.attachments.data, OWNER_TYPE, reception.id)
+    save_files(form.uploads, OWNER_TYPE, reception.id)
     flash("已保存修改。", "success")
     return redirect(url_for("reception.detail", reception_id=reception.id), 303)
 
