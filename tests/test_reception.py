@@ -20,7 +20,6 @@ from portal.reception.services import (
     add_followup,
     period_counts,
     receptions_of_deputy,
-    validate_reception,
 )
 from portal.register.models import DeputyKind, DeputyLevel
 
@@ -125,10 +124,15 @@ def test_every_change_is_audited(client, login_as, people):
     ({"channel": "fax"}, "请选择接待方式"),
     ({"subject": "长" * 201}, "不能超过 200 个字"),
     ({"followup_title": "关于增设诉讼服务站的建议", "followup_kind": "referral"}, "请选择跟踪事项的类别"),
+    ({"followup_title": "长" * 201}, "不能超过 200 个字"),
+    ({"received_at": "1999-12-31T10:00"}, "接待时间早于 2000 年"),
+    ({"place": "长" * 101}, "不能超过 100 个字"),
+    ({"attachments": (io.BytesIO(PNG), "来访照片.png"), "subject": ""}, "表单有误，附件未保存"),
 ])
 def test_mistakes_are_shown_and_nothing_typed_is_lost(client, login_as, people, overrides, field_message):
     login_as(Role.LIAISON)
-    response = client.post("/reception/new", data=form_data(people, content="谈话内容不丢", **overrides))
+    response = client.post("/reception/new", data=form_data(people, content="谈话内容不丢", **overrides),
+                           content_type="multipart/form-data")
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert any(field_message in e for e in errors_in(response)), errors_in(response)
@@ -137,6 +141,17 @@ def test_mistakes_are_shown_and_nothing_typed_is_lost(client, login_as, people, 
         assert f'name="deputy_ids" value="{people["张三"].id}"' in page
     assert f'value="{people["leader"].id}" checked' in page or "host_ids" in overrides
     assert db.session.scalar(select(func.count(Reception.id))) == 0
+
+
+def test_a_stale_edit_is_refused_and_keeps_what_was_typed(client, login_as, people, make_reception):
+    reception = make_reception(deputies=[people["张三"]], hosts=[people["leader"]])
+    login_as(Role.LIAISON)
+    assert client.post(f"/reception/{reception.id}/edit", data=form_data(people, version="1")).status_code == 303
+    stale = form_data(people, version="1", content="我的修改", attachments=(io.BytesIO(PNG), "来访照片.png"))
+    response = client.post(f"/reception/{reception.id}/edit", data=stale, content_type="multipart/form-data")
+    assert response.status_code == 409 and "我的修改" in response.get_data(as_text=True)
+    assert "附件未保存，请重新选择附件。" in errors_in(response)
+    assert db.session.scalar(select(func.count(Attachment.id))) == 0
 
 
 def test_hosts_must_belong_to_the_receiving_court(client, login_as, people, make_court, make_user, court):
@@ -371,6 +386,11 @@ def test_add_a_followup_item_linked_to_the_visiting_deputies(client, login_as, p
     bad = client.post(f"/reception/{reception.id}/followups", data={"kind": "suggestion", "title": ""},
                       headers={**HX, "HX-Target": "followups"})
     assert bad.status_code == 422 and "请填写标题" in bad.get_data(as_text=True)
+    for data, message in (({"kind": "referral", "title": "交办"}, "请选择类别。"),
+                          ({"kind": "letter", "title": "长" * 201}, "不能超过 200 个字。")):
+        refused = client.post(f"/reception/{reception.id}/followups", data=data, headers={**HX, "HX-Target": "followups"})
+        assert refused.status_code == 422 and message in errors_in(refused)
+    assert db.session.scalar(select(func.count(Item.id))) == 1
 
 
 def test_a_concerned_case_entered_with_the_reception_needs_its_case_number(client, login_as, people):
@@ -486,15 +506,17 @@ def test_deputy_workspace_panel(app, people, make_reception):
         assert visits == [] and total == 0
 
 
-def test_person_count_is_deputies_plus_named_others(app, court, people):
-    checked = validate_reception({"received_at": "2025-03-01 10:00", "channel": "来访", "court_id": str(court.id),
-                                  "deputy_ids": [str(people["张三"].id), str(people["张三"].id)],
-                                  "other_visitors": "赵六，钱七 孙八", "host_ids": [str(people["leader"].id)],
-                                  "subject": "座谈"}, [court.id])
-    assert not checked.errors, checked.errors
-    assert [d.name for d in checked.values["deputies"]] == ["张三"]  # the same deputy twice is one 人次
-    assert checked.values["other_visitors"] == "赵六、钱七、孙八" and checked.values["other_count"] == 3
-    assert checked.values["channel"] == Channel.VISIT
+def test_person_count_is_deputies_plus_named_others(client, login_as, court, people):
+    login_as(Role.LIAISON)
+    data = {"received_at": "2025-03-01 10:00", "channel": "来访", "court_id": str(court.id),
+            "deputy_ids": [str(people["张三"].id), str(people["张三"].id)], "other_visitors": "赵六，钱七 孙八",
+            "host_ids": [str(people["leader"].id)], "subject": "座谈"}
+    response = client.post("/reception/new", data=data)
+    assert response.status_code == 303, errors_in(response)
+    reception = db.session.scalar(select(Reception))
+    assert [d.name for d in reception.deputies] == ["张三"]  # the same deputy twice is one 人次
+    assert reception.other_visitors == "赵六、钱七、孙八" and reception.other_count == 3
+    assert reception.person_count == 4 and reception.channel == Channel.VISIT
 
 
 # --- documents and the CLI --------------------------------------------------------------------------------------------

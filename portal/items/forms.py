@@ -9,49 +9,21 @@ from sqlalchemy import select
 from wtforms import (
     DateField,
     DateTimeLocalField,
-    Field,
     MultipleFileField,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import Optional, ValidationError
 
 from portal import clock, params
 from portal.extensions import db
-from portal.forms import Form
+from portal.forms import Form, IdListField, Required, longest, stripped
 from portal.items.contacts import CONTACT_CHANNELS
 from portal.items.models import TEXT_LIMIT, ItemKind, ItemOrigin
 from portal.items.services import check_case_number
 from portal.register.models import Deputy
 from portal.versioning import VersionField
-
-
-class Required(DataRequired):
-    """DataRequired without the HTML ``required`` flag: the message comes from the server, in Chinese, beside the
-    field, with everything else typed kept (a browser's own tooltip would stop the form before any of that)."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.field_flags = {}
-
-
-def _stripped(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-def _longest(limit: int) -> Length:
-    return Length(max=limit, message=f"不能超过 {limit} 个字。")
-
-
-class IdListField(Field):
-    """Ids sent as repeated fields (the deputy chips, ``deputy_ids=3&deputy_ids=9``); anything else is dropped."""
-
-    def process_formdata(self, valuelist):
-        self.data = params.parse_ids(valuelist)
-
-    def _value(self):
-        return self.data or []
 
 
 class ItemForm(Form):
@@ -63,12 +35,12 @@ class ItemForm(Form):
     kind = SelectField("类别", choices=[("", "请选择")] + ItemKind.choices(), validate_choice=False)
     origin = SelectField("来件方式", choices=[("", "请选择")] + ItemOrigin.choices(), validate_choice=False)
     received_on = DateField("收件日期", validators=[Optional()])
-    source_body = StringField("交办机关", filters=[_stripped], validators=[_longest(100)],
+    source_body = StringField("交办机关", filters=[stripped], validators=[longest(100)],
                               render_kw={"placeholder": "如：市人大常委会办公室（交办件必填）"})
-    title = StringField("标题", filters=[_stripped], validators=[Required("请填写标题。"), _longest(200)], render_kw={"maxlength": 200})
-    content = TextAreaField("内容", filters=[_stripped], validators=[Required("请填写内容。"), _longest(TEXT_LIMIT)],
+    title = StringField("标题", filters=[stripped], validators=[Required("请填写标题。"), longest(200)], render_kw={"maxlength": 200})
+    content = TextAreaField("内容", filters=[stripped], validators=[Required("请填写内容。"), longest(TEXT_LIMIT)],
                             render_kw={"rows": 5})
-    case_number = StringField("相关案号", filters=[_stripped], validators=[_longest(60)],
+    case_number = StringField("相关案号", filters=[stripped], validators=[longest(60)],
                               render_kw={"placeholder": "如：(2024)南0102民初1234号"})
     deputy_ids = IdListField("代表委员")
     files = MultipleFileField("附件", render_kw={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"})
@@ -131,12 +103,12 @@ class ContactForm(Form):
 
     contacted_at = DateTimeLocalField("过问时间", format="%Y-%m-%dT%H:%M",
                                       validators=[Required("请填写过问时间（如 2025-03-01 14:05）。")])
-    person = StringField("过问人", filters=[_stripped], validators=[Required("请填写过问人。"), _longest(60)])
+    person = StringField("过问人", filters=[stripped], validators=[Required("请填写过问人。"), longest(60)])
     deputy_id = SelectField("关联代表委员", choices=[], validate_choice=False)
     channel = SelectField("方式", choices=[("", "请选择")] + [(c, c) for c in CONTACT_CHANNELS],
                           validate_choice=False)
     content = TextAreaField("过问内容（说了什么、问了什么）", validators=[Required("请填写过问内容。"),
-                                                                  _longest(TEXT_LIMIT)], render_kw={"rows": 3})
+                                                                  longest(TEXT_LIMIT)], render_kw={"rows": 3})
 
     def set_deputies(self, deputies) -> None:
         self.deputies = {d.id for d in deputies}

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from portal import clock, params
 from portal.access import EDITOR_ROLES, court_scope, require_editor, require_role, require_staff, visible_court_ids
-from portal.attachments import check_files, delete_file, get_file, save_files, send
+from portal.attachments import delete_file, get_file, save_files, send
 from portal.auth.models import Court, Role
 from portal.documents import send_download
 from portal.errors import ServiceError
@@ -22,6 +22,7 @@ from portal.reception.services import (
     DEFAULT_PLACE,
     OWNER_TYPE,
     ReceptionFilters,
+    add_followup,
     all_filtered,
     create_reception,
     delete_reception,
@@ -29,7 +30,6 @@ from portal.reception.services import (
     deputy_page,
     detail_context,
     filter_choices,
-    followup_from_form,
     host_choices,
     ids_from,
     list_receptions,
@@ -38,7 +38,6 @@ from portal.reception.services import (
     period_counts,
     pick_deputies,
     update_reception,
-    validate_reception,
 )
 from portal.register.models import Deputy
 from portal.versioning import save_unless_stale
@@ -66,7 +65,7 @@ def index():
                    counts=period_counts(filters, scope.court_ids), choices=filter_choices(scope.court_ids),
                    deputy=deputy, can_edit=_can_edit())
     if _can_edit() and not is_partial("results"):
-        context.update(_form_context(_new_form(court_ids), court_ids, deputies=[], errors={}), quick=True)
+        context.update(_form_context(_new_form(court_ids), court_ids), quick=True)
     return render("reception/index.html", block="results", **context), 422 if filters.period.problem else 200
 
 
@@ -82,39 +81,27 @@ def _new_form(court_ids: list[int]) -> ReceptionForm:
     return form
 
 
-def _form_context(form: ReceptionForm, court_ids: list[int], *, deputies, errors: dict) -> dict:
-    """What the form template needs; hosts and liaison officers are offered from the receiving court chosen."""
+def _form_context(form: ReceptionForm, court_ids: list[int]) -> dict:
+    """What the form template needs; hosts and liaison officers are offered from the receiving court chosen, the
+    deputies picked come back as chips, and each field's first mistake is listed for the summary and the focus."""
     courts = _courts(court_ids)
     chosen_court = str(form.court_id.data or "")
     court_id = params.parse_id(chosen_court) if params.parse_id(chosen_court) in court_ids else (
         current_user.court_id if current_user.court_id in court_ids else court_ids[0])
     form.court_id.data = str(court_id)
     form.set_choices(courts, host_choices([court_id]))
-    return {"form": form, "chosen": deputies, "errors": errors, "several_courts": len(courts) > 1}
+    errors = {f.name: f.errors[0] for f in form if f.errors}
+    return {"form": form, "chosen": deputies_by_ids(form.deputy_ids.data or []), "errors": errors,
+            "several_courts": len(courts) > 1}
 
 
-def _refreshed(form: ReceptionForm, court_ids: list[int], reception: Reception | None, quick: bool):
-    """The form again as typed, for another receiving court's hosts (the court menu asks for it)."""
-    context = _form_context(form, court_ids, deputies=deputies_by_ids(ids_from(request.form.getlist("deputy_ids"))),
-                            errors={})
-    return render("reception/form.html", block="reception_form", reception=reception, quick=quick, **context)
+def _show_form(form: ReceptionForm, court_ids: list[int], reception: Reception | None, quick: bool, **extra):
+    return render("reception/form.html", block="reception_form", reception=reception, quick=quick,
+                  **_form_context(form, court_ids), **extra)
 
 
 def _courts(court_ids: list[int]) -> list[Court]:
     return list(db.session.scalars(select(Court).where(Court.id.in_(court_ids)).order_by(Court.code)))
-
-
-def _submitted(form: ReceptionForm, court_ids: list[int]):
-    """Validate a submitted reception form and its uploads: (checked input with its errors, uploads)."""
-    checked = validate_reception(form.raw_values(request.form.getlist("deputy_ids")), court_ids)
-    uploads = request.files.getlist("attachments")
-    problems = check_files(uploads)
-    if problems:
-        checked.errors["attachments"] = "；".join(problems)
-    elif checked.errors and any(u and u.filename for u in uploads):
-        checked.errors["attachments"] = "表单有误，附件未保存，请改正后重新选择附件。"
-    form.set_errors(checked.errors)
-    return checked, uploads
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -123,25 +110,17 @@ def create():
     court_ids = visible_court_ids(current_user)
     quick = request.args.get("quick") == "1"
     if request.method == "GET":
-        context = _form_context(_new_form(court_ids), court_ids, deputies=[], errors={})
-        return render("reception/form.html", block="reception_form", reception=None, quick=False, **context)
-    form = ReceptionForm()
+        return _show_form(_new_form(court_ids), court_ids, None, False)
+    form = ReceptionForm(court_ids=court_ids)
+    if request.args.get("refresh") == "1":  # the court menu asks for the form again, as typed, with its hosts
+        return _show_form(form, court_ids, None, quick)
     if not form.validate_on_submit():
-        abort(400)
-    if request.args.get("refresh") == "1":
-        return _refreshed(form, court_ids, None, quick)
-    checked, uploads = _submitted(form, court_ids)
-    if checked.errors:
-        context = _form_context(form, court_ids, deputies=checked.values["deputies"], errors=checked.errors)
-        response = render("reception/form.html", block="reception_form", reception=None, quick=quick, **context)
-        return response, 422
-    reception = create_reception(checked.values)
-    save_files(uploads, OWNER_TYPE, reception.id)
+        return _show_form(form, court_ids, None, quick), 422
+    reception = create_reception(form.values())
+    save_files(form.uploads, OWNER_TYPE, reception.id)
     if quick and is_partial("reception_form"):
         # The front desk's quick entry: a fresh form for the next visitor; the list refreshes itself.
-        context = _form_context(_new_form(court_ids), court_ids, deputies=[], errors={})
-        response = render("reception/form.html", block="reception_form", reception=None, quick=True,
-                          saved=reception, **context)
+        response = _show_form(_new_form(court_ids), court_ids, None, True, saved=reception)
         response.headers["HX-Trigger"] = "reception-saved"
         return response
     flash("已登记来访接待。", "success")
@@ -158,30 +137,22 @@ def edit(reception_id: int):
         form.received_at.data = local_input(reception.received_at)
         form.channel.data = reception.channel.value
         form.court_id.data = str(reception.court_id)
+        form.deputy_ids.data = [d.id for d in reception.deputies]
         form.host_ids.data = [str(link.user_id) for link in reception.host_links]
         form.liaison_officer_id.data = str(reception.liaison_officer_id or "")
         form.followup_title.data = ""
-        context = _form_context(form, court_ids, deputies=reception.deputies, errors={})
-        return render("reception/form.html", block="reception_form", reception=reception, quick=False, **context)
-    form = ReceptionForm()
-    if not form.validate_on_submit():
-        abort(400)
+        return _show_form(form, court_ids, reception, False)
+    form = ReceptionForm(court_ids=court_ids)
     if request.args.get("refresh") == "1":
-        return _refreshed(form, court_ids, reception, False)
-    checked, uploads = _submitted(form, court_ids)
-    if checked.errors:
-        context = _form_context(form, court_ids, deputies=checked.values["deputies"], errors=checked.errors)
-        response = render("reception/form.html", block="reception_form", reception=reception, quick=False,
-                          **context)
-        return response, 422
-    conflict = save_unless_stale(reception, form.version, lambda: update_reception(reception, checked.values))
+        return _show_form(form, court_ids, reception, False)
+    if not form.validate_on_submit():
+        return _show_form(form, court_ids, reception, False), 422
+    conflict = save_unless_stale(reception, form.version, lambda: update_reception(reception, form.values()))
     if conflict:
-        unsaved = {"attachments": "附件未保存，请重新选择附件。"} if any(u and u.filename for u in uploads) else {}
-        form.set_errors(unsaved)
-        context = _form_context(form, court_ids, deputies=checked.values["deputies"], errors=unsaved)
-        return render("reception/form.html", block="reception_form", reception=reception, quick=False,
-                      conflict=conflict, **context), 409
-    save_files(uploads, OWNER_TYPE, reception.id)
+        if form.uploads:
+            form.attachments.errors = ["附件未保存，请重新选择附件。"]
+        return _show_form(form, court_ids, reception, False, conflict=conflict), 409
+    save_files(form.uploads, OWNER_TYPE, reception.id)
     flash("已保存修改。", "success")
     return redirect(url_for("reception.detail", reception_id=reception.id), 303)
 
@@ -217,19 +188,13 @@ def detail(reception_id: int):
 def add_followup_item(reception_id: int):
     reception = get_reception_or_404(reception_id)
     form = FollowupForm()
-    if not form.validate_on_submit():
-        abort(400)
-    status = 200
-    try:
-        item = followup_from_form(reception, request.form)
-    except ServiceError as error:
-        form.set_errors(error.errors)
-        status = error.status
-    else:
+    status = 422
+    if form.validate_on_submit():
+        item = add_followup(reception, **form.values())
         if not is_partial("followups"):
             flash(f"已登记跟踪事项 {item.number}。", "success")
             return redirect(url_for("reception.detail", reception_id=reception.id), 303)
-        form = FollowupForm(formdata=None)
+        form, status = FollowupForm(formdata=None), 200
     response = render("reception/detail.html", block="followups", reception=reception, can_edit=True,
                       followup_form=form, **detail_context(reception))
     return response, status

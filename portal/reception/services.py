@@ -1,5 +1,4 @@
 """Queries and writes for the reception log. Services flush; the request commits."""
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -13,7 +12,7 @@ from portal.auth.models import Court, Role, User
 from portal.errors import NotFound, ServiceError
 from portal.extensions import db
 from portal.items.models import Item, ItemKind, ItemOrigin, ItemState
-from portal.items.services import check_case_number, create_item, items_from
+from portal.items.services import create_item, items_from
 from portal.models import like_pattern
 from portal.pagination import Page, paginate
 from portal.reception.models import Channel, Reception, ReceptionDeputy, ReceptionHost
@@ -27,10 +26,6 @@ DONE_STATES = tuple(s for s in ItemState if s.rank >= ItemState.ANSWERED.rank)
 FOLLOWUP_STATES = {"none": "未提出跟踪事项", "open": "有未答复事项", "answered": "全部已答复"}
 # Kinds a follow-up raised at a reception may take (交办件 come from other bodies, not from a visit).
 FOLLOWUP_KINDS = (ItemKind.SUGGESTION, ItemKind.PROPOSAL, ItemKind.LETTER, ItemKind.CONCERNED_CASE)
-NAME_SEPARATORS = re.compile(r"[、,，;；/\s]+")
-TEXT_LIMITS = {"place": 100, "other_visitors": 200, "subject": 200, "content": 10000, "requests": 10000,
-               "handling": 5000}
-MULTILINE = {"content", "requests", "handling"}
 
 
 # --- times ----------------------------------------------------------------------------------------------------
@@ -304,101 +299,7 @@ def deputies_by_ids(ids: list[int]) -> list[Deputy]:
     return [found[i] for i in ids if i in found]
 
 
-# --- validation and writes ---------------------------------------------------------------------------------------
-
-@dataclass
-class ReceptionInput:
-    values: dict = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)
-
-
-def split_names(text: str) -> list[str]:
-    return [n for n in NAME_SEPARATORS.split(text or "") if n]
-
-
-def validate_reception(raw: dict, court_ids: list[int]) -> ReceptionInput:
-    """Check and normalise a reception typed into the form; errors are keyed by field, in Chinese."""
-    result = ReceptionInput()
-    values, errors = result.values, result.errors
-    for key, limit in TEXT_LIMITS.items():
-        value = params.clean_text(str(raw.get(key) or ""), multiline=key in MULTILINE).strip()
-        if len(value) > limit:
-            errors[key] = f"不能超过 {limit} 个字。"
-        values[key] = value
-    if not values["subject"] and "subject" not in errors:
-        errors["subject"] = "请填写事由（如：反映执行难问题）。"
-
-    received_at = parse_local(raw.get("received_at", ""))
-    if received_at is None:
-        errors["received_at"] = "请填写接待时间，格式如 2025-03-01 14:30。"
-    elif received_at > clock.now() + timedelta(minutes=10):
-        errors["received_at"] = "接待时间不能晚于现在。"
-    elif received_at.year < 2000:
-        errors["received_at"] = "接待时间早于 2000 年，请检查。"
-    values["received_at"] = received_at
-
-    channel = Channel.from_label(str(raw.get("channel") or ""))
-    if channel is None:
-        errors["channel"] = f"请选择接待方式（{'、'.join(c.label for c in Channel)}）。"
-    values["channel"] = channel
-
-    court_id = str(raw.get("court_id") or "").strip()
-    values["court_id"] = params.parse_id(court_id)
-    if values["court_id"] not in court_ids:
-        errors["court_id"] = "请选择接待法院。"
-
-    names = split_names(values["other_visitors"])
-    values["other_visitors"] = "、".join(names)
-    values["other_count"] = len(names)
-    if len(values["other_visitors"]) > TEXT_LIMITS["other_visitors"]:
-        errors["other_visitors"] = f"不能超过 {TEXT_LIMITS['other_visitors']} 个字。"
-
-    wanted = ids_from(raw.get("deputy_ids") or [])
-    deputies = deputies_by_ids(wanted)
-    values["deputies"] = deputies
-    if len(deputies) != len(wanted):
-        errors["deputy_ids"] = "有来访代表委员在名册中找不到，请重新选择。"
-    elif not deputies and not names:
-        errors["deputy_ids"] = "请至少选择一名来访代表委员（或在“其他来访人员”中填写姓名）。"
-
-    allowed_hosts = {u.id: u for u in host_choices([values["court_id"]])} if values["court_id"] else {}
-    host_ids = ids_from(raw.get("host_ids") or [])
-    values["hosts"] = [allowed_hosts[i] for i in host_ids if i in allowed_hosts]
-    if len(values["hosts"]) != len(host_ids):
-        errors["host_ids"] = "接待人员应为接待法院的院领导或联络员。"
-    elif not host_ids:
-        errors["host_ids"] = "请选择接待领导或接待人员。"
-
-    officer = str(raw.get("liaison_officer_id") or "").strip()
-    values["liaison_officer_id"] = params.parse_id(officer)
-    if values["liaison_officer_id"] is not None:
-        user = allowed_hosts.get(values["liaison_officer_id"])
-        if user is None or user.role != Role.LIAISON:
-            errors["liaison_officer_id"] = "联络员应为接待法院的联络员账户。"
-
-    title = params.clean_text(str(raw.get("followup_title") or "")).strip()
-    kind = ItemKind.from_label(str(raw.get("followup_kind") or "")) if title else None
-    values["followup"] = None
-    if title:
-        case = _followup_case_number(raw.get("followup_case_number"), kind, errors, "followup_case_number")
-        if kind not in FOLLOWUP_KINDS:
-            errors["followup_kind"] = "请选择跟踪事项的类别。"
-        elif len(title) > 200:
-            errors["followup_title"] = "不能超过 200 个字。"
-        elif "followup_case_number" not in errors:
-            values["followup"] = (kind, title, case)
-    return result
-
-
-def _followup_case_number(raw, kind: ItemKind | None, errors: dict, key: str) -> str:
-    """The follow-up's 案号, checked as a directly registered item's is (required for a 关注案件)."""
-    checked = {"case_number": params.clean_text(str(raw or "")).strip()[:60]}
-    problems: dict[str, str] = {}
-    check_case_number(checked, problems, required=kind == ItemKind.CONCERNED_CASE)
-    if problems:
-        errors[key] = problems["case_number"]
-    return checked["case_number"]
-
+# --- writes --------------------------------------------------------------------------------------------------------
 
 FIELDS = ("court_id", "received_at", "channel", "place", "other_visitors", "other_count", "liaison_officer_id",
           "subject", "content", "requests", "handling")
@@ -440,26 +341,6 @@ def update_reception(reception: Reception, values: dict) -> Reception:
         add_followup(reception, *values["followup"], content=values["requests"])
     db.session.expire(reception, ["deputies", "hosts"])
     return reception
-
-
-def followup_from_form(reception: Reception, raw: dict) -> Item:
-    """Register a follow-up typed on the reception's page; ServiceError with the fields to fix."""
-    errors: dict[str, str] = {}
-    kind = ItemKind.from_label(str(raw.get("kind") or ""))
-    title = params.clean_text(str(raw.get("title") or "")).strip()
-    content = params.clean_text(str(raw.get("content") or ""), multiline=True).strip()
-    if kind not in FOLLOWUP_KINDS:
-        errors["kind"] = "请选择类别。"
-    if not title:
-        errors["title"] = "请填写标题（如：关于某案执行进度的建议）。"
-    elif len(title) > 200:
-        errors["title"] = "不能超过 200 个字。"
-    if len(content) > 10000:
-        errors["content"] = "不能超过 10000 个字。"
-    case_number = _followup_case_number(raw.get("case_number"), kind, errors, "case_number")
-    if errors:
-        raise ServiceError("跟踪事项未登记，请改正标出的内容。", errors)
-    return add_followup(reception, kind, title, case_number, content=content)
 
 
 def add_followup(reception: Reception, kind: ItemKind, title: str, case_number: str = "", *,
