@@ -77,16 +77,23 @@ def act_moment(day: date, after: datetime | None = None) -> datetime:
 def act_time(raw, label: str, after: datetime | date | None, what: str) -> datetime:
     """When a step done outside the portal (a phone call, a review, a vote count) happened: the date in ``raw``
     (a date or an ISO string; empty is today). Offices record it later, so never in the future and never before
-    ``after``, the step before it (``what`` names it). Raises ValueError with a Chinese message."""
+    ``after``, the step before it (``what`` names it). Raises ServiceError with a Chinese message for the field
+    ``on``."""
     if isinstance(raw, str):
         try:
             raw = date.fromisoformat(raw.strip()) if raw.strip() else None
         except ValueError:
-            raise ValueError(f"{label}日期格式应为 2025-03-01。") from None
+            _refuse(f"{label}日期格式应为 2025-03-01。")
     day = raw or today()
     if day > today():
-        raise ValueError(f"{label}日期不能晚于今天。")
+        _refuse(f"{label}日期不能晚于今天。")
     floor = local_date(after) if isinstance(after, datetime) else after
     if floor is not None and day < floor:
-        raise ValueError(f"{label}日期不能早于{what}日期（{floor.isoformat()}）。")
+        _refuse(f"{label}日期不能早于{what}日期（{floor.isoformat()}）。")
     return act_moment(day, after if isinstance(after, datetime) else None)
+
+
+def _refuse(message: str):
+    from portal.errors import ServiceError  # the errors module needs Flask only; imported late to keep this module bare
+
+    raise ServiceError(message, {"on": message})

@@ -245,14 +245,6 @@ def review_actions(report: DutyReport) -> list[str]:
     return [action for action, (sources, _) in REVIEW_STEPS.items() if report.state in sources]
 
 
-def _dated(raw, label: str, after, what: str):
-    """``clock.act_time``, its ValueError as the service's error."""
-    try:
-        return clock.act_time(raw, label, after, what)
-    except ValueError as error:
-        raise ServiceError(str(error)) from None
-
-
 def review_report(report: DutyReport, action: str, comment: str, on=None) -> None:
     """Return (退回, a comment required), accept (审查通过) or file (备案) a report, on the day it was done (``on``,
     default today; never before the submission or the review before it)."""
@@ -268,7 +260,7 @@ def review_report(report: DutyReport, action: str, comment: str, on=None) -> Non
     if action == "return" or comment:
         report.review_comment = comment
     reviewed = report.reviewed_at is not None and (report.submitted_at is None or report.reviewed_at > report.submitted_at)
-    at = _dated(on, REVIEW_LABELS[action], report.reviewed_at if reviewed else report.submitted_at,
+    at = clock.act_time(on, REVIEW_LABELS[action], report.reviewed_at if reviewed else report.submitted_at,
                 "审查" if reviewed else "提交")
     report.reviewed_at, report.reviewed_by_id = at, current_user_id()
     if action == "file":
@@ -688,7 +680,7 @@ def record_evaluation(session: DutySession, reporter: DutySessionDeputy, values:
     never before the session)."""
     if session.state != SessionState.HELD:
         raise ServiceError("述职会召开后才能录入评议结果；结束后不能再修改。")
-    at = _dated(values.get("on"), "评议", session.held_on, "述职会")
+    at = clock.act_time(values.get("on"), "评议", session.held_on, "述职会")
     counts = {key: values.get(key) or 0 for key in ("satisfied", "basically", "unsatisfied")}
     if session.voters_present and sum(counts.values()) > session.voters_present:
         message = f"评议票数合计 {sum(counts.values())} 张，超过参会选民 {session.voters_present} 人，请核对。"
@@ -715,7 +707,7 @@ def set_outcome(session: DutySession, rectification: DutyRectification, status: 
     """Record the outcome of a rectification item on the day it was known (``on``, default today)."""
     if session.state != SessionState.HELD:
         raise ServiceError("述职会已结束，整改结果不能再修改。")
-    at = _dated(on, "整改结果", session.held_on, "述职会")
+    at = clock.act_time(on, "整改结果", session.held_on, "述职会")
     member = RectificationStatus(status)
     if member == RectificationStatus.PENDING:
         raise ServiceError("请选择“已整改”或“未整改”。", {"status": "请选择“已整改”或“未整改”。"})

@@ -294,16 +294,8 @@ def _needs_notice(hearing: Hearing, old_start: datetime) -> int:
     return told
 
 
-def _act_time(raw, label: str, after, what: str) -> datetime:
-    """``clock.act_time``, its ValueError as the service's error."""
-    try:
-        return clock.act_time(raw, label, after, what)
-    except ValueError as error:
-        raise ServiceError(str(error)) from None
-
-
 def _notified_at(invitation: HearingInvitation, on) -> datetime:
-    return _act_time(on, "通知", invitation.invited_at, "邀请")
+    return clock.act_time(on, "通知", invitation.invited_at, "邀请")
 
 
 def mark_notified(invitation: HearingInvitation, on=None) -> None:
@@ -601,7 +593,7 @@ def mark_absent(invitation: HearingInvitation) -> None:
 
 def remind(invitation: HearingInvitation, on=None) -> None:
     """Record a phone reminder given on ``on`` (default today)."""
-    invitation.reminded_at = _act_time(on, "提醒", invitation.reminded_at or invitation.invited_at,
+    invitation.reminded_at = clock.act_time(on, "提醒", invitation.reminded_at or invitation.invited_at,
                                        "上次提醒" if invitation.reminded_at else "邀请")
     invitation.reminded_by_id = current_user_id()
     db.session.flush()
@@ -612,7 +604,7 @@ def answer(invitation: HearingInvitation, accept: bool, reason: str = "", *, by_
     """Accept or decline; a deputy may change their mind until the hearing starts. Staff record an answer given
     by phone with the day it was given (``on``, default today); a deputy answering in the portal answers now."""
     hearing = invitation.hearing
-    at = _act_time(on, "答复", invitation.invited_at, "邀请") if by_staff else utcnow()
+    at = clock.act_time(on, "答复", invitation.invited_at, "邀请") if by_staff else utcnow()
     if hearing.status in (HearingStatus.CANCELLED, HearingStatus.HELD) or (hearing_started(hearing) and not by_staff):
         raise ServiceError("庭审已开始、已结束或已取消，不能再答复。")
     if invitation.status not in (S.INVITED, S.ACCEPTED, S.DECLINED):
