@@ -1,4 +1,5 @@
 """法院人大代表、政协委员联络工作平台 — the application factory."""
+import copy
 import importlib
 import os
 import secrets
@@ -33,8 +34,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     app.url_map.converters["int"] = IdConverter  # before any route is added
     app.config.from_object(DefaultConfig)
+    areas = [importlib.import_module(f"portal.{area}") for area in AREAS]
+    for area in areas:  # each area's own defaults and environment variables (SETTINGS, ENVIRONMENT)
+        app.config.update(copy.deepcopy(getattr(area, "SETTINGS", {})))
     app.config.from_pyfile("config.py", silent=True)
-    for variable, (key, convert) in ENVIRONMENT_SETTINGS.items():
+    environment = ENVIRONMENT_SETTINGS | {k: v for area in areas for k, v in getattr(area, "ENVIRONMENT", {}).items()}
+    for variable, (key, convert) in environment.items():
         if os.environ.get(variable):
             app.config[key] = convert(os.environ[variable])
     if test_config:

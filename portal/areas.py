@@ -6,6 +6,7 @@ An area contributes by defining any of these functions in ``portal/<area>/contri
   performance archive (履职档案) adds up every panel's ``archive`` counts for the year;
 - ``register_panel(deputy) -> Panel | None``: a section of the register's page of one person, for staff;
 - ``home_panel(user) -> Panel | None``: a section of the staff home page;
+- ``header_panel(user) -> Panel | None``: something in the header beside the user's name, on every page;
 - ``archive_section(deputy, year) -> ArchiveSection | None``: a table of the performance archive (履职档案), on the
   page and in its Word copy, after the counts every panel contributes;
 - ``item_origin_url(item) -> str | None``: the page of the record a tracked item came from, when the item's

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from flask import Flask, request, url_for
 from flask_login import current_user
 
-from portal import clock
+from portal import areas, clock
 from portal.auth.models import Role
 
 
@@ -78,4 +78,6 @@ def init_app(app: Flask) -> None:
                     items.append(groups[group[0]])
                 groups[group[0]].children.append(entry)
                 groups[group[0]].active |= entry.active
-        return {"navigation": items, "Role": Role}
+        # What areas put in the header beside the user's name (the unread-messages badge): portal.areas.
+        header = areas.collect("header_panel", current_user) if current_user.is_authenticated else []
+        return {"navigation": items, "header_panels": header, "Role": Role}

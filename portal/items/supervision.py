@@ -22,22 +22,19 @@ SUPERVISED = (ItemState.REGISTERED, ItemState.INSTRUCTED, ItemState.ASSIGNED, It
               ItemState.REPLY_DRAFTED, ItemState.REPLY_HEARD)
 # States in which a department is handling it.
 HANDLING = (ItemState.ASSIGNED, ItemState.IN_PROGRESS, ItemState.REPLY_DRAFTED, ItemState.REPLY_HEARD)
-DEFAULT_DEADLINE_DAYS = {"suggestion": 90, "proposal": 90, "letter": 7, "concerned_case": 30, "referral": 30}
-
-
-def _config(key: str, default):
-    return current_app.config.get(key, default)
 
 
 def deadline_days(kind: ItemKind) -> int:
     """The default days to the reply deadline for a kind (ITEM_DEADLINE_DAYS), counted from ITEM_DEADLINE_FROM."""
-    days = {**DEFAULT_DEADLINE_DAYS, **_config("ITEM_DEADLINE_DAYS", {})}
+    from portal.items import SETTINGS  # a court's setting may name some kinds only: the others keep theirs
+
+    days = {**SETTINGS["ITEM_DEADLINE_DAYS"], **current_app.config["ITEM_DEADLINE_DAYS"]}
     return int(days.get(kind.value, 30))
 
 
 def deadline_counts_from_receipt() -> bool:
     """ITEM_DEADLINE_FROM: "received" (the default: 收件之日) or "assigned" (交办之日)."""
-    return _config("ITEM_DEADLINE_FROM", "received") != "assigned"
+    return current_app.config["ITEM_DEADLINE_FROM"] != "assigned"
 
 
 def default_deadline(kind: ItemKind, start: date | None = None) -> date:
@@ -54,7 +51,7 @@ def proposal_due(kind: ItemKind, received_on: date) -> date | None:
     """A letter's proposed handling (拟办) is due ITEM_LETTER_PROPOSAL_DAYS after receipt; other kinds have none."""
     if kind != ItemKind.LETTER:
         return None
-    return received_on + timedelta(days=int(_config("ITEM_LETTER_PROPOSAL_DAYS", 5)))
+    return received_on + timedelta(days=int(current_app.config["ITEM_LETTER_PROPOSAL_DAYS"]))
 
 
 DEADLINE_STATES = {"overdue": "已超期", "soon": "即将到期", "on_time": "未到期", "none": "未定期限", "done": "已答复"}
@@ -63,7 +60,7 @@ DEADLINE_STATES = {"overdue": "已超期", "soon": "即将到期", "on_time": "�
 def deadline_state_column(today: date | None = None):
     """The deadline state as a SQL expression: overdue, soon, on_time, none or done."""
     today = today or clock.today()
-    soon = today + timedelta(days=int(_config("ITEM_DUE_SOON_DAYS", 3)))
+    soon = today + timedelta(days=int(current_app.config["ITEM_DUE_SOON_DAYS"]))
     due = func.coalesce(Item.deadline, Item.proposal_due)
     return case((Item.state.not_in(SUPERVISED), "done"), (due.is_(None), "none"), (due < today, "overdue"),
                 (due <= soon, "soon"), else_="on_time")
@@ -78,7 +75,7 @@ def deadline_state(item: Item, today: date | None = None) -> str:
         return "none"
     if item.due_on < today:
         return "overdue"
-    if item.due_on <= today + timedelta(days=int(_config("ITEM_DUE_SOON_DAYS", 3))):
+    if item.due_on <= today + timedelta(days=int(current_app.config["ITEM_DUE_SOON_DAYS"])):
         return "soon"
     return "on_time"
 

@@ -1,8 +1,9 @@
-"""What notices show elsewhere: a message sent to a deputy counts as a contact for pairing (结对联络)."""
+"""What notices show elsewhere: the unread-messages badge in the header, and a message sent to a deputy as a
+contact for pairing (结对联络)."""
 from sqlalchemy import func, select
 
 from portal import clock
-from portal.areas import Contact
+from portal.areas import Contact, Panel
 from portal.extensions import db
 from portal.notices.models import Channel, Message, MessageState
 
@@ -12,3 +13,10 @@ def last_contacts(deputy_ids: list[int]) -> dict:
         Message.deputy_id.in_(deputy_ids), Message.state == MessageState.SENT,
         Message.channel.in_([Channel.SMS, Channel.EMAIL])).group_by(Message.deputy_id))
     return {deputy_id: Contact(clock.local_date(sent), "短信或邮件") for deputy_id, sent in rows}
+
+
+def header_panel(user) -> Panel:
+    """消息 with the number of the user's unread in-portal messages."""
+    from portal.notices.services import unread_count
+
+    return Panel(title="消息", template="notices/_badge.html", order=10, extra={"unread": unread_count(user.id)})

@@ -9,6 +9,7 @@ from portal.auth.models import Role
 from portal.errors import NotFound, ServiceError
 from portal.htmx import render
 from portal.notices import bp, services
+from portal.notices.contributions import header_panel
 from portal.notices.forms import BatchForm, PreferenceForm
 from portal.notices.models import Channel, MessageState
 from portal.register.services import RegisterFilters, filter_choices
@@ -121,21 +122,12 @@ def preferences():
     return render("notices/preferences.html", block="content", form=form, deputy=current_user.deputy), status
 
 
-@bp.app_context_processor
-def unread_notices() -> dict:
-    """The badge in the header: the user's unread in-portal messages, counted on every full page."""
-    if not current_user.is_authenticated:
-        return {}
-    return {"unread_notices": services.unread_count(current_user.id)}
-
-
 @bp.after_app_request
 def refresh_badge(response):
     """An htmx answer that swaps part of a page also brings the header's badge up to date (out of band), so the
     count stays right while someone works, with no polling that would keep an idle session alive."""
     if (request.headers.get("HX-Request") == "true" and response.status_code == 200 and current_user.is_authenticated
             and response.mimetype == "text/html" and not response.direct_passthrough):
-        badge = render_template("notices/_badge.html", oob=True,
-                                unread_notices=services.unread_count(current_user.id))
+        badge = render_template("notices/_badge.html", oob=True, panel=header_panel(current_user))
         response.set_data(response.get_data() + badge.encode())
     return response
