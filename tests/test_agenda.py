@@ -91,3 +91,28 @@ def test_a_private_feed_works_without_login_until_renewed_or_revoked(calendar, a
     assert anonymous.get(new_path).status_code == 404
     assert client.post(f"/agenda/feeds/{user.id}/revoke").status_code == 403  # only the admin revokes others'
     assert anonymous.get("/agenda/feed/guessed.ics").status_code == 404
+
+
+def test_sessions_activities_and_deadlines_join_the_hearings(calendar, client, make_user, make_deputy, court):
+    from portal.activities.models import Activity, ActivityDeputy, ActivityKind
+    from portal.duty.models import DutySession
+    from portal.items.models import ItemKind, ItemState
+    from portal.items.services import create_item
+    from portal.register.models import DeputyLevel
+
+    day, _, deputy = calendar
+    db.session.add(DutySession(court_id=court.id, year=day.year, level=DeputyLevel.CITY, term="第十六届",
+                               group_name="城区代表组", held_on=day, place="街道会议室"))
+    activity = Activity(court_id=court.id, held_on=day, kind=ActivityKind.FORUM, title="代表委员座谈会",
+                        place="联络之家")
+    activity.deputy_links = [ActivityDeputy(deputy_id=deputy.id)]
+    db.session.add(activity)
+    item = create_item(court_id=court.id, kind=ItemKind.LETTER, title="关于执行款发放的来信", content="来信")
+    item.state, item.deadline = ItemState.ASSIGNED, day
+    db.session.commit()
+    log_in(client, make_user(Role.LIAISON).username)
+    week = client.get(f"/agenda/?view=week&date={day.isoformat()}").get_data(as_text=True)
+    for text in ("城区代表组代表述职会", "代表委员座谈会", "关于执行款发放的来信", "测01民初7号"):
+        assert text in week, text
+    only = client.get(f"/agenda/?view=week&date={day.isoformat()}&kind=activity").get_data(as_text=True)
+    assert "代表委员座谈会" in only and "测01民初7号" not in only and "代表述职会" not in only

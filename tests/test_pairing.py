@@ -63,3 +63,25 @@ def test_each_role_reaches_only_its_pairing_pages(pairs, app, client, make_user,
     client = app.test_client()
     log_in(client, make_user(Role.DEPUTY, deputy=make_deputy()).username)
     assert client.get("/pairing/mine").status_code == 403
+
+
+def test_a_visit_or_an_activity_is_a_contact_too(pairs, client, court):
+    from datetime import datetime, timezone
+
+    from portal.activities.models import Activity, ActivityDeputy, ActivityKind
+    from portal.reception.models import Channel as ReceptionChannel
+    from portal.reception.models import Reception, ReceptionDeputy
+
+    leader, recent, stale, never = pairs
+    visit = Reception(court_id=court.id, received_at=datetime.now(timezone.utc) - timedelta(days=10),
+                      channel=ReceptionChannel.VISIT, subject="反映执行难")
+    visit.deputy_links = [ReceptionDeputy(deputy_id=stale.id)]
+    outing = Activity(court_id=court.id, held_on=clock.today() - timedelta(days=20), kind=ActivityKind.VISIT,
+                      title="走访代表")
+    outing.deputy_links = [ActivityDeputy(deputy_id=never.id)]
+    db.session.add_all([visit, outing])
+    db.session.commit()
+    log_in(client, leader.username)
+    page = client.get("/pairing/mine").get_data(as_text=True)
+    assert "超期未联系</span>" not in page
+    assert "来访接待" in page and "联络活动" in page

@@ -1,11 +1,18 @@
 """What activities show elsewhere: the deputy's workspace panel (the activities they took part in, and the year's
-counts for the archive) and the link from a tracked item to the activity whose opinion it came from."""
+counts for the archive), the link from a tracked item to the activity whose opinion it came from, activities on
+the work calendar and as contacts for pairing."""
+from datetime import date
+
 from flask import has_request_context, url_for
 from flask_login import current_user
+from sqlalchemy import func, select
 
+from portal import clock
+from portal.activities.models import Activity, ActivityDeputy
 from portal.activities.services import activities_of_deputy, deputy_year_counts
-from portal.areas import Panel
-from portal.auth.models import STAFF_ROLES
+from portal.areas import Contact, Entry, Panel
+from portal.auth.models import STAFF_ROLES, Role
+from portal.extensions import db
 from portal.items.models import ItemOrigin
 
 
@@ -23,3 +30,32 @@ def item_origin_url(item) -> str | None:
     if not (has_request_context() and current_user.is_authenticated and current_user.role in STAFF_ROLES):
         return None
     return url_for("activities.detail", activity_id=item.origin_id)
+
+
+# --- the work calendar and pairing -------------------------------------------------------------------------------
+
+AGENDA_KINDS = {"activity": "联络活动"}
+
+
+def agenda_entries(user, first: date, last: date, court_ids: list[int]) -> list[Entry]:
+    """Activities on those days: staff see their courts'; a deputy those they take part in."""
+    query = select(Activity).where(Activity.held_on >= first, Activity.held_on <= last)
+    deputy = user.role == Role.DEPUTY
+    if deputy:
+        query = query.where(Activity.id.in_(select(ActivityDeputy.activity_id).where(
+            ActivityDeputy.deputy_id == (user.deputy_id or -1))))
+    else:
+        query = query.where(Activity.court_id.in_(court_ids))
+    return [Entry(uid=f"activity-{a.id}", kind="activity", kind_label=a.kind.label, day=a.held_on, title=a.title,
+                  place=a.place, court_id=a.court_id,
+                  url="" if deputy else url_for("activities.detail", activity_id=a.id))
+            for a in db.session.scalars(query.order_by(Activity.held_on, Activity.id))]
+
+
+def last_contacts(deputy_ids: list[int]) -> dict[int, Contact]:
+    """An activity a deputy took part in (held already) is a contact on its day."""
+    rows = db.session.execute(select(ActivityDeputy.deputy_id, func.max(Activity.held_on))
+                              .join(Activity, Activity.id == ActivityDeputy.activity_id)
+                              .where(ActivityDeputy.deputy_id.in_(deputy_ids), Activity.held_on <= clock.today())
+                              .group_by(ActivityDeputy.deputy_id))
+    return {deputy_id: Contact(day, "联络活动") for deputy_id, day in rows}

@@ -1,10 +1,13 @@
-"""The duty area's panel on the deputy's workspace: my reports, and the sessions where I report in person."""
+"""What the duty area shows elsewhere: the panel of the deputy's workspace (my reports, and the sessions where I
+report in person), the 履职档案's table of reporting to voters, and the sessions on the work calendar."""
 from dataclasses import dataclass
+from datetime import date
 
 from flask import url_for
 from sqlalchemy import func, select
 
-from portal.areas import ArchiveSection, Panel
+from portal.areas import ArchiveSection, Entry, Panel
+from portal.auth.models import Role
 from portal.duty.documents import evaluation_text
 from portal.duty.models import (
     DutyReport,
@@ -88,3 +91,23 @@ def archive_section(deputy, year: int) -> ArchiveSection | None:
     return ArchiveSection(title="向选民述职情况", headers=["报告", "述职方式", "报告状态", "述职会", "选民评议"], rows=rows,
                           empty="本年度尚无述职报告。", widths_mm=[32, 22, 22, 42, 38],
                           aligns=["left", "center", "center", "left", "left"], order=10)
+
+
+# --- the work calendar ---------------------------------------------------------------------------------------------
+
+AGENDA_KINDS = {"duty_session": "述职会"}
+
+
+def agenda_entries(user, first: date, last: date, court_ids: list[int]) -> list[Entry]:
+    """Duty-report sessions on those days: staff see their courts'; a deputy the sessions they report at."""
+    query = select(DutySession).where(DutySession.held_on >= first, DutySession.held_on <= last)
+    deputy = user.role == Role.DEPUTY
+    if deputy:
+        query = query.where(DutySession.id.in_(select(DutySessionDeputy.session_id).where(
+            DutySessionDeputy.deputy_id == (user.deputy_id or -1))))
+    else:
+        query = query.where(DutySession.court_id.in_(court_ids))
+    return [Entry(uid=f"duty-session-{s.id}", kind="duty_session", kind_label="述职会", day=s.held_on,
+                  title=f"{s.group_name}代表述职会（{s.state.label}）", place=s.place, court_id=s.court_id,
+                  url=url_for("duty.mine") if deputy else url_for("duty.session", session_id=s.id))
+            for s in db.session.scalars(query.order_by(DutySession.held_on, DutySession.id))]

@@ -1,15 +1,17 @@
 """What tracked items show on other areas' pages (portal.areas): the deputy's workspace panel with the year's counts
-for the archive (履职档案), and the supervision notice (督办提醒) on the staff home page."""
+for the archive (履职档案), the supervision notice (督办提醒) on the staff home page, and deadlines on the work
+calendar."""
 from datetime import date
 
 from flask import url_for
 from sqlalchemy import select
 
-from portal.areas import Panel
+from portal.areas import Entry, Panel
 from portal.auth.models import Role
 from portal.extensions import db
 from portal.items.models import Item, ItemKind, item_deputy
-from portal.items.queries import rated_by, supervision_counts, year_counts
+from portal.items.queries import rated_by, supervision_counts, visible_condition, year_counts
+from portal.items.supervision import SUPERVISED
 
 ARCHIVE_LABELS = {ItemKind.SUGGESTION: "提出建议", ItemKind.PROPOSAL: "提出提案", ItemKind.LETTER: "反映来信",
                   ItemKind.CONCERNED_CASE: "关注案件"}
@@ -39,3 +41,21 @@ def home_panel(user) -> Panel | None:
         return None
     return Panel(title="督办提醒", template="items/_home_notice.html", order=10, link=url_for("items.queue"),
                  extra=counts)
+
+
+# --- the work calendar -----------------------------------------------------------------------------------------
+
+AGENDA_KINDS = {"item_deadline": "办理期限"}
+
+
+def agenda_entries(user, first: date, last: date, court_ids: list[int]) -> list[Entry]:
+    """The deadlines of items still being handled that the user sees (a deputy's own items are not theirs to
+    handle: none)."""
+    if user.role == Role.DEPUTY:
+        return []
+    query = (select(Item).where(Item.deadline >= first, Item.deadline <= last, Item.court_id.in_(court_ids),
+                                Item.state.in_(SUPERVISED), visible_condition(user))
+             .order_by(Item.deadline, Item.id))
+    return [Entry(uid=f"item-deadline-{i.id}-{i.round}", kind="item_deadline", kind_label="办理期限", day=i.deadline,
+                  title=f"{i.number}《{i.title}》", court_id=i.court_id, url=url_for("items.detail", item_id=i.id))
+            for i in db.session.scalars(query)]

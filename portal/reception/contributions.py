@@ -1,11 +1,16 @@
 """What the reception log shows on other areas' pages (portal.areas): the deputy's workspace panel, the visits on
-the register's page of a person, and the page a tracked item raised at a reception came from."""
+the register's page of a person, the page a tracked item raised at a reception came from, and visits as contacts
+for pairing."""
 from flask import url_for
 from flask_login import current_user
+from sqlalchemy import func, select
 
+from portal import clock
 from portal.access import visible_court_ids
-from portal.areas import Panel
+from portal.areas import Contact, Panel
+from portal.extensions import db
 from portal.items.models import ItemOrigin
+from portal.reception.models import Reception, ReceptionDeputy
 from portal.reception.services import (
     deputy_year_counts,
     followups_of,
@@ -38,3 +43,11 @@ def item_origin_url(item) -> str | None:
     if item.origin == ItemOrigin.RECEPTION and item.origin_id is not None:
         return url_for("reception.detail", reception_id=item.origin_id)
     return None
+
+
+def last_contacts(deputy_ids: list[int]) -> dict[int, Contact]:
+    """A visit, call or letter of a deputy is a contact on its day."""
+    rows = db.session.execute(select(ReceptionDeputy.deputy_id, func.max(Reception.received_at))
+                              .join(Reception, Reception.id == ReceptionDeputy.reception_id)
+                              .where(ReceptionDeputy.deputy_id.in_(deputy_ids)).group_by(ReceptionDeputy.deputy_id))
+    return {deputy_id: Contact(clock.local_date(at), "来访接待") for deputy_id, at in rows}
