@@ -1,6 +1,5 @@
-"""Liaison activities: the form and its picker, 人次, the list with filters, scope and paging, opinions becoming
+"""Liaison activities: the form, 人次, the list with filters, scope and paging, opinions becoming
 items, roles, files, stale edits, the documents, the CLI export, the workspace panel, the item's origin and demo."""
-import html
 import io
 import re
 from datetime import date, timedelta
@@ -178,22 +177,6 @@ def test_choosing_another_court_offers_its_staff_and_keeps_the_form(client, logi
     assert "区法院院长（院领导）" in body and "周院长" not in body and "留着" in body
     assert f'name="deputy_ids" value="{people["张三"].id}"' in body and "表单有" not in body
     assert db.session.scalar(select(func.count(Activity.id))) == 0
-
-
-def test_the_form_picks_deputies_with_the_registers_picker(client, login_as, people):
-    """The picker itself is tested with the register; here, that the form wires it to its chips and fields."""
-    login_as(Role.LIAISON)
-    form = client.get("/activities/new").get_data(as_text=True)
-    box = re.search(r'<input id="deputy-q"[^>]*aria-label="查找参加活动的代表委员"[^>]*hx-get="([^"]+)"[^>]*'
-                    r'hx-include="#deputy-chips"', form)
-    assert box and 'id="deputy-chips"' in form
-    search = html.unescape(box.group(1))
-    found = client.get(search + "&dq=zs", headers={**HX, "HX-Target": "deputy-results"}).get_data(as_text=True)
-    add = html.unescape(re.search(r'hx-get="([^"]+)" hx-target="#deputy-chips"', found).group(1))
-    chip = client.get(add, headers={**HX, "HX-Target": "deputy-chips"}).get_data(as_text=True)
-    assert f'name="deputy_ids" value="{people["张三"].id}"' in chip
-    none = client.get(search + "&dq=nobody", headers={**HX, "HX-Target": "deputy-results"}).get_data(as_text=True)
-    assert "请填在“其他参加人员”中" in none
 
 
 def test_a_stale_edit_is_refused_with_the_others_changes(client, login_as, people, make_activity):

@@ -1,5 +1,4 @@
-"""The reception log: entry form, deputy picker, list and counts, follow-ups, scope, documents, CLI, demo."""
-import html
+"""The reception log: entry form, list and counts, follow-ups, scope, documents, CLI, demo."""
 import io
 import re
 from datetime import date, datetime, timedelta, timezone
@@ -215,22 +214,6 @@ def test_quick_entry_from_the_log_page_returns_a_fresh_form(client, login_as, pe
                       headers={**HX, "HX-Target": "reception_form"})
     assert bad.status_code == 422 and "<html" not in bad.get_data(as_text=True)
     assert "请填写事由" in bad.get_data(as_text=True)
-
-
-def test_the_form_picks_visitors_with_the_registers_picker(client, login_as, people):
-    """The picker itself is tested with the register; here, that the form wires it to its chips and fields."""
-    login_as(Role.LIAISON)
-    form = client.get("/reception/new").get_data(as_text=True)
-    box = re.search(r'<input id="deputy-q"[^>]*aria-label="查找来访代表委员"[^>]*hx-get="([^"]+)"[^>]*'
-                    r'hx-include="#visitor-chips"', form)
-    assert box and 'id="visitor-chips"' in form
-    search = html.unescape(box.group(1))
-    found = client.get(search + "&dq=zs", headers={**HX, "HX-Target": "deputy-results"}).get_data(as_text=True)
-    add = html.unescape(re.search(r'hx-get="([^"]+)" hx-target="#visitor-chips"', found).group(1))
-    chip = client.get(add, headers={**HX, "HX-Target": "visitor-chips"}).get_data(as_text=True)
-    assert f'name="deputy_ids" value="{people["张三"].id}"' in chip
-    none = client.get(search + "&dq=nobody", headers={**HX, "HX-Target": "deputy-results"}).get_data(as_text=True)
-    assert "请填在“其他来访人员”中" in none
 
 
 # --- the log ------------------------------------------------------------------------------------------------------

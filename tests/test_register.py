@@ -1,4 +1,6 @@
-"""The deputy register: list, search, filters, pagination, forms, status, exports."""
+"""The deputy register: list, search, filters, pagination, forms, status, exports, and the deputy picker of other
+areas' forms."""
+import html
 import io
 import re
 
@@ -337,3 +339,23 @@ def test_picker_without_javascript_is_a_page_of_matches(client, login_as, people
     assert "<html" in pick(client, None, add=people["李四"].id).get_data(as_text=True)
     odd = pick(client, "deputy-results", dq="zs", chips='x" onclick="y', field="a b").get_data(as_text=True)
     assert "onclick" not in odd and 'hx-target="#deputy-chips"' in odd  # settings that are no names fall back
+
+
+@pytest.mark.parametrize("form_url, chips, label, others", [
+    ("/reception/new", "visitor-chips", "查找来访代表委员", "其他来访人员"),
+    ("/activities/new", "deputy-chips", "查找参加活动的代表委员", "其他参加人员"),
+])
+def test_the_forms_wire_the_picker_to_their_chips_and_fields(client, login_as, people, form_url, chips, label,
+                                                             others):
+    login_as(Role.LIAISON)
+    form = client.get(form_url).get_data(as_text=True)
+    box = re.search(rf'<input id="deputy-q"[^>]*aria-label="{label}"[^>]*hx-get="([^"]+)"[^>]*'
+                    rf'hx-include="#{chips}"', form)
+    assert box and f'id="{chips}"' in form
+    search = html.unescape(box.group(1))
+    results = {"HX-Request": "true", "HX-Target": "deputy-results"}
+    found = client.get(search + "&dq=zs", headers=results).get_data(as_text=True)
+    add = html.unescape(re.search(rf'hx-get="([^"]+)" hx-target="#{chips}"', found).group(1))
+    chip = client.get(add, headers={"HX-Request": "true", "HX-Target": chips}).get_data(as_text=True)
+    assert f'name="deputy_ids" value="{people["张三"].id}"' in chip
+    assert f"请填在“{others}”中" in client.get(search + "&dq=nobody", headers=results).get_data(as_text=True)
