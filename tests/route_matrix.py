@@ -36,6 +36,7 @@ ROUTES = {
     "register.import_confirm": ("POST", "/register/import/" + "0" * 32, EDITORS),
     "register.new_term": ("GET", "/register/new-term", EDITORS),
     "register.new_term_confirm": ("POST", "/register/new-term/" + "0" * 32, EDITORS),
+    "register.pick": ("GET", "/register/pick?dq=zs", EDITORS),
     "admin.index": ("GET", "/admin/", ADMIN),
     "admin.setup": ("GET", "/admin/setup", ADMIN),
     "admin.users": ("GET", "/admin/users", ADMIN),

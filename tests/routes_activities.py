@@ -11,7 +11,6 @@ from tests.route_matrix import EDITORS, STAFF
 ROUTES = {
     "activities.index": ("GET", "/activities/", STAFF),
     "activities.create": ("GET", "/activities/new", EDITORS),
-    "activities.pick": ("GET", "/activities/pick?dq=zs", EDITORS),
     "activities.detail": ("GET", "/activities/{activity}", STAFF),
     "activities.edit": ("GET", "/activities/{activity}/edit", EDITORS),
     "activities.delete": ("POST", "/activities/{activity}/delete", EDITORS),

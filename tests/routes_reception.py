@@ -13,7 +13,6 @@ DEPUTY = {Role.DEPUTY}
 ROUTES = {
     "reception.index": ("GET", "/reception/", STAFF),
     "reception.create": ("GET", "/reception/new", EDITORS),
-    "reception.pick": ("GET", "/reception/pick?dq=zs", EDITORS),
     "reception.detail": ("GET", "/reception/{reception}", STAFF),
     "reception.edit": ("GET", "/reception/{reception}/edit", EDITORS),
     "reception.delete": ("POST", "/reception/{reception}/delete", EDITORS),

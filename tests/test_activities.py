@@ -1,4 +1,4 @@
-"""Liaison activities: the form and its picker, 人次, the list with filters, scope and paging, opinions becoming
+"""Liaison activities: the form, 人次, the list with filters, scope and paging, opinions becoming
 items, roles, files, stale edits, the documents, the CLI export, the workspace panel, the item's origin and demo."""
 import io
 import re
@@ -177,21 +177,6 @@ def test_choosing_another_court_offers_its_staff_and_keeps_the_form(client, logi
     assert "区法院院长（院领导）" in body and "周院长" not in body and "留着" in body
     assert f'name="deputy_ids" value="{people["张三"].id}"' in body and "表单有" not in body
     assert db.session.scalar(select(func.count(Activity.id))) == 0
-
-
-def test_picker_finds_deputies_and_adds_chips(client, login_as, people):
-    login_as(Role.LIAISON)
-    body = client.get("/activities/pick?dq=zs", headers={**HX, "HX-Target": "deputy-results"}).get_data(as_text=True)
-    assert "张三" in body and "<html" not in body and "picker-option" in body
-    excluded = client.get(f"/activities/pick?dq=zs&deputy_ids={people['张三'].id}",
-                          headers={**HX, "HX-Target": "deputy-results"}).get_data(as_text=True)
-    assert "张三" not in excluded
-    chip = client.get(f"/activities/pick?add={people['王五'].id}",
-                      headers={**HX, "HX-Target": "deputy-chips"}).get_data(as_text=True)
-    assert f'name="deputy_ids" value="{people["王五"].id}"' in chip and 'hx-swap-oob="true"' in chip
-    again = client.get(f"/activities/pick?add={people['王五'].id}&deputy_ids={people['王五'].id}",
-                       headers={**HX, "HX-Target": "deputy-chips"}).get_data(as_text=True)
-    assert 'name="deputy_ids"' not in again
 
 
 def test_a_stale_edit_is_refused_with_the_others_changes(client, login_as, people, make_activity):

@@ -1,4 +1,4 @@
-"""The reception log: entry form, deputy picker, list and counts, follow-ups, scope, documents, CLI, demo."""
+"""The reception log: entry form, list and counts, follow-ups, scope, documents, CLI, demo."""
 import io
 import re
 from datetime import date, datetime, timedelta, timezone
@@ -216,25 +216,6 @@ def test_quick_entry_from_the_log_page_returns_a_fresh_form(client, login_as, pe
     assert "请填写事由" in bad.get_data(as_text=True)
 
 
-def test_picker_finds_deputies_by_pinyin_and_adds_chips(client, login_as, people):
-    login_as(Role.LIAISON)
-    hx = {**HX, "HX-Target": "deputy-results"}
-    found = client.get("/reception/pick?dq=zs", headers=hx).get_data(as_text=True)
-    assert "张三" in found and "李四" not in found and "<html" not in found
-    assert 'hx-swap="beforeend"' in found
-    chosen = client.get(f"/reception/pick?dq=zs&deputy_ids={people['张三'].id}", headers=hx).get_data(as_text=True)
-    assert "张三" not in chosen and "名册中没有在任的“zs”" in chosen
-    chip = client.get(f"/reception/pick?add={people['李四'].id}", headers={**HX, "HX-Target": "visitor-chips"})
-    body = chip.get_data(as_text=True)
-    assert f'name="deputy_ids" value="{people["李四"].id}"' in body and "data-remove-closest" in body
-    assert 'id="deputy-results" class="picker-results" hx-swap-oob="true"' in body  # the results close
-    again = client.get(f"/reception/pick?add={people['李四'].id}&deputy_ids={people['李四'].id}",
-                       headers={**HX, "HX-Target": "visitor-chips"})
-    assert "deputy_ids" not in again.get_data(as_text=True).split('id="deputy-q"')[0]  # no second chip
-    full = client.get("/reception/pick?dq=李").get_data(as_text=True)
-    assert "<html" in full and "李四" in full
-
-
 # --- the log ------------------------------------------------------------------------------------------------------
 
 def names_in(response) -> list[str]:
@@ -348,8 +329,6 @@ def test_ids_out_of_range_are_not_found(client, login_as, people, make_reception
     assert client.get(f"/reception/{reception.id}/files/{huge}/x.pdf").status_code == 404
     page = client.get(f"/reception/?from=&to=&deputy={huge}&host={huge}&court={huge}")
     assert page.status_code == 200 and "张三" in page.get_data(as_text=True)  # the filters are dropped
-    chip = client.get(f"/reception/pick?add={huge}", headers={**HX, "HX-Target": "visitor-chips"})
-    assert chip.status_code == 200 and "deputy_ids" not in chip.get_data(as_text=True).split('id="deputy-q"')[0]
 
 
 def test_htmx_search_returns_only_the_results(client, login_as, people, make_reception):

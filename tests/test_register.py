@@ -1,4 +1,6 @@
-"""The deputy register: list, search, filters, pagination, forms, status, exports."""
+"""The deputy register: list, search, filters, pagination, forms, status, exports, and the deputy picker of other
+areas' forms."""
+import html
 import io
 import re
 
@@ -290,3 +292,70 @@ def test_home_page_shows_the_registers_counts(client, login_as, people, make_dep
     cards = dict(re.findall(r'<div class="text-muted small">([^<]+)</div><div class="fs-3">(\d+)</div>', home))
     assert cards == {"在任人大代表": "5", "在任政协委员": "1", "已离任": "1", "与我结对的代表委员": "1"}
     assert 'href="/register/"' in home
+
+
+# --- the deputy picker of other areas' forms (register.pick) ---------------------------------------------------------
+
+RECEPTION_PICKER = {"chips": "visitor-chips", "label": "查找来访代表委员", "others": "其他来访人员"}
+
+
+def pick(client, target: str | None, **args):
+    """The picker's request as the reception form's box (or, ``target`` None, a browser without htmx) sends it."""
+    headers = {"HX-Request": "true", "HX-Target": target} if target else {}
+    return client.get("/register/pick", query_string={**RECEPTION_PICKER, **args}, headers=headers)
+
+
+def test_picker_finds_people_in_office_and_leaves_out_those_picked(client, login_as, people):
+    login_as(Role.LIAISON)
+    found = pick(client, "deputy-results", dq="zs").get_data(as_text=True)
+    assert "张三" in found and "李四" not in found and "<html" not in found
+    assert 'hx-target="#visitor-chips" hx-swap="beforeend"' in found and "chips=visitor-chips" in found
+    assert "picker-option" not in pick(client, "deputy-results", dq="ww").get_data(as_text=True)  # 王五 retired
+    chosen = pick(client, "deputy-results", dq="zs", deputy_ids=[people["张三"].id]).get_data(as_text=True)
+    assert "张三" not in chosen and "名册中没有在任的“zs”" in chosen and "请填在“其他来访人员”中" in chosen
+
+
+def test_picker_adds_one_chip_and_empties_the_box(client, login_as, people):
+    login_as(Role.LIAISON)
+    li = people["李四"].id
+    chip = pick(client, "visitor-chips", add=li).get_data(as_text=True)
+    assert f'name="deputy_ids" value="{li}"' in chip and "data-remove-closest" in chip and "<html" not in chip
+    assert 'id="deputy-results" class="picker-results" hx-swap-oob="true"' in chip  # the results close
+    assert 'aria-label="查找来访代表委员"' in chip and 'hx-swap-oob="true" autofocus' in chip  # a fresh box
+    again = pick(client, "visitor-chips", add=li, deputy_ids=[li]).get_data(as_text=True)
+    assert "deputy_ids" not in again.split('id="deputy-q"')[0]  # no second chip
+    huge = pick(client, "visitor-chips", add=2 ** 40)
+    assert huge.status_code == 200 and "deputy_ids" not in huge.get_data(as_text=True).split('id="deputy-q"')[0]
+    assert "<html" not in huge.get_data(as_text=True)
+    other = pick(client, "guest-chips", chips="guest-chips", field="guest_ids", add=li).get_data(as_text=True)
+    assert f'name="guest_ids" value="{li}"' in other and 'hx-include="#guest-chips"' in other
+
+
+def test_picker_without_javascript_is_a_page_of_matches(client, login_as, people):
+    login_as(Role.LIAISON)
+    page = pick(client, None, dq="李").get_data(as_text=True)
+    assert "<html" in page and "李四" in page and "<h1 class=\"h4 mb-3\">查找来访代表委员</h1>" in page
+    assert '<input type="hidden" name="chips" value="visitor-chips">' in page  # the search again keeps the settings
+    assert "<html" in pick(client, None, add=people["李四"].id).get_data(as_text=True)
+    odd = pick(client, "deputy-results", dq="zs", chips='x" onclick="y', field="a b").get_data(as_text=True)
+    assert "onclick" not in odd and 'hx-target="#deputy-chips"' in odd  # settings that are no names fall back
+
+
+@pytest.mark.parametrize("form_url, chips, label, others", [
+    ("/reception/new", "visitor-chips", "查找来访代表委员", "其他来访人员"),
+    ("/activities/new", "deputy-chips", "查找参加活动的代表委员", "其他参加人员"),
+])
+def test_the_forms_wire_the_picker_to_their_chips_and_fields(client, login_as, people, form_url, chips, label,
+                                                             others):
+    login_as(Role.LIAISON)
+    form = client.get(form_url).get_data(as_text=True)
+    box = re.search(rf'<input id="deputy-q"[^>]*aria-label="{label}"[^>]*hx-get="([^"]+)"[^>]*'
+                    rf'hx-include="#{chips}"', form)
+    assert box and f'id="{chips}"' in form
+    search = html.unescape(box.group(1))
+    results = {"HX-Request": "true", "HX-Target": "deputy-results"}
+    found = client.get(search + "&dq=zs", headers=results).get_data(as_text=True)
+    add = html.unescape(re.search(rf'hx-get="([^"]+)" hx-target="#{chips}"', found).group(1))
+    chip = client.get(add, headers={"HX-Request": "true", "HX-Target": chips}).get_data(as_text=True)
+    assert f'name="deputy_ids" value="{people["张三"].id}"' in chip
+    assert f"请填在“{others}”中" in client.get(search + "&dq=nobody", headers=results).get_data(as_text=True)

@@ -1,6 +1,6 @@
 """Pages of liaison activities: the list with its filters and figures (``/activities/``), the form to record or
-change one (``/new``, ``/<id>/edit``) with its deputy picker (``/pick``), one activity with its opinions, photos and
-attachments (``/<id>``), and the period's register as Word and Excel (``/export.docx``, ``/export.xlsx``)."""
+change one (``/new``, ``/<id>/edit``, its deputy picker is the register's), one activity with its opinions, photos
+and attachments (``/<id>``), and the period's register as Word and Excel (``/export.docx``, ``/export.xlsx``)."""
 from flask import flash, redirect, request, url_for
 from flask_login import current_user
 
@@ -16,6 +16,7 @@ from portal.errors import NotFound, ServiceError
 from portal.extensions import db
 from portal.htmx import is_partial, render
 from portal.register.models import Deputy
+from portal.register.services import deputies_by_ids
 from portal.versioning import save_unless_stale
 
 
@@ -82,7 +83,7 @@ def _form_page(form: ActivityForm, activity: Activity | None, deputies, *, error
 
 
 def _typed_deputies() -> list[Deputy]:
-    return services.deputies_by_ids(params.parse_ids(request.form.getlist("deputy_ids")))
+    return deputies_by_ids(params.parse_ids(request.form.getlist("deputy_ids")))
 
 
 def _checked(form: ActivityForm):
@@ -158,20 +159,6 @@ def edit(activity_id: int):
     save_files(uploads, services.OWNER_TYPE, activity.id)
     flash("已保存修改。", "success")
     return redirect(url_for("activities.detail", activity_id=activity.id), 303)
-
-
-@bp.get("/pick")
-@require_editor
-def pick():
-    """The deputy picker: matching register entries as the user types, or one chip for the deputy clicked."""
-    chosen = params.parse_ids(request.args.getlist("deputy_ids"))
-    add = params.parse_id(request.args.get("add"))
-    if add and is_partial("deputy-chips"):
-        deputies = services.deputies_by_ids([add]) if add not in chosen else []
-        return render("activities/pick.html", block="chip", target="deputy-chips", deputies=deputies, results=[], q="")
-    q = params.clean_query(request.args.get("dq"), 40)
-    return render("activities/pick.html", block="deputy_results", target="deputy-results", q=q, deputies=[],
-                  results=services.pick_deputies(q, chosen))
 
 
 @bp.post("/<int:activity_id>/delete")

@@ -23,7 +23,7 @@ from portal.items.services import create_item, deputy_kinds
 from portal.models import like_pattern
 from portal.pagination import Page, paginate
 from portal.register.models import Deputy
-from portal.register.services import search_condition
+from portal.register.services import deputies_by_ids, search_condition
 
 OWNER_TYPE = "activity"  # attachments (photos, minutes, scans) of an activity
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png")
@@ -162,7 +162,7 @@ def files_of_activity(activity: Activity) -> Files:
     return found
 
 
-# --- choices and the deputy picker ---------------------------------------------------------------------------------
+# --- choices -------------------------------------------------------------------------------------------------------
 
 def staff_choices(court_id: int | None) -> list[User]:
     """Who may be recorded as taking part for the court: its active leaders, liaison staff and handlers."""
@@ -172,25 +172,6 @@ def staff_choices(court_id: int | None) -> list[User]:
                                 User.role.in_(STAFF_CHOICE_ROLES)))
     order = {role: n for n, role in enumerate(STAFF_CHOICE_ROLES)}
     return sorted(db.session.scalars(query), key=lambda u: (order[u.role], u.id))
-
-
-def pick_deputies(q: str, exclude_ids: list[int], limit: int = 8) -> list[Deputy]:
-    """Register entries in office matching what was typed, for the as-you-type picker."""
-    condition = search_condition(q)
-    if condition is None:
-        return []
-    query = select(Deputy).where(condition, Deputy.in_office())
-    if exclude_ids:
-        query = query.where(Deputy.id.not_in(exclude_ids))
-    return list(db.session.scalars(query.order_by(Deputy.name_pinyin, Deputy.id).limit(limit)))
-
-
-def deputies_by_ids(ids: list[int]) -> list[Deputy]:
-    """The register entries with these ids, in the order given."""
-    if not ids:
-        return []
-    found = {d.id: d for d in db.session.scalars(select(Deputy).where(Deputy.id.in_(ids)))}
-    return [found[i] for i in ids if i in found]
 
 
 def split_names(text: str) -> list[str]:

@@ -21,8 +21,9 @@ from portal.forms import Form, IdListField, Required, longest, stripped
 from portal.items.models import ItemKind
 from portal.items.services import check_case_number
 from portal.reception.models import Channel
-from portal.reception.services import FOLLOWUP_KINDS, deputies_by_ids, host_choices, parse_local
+from portal.reception.services import FOLLOWUP_KINDS, host_choices, parse_local
 from portal.register.models import Deputy
+from portal.register.services import deputies_by_ids
 from portal.versioning import VersionField
 
 NAME_SEPARATORS = re.compile(r"[、,，;；/\s]+")

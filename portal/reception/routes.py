@@ -1,5 +1,5 @@
 """The reception log's pages: the log with its filters and quick entry (/reception/), a visit's form, page,
-follow-ups and attachments, the deputy picker, the Word record and period register, and the deputy's own
+follow-ups and attachments, the Word record and period register, and the deputy's own
 visits (/reception/mine)."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -26,20 +26,18 @@ from portal.reception.services import (
     all_filtered,
     create_reception,
     delete_reception,
-    deputies_by_ids,
     deputy_page,
     detail_context,
     filter_choices,
     host_choices,
-    ids_from,
     list_receptions,
     load_reception,
     local_input,
     period_counts,
-    pick_deputies,
     update_reception,
 )
 from portal.register.models import Deputy
+from portal.register.services import deputies_by_ids
 from portal.versioning import save_unless_stale
 
 
@@ -155,22 +153,6 @@ def edit(reception_id: int):
     save_files(form.uploads, OWNER_TYPE, reception.id)
     flash("已保存修改。", "success")
     return redirect(url_for("reception.detail", reception_id=reception.id), 303)
-
-
-@bp.get("/pick")
-@require_editor
-def pick():
-    """The deputy picker: matching register entries as the user types, or one chip for the deputy clicked."""
-    chosen = ids_from(request.args.getlist("deputy_ids"))
-    add = ids_from([request.args.get("add", "")])
-    if add and is_partial("visitor-chips"):
-        deputies = deputies_by_ids(add) if add[0] not in chosen else []
-        return render("reception/pick.html", block="chip", target="visitor-chips", deputies=deputies,
-                      results=[], q="")
-    q = params.clean_query(request.args.get("dq"), 40)
-    results = pick_deputies(q, chosen)
-    return render("reception/pick.html", block="deputy_results", target="deputy-results", results=results, q=q,
-                  deputies=[])
 
 
 # --- one reception ----------------------------------------------------------------------------------------------

@@ -264,7 +264,7 @@ def deputy_year_counts(deputy_id: int, year: int | None) -> tuple[int, int]:
     return visits, raised
 
 
-# --- choices and the deputy picker -----------------------------------------------------------------------------
+# --- choices ------------------------------------------------------------------------------------------------------
 
 def host_choices(court_ids: list[int]) -> list[User]:
     """Who may be recorded as receiving: the active leaders and liaison staff of these courts, leaders first."""
@@ -273,30 +273,6 @@ def host_choices(court_ids: list[int]) -> list[User]:
              .options(selectinload(User.court)))
     users = list(db.session.scalars(query))
     return sorted(users, key=lambda u: (u.court_id, u.role != Role.LEADER, u.id))
-
-
-def pick_deputies(q: str, exclude_ids: list[int], limit: int = 8) -> list[Deputy]:
-    """Active register entries matching what was typed, for the as-you-type picker."""
-    condition = search_condition(q)
-    if condition is None:
-        return []
-    query = select(Deputy).where(condition, Deputy.in_office())
-    if exclude_ids:
-        query = query.where(Deputy.id.not_in(exclude_ids))
-    return list(db.session.scalars(query.order_by(Deputy.name_pinyin, Deputy.id).limit(limit)))
-
-
-def ids_from(values) -> list[int]:
-    """Distinct positive integers from form values, in their order; anything else is dropped."""
-    return params.parse_ids(str(value).strip() for value in values)
-
-
-def deputies_by_ids(ids: list[int]) -> list[Deputy]:
-    """The register entries with these ids, in the order given."""
-    if not ids:
-        return []
-    found = {d.id: d for d in db.session.scalars(select(Deputy).where(Deputy.id.in_(ids)))}
-    return [found[i] for i in ids if i in found]
 
 
 # --- writes --------------------------------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 """The register's pages: the list with its search and filters (/register/), a person's page, their form and
-their mandates' forms, 离任, the Excel and Word exports, the Excel import and the new term's import (换届)."""
+their mandates' forms, 离任, the Excel and Word exports, the Excel import and the new term's import (换届), and the
+deputy picker of other areas' forms (/register/pick)."""
+import re
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -13,7 +15,7 @@ from portal.documents import DOCX, XLSX, send_download
 from portal.documents.gbt9704 import format_date
 from portal.errors import ServiceError
 from portal.extensions import db
-from portal.htmx import render
+from portal.htmx import is_partial, render
 from portal.register import bp, excel, imports, terms
 from portal.register.documents import build_register_docx, register_document
 from portal.register.forms import DeputyForm, MandateForm, PersonForm
@@ -24,10 +26,12 @@ from portal.register.services import (
     add_mandate,
     all_filtered,
     create_deputy,
+    deputies_by_ids,
     filter_choices,
     import_deputies,
     leader_choices,
     list_deputies,
+    pick_deputies,
     set_status,
     update_deputy,
     update_mandate,
@@ -51,6 +55,36 @@ def index():
                   choices=filter_choices(), kinds=DeputyKind.choices(), levels=DeputyLevel.choices(),
                   statuses=DeputyStatus.choices(), sort_options=[(key, label) for key, (label, *_) in SORTS.items()],
                   can_edit=current_user.role in EDITOR_ROLES)
+
+
+PICKER_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,39}")  # an element id or a field name
+
+
+def _picker() -> dict:
+    """The settings of the picker asking (the ``deputy_picker`` macro sends them): its chips container's id, the
+    field its chips post, its search box's label and the form's field for people not in the register."""
+    chips, field = request.args.get("chips", ""), request.args.get("field", "")
+    return {"chips": chips if PICKER_NAME.fullmatch(chips) else "deputy-chips",
+            "field": field if PICKER_NAME.fullmatch(field) else "deputy_ids",
+            "label": params.clean_query(request.args.get("label"), 20) or "查找代表委员",
+            "others": params.clean_query(request.args.get("others"), 20)}
+
+
+@bp.get("/pick")
+@require_editor
+def pick():
+    """The deputy picker: people in office matching what was typed, or one chip for the person clicked (none if
+    already picked); without htmx, a page of matches."""
+    picker = _picker()
+    chosen = params.parse_ids(request.args.getlist(picker["field"]))
+    add = params.parse_id(request.args.get("add"))
+    if is_partial(picker["chips"]):  # an id that is no record adds no chip (never a whole page into the chips)
+        deputies = deputies_by_ids([add]) if add and add not in chosen else []
+        return render("register/pick.html", block="chip", target=picker["chips"], picker=picker, deputies=deputies,
+                      results=[], q="")
+    q = params.clean_query(request.args.get("dq"), 40)
+    return render("register/pick.html", block="deputy_results", target="deputy-results", picker=picker, q=q,
+                  deputies=[], results=pick_deputies(q, chosen))
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -1,4 +1,5 @@
-"""Queries and writes for the deputy register."""
+"""Queries and writes for the deputy register, and its public lookups for other areas (``search_condition``,
+``pick_deputies``, ``deputies_by_ids``)."""
 import re
 from dataclasses import dataclass, field
 
@@ -130,6 +131,26 @@ def search_condition(q: str):
     pattern = like_pattern(q)
     return or_(Deputy.name.ilike(pattern, escape="\\"), Deputy.work_unit.ilike(pattern, escape="\\"),
                Deputy.mobile.like(pattern, escape="\\"))
+
+
+def pick_deputies(q: str, exclude_ids: list[int], limit: int = 8) -> list[Deputy]:
+    """People in office matching what was typed, for the deputy picker of other areas' forms; those already
+    picked are left out."""
+    condition = search_condition(q)
+    if condition is None:
+        return []
+    query = select(Deputy).where(condition, Deputy.in_office())
+    if exclude_ids:
+        query = query.where(Deputy.id.not_in(exclude_ids))
+    return list(db.session.scalars(query.order_by(Deputy.name_pinyin, Deputy.id).limit(limit)))
+
+
+def deputies_by_ids(ids: list[int]) -> list[Deputy]:
+    """The register entries with these ids, in the order given; ids not in the register are left out."""
+    if not ids:
+        return []
+    found = {d.id: d for d in db.session.scalars(select(Deputy).where(Deputy.id.in_(ids)))}
+    return [found[i] for i in ids if i in found]
 
 
 def mandate_conditions(filters: RegisterFilters) -> list:
