@@ -1,6 +1,6 @@
 """Forms of the deputy's voter work: WTForms checks everything typed (the service checks who may save)."""
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
+from wtforms.validators import Optional, StopValidation, ValidationError
 
 from portal import clock
 from portal.forms import Form, Required, longest, stripped
@@ -13,24 +13,32 @@ def not_in_future(form, field):
         raise ValidationError("日期不能晚于今天：活动开展（来信收到）后再登记。")
 
 
+def voter_count(form, field):
+    """One message for a count left empty or not a whole number (instead of WTForms' own beside a range's)."""
+    if field.data is None:
+        field.errors.clear()
+        raise StopValidation("请填写参加的选民人数（整数，如 25）。")
+    if not 1 <= field.data <= 100000:
+        raise StopValidation("人数应在 1 至 100000 之间。")
+
+
 class ContactForm(Form):
     version = VersionField()
-    held_on = DateField("活动日期", validators=[InputRequired("请填写活动日期，格式如 2025-03-01。"), not_in_future],
+    held_on = DateField("活动日期", validators=[Required("请填写活动日期，格式如 2025-03-01。"), not_in_future],
                         render_kw={"type": "date"})
     kind = SelectField("活动形式", choices=[("", "请选择")] + ContactKind.choices(),
                        validators=[Required("请选择活动形式（问难、问需或问计）。")])
     place = StringField("活动地点", filters=[stripped], validators=[Required("请填写活动地点。"), longest(100)],
                         render_kw={"placeholder": "如：城东街道代表联络站"})
-    voters = IntegerField("参加选民人数", validators=[InputRequired("请填写参加的选民人数。"),
-                                                 NumberRange(1, 100000, "人数应在 1 至 100000 之间。")],
-                          render_kw={"inputmode": "numeric"})
+    voters = IntegerField("参加选民人数", validators=[voter_count],
+                          render_kw={"inputmode": "numeric", "min": 1})
     raised = TextAreaField("选民反映的问题和意见", filters=[stripped],
                            validators=[Required("请填写选民反映的问题和意见。"), longest(5000)], render_kw={"rows": 4})
 
 
 class LetterForm(Form):
     version = VersionField()
-    received_on = DateField("收信日期", validators=[InputRequired("请填写收信日期，格式如 2025-03-01。"), not_in_future],
+    received_on = DateField("收信日期", validators=[Required("请填写收信日期，格式如 2025-03-01。"), not_in_future],
                             render_kw={"type": "date"})
     sender = StringField("来信人", filters=[stripped], validators=[longest(40)],
                          render_kw={"placeholder": "不填即为匿名"})
