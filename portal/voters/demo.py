@@ -1,5 +1,5 @@
-"""Demo voter work: for each active NPC deputy a few voter-contact activities this year (every fifth has fewer than
-two, so the flag shows) and last year, and a few mailbox letters in every state."""
+"""Demo voter work: for each active NPC deputy a few voter-contact activities this year (some have fewer than two,
+so the flag shows, a third of those with an account) and last year, and a few mailbox letters in every state."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -33,9 +33,15 @@ def seed(ctx: DemoContext) -> None:
     deputies = [d for d in ctx.deputies if d.active and d.kind == DeputyKind.NPC]
     account_courts = dict(db.session.execute(select(User.deputy_id, User.court_id).where(
         User.role == Role.DEPUTY, User.deputy_id.in_([d.id for d in deputies]))).all())
+    with_account = 0
     for n, deputy in enumerate(deputies):
         court_id = account_courts.get(deputy.id, deputy.court_id)
-        this_year = rng.randint(0, 1) if n % 5 == 0 else rng.randint(2, 4)
+        if deputy.id in account_courts:  # the staff list shows deputies with an account: a third of them short
+            with_account += 1
+            short = with_account % 3 == 1
+        else:
+            short = n % 5 == 0
+        this_year = rng.randint(0, 1) if short else rng.randint(2, 4)
         for day in _days(rng, today, this_year) + _days(rng, today.replace(year=today.year - 1, month=12, day=31), 2):
             kind = rng.choice(list(ContactKind))
             db.session.add(VoterContact(deputy_id=deputy.id, court_id=court_id, held_on=day, kind=kind,

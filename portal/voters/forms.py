@@ -55,3 +55,7 @@ class LetterForm(Form):
             raise ValidationError("办理中的来信请填写办理情况（转何单位办理或如何答复）。")
         if field.data == LetterState.CLOSED and not self.outcome.data:
             raise ValidationError("办结的来信请填写办理结果。")
+
+    def validate_state_on(self, field):
+        if field.data and self.received_on.data and field.data < self.received_on.data:
+            raise ValidationError("状态日期不能早于收信日期。")

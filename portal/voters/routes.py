@@ -51,19 +51,15 @@ def _form_page(template: str, form, record, *, status: int = 200, conflict=None)
 
 
 def _save(form, record, save, template: str, done: str):
-    """Validate, save unless stale (409 with what was typed), or re-render with the errors (422)."""
+    """Validate and save (an edit unless stale: 409 with what was typed), or re-render with the errors (422)."""
     if not form.validate_on_submit():
         return _form_page(template, form, record, status=422)
     values = {name: field.data for name, field in form._fields.items() if name not in ("csrf_token", "version")}
-    conflict = None
-    try:
-        if record.id is None:
-            save(record, values)
-        else:
-            conflict = save_unless_stale(record, form.version, lambda: save(record, values))
-    except ServiceError as error:
-        form.set_errors(error.errors)
-        return _form_page(template, form, record, status=error.status)
+    if record.id is None:
+        save(record, values)
+        conflict = None
+    else:
+        conflict = save_unless_stale(record, form.version, lambda: save(record, values))
     if conflict:
         return _form_page(template, form, record, status=409, conflict=conflict)
     flash(done, "success")

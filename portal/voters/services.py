@@ -140,18 +140,12 @@ CONTACT_FIELDS = ("held_on", "kind", "place", "voters", "raised")
 LETTER_FIELDS = ("received_on", "sender", "subject", "content", "handling", "outcome", "state", "state_on")
 
 
-def _not_future(day: date | None, field: str) -> None:
-    if day is not None and day > clock.today():
-        raise ServiceError("日期不能晚于今天。", errors={field: "日期不能晚于今天：活动开展（来信收到）后再登记。"})
-
-
 def new_contact(deputy: Deputy, court_id: int) -> VoterContact:
     return VoterContact(deputy_id=deputy.id, court_id=court_id)
 
 
 def save_contact(contact: VoterContact, values: dict) -> VoterContact:
-    """Apply what the form checked; a new activity is announced."""
-    _not_future(values["held_on"], "held_on")
+    """Apply what ``forms.ContactForm`` checked; a new activity is announced."""
     for key in CONTACT_FIELDS:
         setattr(contact, key, values[key])
     contact.kind = ContactKind(values["kind"])
@@ -168,9 +162,8 @@ def new_letter(deputy: Deputy, court_id: int) -> VoterLetter:
 
 
 def save_letter(letter: VoterLetter, values: dict) -> VoterLetter:
-    """Apply what the form checked. A change of state is dated: the day given, else today."""
-    _not_future(values["received_on"], "received_on")
-    _not_future(values.get("state_on"), "state_on")
+    """Apply what ``forms.LetterForm`` checked. A change of state is dated: the day given, else today; closing
+    is announced."""
     state = LetterState(values["state"])
     changed = letter.id is None or state != letter.state
     dated = letter.state_on
@@ -179,8 +172,6 @@ def save_letter(letter: VoterLetter, values: dict) -> VoterLetter:
     letter.state = state
     if values.get("state_on") is None:
         letter.state_on = clock.today() if changed else dated
-    if letter.state_on and letter.received_on and letter.state_on < letter.received_on:
-        raise ServiceError("状态日期不能早于收信日期。", errors={"state_on": "状态日期不能早于收信日期。"})
     db.session.add(letter)
     db.session.flush()
     if changed and state == LetterState.CLOSED:
