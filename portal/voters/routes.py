@@ -63,7 +63,8 @@ def _save(form, record, save, template: str, done: str):
     if conflict:
         return _form_page(template, form, record, status=409, conflict=conflict)
     flash(done, "success")
-    return redirect(url_for("voters.mine", year=request.args.get("year") or clock.today().year), 303)
+    day = values.get("held_on") or values.get("received_on")
+    return redirect(url_for("voters.mine", year=day.year), 303)  # the year of what was saved
 
 
 @bp.route("/mine/contacts/new", methods=["GET", "POST"])
