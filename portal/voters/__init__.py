@@ -6,7 +6,7 @@ from flask import Blueprint
 from portal.auth.models import STAFF_ROLES, Role
 
 bp = Blueprint("voters", __name__, url_prefix="/voters")
-NAVIGATION = [("联系选民", "voters.index", STAFF_ROLES), ("联系选民", "voters.mine", (Role.DEPUTY,))]
+NAVIGATION = [("联系选民", "voters.index", STAFF_ROLES, "联络工作"), ("联系选民", "voters.mine", (Role.DEPUTY,))]
 EVENTS = {"voter_contact.recorded": "登记联系选民活动", "voter_letter.closed": "代表信箱来信办结"}
 
 from portal.voters import models, routes  # noqa: E402,F401
