@@ -26,7 +26,7 @@ ROUTES = {
     "notices.newsletter_detail": ("GET", "/notices/newsletters/{newsletter}", STAFF),
     "notices.comment_to_item": ("POST", "/notices/newsletters/{newsletter}/comments/{newsletter_comment}/item", EDITORS),
     "notices.read_newsletter": ("GET", "/notices/newsletters/{newsletter}/read", {Role.DEPUTY}),
-    "notices.newsletter_file": ("GET", "/notices/newsletters/{newsletter}/files/{newsletter_file}/工作信息.pdf",
+    "notices.newsletter_file": ("GET", "/notices/newsletters/{newsletter}/files/{newsletter_file}/工作信息.docx",
                                 EVERYONE),
 }
 
@@ -45,10 +45,12 @@ def records(court, make_user, make_deputy, make_department) -> dict:
     db.session.add_all([dead, inbox, newsletter])
     db.session.flush()
     comment = NewsletterComment(newsletter_id=newsletter.id, deputy_id=deputy.id, text="建议增加执行数据")
-    path = upload_dir("attachments") / f"matrix-newsletter{newsletter.id}.pdf"
-    path.write_bytes(b"%PDF-1.4 test")
+    # a Word file: test_pages skips downloads by the URL's suffix, and .pdf is not among them
+    path = upload_dir("attachments") / f"matrix-newsletter{newsletter.id}.docx"
+    path.write_bytes(b"PK\x03\x04 test")
     attachment = Attachment(owner_type="newsletter", owner_id=newsletter.id, stored_name=path.name,
-                            original_name="工作信息.pdf", size=13, content_type="application/pdf")
+                            original_name="工作信息.docx", size=9,
+                            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     db.session.add_all([comment, attachment])
     db.session.commit()
     inbox_id = inbox.id
