@@ -20,7 +20,8 @@ def newsletter_list():
     scope = court_scope(current_user)
     page = newsletters.list_newsletters(scope.court_ids, **params.page_args())
     return render("notices/newsletters.html", block="results", page=page, scope=scope,
-                  year=clock.today().year, year_count=newsletters.year_count(scope.court_ids, clock.today().year))
+                  year_count=newsletters.year_count(scope.court_ids, clock.today().year),
+                  comments=newsletters.comment_counts([n.id for n in page.items]))
 
 
 @bp.route("/newsletters/new", methods=["GET", "POST"])

@@ -90,6 +90,13 @@ def year_count(court_ids: list[int], year: int) -> int:
         Newsletter.court_id.in_(court_ids), Newsletter.year == year)) or 0
 
 
+def comment_counts(newsletter_ids: list[int]) -> dict[int, int]:
+    """The number of comments of each issue on a page, in one query."""
+    rows = db.session.execute(select(NewsletterComment.newsletter_id, func.count()).where(
+        NewsletterComment.newsletter_id.in_(newsletter_ids)).group_by(NewsletterComment.newsletter_id))
+    return dict(rows.all())
+
+
 def get_newsletter(newsletter_id: int, court_ids: list[int] | None = None) -> Newsletter:
     """The issue; with ``court_ids`` (staff), only one of those courts'. Deputies read every issue (all are sent
     to them)."""
