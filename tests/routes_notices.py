@@ -1,11 +1,16 @@
 """Notices' routes in the role matrix. Everyone opens only their own in-portal messages, but the matrix logs in a
-new user after the records are made: the record message is handed to each user created afterwards."""
+new user after the records are made: the record message is handed to each user created afterwards. An issue of
+《法院工作信息》 of the test court comes with its stored file and a deputy's comment."""
+from datetime import date
+
 from sqlalchemy import event, update
 
+from portal.attachments import Attachment
 from portal.auth.models import Role, User
 from portal.extensions import db
-from portal.notices.models import Channel, Message, MessageState
-from tests.route_matrix import EDITORS, EVERYONE
+from portal.notices.models import Channel, Message, MessageState, Newsletter, NewsletterComment
+from portal.uploads import upload_dir
+from tests.route_matrix import EDITORS, EVERYONE, STAFF
 
 ROUTES = {
     "notices.index": ("GET", "/notices/?state=dead", EDITORS),
@@ -16,6 +21,13 @@ ROUTES = {
     "notices.open_message": ("POST", "/notices/inbox/{inbox_message}/open", EVERYONE),
     "notices.mark_all_read": ("POST", "/notices/inbox/read", EVERYONE),
     "notices.preferences": ("GET", "/notices/preferences", {Role.DEPUTY}),
+    "notices.newsletter_list": ("GET", "/notices/newsletters", STAFF),
+    "notices.new_newsletter": ("GET", "/notices/newsletters/new", EDITORS),
+    "notices.newsletter_detail": ("GET", "/notices/newsletters/{newsletter}", STAFF),
+    "notices.comment_to_item": ("POST", "/notices/newsletters/{newsletter}/comments/{newsletter_comment}/item", EDITORS),
+    "notices.read_newsletter": ("GET", "/notices/newsletters/{newsletter}/read", {Role.DEPUTY}),
+    "notices.newsletter_file": ("GET", "/notices/newsletters/{newsletter}/files/{newsletter_file}/工作信息.docx",
+                                EVERYONE),
 }
 
 _listeners = []
@@ -28,7 +40,18 @@ def records(court, make_user, make_deputy, make_department) -> dict:
     owner = make_user(Role.LIAISON)
     inbox = Message(court_id=court.id, channel=Channel.PORTAL, user_id=owner.id, body="新件待办",
                     state=MessageState.SENT, link="/items/")
-    db.session.add_all([dead, inbox])
+    newsletter = Newsletter(court_id=court.id, year=2025, number=1, title="第一季度审判执行工作情况",
+                            published_on=date(2025, 4, 1), summary="")
+    db.session.add_all([dead, inbox, newsletter])
+    db.session.flush()
+    comment = NewsletterComment(newsletter_id=newsletter.id, deputy_id=deputy.id, text="建议增加执行数据")
+    # a Word file: test_pages skips downloads by the URL's suffix, and .pdf is not among them
+    path = upload_dir("attachments") / f"matrix-newsletter{newsletter.id}.docx"
+    path.write_bytes(b"PK\x03\x04 test")
+    attachment = Attachment(owner_type="newsletter", owner_id=newsletter.id, stored_name=path.name,
+                            original_name="工作信息.docx", size=9,
+                            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    db.session.add_all([comment, attachment])
     db.session.commit()
     inbox_id = inbox.id
     for listener in _listeners:
@@ -41,4 +64,5 @@ def records(court, make_user, make_deputy, make_department) -> dict:
 
     event.listen(User, "after_insert", hand_over)
     _listeners.append(hand_over)
-    return {"dead_message": dead.id, "inbox_message": inbox_id}
+    return {"dead_message": dead.id, "inbox_message": inbox_id, "newsletter": newsletter.id,
+            "newsletter_comment": comment.id, "newsletter_file": attachment.id}

@@ -1,17 +1,21 @@
 """Notices: the outbox, the worker against a real local SMTP server and a local SMS gateway, retries, quiet hours,
 the rate limit, the inbox and a deputy's channels."""
+import io
 import threading
 from datetime import datetime, timedelta
 
 import pytest
 import time_machine
+from flask import current_app
 from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
 
 from portal import clock
 from portal.auth.models import Role
 from portal.extensions import db
 from portal.notices import delivery, services
 from portal.notices.models import Channel, Message, MessageState
+from portal.register.models import DeputyKind, DeputyStatus
 
 from .conftest import log_in
 from .notice_servers import configure, gateway, smtp_server  # noqa: F401 - fixtures used by name
@@ -355,3 +359,142 @@ def test_a_handler_is_reminded_once_when_an_item_falls_due(app, office, runner):
     reminded = _messages(subject="督办件即将到期", channel=Channel.PORTAL)
     assert [m.user_id for m in reminded] == [office["handler"].id]
     assert f"将于 {item.deadline.isoformat()} 到期" in reminded[0].body
+
+
+# --- 《法院工作信息》 ----------------------------------------------------------------------------------------------
+
+def _issue(court, title="第一季度审判执行工作情况", published_on=None, notify=False, filename="工作信息.pdf"):
+    from portal.notices import newsletters
+
+    draft = newsletters.NewsletterDraft(title=title, published_on=published_on or clock.today(), summary="摘要",
+                                        notify=notify)
+    upload = FileStorage(io.BytesIO(b"%PDF-1.4 x"), filename=filename)
+    with current_app.test_request_context():  # no one logged in: saving the file names no uploader
+        newsletter = newsletters.create_newsletter(draft, [upload], court.id)
+    db.session.commit()
+    return newsletter
+
+
+def _issue_form(**kw):
+    data = {"title": "第二季度审判执行工作情况", "published_on": clock.today().isoformat(), "summary": "上半年收案情况",
+            "file": (io.BytesIO(b"%PDF-1.4 x"), "第2期.pdf")}
+    data.update(kw)
+    return data
+
+
+def test_issues_are_numbered_per_court_and_year(app, court, make_court):
+    other = make_court()
+    last_year = clock.today().replace(year=clock.today().year - 1, month=6, day=1)
+    assert [_issue(court).number, _issue(court).number] == [1, 2]
+    assert _issue(other).number == 1 and _issue(court, published_on=last_year).number == 1
+    third = _issue(court)
+    assert (third.number, third.year, third.issue_label) == (3, clock.today().year, f"{clock.today().year}年第3期")
+
+
+def test_an_issue_saved_at_the_same_time_takes_the_next_number(app, court, monkeypatch):
+    """Two saves read the same last number: the unique constraint refuses the second, which retries."""
+    from portal.notices import newsletters
+
+    _issue(court)
+    real, calls = newsletters._next_number, []
+
+    def stale(court_id, year):  # the first read happened before the other save committed
+        calls.append(year)
+        return 1 if len(calls) == 1 else real(court_id, year)
+
+    monkeypatch.setattr(newsletters, "_next_number", stale)
+    assert _issue(court).number == 2 and len(calls) == 2
+
+
+def test_an_issue_dated_in_the_future_comes_back_with_what_was_typed(app, client, make_user):
+    log_in(client, make_user(Role.LIAISON).username)
+    tomorrow = (clock.today() + timedelta(days=1)).isoformat()
+    response = client.post("/notices/newsletters/new", data=_issue_form(published_on=tomorrow),
+                           content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "印发日期不能晚于今天" in page
+    assert 'value="第二季度审判执行工作情况"' in page and "上半年收案情况" in page
+    from portal.notices.models import Newsletter
+    assert db.session.scalar(select(func.count()).select_from(Newsletter)) == 0
+
+
+def test_the_notify_box_queues_one_sms_per_active_deputy(app, client, make_user, make_deputy):
+    from portal.notices.models import Newsletter
+
+    active = [_deputy(make_deputy) for _ in range(3)]
+    _deputy(make_deputy, status=DeputyStatus.RETIRED, left_on=clock.today())
+    log_in(client, make_user(Role.LIAISON).username)
+    response = client.post("/notices/newsletters/new", data=_issue_form(notify="y"),
+                           content_type="multipart/form-data")
+    assert response.status_code == 303
+    newsletter = db.session.scalars(select(Newsletter)).one()
+    sms = _messages(channel=Channel.SMS, about_type="newsletter")
+    assert sorted(m.deputy_id for m in sms) == sorted(d.id for d in active)
+    assert all(f"第{newsletter.number}期" in m.body for m in sms)
+    client.post("/notices/newsletters/new", data=_issue_form(title="不通知的一期"), content_type="multipart/form-data")
+    assert len(_messages(channel=Channel.SMS, about_type="newsletter")) == 3
+
+
+def test_a_deputy_comments_and_staff_turn_it_into_an_item(app, client, court, make_user, make_deputy):
+    from portal.items.models import ItemKind, ItemOrigin
+    from portal.notices.models import NewsletterComment
+
+    newsletter = _issue(court)
+    deputy = _deputy(make_deputy, kind=DeputyKind.CPPCC)
+    user = make_user(Role.DEPUTY, deputy=deputy)
+    log_in(client, user.username)
+    page = client.get(f"/notices/newsletters/{newsletter.id}/read").get_data(as_text=True)
+    assert newsletter.title in page and "工作信息.pdf" in page
+    assert client.post(f"/notices/newsletters/{newsletter.id}/read", data={"text": "  "}).status_code == 422
+    assert client.post(f"/notices/newsletters/{newsletter.id}/read",
+                       data={"text": "建议增加执行案件的数据"}).status_code == 303
+    comment = db.session.scalars(select(NewsletterComment)).one()
+    assert comment.deputy_id == deputy.id and "法院联络部门研究中" in client.get(
+        f"/notices/newsletters/{newsletter.id}/read").get_data(as_text=True)
+
+    client.post("/logout")
+    log_in(client, make_user(Role.LIAISON).username)
+    assert "建议增加执行案件的数据" in client.get(f"/notices/newsletters/{newsletter.id}").get_data(as_text=True)
+    url = f"/notices/newsletters/{newsletter.id}/comments/{comment.id}/item"
+    assert client.post(url).status_code == 303
+    db.session.expire_all()
+    item = comment.item
+    assert item.deputies == [deputy] and item.origin == ItemOrigin.PORTAL and item.kind == ItemKind.PROPOSAL
+    assert item.title == f"对《法院工作信息》第{newsletter.number}期的意见" and item.content == "建议增加执行案件的数据"
+    assert client.post(url).status_code == 409
+
+    client.post("/logout")
+    log_in(client, user.username)
+    page = client.get(f"/notices/newsletters/{newsletter.id}/read").get_data(as_text=True)
+    assert item.number in page and item.state.label in page
+
+
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.LIAISON, Role.LEADER, Role.HANDLER, Role.DEPUTY])
+def test_who_reads_issues(app, client, court, make_court, make_user, make_deputy, role):
+    mine, theirs = _issue(court), _issue(make_court(code="far"), title="外院的一期")
+    kw = {"deputy": make_deputy()} if role == Role.DEPUTY else {}
+    log_in(client, make_user(role, **kw).username)
+    staff = role != Role.DEPUTY
+    listed = client.get("/notices/newsletters")
+    assert listed.status_code == (200 if staff else 403)
+    if staff:
+        assert mine.title in listed.get_data(as_text=True) and "本年共 1 期" in listed.get_data(as_text=True)
+        assert client.get(f"/notices/newsletters/{theirs.id}").status_code == (200 if role == Role.ADMIN else 404)
+    assert client.get(f"/notices/newsletters/{mine.id}").status_code == (200 if staff else 403)
+    assert client.get(f"/notices/newsletters/{theirs.id}/read").status_code == (403 if staff else 200)
+    assert client.get("/notices/newsletters/new").status_code == (200 if role in (Role.ADMIN, Role.LIAISON)
+                                                                  else 403)
+    from portal.attachments import files_of
+    from portal.notices.newsletters import OWNER_TYPE
+
+    file = files_of(OWNER_TYPE, [mine.id])[mine.id][0]
+    download = client.get(f"/notices/newsletters/{mine.id}/files/{file.id}/工作信息.pdf")
+    assert download.status_code == 200 and download.data.startswith(b"%PDF")
+
+
+def test_the_workspace_lists_the_latest_issues(app, court, make_deputy):
+    from portal.notices.contributions import deputy_panel
+
+    newsletter = _issue(court)
+    panel = deputy_panel(_deputy(make_deputy), clock.today().year)
+    assert panel.title == "法院工作信息" and panel.rows == [newsletter]

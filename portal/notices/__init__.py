@@ -6,7 +6,7 @@ delivers them through the configured backends, with retries, quiet hours and a r
 """
 from flask import Blueprint
 
-from portal.auth.models import Role
+from portal.auth.models import STAFF_ROLES, Role
 from portal.config import flag
 
 # With nothing set, messages are recorded as sent by the log backends only (see portal.notices.backends).
@@ -46,6 +46,7 @@ ENVIRONMENT = {
 }
 
 bp = Blueprint("notices", __name__, url_prefix="/notices")
-NAVIGATION = [("消息发送", "notices.index", (Role.ADMIN, Role.LIAISON), "联络工作")]
+NAVIGATION = [("消息发送", "notices.index", (Role.ADMIN, Role.LIAISON), "联络工作"),
+              ("法院工作信息", "notices.newsletter_list", STAFF_ROLES, "联络工作")]
 
-from portal.notices import models, routes, subscriptions  # noqa: E402,F401
+from portal.notices import models, newsletter_routes, routes, subscriptions  # noqa: E402,F401

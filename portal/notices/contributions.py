@@ -1,5 +1,5 @@
-"""What notices show elsewhere: the unread-messages badge in the header, and a message sent to a deputy as a
-contact for pairing (结对联络)."""
+"""What notices show elsewhere: the unread-messages badge in the header, a message sent to a deputy as a
+contact for pairing (结对联络), and the latest issues of 《法院工作信息》 on the deputy's workspace."""
 from sqlalchemy import func, select
 
 from portal import clock
@@ -20,3 +20,10 @@ def header_panel(user) -> Panel:
     from portal.notices.services import unread_count
 
     return Panel(title="消息", template="notices/_badge.html", order=10, extra={"unread": unread_count(user.id)})
+
+
+def deputy_panel(deputy, year: int | None) -> Panel:
+    """The latest issues of 《法院工作信息》 (every deputy receives every issue), each to read and comment on."""
+    from portal.notices.newsletters import latest_for_deputy
+
+    return Panel(title="法院工作信息", template="notices/_deputy_panel.html", order=45, rows=latest_for_deputy())

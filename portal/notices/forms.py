@@ -1,8 +1,9 @@
-"""The deputy's choice of channels, and a batch notice's text and recipients."""
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+"""The deputy's choice of channels, a batch notice's text and recipients, an issue of 《法院工作信息》 and a
+deputy's comment on it."""
+from wtforms import BooleanField, DateField, FileField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from portal.forms import Form
+from portal.forms import Form, Required, longest, stripped
 from portal.register.models import DeputyKind, DeputyLevel
 
 
@@ -27,3 +28,17 @@ class BatchForm(Form):
         """The terms and groups present in the register (``register.services.filter_choices``)."""
         self.term.choices = [("", "全部"), *choices["terms"]]
         self.group.choices = [("", "全部"), *choices["groups"]]
+
+
+class NewsletterForm(Form):
+    title = StringField("标题", filters=[stripped], validators=[Required("请填写标题。"), longest(200)],
+                        render_kw={"maxlength": 200})
+    published_on = DateField("印发日期", validators=[Required("请填写印发日期。")])
+    summary = TextAreaField("内容摘要", filters=[stripped], validators=[longest(2000)], render_kw={"rows": 4})
+    file = FileField("文件（PDF 或 Word）", render_kw={"accept": ".pdf,.docx"})
+    notify = BooleanField("同时通知代表委员")
+
+
+class NewsletterCommentForm(Form):
+    text = TextAreaField("我的意见", filters=[stripped], validators=[Required("请填写意见内容。"), longest(1000)],
+                         render_kw={"rows": 4})

@@ -1,7 +1,8 @@
-"""The outbox (``message``) and each deputy's choice of channels (``notice_preference``)."""
-from datetime import datetime
+"""The outbox (``message``), each deputy's choice of channels (``notice_preference``), batch notices, and the
+issues of 《法院工作信息》 (``newsletter``) with the deputies' comments on them."""
+from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -100,3 +101,57 @@ class Batch(TimestampMixin, db.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class Newsletter(TimestampMixin, db.Model):
+    """An issue of 《法院工作信息》: the court's 第N期 of the year, its summary and its file (an attachment of
+    owner type ``newsletter``), sent to every deputy."""
+
+    __audited__ = True
+    __audit_label__ = "法院工作信息"
+    __audit_labels__ = {"court_id": "法院", "year": "年度", "number": "期数", "title": "标题", "published_on": "印发日期",
+                        "summary": "内容摘要", "created_by_id": "创建人"}
+    __table_args__ = (UniqueConstraint("court_id", "year", "number", name="uq_newsletter_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    court_id: Mapped[int] = mapped_column(ForeignKey("court.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    number: Mapped[int] = mapped_column(Integer)  # 第N期 of the court's year
+    title: Mapped[str] = mapped_column(String(200))
+    published_on: Mapped[date] = mapped_column(Date)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+    court = relationship("Court")
+    comments = relationship("NewsletterComment", back_populates="newsletter", order_by="NewsletterComment.id",
+                            cascade="all, delete-orphan")
+
+    @property
+    def issue_label(self) -> str:
+        return f"{self.year}年第{self.number}期"
+
+    def __str__(self) -> str:
+        return f"《法院工作信息》{self.issue_label}：{self.title}"
+
+
+class NewsletterComment(db.Model):
+    """A deputy's comment on an issue; staff may turn it into a tracked item (``item_id``) once."""
+
+    __audited__ = True
+    __audit_label__ = "法院工作信息意见"
+    __audit_labels__ = {"newsletter_id": "法院工作信息", "deputy_id": "代表委员", "text": "意见内容",
+                        "created_at": "提出时间", "item_id": "督办件"}
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    newsletter_id: Mapped[int] = mapped_column(ForeignKey("newsletter.id", ondelete="CASCADE"), index=True)
+    deputy_id: Mapped[int] = mapped_column(ForeignKey("deputy.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, server_default=func.now())
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("item.id", ondelete="SET NULL"))
+
+    newsletter = relationship("Newsletter", back_populates="comments")
+    deputy = relationship("Deputy")
+    item = relationship("Item")
+
+    def __str__(self) -> str:
+        return self.text[:30]

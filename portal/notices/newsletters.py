@@ -1,0 +1,147 @@
+"""《法院工作信息》: issues numbered per court and year (第N期), sent to every active deputy, and the deputies'
+comments on them, which the liaison office may turn into tracked items (督办件)."""
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from portal import clock
+from portal.access import current_user_id
+from portal.attachments import check_files, files_of, save_files
+from portal.errors import NotFound, ServiceError
+from portal.extensions import db
+from portal.items.models import Item, ItemKind, ItemOrigin
+from portal.items.services import create_item, deputy_kinds
+from portal.notices.models import Newsletter, NewsletterComment
+from portal.notices.services import link_to, tell_deputies
+from portal.pagination import Page, paginate
+from portal.register.services import RegisterFilters, filtered_query
+
+OWNER_TYPE = "newsletter"  # the issue's file (PDF or Word) in portal.attachments
+NUMBER_TRIES = 5  # saves of the same court's issues at once: each retry takes the number after the one taken
+
+
+@dataclass
+class NewsletterDraft:
+    title: str
+    published_on: date
+    summary: str
+    notify: bool
+
+
+def _next_number(court_id: int, year: int) -> int:
+    taken = db.session.scalar(select(func.max(Newsletter.number)).where(Newsletter.court_id == court_id,
+                                                                        Newsletter.year == year))
+    return (taken or 0) + 1
+
+
+def create_newsletter(draft: NewsletterDraft, files, court_id: int) -> Newsletter:
+    """Record an issue as the court's next 第N期 of its year, with its file; tell every active deputy when asked.
+
+    Two issues saved at once may read the same last number: the unique constraint (court, year, number) refuses
+    the second, whose savepoint rolls back and which takes the next number.
+    """
+    errors = {}
+    if draft.published_on > clock.today():
+        errors["published_on"] = "印发日期不能晚于今天（请在印发后登记）。"
+    problems = check_files(files)
+    if problems:
+        errors["file"] = "；".join(problems)
+    elif not any(f and f.filename for f in files):
+        errors["file"] = "请选择本期的 PDF 或 Word 文件。"
+    elif not all(f.filename.lower().endswith((".pdf", ".docx")) for f in files if f and f.filename):
+        errors["file"] = "请上传 PDF 或 Word（.docx）文件。"
+    if errors:
+        raise ServiceError("表单有误，请检查标出的项目。", errors)
+    year = draft.published_on.year
+    for attempt in range(NUMBER_TRIES):
+        newsletter = Newsletter(court_id=court_id, year=year, number=_next_number(court_id, year),
+                                title=draft.title.strip(), published_on=draft.published_on,
+                                summary=draft.summary.strip(), created_by_id=current_user_id())
+        try:
+            with db.session.begin_nested():
+                db.session.add(newsletter)
+                db.session.flush()
+        except IntegrityError:
+            if attempt == NUMBER_TRIES - 1:
+                raise ServiceError("同时登记的期数过多，请稍后重试。", status=409) from None
+            continue
+        break
+    save_files(files, OWNER_TYPE, newsletter.id)
+    if draft.notify:
+        deputies = list(db.session.scalars(filtered_query(RegisterFilters())))
+        text = f"法院印发《法院工作信息》{newsletter.issue_label}：{newsletter.title}，请登录平台阅读并提出意见。"
+        tell_deputies(deputies, "法院工作信息", lambda _: text, court_id=court_id, about=newsletter,
+                      link=link_to("notices.read_newsletter", newsletter_id=newsletter.id), greeting=False)
+    return newsletter
+
+
+def list_newsletters(court_ids: list[int], *, cursor: str | None, per_page: int, total: int | None,
+                     number: int) -> Page:
+    query = select(Newsletter).where(Newsletter.court_id.in_(court_ids))
+    return paginate(query, [Newsletter.published_on, Newsletter.id], cursor=cursor, per_page=per_page,
+                    descending=True, total=total, number=number)
+
+
+def year_count(court_ids: list[int], year: int) -> int:
+    """本年共 N 期: the issues of the courts' year."""
+    return db.session.scalar(select(func.count()).select_from(Newsletter).where(
+        Newsletter.court_id.in_(court_ids), Newsletter.year == year)) or 0
+
+
+def comment_counts(newsletter_ids: list[int]) -> dict[int, int]:
+    """The number of comments of each issue on a page, in one query."""
+    rows = db.session.execute(select(NewsletterComment.newsletter_id, func.count()).where(
+        NewsletterComment.newsletter_id.in_(newsletter_ids)).group_by(NewsletterComment.newsletter_id))
+    return dict(rows.all())
+
+
+def get_newsletter(newsletter_id: int, court_ids: list[int] | None = None) -> Newsletter:
+    """The issue; with ``court_ids`` (staff), only one of those courts'. Deputies read every issue (all are sent
+    to them)."""
+    newsletter = db.session.get(Newsletter, newsletter_id)
+    if newsletter is None or (court_ids is not None and newsletter.court_id not in court_ids):
+        raise NotFound()
+    return newsletter
+
+
+def file_of(newsletter: Newsletter):
+    """The issue's file (the first, if several were uploaded), or None."""
+    files = files_of(OWNER_TYPE, [newsletter.id])[newsletter.id]
+    return files[0] if files else None
+
+
+def add_comment(newsletter: Newsletter, deputy_id: int | None, text: str) -> NewsletterComment:
+    if deputy_id is None:
+        raise NotFound("您的账户尚未关联代表委员名册。")
+    comment = NewsletterComment(newsletter=newsletter, deputy_id=deputy_id, text=text.strip())
+    db.session.add(comment)
+    db.session.flush()
+    return comment
+
+
+def comments_of_deputy(newsletter: Newsletter, deputy_id: int | None) -> list[NewsletterComment]:
+    return [c for c in newsletter.comments if c.deputy_id == deputy_id]
+
+
+def comment_to_item(newsletter: Newsletter, comment_id: int) -> Item:
+    """Register the comment as a tracked item: a congress deputy's a 建议, a CPPCC member's a 提案. Once only."""
+    comment = db.session.get(NewsletterComment, comment_id)
+    if comment is None or comment.newsletter_id != newsletter.id:
+        raise NotFound()
+    if comment.item_id is not None:
+        raise ServiceError(f"该意见已转为督办件（{comment.item.number}），不能重复转办。", status=409)
+    kinds = deputy_kinds(comment.deputy)
+    kind = next((k for k in kinds if k in (ItemKind.SUGGESTION, ItemKind.PROPOSAL)), ItemKind.SUGGESTION)
+    item = create_item(court_id=newsletter.court_id, kind=kind, title=f"对《法院工作信息》第{newsletter.number}期的意见",
+                       content=comment.text, deputies=[comment.deputy], origin=ItemOrigin.PORTAL)
+    comment.item = item
+    db.session.flush()
+    return item
+
+
+def latest_for_deputy(limit: int = 5) -> list[Newsletter]:
+    """The latest issues, for the deputy's workspace."""
+    return list(db.session.scalars(select(Newsletter).order_by(Newsletter.published_on.desc(), Newsletter.id.desc())
+                                   .limit(limit)))
