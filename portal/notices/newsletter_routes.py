@@ -28,6 +28,8 @@ def newsletter_list():
 @require_editor
 def new_newsletter():
     form = NewsletterForm()
+    if request.method == "GET":
+        form.published_on.data = clock.today()  # most issues are registered the day they are printed
     status = 200
     if form.validate_on_submit():
         draft = newsletters.NewsletterDraft(title=form.title.data, published_on=form.published_on.data,
