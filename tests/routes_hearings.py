@@ -13,10 +13,10 @@ import io
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import event, update
+from sqlalchemy import update
 
 from portal.attachments import Attachment
-from portal.auth.models import Role, User
+from portal.auth.models import Role
 from portal.extensions import db
 from portal.hearings.models import (
     CaseType,
@@ -30,15 +30,12 @@ from portal.hearings.models import (
 from portal.hearings.services import check_in_code
 from portal.models import utcnow
 from portal.uploads import upload_dir
+from tests.route_matrix import EDITORS, EVERYONE, STAFF, hand_to_next_users
 
-STAFF = {Role.ADMIN, Role.LIAISON, Role.LEADER, Role.HANDLER}
-EDITORS = {Role.ADMIN, Role.LIAISON}
 DEPUTY = {Role.DEPUTY}
-EVERYONE = set(Role)
 MARKER = "（2024）桂0981民初9999号"  # the case number of the matrix's hearings, and nobody else's
 
 _latest: dict[str, int] = {}
-_listeners: list = []
 
 
 class Latest:
@@ -130,12 +127,7 @@ ROUTES = {
 
 def _hand_over(invitation_ids: list[int], owner_id: int) -> None:
     """Give these invitations to the deputy of the next deputy account created (see the module docstring)."""
-    for listener in _listeners:
-        if event.contains(User, "after_insert", listener):
-            event.remove(User, "after_insert", listener)
-    _listeners.clear()
-
-    def listener(mapper, connection, user):
+    def hand_over(connection, user):
         if user.role != Role.DEPUTY or user.deputy_id is None:
             return
         marked = db.select(Hearing.id).where(Hearing.case_number == MARKER)
@@ -144,8 +136,7 @@ def _hand_over(invitation_ids: list[int], owner_id: int) -> None:
                                   HearingInvitation.hearing_id.in_(marked))
                            .values(deputy_id=user.deputy_id))
 
-    event.listen(User, "after_insert", listener)
-    _listeners.append(listener)
+    hand_to_next_users("hearings", hand_over)
 
 
 def records(court, make_user, make_deputy, make_department) -> dict:

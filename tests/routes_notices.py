@@ -3,14 +3,14 @@ new user after the records are made: the record message is handed to each user c
 《法院工作信息》 of the test court comes with its stored file and a deputy's comment."""
 from datetime import date
 
-from sqlalchemy import event, update
+from sqlalchemy import update
 
 from portal.attachments import Attachment
-from portal.auth.models import Role, User
+from portal.auth.models import Role
 from portal.extensions import db
 from portal.notices.models import Channel, Message, MessageState, Newsletter, NewsletterComment
 from portal.uploads import upload_dir
-from tests.route_matrix import EDITORS, EVERYONE, STAFF
+from tests.route_matrix import EDITORS, EVERYONE, STAFF, hand_to_next_users
 
 ROUTES = {
     "notices.index": ("GET", "/notices/?state=dead", EDITORS),
@@ -30,7 +30,6 @@ ROUTES = {
                                 EVERYONE),
 }
 
-_listeners = []
 
 
 def records(court, make_user, make_deputy, make_department) -> dict:
@@ -54,15 +53,7 @@ def records(court, make_user, make_deputy, make_department) -> dict:
     db.session.add_all([comment, attachment])
     db.session.commit()
     inbox_id = inbox.id
-    for listener in _listeners:
-        if event.contains(User, "after_insert", listener):
-            event.remove(User, "after_insert", listener)
-    _listeners.clear()
-
-    def hand_over(mapper, connection, user):
-        connection.execute(update(Message).where(Message.id == inbox_id).values(user_id=user.id))
-
-    event.listen(User, "after_insert", hand_over)
-    _listeners.append(hand_over)
+    hand_to_next_users("notices", lambda connection, user: connection.execute(
+        update(Message).where(Message.id == inbox_id).values(user_id=user.id)))
     return {"dead_message": dead.id, "inbox_message": inbox_id, "newsletter": newsletter.id,
             "newsletter_comment": comment.id, "newsletter_file": attachment.id}

@@ -7,13 +7,13 @@ no hand-over listener (this one or the hearings') takes it for the matrix's depu
 """
 import secrets
 
-from sqlalchemy import event, update
+from sqlalchemy import update
 
 from portal import clock
 from portal.auth.models import Role, User
 from portal.extensions import db
 from portal.voters.models import ContactKind, LetterState, VoterContact, VoterLetter
-from tests.route_matrix import STAFF
+from tests.route_matrix import STAFF, hand_to_next_users
 
 DEPUTY = {Role.DEPUTY}
 
@@ -29,25 +29,18 @@ ROUTES = {
     "voters.deputy_docx": ("GET", "/voters/deputy/{voters_deputy}/letters.docx", STAFF),
 }
 
-_listeners: list = []
 
 
 def _hand_over(contact_id: int, letter_id: int, owner_id: int) -> None:
     """Give these entries to the deputy of the next deputy account created."""
-    for listener in _listeners:
-        if event.contains(User, "after_insert", listener):
-            event.remove(User, "after_insert", listener)
-    _listeners.clear()
-
-    def listener(mapper, connection, user):
+    def hand_over(connection, user):
         if user.role != Role.DEPUTY or user.deputy_id is None:
             return
         for model, record_id in ((VoterContact, contact_id), (VoterLetter, letter_id)):
             connection.execute(update(model).where(model.id == record_id, model.deputy_id == owner_id)
                                .values(deputy_id=user.deputy_id))
 
-    event.listen(User, "after_insert", listener)
-    _listeners.append(listener)
+    hand_to_next_users("voters", hand_over)
 
 
 def records(court, make_user, make_deputy, make_department) -> dict:

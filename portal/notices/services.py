@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from flask import current_app, has_request_context, url_for
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import selectinload
 
 from portal import clock
 from portal.access import current_user_id
@@ -158,7 +159,8 @@ class OutboxFilters:
 
 def outbox(filters: OutboxFilters, court_ids: list[int], *, cursor: str | None, per_page: int, total: int | None,
            number: int) -> Page:
-    query = select(Message).where(Message.court_id.in_(court_ids), Message.channel != Channel.PORTAL)
+    query = (select(Message).where(Message.court_id.in_(court_ids), Message.channel != Channel.PORTAL)
+             .options(selectinload(Message.deputy), selectinload(Message.user)))  # the page names each recipient
     if filters.state:
         query = query.where(Message.state == filters.state)
     if filters.channel:
@@ -245,7 +247,7 @@ def send_batch(draft: BatchDraft, court_id: int) -> Batch:
 
 def list_batches(court_ids: list[int], *, cursor: str | None, per_page: int, total: int | None,
                  number: int) -> Page:
-    query = select(Batch).where(Batch.court_id.in_(court_ids))
+    query = select(Batch).where(Batch.court_id.in_(court_ids)).options(selectinload(Batch.created_by))
     return paginate(query, [Batch.id], cursor=cursor, per_page=per_page, descending=True, total=total,
                     number=number)
 

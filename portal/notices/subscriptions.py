@@ -37,16 +37,16 @@ CHANGES = {"hearing.moved": ("庭审变更", "庭审时间或地点有变，现{
 @events.on("hearing.adjourned", in_transaction=True)
 @events.on("hearing.cancelled", in_transaction=True)
 def hearing_changed(event: events.Event) -> None:
-    """Every invitee still expected hears of the change (those who declined do not)."""
+    """Every invitee still expected hears of the change (those who declined do not): one batch of messages."""
     hearing = db.session.get(Hearing, event.subject_id)
     subject, text = CHANGES[event.name]
-    for invitation in hearing.invitations:
-        if invitation.status in EXPECTING:
-            services.tell_deputy(invitation.deputy, subject,
-                                 f"{services.salutation(invitation.deputy)}：{text.format(line=hearing_line(hearing))}。"
-                                 "给您带来不便，敬请谅解。",
-                                 court_id=hearing.court_id, about=invitation,
-                                 link=services.link_to("hearings.mine_detail", invitation_id=invitation.id))
+    line = text.format(line=hearing_line(hearing))
+    expected = db.session.scalars(select(Deputy).join(HearingInvitation, HearingInvitation.deputy_id == Deputy.id)
+                                  .where(HearingInvitation.hearing_id == hearing.id,
+                                         HearingInvitation.status.in_(EXPECTING))).all()
+    services.tell_deputies(expected, subject,
+                           lambda deputy: f"{services.salutation(deputy)}：{line}。给您带来不便，敬请谅解。",
+                           court_id=hearing.court_id, about=hearing, link=services.link_to("hearings.mine"))
 
 
 # --- tracked items -----------------------------------------------------------------------------------------------
