@@ -9,7 +9,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 CHROMIUM := /usr/lib/chromium/chromium
 
-.PHONY: install install-test run test lint chromium demo bench clean
+.PHONY: install install-test run test lint chromium wrk demo bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,9 +55,15 @@ test: install-test chromium lint
 	  $(BIN)/python -m pytest -p no:cacheprovider -n auto -m "not e2e"; \
 	fi
 
-# Timings on a large demo database (BENCH_SIZE=50 → 10,000 deputies); printed, never asserted.
-bench: install
-	$(BIN)/python -m tests.benchmarks.bench_register
+# Every page under gunicorn as ratios to a bare hello app, on seed-demo --size $(BENCH_SIZE) (default 50): writes
+# bench/RESULTS.md and bench/results.json. Also on PostgreSQL with BENCH_DATABASE_URL=… (that database is emptied).
+bench: install wrk
+	$(BIN)/python -m tests.benchmarks.run
+
+wrk:
+	@command -v wrk >/dev/null || { echo "Installing Debian's wrk…"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends wrk; }
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info
