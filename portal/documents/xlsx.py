@@ -10,7 +10,8 @@ What people typed must come back as they typed it:
 - openpyxl writes a string beginning with "=" as a formula, so text cells get their type set to string
   explicitly, and text that a spreadsheet would read as a formula (= + - @, or a leading tab) also carries the
   quote prefix Excel sets for a value typed as '=…, so that editing the cell does not evaluate it either;
-- characters XML cannot hold (control characters, lone surrogates) are dropped instead of failing the export.
+- characters XML cannot hold (control characters, lone surrogates) are dropped instead of failing the export, and
+  a text longer than a cell holds is cut.
 """
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ DATETIME = "yyyy-mm-dd hh:mm"
 PERCENT = "0.0%"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 MIN_WIDTH, MAX_WIDTH = 8, 40
+MAX_CELL = 32767  # characters Excel holds in a cell; it reports a longer one as damaged
 
 TITLE_FONT = Font(bold=True, size=14)
 HEADER_FONT = Font(bold=True)
@@ -72,7 +74,8 @@ def _as_cell_value(value: Value) -> Value:
         return value.replace(tzinfo=None)  # Excel has no time zones: callers pass the court's local time
     if isinstance(value, int | float | datetime.date):
         return value
-    return clean(value)
+    text = clean(value)
+    return text if len(text) <= MAX_CELL else text[:MAX_CELL - 1] + "…"
 
 
 def _shown(value: Value) -> str:
@@ -152,7 +155,9 @@ def build_workbook(sheets: Sequence[Sheet], title: str | None = None) -> bytes:
     return buffer.getvalue()
 
 
-def list_title(court: str, subject: str, period: str | None = None) -> str:
-    """某某市中级人民法院 来访接待登记（2025年1月1日至2025年12月31日）"""
+def list_title(court: str, subject: str, period: str | None = None, filters: str = "") -> str:
+    """某某市中级人民法院 来访接待登记（2025年1月1日至2025年12月31日；已开庭）: the courts, what the list is, and
+    the period and other filters it was exported with."""
     text = f"{court} {subject}" if court else subject
-    return f"{text}（{period}）" if period else text
+    scope = "；".join(p for p in (period, filters) if p)
+    return f"{text}（{scope}）" if scope else text
