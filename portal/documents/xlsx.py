@@ -32,7 +32,7 @@ TEXT = "@"
 DATE = "yyyy-mm-dd"
 DATETIME = "yyyy-mm-dd hh:mm"
 PERCENT = "0.0%"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")  # clean() has made a CR a line feed by then
 MIN_WIDTH, MAX_WIDTH = 8, 40
 MAX_CELL = 32767  # characters Excel holds in a cell; it reports a longer one as damaged
 
