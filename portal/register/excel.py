@@ -14,15 +14,13 @@ from datetime import date, datetime, time
 from io import BytesIO
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import func, or_, select
 
 from portal.auth.models import Role, User
-from portal.documents.gbt9704 import clean_text
+from portal.documents.xlsx import Sheet, build_workbook
 from portal.extensions import db
 from portal.register.models import COURT_ROLES, DeputyKind, DeputyLevel, Gender, Mandate
 from portal.register.services import mandate_key, mobile_owners, mobile_taken, normalise_mobile, validate_deputy
@@ -62,7 +60,6 @@ HEADER_FONT = Font(bold=True)
 REQUIRED_FONT = Font(bold=True, color="C00000")
 HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
 TEXT_FORMAT = "@"
-MIN_WIDTH, MAX_WIDTH = 8, 40
 
 
 @dataclass
@@ -82,18 +79,6 @@ class ImportResult:
 
 
 # ---------------------------------------------------------------------------------------------- export
-
-
-def clean(value) -> str:
-    """Text safe for a cell. openpyxl raises IllegalCharacterError on control characters, and lone
-    surrogates or U+FFFE cannot be written as XML at all; the Word engine's cleaner drops all of them."""
-    return ILLEGAL_CHARACTERS_RE.sub("", clean_text(value))
-
-
-def _display_width(text: str) -> int:
-    """Approximate width in Excel's character units: CJK and full-width characters take two."""
-    longest = max((line for line in text.split("\n")), key=len, default="")
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in longest)
 
 
 def _mandate_cells(mandate: Mandate) -> list[str]:
@@ -116,45 +101,14 @@ def _mandate_cells(mandate: Mandate) -> list[str]:
         "paired_leader": leader.display_name if leader else "",
         "note": deputy.note,
     }
-    return [clean(values[key]) for key, _ in COLUMNS] + [clean(mandate.status.label)]
-
-
-def _text_cell(sheet, value: str, number_format: str | None = None) -> WriteOnlyCell:
-    """A cell that is always text: a note starting with "=" must not become a formula."""
-    cell = WriteOnlyCell(sheet, value)
-    if value:
-        cell.data_type = "s"
-    if number_format:
-        cell.number_format = number_format
-    return cell
+    return [values[key] for key, _ in COLUMNS] + [mandate.status.label]
 
 
 def export_xlsx(mandates: list[Mandate]) -> bytes:
     """The given mandates, a row each with the person's fields, as a workbook whose columns the import reads
-    back, plus the mandate's status."""
+    back, plus the mandate's status. No title row: the header is row 1, as the import expects."""
     headers = [header for _, header in COLUMNS] + [STATUS_HEADER]
-    rows = [_mandate_cells(m) for m in mandates]
-    mobile_index = [key for key, _ in COLUMNS].index("mobile")
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("代表委员名册")
-    for index, header in enumerate(headers):
-        widest = max((_display_width(row[index]) for row in rows), default=0)
-        sheet.column_dimensions[get_column_letter(index + 1)].width = \
-            min(MAX_WIDTH, max(MIN_WIDTH, _display_width(header) + 4, widest + 2))  # + the filter button
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
-
-    header_cells = []
-    for header in headers:
-        cell = WriteOnlyCell(sheet, header)
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    for row in rows:
-        sheet.append([_text_cell(sheet, value, TEXT_FORMAT if index == mobile_index else None)
-                      for index, value in enumerate(row)])
-    return _save(workbook)
+    return build_workbook([Sheet("代表委员名册", headers, [_mandate_cells(m) for m in mandates])])
 
 
 def _save(workbook: Workbook) -> bytes:
