@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from portal import clock
 from portal.access import current_user_id
 from portal.attachments import check_files, files_of, save_files
+from portal.auth.models import Court
 from portal.errors import NotFound, ServiceError
 from portal.extensions import db
 from portal.items.models import Item, ItemKind, ItemOrigin
@@ -19,7 +20,7 @@ from portal.pagination import Page, paginate
 from portal.register.services import RegisterFilters, filtered_query
 
 OWNER_TYPE = "newsletter"  # the issue's file (PDF or Word) in portal.attachments
-NUMBER_TRIES = 5  # saves of the same court's issues at once: each retry takes the number after the one taken
+NUMBER_TRIES = 5  # SQLite: a save that read the last number before another committed takes the next one
 
 
 @dataclass
@@ -31,6 +32,7 @@ class NewsletterDraft:
 
 
 def _next_number(court_id: int, year: int) -> int:
+    """The number after the court's last of the year (a deleted last issue's number is given again)."""
     taken = db.session.scalar(select(func.max(Newsletter.number)).where(Newsletter.court_id == court_id,
                                                                         Newsletter.year == year))
     return (taken or 0) + 1
@@ -39,8 +41,11 @@ def _next_number(court_id: int, year: int) -> int:
 def create_newsletter(draft: NewsletterDraft, files, court_id: int) -> Newsletter:
     """Record an issue as the court's next 第N期 of its year, with its file; tell every active deputy when asked.
 
-    Two issues saved at once may read the same last number: the unique constraint (court, year, number) refuses
-    the second, whose savepoint rolls back and which takes the next number.
+    Issues saved at once are numbered one after the other: on PostgreSQL the court's row is locked (``FOR NO KEY
+    UPDATE``, which does not hold up rows that only refer to the court) before the last number is read, until the
+    transaction ends; SQLite has one writer at a time, but reads the last number before it waits to write, so the
+    unique constraint (court, year, number) may refuse a save, whose savepoint rolls back and which, the writer
+    now, takes the next number.
     """
     errors = {}
     if draft.published_on > clock.today():
@@ -55,6 +60,7 @@ def create_newsletter(draft: NewsletterDraft, files, court_id: int) -> Newslette
     if errors:
         raise ServiceError("表单有误，请检查标出的项目。", errors)
     year = draft.published_on.year
+    db.session.execute(select(Court.id).where(Court.id == court_id).with_for_update(key_share=True))
     for attempt in range(NUMBER_TRIES):
         newsletter = Newsletter(court_id=court_id, year=year, number=_next_number(court_id, year),
                                 title=draft.title.strip(), published_on=draft.published_on,
