@@ -1,5 +1,6 @@
-"""《法院工作信息》: issues numbered per court and year (第N期), sent to every active deputy, and the deputies'
-comments on them, which the liaison office may turn into tracked items (督办件)."""
+"""《法院工作信息》: issues numbered per court and year (第N期), sent to every active deputy, corrected or deleted
+by the liaison office, and the deputies' comments on them, which the liaison office may turn into tracked items
+(督办件)."""
 from dataclasses import dataclass
 from datetime import date
 
