@@ -156,3 +156,45 @@ def test_a_fresh_demo_has_sent_notices_and_delivers_its_queued_reminders(runner,
         Message.state == MessageState.QUEUED, Message.channel == Channel.SMS)) == 0
     assert db.session.scalar(select(func.count()).select_from(Message).where(
         Message.state == MessageState.SENT, Message.subject == "庭审提醒")) >= queued
+
+
+def test_the_demo_has_two_years_of_newsletters_with_comments_and_an_item(runner, app, client):
+    import io
+
+    from docx import Document
+
+    from portal import clock
+    from portal.attachments import files_of, stored_path
+    from portal.notices.models import Message, Newsletter, NewsletterComment
+
+    assert runner.invoke(args=["seed-demo", "--size", "1"]).exit_code == 0
+    top = db.session.scalar(select(Court).where(Court.parent_id.is_(None)))
+    today = clock.today()
+    issues = db.session.scalars(select(Newsletter).order_by(Newsletter.year, Newsletter.number)).all()
+    assert {n.court_id for n in issues} == {top.id}
+    last_year = [n for n in issues if n.year == today.year - 1]
+    this_year = [n for n in issues if n.year == today.year]
+    assert len(last_year) >= 12 and len(issues) == len(last_year) + len(this_year)
+    for year in (last_year, this_year):
+        assert [n.number for n in year] == list(range(1, len(year) + 1))
+        assert [n.published_on for n in year] == sorted(n.published_on for n in year)
+    assert all(n.published_on <= today for n in issues)
+    files = files_of("newsletter", [n.id for n in issues])
+    newest = issues[-1]
+    text = "\n".join(p.text for p in Document(io.BytesIO(stored_path("attachments", files[newest.id][0].stored_name)
+                                                         .read_bytes())).paragraphs)
+    assert newest.issue_label in text and newest.title in text and "云岭市中级人民法院办公室" in text
+
+    comments = db.session.scalars(select(NewsletterComment)).all()
+    assert len(comments) >= 4 and len({c.newsletter_id for c in comments}) >= 3
+    tracked = [c for c in comments if c.item_id]
+    assert len(tracked) == 1 and tracked[0].item.deputies == [tracked[0].deputy]
+    assert tracked[0].item.title == f"对《法院工作信息》第{tracked[0].newsletter.number}期的意见"
+    told = db.session.scalar(select(func.count()).select_from(Message).where(Message.about_type == "newsletter"))
+    assert told > 100
+
+    assert runner.invoke(args=["seed-demo", "--size", "1"]).exit_code == 0  # a second run adds no issue
+    assert db.session.scalar(select(func.count()).select_from(Newsletter)) == len(issues)
+    client.post("/login", data={"username": "ylzy_liaison", "password": demo.DEMO_PASSWORD})
+    page = client.get(f"/notices/newsletters/{tracked[0].newsletter_id}").get_data(as_text=True)
+    assert tracked[0].item.number in page and tracked[0].text in page
