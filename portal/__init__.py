@@ -9,6 +9,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from portal import uploads
 from portal.config import ENVIRONMENT_SETTINGS, DefaultConfig
 from portal.extensions import commit_request, csrf, db, login_manager, migrate
 from portal.params import IdConverter
@@ -51,6 +52,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
     app.config.setdefault("UPLOAD_FOLDER", str(Path(app.instance_path) / "uploads"))
+    if app.config["UPLOAD_STORAGE"] not in uploads.STORAGES:
+        raise RuntimeError(f"UPLOAD_STORAGE must be one of {', '.join(uploads.STORAGES)}, "
+                           f"not {app.config['UPLOAD_STORAGE']!r}")
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
