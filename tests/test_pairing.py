@@ -4,7 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, select, text
 
 from portal import clock
 from portal.audit import AuditLog
@@ -13,7 +13,7 @@ from portal.extensions import db
 from portal.notices.models import Channel, Message, MessageState
 from portal.register.models import DeputyLevel, DeputyStatus, Pairing
 
-from .conftest import log_in
+from .conftest import log_in, make_app
 
 
 def _sent(deputy, court, days_ago: int) -> None:
@@ -228,3 +228,35 @@ def test_pages_take_the_same_queries_whatever_the_number_of_pairs(court, client,
     for n in range(8):
         make_deputy(paired_with=leaders[n % 6:n % 6 + 2], level=DeputyLevel.PROVINCIAL if n % 2 else DeputyLevel.CITY)
     assert [count_queries(url) for url in urls] == few
+
+
+@pytest.mark.skipif(make_app().config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"),
+                    reason="migrates a database of its own, on SQLite (PostgreSQL: upgraded by hand on a demo)")
+def test_migration_carries_each_paired_leader_over_and_keeps_the_search(tmp_path):
+    from flask_migrate import upgrade
+
+    app = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/old.db")
+    with app.app_context():
+        directory = app.extensions["migrate"].directory
+        upgrade(directory=directory, revision="0014")
+        with db.engine.begin() as connection:
+            connection.execute(text("INSERT INTO court (id, name, code, level) VALUES (1, '法院', 'c', 'intermediate')"))
+            connection.execute(text(
+                "INSERT INTO user (id, username, display_name, role, court_id, phone, active, password_hash,"
+                " session_token) VALUES (1, 'wang', '王院长', 'leader', 1, '', 1, 'x', 'x')"))
+            for n, leader in ((1, "1"), (2, "NULL")):
+                connection.execute(text(
+                    "INSERT INTO deputy (id, name, name_pinyin, name_initials, gender, level_rank, work_unit, post,"
+                    " mobile, email, address, court_roles, note, paired_leader_id, created_at) VALUES "
+                    f"({n}, '代表{n}', '', '', 'male', 1, '某单位', '', '1380000000{n}', '', '', '', '', {leader},"
+                    " '2025-03-01 02:00:00')"))
+        upgrade(directory=directory, revision="heads")
+
+        pairings = list(db.session.scalars(select(Pairing)))
+        assert [(p.deputy_id, p.leader_id, p.since.isoformat(), p.ended_on) for p in pairings] == [
+            (1, 1, "2025-03-01", None)]
+        found = db.session.execute(text("SELECT rowid FROM deputy_fts WHERE deputy_fts MATCH '\"13800000002\"'"))
+        assert [r[0] for r in found] == [2]
+        db.session.execute(text("UPDATE deputy SET mobile = '13900000009' WHERE id = 2"))  # the triggers are back
+        found = db.session.execute(text("SELECT rowid FROM deputy_fts WHERE deputy_fts MATCH '\"13900000009\"'"))
+        assert [r[0] for r in found] == [2]
