@@ -260,3 +260,21 @@ def test_migration_carries_each_paired_leader_over_and_keeps_the_search(tmp_path
         db.session.execute(text("UPDATE deputy SET mobile = '13900000009' WHERE id = 2"))  # the triggers are back
         found = db.session.execute(text("SELECT rowid FROM deputy_fts WHERE deputy_fts MATCH '\"13900000009\"'"))
         assert [r[0] for r in found] == [2]
+
+
+def test_pairings_are_kept_on_the_pairing_pages_only(pairs, client, make_user):
+    """One way to pair: the register's form has no leader field any more, and one posted to it is ignored."""
+    leader, recent, *_ = pairs
+    log_in(client, make_user(Role.LIAISON).username)
+    form = client.get(f"/register/{recent.id}/edit").get_data(as_text=True)
+    assert "paired_leader" not in form and "结对院领导" not in form
+    other = make_user(Role.LEADER, display_name="另一院领导")
+    version = re.search(r'name="version"[^>]*value="(\d+)"', form).group(1)
+    response = client.post(f"/register/{recent.id}/edit", data={
+        "name": recent.name, "gender": "male", "mobile": recent.mobile, "version": version,
+        "paired_leader_id": other.id})
+    assert response.status_code == 303
+    assert [p.leader_id for p in db.session.scalars(select(Pairing).where(Pairing.deputy_id == recent.id))] == [
+        leader.id]
+    assert "王院长" in client.get(f"/register/{recent.id}").get_data(as_text=True)
+    assert "王院长" in client.get("/register/").get_data(as_text=True)

@@ -114,7 +114,7 @@ def coverage(court_ids: list[int]) -> list[Coverage]:
     leaders = list(db.session.scalars(select(User).join(Court, User.court_id == Court.id)
                                       .options(contains_eager(User.court)).where(
         User.role == Role.LEADER, User.active.is_(True), User.court_id.in_(court_ids))
-        .order_by(Court.code, Court.id, User.display_name)))
+        .order_by(Court.parent_id.is_not(None), Court.code, Court.id, User.display_name)))  # the top court first
     pairs = db.session.execute(
         select(Pairing.leader_id, Pairing.deputy_id, _provincial_or_above()).join(Pairing.deputy).where(
             Pairing.leader_id.in_([u.id for u in leaders]), Pairing.current(clock.today()), Deputy.in_office())
