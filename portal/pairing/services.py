@@ -138,8 +138,9 @@ class Unpaired:
 
 
 def unpaired() -> Unpaired:
-    """People in office on the (shared) register paired with no leader, in one query."""
-    paired = exists().where(Pairing.deputy_id == Deputy.id, Pairing.current(clock.today()))
+    """People in office on the (shared) register paired with no active leader, in one query."""
+    paired = exists().where(Pairing.deputy_id == Deputy.id, Pairing.current(clock.today()),
+                            User.id == Pairing.leader_id, User.active.is_(True))
     people, provincial = db.session.execute(select(
         func.count(), func.count().filter(_provincial_or_above())).select_from(Deputy).where(
         Deputy.in_office(), ~paired)).one()
