@@ -1,5 +1,7 @@
 """Demo surveys: last year's 民意测评 of the congress deputies, closed, with their answers (a few entered from paper
-forms, one text answer tracked as an item), and this year's 征求意见函 to every deputy and member, open."""
+forms, one text answer tracked as an item), and this year's 征求意见函 to every deputy and member, open since three
+days ago. Their notices are taken as sent long ago: none is queued (``notify send-due`` on a fresh demo delivers
+only the hearing reminders)."""
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -82,11 +84,13 @@ def seed(ctx: DemoContext) -> None:
     if first_text is not None:
         services.answer_to_item(closed, first_text)
 
+    opened = clock.now() - timedelta(days=3)
     current = Survey(court_id=court.id, title=f"关于征求对本院{today.year}年工作报告意见的函", kind=SurveyKind.SOLICIT,
                      intro="本院工作报告（征求意见稿）已通过平台发送，请提出宝贵意见。", deadline=today + timedelta(days=14),
-                     recipient_filters={})
+                     recipient_filters={}, state=SurveyState.OPEN, opened_at=opened)
     _questions(current, SOLICIT_QUESTIONS)
     db.session.add(current)
     db.session.flush()
-    services.open_survey(current)
+    db.session.add_all(SurveyRecipient(survey_id=current.id, deputy_id=d.id, sent_at=opened) for d in deputies)
+    db.session.flush()
     ctx.add("民意测评")

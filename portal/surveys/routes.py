@@ -228,8 +228,8 @@ def close(survey_id: int):
 
 def _typed(survey: Survey) -> dict:
     """What was typed on the answer sheet, to show again with the errors."""
-    return {q.id: (request.form.get(f"q{q.id}", "") if q.kind == QuestionKind.TEXT
-                   else request.form.getlist(f"q{q.id}")) for q in survey.questions}
+    return {q.id: (request.form.get(f"q{q.position}", "") if q.kind == QuestionKind.TEXT
+                   else request.form.getlist(f"q{q.position}")) for q in survey.questions}
 
 
 @bp.route("/<int:survey_id>/paper", methods=["GET", "POST"])

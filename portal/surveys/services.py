@@ -279,11 +279,12 @@ def response_of(survey_id: int, deputy_id: int) -> SurveyResponse | None:
 
 
 def parse_answers(survey: Survey, form) -> tuple[dict[int, list[int] | str], dict[str, str]]:
-    """What a filled form says for each question (``q<id>``: option indexes, or the text), and what is wrong."""
+    """What a filled form says for each question (field ``q<position>``: option indexes, or the text), by question
+    id, and what is wrong, by field. A sheet with nothing answered at all is refused too."""
     answers: dict[int, list[int] | str] = {}
     errors: dict[str, str] = {}
     for question in survey.questions:
-        name = f"q{question.id}"
+        name = f"q{question.position}"
         if question.kind == QuestionKind.TEXT:
             text = params.clean_text(form.get(name) or "", multiline=True).strip()
             if len(text) > TEXT_LIMIT:
@@ -298,6 +299,8 @@ def parse_answers(survey: Survey, form) -> tuple[dict[int, list[int] | str], dic
                 answers[question.id] = chosen
         if question.required and question.id not in answers and name not in errors:
             errors[name] = "请填写此题。" if question.kind == QuestionKind.TEXT else "请选择此题的答案。"
+    if not answers and not errors and survey.questions:
+        errors[f"q{survey.questions[0].position}"] = "答卷是空的，请至少回答一题。"
     return answers, errors
 
 
