@@ -42,6 +42,7 @@ ROUTES = {
     "surveys.close": ("POST", "/surveys/{open_survey}/close", EDITORS),
     "surveys.paper": ("GET", "/surveys/{open_survey}/paper", EDITORS),
     "surveys.results": ("GET", "/surveys/{open_survey}/results", STAFF),
+    "surveys.results_docx": ("GET", "/surveys/{open_survey}/results.docx", STAFF),
     "surveys.answer_item": ("POST", "/surveys/{open_survey}/answers/{survey_answer}/item", EDITORS),
     "surveys.mine": ("GET", "/surveys/mine", DEPUTY),
     "surveys.answer": ("GET", "/surveys/mine/{open_survey}", DEPUTY),

@@ -387,3 +387,25 @@ def test_demo_seeds_a_closed_and_an_open_survey(runner):
     found = services.results(closed)
     assert found.responses > 0 and sum(o.count for o in found.questions[0].options) == found.responses
     assert db.session.scalar(select(func.count()).select_from(Item).where(Item.origin == ItemOrigin.SURVEY)) == 1
+
+
+def test_results_as_word(client, login_as, people, make_survey):
+    import io
+
+    import docx
+
+    from portal.surveys.documents import numeral
+
+    survey = make_survey([people["张三"], people["王五"]], title="征求意见")
+    answer(survey, people["张三"], 1, (0,), "建议缩短审理周期")
+    login_as(Role.LEADER)
+    response = client.get(f"/surveys/{survey.id}/results.docx")
+    assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
+    document = docx.Document(io.BytesIO(response.data))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "共发送 2 人，收回答卷 1 份，答复率 50%" in text
+    assert "一、总体评价" in text and "三、意见建议" in text and "1. 张三：建议缩短审理周期" in text
+    first = document.tables[0]
+    assert [c.text for c in first.rows[2].cells] == ["基本满意", "1", "100%"]
+    assert document.sections[0].top_margin.mm == pytest.approx(37, abs=0.1)
+    assert [numeral(n) for n in (1, 10, 12, 20, 23)] == ["一", "十", "十二", "二十", "二十三"]

@@ -9,11 +9,13 @@ from flask_login import current_user
 from portal import clock, params
 from portal.access import EDITOR_ROLES, court_scope, require_editor, require_role, require_staff, visible_court_ids
 from portal.auth.models import Role
+from portal.documents import send_download
 from portal.errors import NotFound, ServiceError
 from portal.extensions import db
 from portal.htmx import is_partial, render
 from portal.register.services import RegisterFilters, filter_choices
 from portal.surveys import bp, services
+from portal.surveys.documents import build_results_docx
 from portal.surveys.forms import PaperForm, QuestionForm, RecipientsForm, SurveyForm
 from portal.surveys.models import QuestionKind, Survey, SurveyKind, SurveyState
 
@@ -271,6 +273,14 @@ def results(survey_id: int):
     survey = _survey(survey_id)
     return render("surveys/results.html", block="content", results=services.results(survey), survey=survey,
                   can_edit=_can_edit())
+
+
+@bp.get("/<int:survey_id>/results.docx")
+@require_staff
+def results_docx(survey_id: int):
+    """The results as a Word document (测评结果统计), for the file and for the annual summary to cite."""
+    survey = _survey(survey_id)
+    return send_download(build_results_docx(services.results(survey)), f"测评结果_{survey.title[:40]}.docx")
 
 
 @bp.post("/<int:survey_id>/answers/<int:answer_id>/item")

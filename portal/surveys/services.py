@@ -343,12 +343,14 @@ class Mine:
 
 def surveys_of_deputy(deputy_id: int, year: int | None = None, *, only_waiting: bool = False,
                       limit: int | None = None) -> list[Mine]:
-    """The surveys sent to a deputy, latest first, with their response: two queries."""
+    """The surveys sent to a deputy (in ``year``, when given), latest deadline first, with their response: two
+    queries."""
     query = (select(Survey).join(SurveyRecipient, SurveyRecipient.survey_id == Survey.id)
              .where(SurveyRecipient.deputy_id == deputy_id).options(selectinload(Survey.court))
              .order_by(Survey.deadline.desc(), Survey.id.desc()))
-    if year:
-        query = query.where(Survey.deadline >= date(year, 1, 1), Survey.deadline <= date(year, 12, 31))
+    if year:  # the year it was sent in
+        query = query.where(SurveyRecipient.sent_at >= clock.start_of_day(date(year, 1, 1)),
+                            SurveyRecipient.sent_at < clock.start_of_day(date(year + 1, 1, 1)))
     surveys = list(db.session.scalars(query))
     responses = {r.survey_id: r for r in db.session.scalars(select(SurveyResponse).where(
         SurveyResponse.deputy_id == deputy_id, SurveyResponse.survey_id.in_([s.id for s in surveys])))}
