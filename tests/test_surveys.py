@@ -251,6 +251,7 @@ def test_results_counted_by_hand(client, login_as, people, make_survey, make_dep
     scale, multiple, text = found.questions
     assert [(o.label, o.count, o.percent) for o in scale.options] == [("满意", 2, 67), ("基本满意", 0, 0),
                                                                      ("不满意", 1, 33)]
+    assert scale.satisfaction == 67 and multiple.satisfaction is None  # (2 + 0) / 3
     assert multiple.answered == 2  # 王五 skipped it
     assert [(o.count, o.percent) for o in multiple.options] == [(1, 50), (2, 100), (0, 0)]
     assert [a.text for a in text.texts] == ["建议缩短审理周期"]
@@ -260,6 +261,7 @@ def test_results_counted_by_hand(client, login_as, people, make_survey, make_dep
     assert '<strong class="response-rate">75%</strong>' in page
     assert page.count("<svg") == 2 and 'width="147.4"' in page  # 67% of the 220-unit bar
     assert "<td>满意</td><td class=\"text-end\">2</td><td class=\"text-end\">67%</td>" in page
+    assert '<strong class="satisfaction">67%</strong>' in page
     assert "style=" not in page.split("<main")[1]
     assert "转为跟踪事项" not in page  # a leader reads; editors make items
 
@@ -409,3 +411,23 @@ def test_results_as_word(client, login_as, people, make_survey):
     assert [c.text for c in first.rows[2].cells] == ["基本满意", "1", "100%"]
     assert document.sections[0].top_margin.mm == pytest.approx(37, abs=0.1)
     assert [numeral(n) for n in (1, 10, 12, 20, 23)] == ["一", "十", "十二", "二十", "二十三"]
+
+
+def test_the_year_summary_cites_the_surveys(client, login_as, people, make_survey, make_court, court):
+    now = clock.now()
+    rating = make_survey([people["张三"], people["李四"], people["王五"]], title="民意测评表", opened_at=now)
+    make_survey([people["张三"]], title="征求意见函", opened_at=now)
+    make_survey([people["张三"]], title="草稿", state=SurveyState.DRAFT)
+    elsewhere = make_court(name="另一法院")
+    make_survey([people["张三"]], title="别院测评", court_id=elsewhere.id, opened_at=now)
+    answer(rating, people["张三"], 0, (0,))
+    answer(rating, people["李四"], 1, (0,))
+    answer(rating, people["王五"], 2, ())
+    summary = services.year_summary([court.id], clock.today().year)
+    assert [line.survey.title for line in summary.lines] == ["民意测评表", "征求意见函"]
+    assert summary.sentence == (f"{clock.today().year}年开展民意测评、征求意见 2 次，发出 4 份，收回 3 份，回收率 75%；"
+                                "其中《民意测评表》满意率 67%。")
+    assert (summary.recipients, summary.responses, summary.rate) == (4, 3, 75)
+    assert summary.lines[0].satisfaction == 67 and summary.lines[1].satisfaction is None
+    login_as(Role.LIAISON)
+    assert "回收率 75%；其中《民意测评表》满意率 67%。" in client.get("/surveys/").get_data(as_text=True)

@@ -33,6 +33,8 @@ def build_results_docx(results: Results) -> bytes:
                            ((o.label, o.count, f"{o.percent}%") for o in result.options),
                            widths_mm=WIDTHS_MM, aligns=["left", "center", "center"],
                            total_row=("作答人数", result.answered, ""))
+            if result.satisfaction is not None:
+                document.paragraph(f"满意率（满意与基本满意）{result.satisfaction}%。", indent=False)
             if question.kind.value == "multiple":
                 document.paragraph("（多选题，占比以作答人数为基数。）", indent=False)
         elif result.texts:

@@ -43,7 +43,8 @@ def index():
     scope = court_scope(current_user)
     page = services.list_surveys(scope.court_ids, **params.page_args())
     return render("surveys/index.html", block="results", page=page, scope=scope, can_edit=_can_edit(),
-                  counts=services.counts_of([s.id for s in page.items]))
+                  counts=services.counts_of([s.id for s in page.items]),
+                  year=services.year_summary(scope.court_ids, clock.today().year))
 
 
 def _values(form: SurveyForm) -> dict:
