@@ -320,8 +320,7 @@ def answer(survey_id: int):
     response = services.response_of(survey.id, deputy_id)
     errors, typed, status = {}, {}, 200
     if request.method == "POST":
-        if response is not None or not services.answerable(survey):
-            services.submit_response(survey, deputy_id, {})  # raises the reason (409) for the error page
+        services.check_may_answer(survey, deputy_id)  # answered already, closed: the error page says so (409)
         typed = _typed(survey)
         answers, errors = services.parse_answers(survey, request.form)
         if not errors:

@@ -304,23 +304,28 @@ def parse_answers(survey: Survey, form) -> tuple[dict[int, list[int] | str], dic
     return answers, errors
 
 
-def submit_response(survey: Survey, deputy_id: int, answers: dict[int, list[int] | str], *,
-                    returned_on: date | None = None) -> SurveyResponse:
-    """Keep a deputy's answers: their own (``returned_on`` None), or a paper form staff enter. Once only."""
+def check_may_answer(survey: Survey, deputy_id: int | None, *, paper: bool = False) -> None:
+    """Raise why ``deputy_id`` may not hand in an answer sheet now: not a recipient (404), answered already,
+    the survey closed or past its deadline (a paper form may still be entered then), or not sent yet."""
     if not is_recipient(survey, deputy_id):
         raise NotFound()
     earlier = response_of(survey.id, deputy_id)
     if earlier is not None:
         raise ServiceError(f"已于 {clock.to_local(earlier.submitted_at):%Y-%m-%d %H:%M} 提交过本问卷的答卷，"
                            "每位代表委员只能提交一次。", status=409)
-    paper = returned_on is not None
-    if paper:
-        if survey.state == SurveyState.DRAFT:
-            raise ServiceError("问卷尚未发出。", status=409)
-        if returned_on > clock.today():
-            raise ServiceError("表单有误，请查看标红的字段。", {"returned_on": "收回日期不能晚于今天。"})
-    elif not answerable(survey):
+    if paper and survey.state == SurveyState.DRAFT:
+        raise ServiceError("问卷尚未发出。", status=409)
+    if not paper and not answerable(survey):
         raise ServiceError("本问卷已结束或已过截止日期，不能再提交。如有意见请联系法院联络部门。", status=409)
+
+
+def submit_response(survey: Survey, deputy_id: int, answers: dict[int, list[int] | str], *,
+                    returned_on: date | None = None) -> SurveyResponse:
+    """Keep a deputy's answers: their own (``returned_on`` None), or a paper form staff enter. Once only."""
+    check_may_answer(survey, deputy_id, paper=returned_on is not None)
+    paper = returned_on is not None
+    if paper and returned_on > clock.today():
+        raise ServiceError("表单有误，请查看标红的字段。", {"returned_on": "收回日期不能晚于今天。"})
     response = SurveyResponse(survey_id=survey.id, deputy_id=deputy_id, returned_on=returned_on,
                               entered_by_id=current_user_id() if paper else None, submitted_at=clock.now())
     for question in survey.questions:
