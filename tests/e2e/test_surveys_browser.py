@@ -81,6 +81,7 @@ def test_build_send_answer_on_a_phone_and_read_the_results(page, make_deputy, ma
     page.get_by_role("button", name=re.compile(r"发出问卷（2 人）")).click()
     expect(page.locator(".alert-success")).to_contain_text("问卷已发出，已通知 2 位代表委员")
     expect(page.locator(".survey-state")).to_have_text("征集中")
+    snap(page, "1b-open")
 
     page.context.clear_cookies()
     page.set_viewport_size(PHONE)
@@ -99,6 +100,9 @@ def test_build_send_answer_on_a_phone_and_read_the_results(page, make_deputy, ma
     expect(page.locator(".survey-given")).to_contain_text("基本满意")
     assert overflow(page) <= 0, "the deputy's answers scroll sideways"
     snap(page, "3-phone-answered")
+    page.get_by_role("link", name="返回我的民意测评").click()
+    expect(page.locator(".my-surveys")).to_contain_text("已填写")
+    assert overflow(page) <= 0, "the deputy's list of surveys scrolls sideways"
 
     page.context.clear_cookies()
     page.set_viewport_size(DESK)
