@@ -1,7 +1,7 @@
 """surveys: questionnaires, recipients, responses and answers; a tracked item may come from a survey
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0017
+Revises: 0016
 Create Date: 2026-12-02 03:33:53.037176
 
 """
@@ -12,8 +12,8 @@ import portal.models
 
 
 # revision identifiers, used by Alembic.
-revision = '0015'
-down_revision = '0014'
+revision = '0017'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 
