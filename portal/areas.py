@@ -16,6 +16,9 @@ An area contributes by defining any of these functions in ``portal/<area>/contri
 - ``last_contacts(deputy_ids) -> dict[int, Contact]``: each deputy's latest contact with the court this area
   records (a visit, a hearing attended, an activity, a message), in one aggregate query: for pairing (结对联络).
 
+- ``scheduled_notices(now) -> int``: queue the messages the area sends by itself on a schedule (a survey's
+  deadline reminder), idempotently: every pass of the notices worker calls it; the number queued.
+
 ``collect`` calls one of them in every area that has it and keeps what is not None, by ``order``.
 """
 import importlib

@@ -1,12 +1,16 @@
 """What surveys show elsewhere: the deputy's workspace panel (the surveys waiting for their answer, the year's
-counts for the archive) and the link from a tracked item to the survey whose answer it came from."""
+counts for the archive), the link from a tracked item to the survey whose answer it came from, and the deadline
+reminders the notices worker queues."""
+from datetime import datetime
+
 from flask import has_request_context, url_for
 from flask_login import current_user
 
+from portal import clock
 from portal.areas import Panel
 from portal.auth.models import STAFF_ROLES
 from portal.items.models import ItemOrigin
-from portal.surveys.services import surveys_of_deputy
+from portal.surveys.services import queue_deadline_reminders, surveys_of_deputy
 
 
 def deputy_panel(deputy, year: int | None) -> Panel | None:
@@ -26,3 +30,8 @@ def item_origin_url(item) -> str | None:
     if not (has_request_context() and current_user.is_authenticated and current_user.role in STAFF_ROLES):
         return None
     return url_for("surveys.results", survey_id=item.origin_id)
+
+
+def scheduled_notices(now: datetime) -> int:
+    """The deadline reminder of each open survey, sent by the notices worker's passes."""
+    return queue_deadline_reminders(clock.local_date(now))
