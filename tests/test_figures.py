@@ -351,3 +351,31 @@ def test_the_dashboard_takes_constant_queries(client, dashboard, world, make_dep
                                     place="会议室"))
     db.session.commit()
     assert count_queries() == before
+
+
+def test_the_home_page_puts_what_the_user_must_do_first(app, client, world, make_user):
+    a = world["a"]
+    waiting = Item(court_id=a.id, number="T-todo", kind=ItemKind.SUGGESTION, title="待批示的建议",
+                   received_on=clock.today(), state=ItemState.REGISTERED)
+    starts = clock.now() + timedelta(days=3)
+    hearing = Hearing(court_id=a.id, case_number="（2026）某01民初9号", cause="合同纠纷", case_type=CaseType.CIVIL,
+                      presiding_judge="王", court_room="第二法庭", starts_at=starts, ends_at=starts + timedelta(hours=1))
+    hearing.invitations = [HearingInvitation(deputy_id=_first_deputy_id(),
+                                             status=InvitationStatus.INVITED)]
+    db.session.add_all([waiting, hearing])
+    db.session.commit()
+    leader = make_user(Role.LEADER)
+    log_in(client, leader.username)
+    home = page(client, "/")
+    assert home.index("待办") < home.index('id="figures"') and "待批示 <strong>1</strong> 件" in home
+    office = app.test_client()
+    log_in(office, world["liaison"].username)
+    assert "旁听庭审邀请尚未答复 <strong>1</strong> 人次" in page(office, "/")
+
+
+def _first_deputy_id() -> int:
+    from sqlalchemy import select
+
+    from portal.register.models import Deputy
+
+    return db.session.scalar(select(Deputy.id).order_by(Deputy.id).limit(1))

@@ -119,3 +119,20 @@ def figures(scope):
                in_year(Hearing.starts_at, scope.year, timestamp=True))).one()
     group.trend = {"旁听人次": list(trend)}
     return group
+
+
+def home_panel(user) -> Panel | None:
+    """For the liaison office: invitations to hearings still to come that the deputies have not answered (待答复),
+    to chase by phone; None when there are none."""
+    from portal.access import EDITOR_ROLES, visible_court_ids
+
+    if not user.is_authenticated or user.role not in EDITOR_ROLES:
+        return None
+    waiting = db.session.scalar(
+        select(func.count(HearingInvitation.id)).join(Hearing, Hearing.id == HearingInvitation.hearing_id)
+        .where(Hearing.court_id.in_(visible_court_ids(user)), Hearing.starts_at > clock.now(),
+               Hearing.status != HearingStatus.CANCELLED, HearingInvitation.status == InvitationStatus.INVITED))
+    if not waiting:
+        return None
+    return Panel(title="旁听邀请待答复", template="hearings/_home_panel.html", order=20,
+                 link=url_for("hearings.index", when="upcoming"), extra={"waiting": waiting})

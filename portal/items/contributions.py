@@ -39,17 +39,43 @@ def deputy_panel(deputy, year: int | None) -> Panel | None:
 
 
 def home_panel(user) -> Panel | None:
-    """How many items near or past their deadline need this staff member (督办提醒); None when none do.
+    """What this staff member must do next with items: the supervision notice (督办提醒: near or past the deadline)
+    and the items waiting for their step (to instruct, to handle, replies to approve, to close); None when nothing.
 
-    ``extra`` holds the counts, {"overdue": n, "soon": m}, as the queue's banner takes them.
+    ``extra`` holds the supervision counts, {"overdue": n, "soon": m}, as the queue's banner takes them, and
+    ``todo``: (label, count, link) of the steps waiting.
     """
     if not user.is_authenticated or user.role == Role.DEPUTY:
         return None
     counts = supervision_counts(user)
-    if not counts["overdue"] and not counts["soon"]:
+    todo = [entry for entry in todo_counts(user) if entry[1]]
+    if not counts["overdue"] and not counts["soon"] and not todo:
         return None
     return Panel(title="督办提醒", template="items/_home_notice.html", order=10, link=url_for("items.queue"),
-                 extra=counts)
+                 extra={**counts, "todo": todo})
+
+
+def todo_counts(user) -> list[tuple[str, int, str]]:
+    """(label, count, link) of the items waiting for ``user``'s step, by role, in one aggregate query."""
+    from portal.items.models import ItemState
+    from portal.items.supervision import HANDLING
+
+    S = ItemState
+    replies = Item.state.in_((S.REPLY_DRAFTED, S.REPLY_HEARD))
+    if user.role == Role.LEADER:
+        wanted = [("待批示", Item.state == S.REGISTERED, url_for("items.index", state=S.REGISTERED.value)),
+                  ("待审定答复", and_(replies, Item.leader_id == user.id), url_for("items.queue"))]
+    elif user.role == Role.HANDLER:
+        wanted = [("待办理", Item.state.in_(HANDLING), url_for("items.queue"))]
+    else:
+        wanted = [("待交办", Item.state == S.INSTRUCTED, url_for("items.index", state=S.INSTRUCTED.value)),
+                  ("待审定答复", replies, url_for("items.queue")),
+                  ("待办结", Item.state == S.RATED, url_for("items.index", state=S.RATED.value))]
+        if user.role == Role.ADMIN:
+            wanted.insert(0, ("待批示", Item.state == S.REGISTERED, url_for("items.index", state=S.REGISTERED.value)))
+    row = db.session.execute(select(*(count_if(condition) for _, condition, _ in wanted))
+                             .where(visible_condition(user))).one()
+    return [(label, n, link) for (label, _, link), n in zip(wanted, row, strict=True)]
 
 
 # --- the work calendar -----------------------------------------------------------------------------------------
