@@ -379,3 +379,26 @@ def _first_deputy_id() -> int:
     from portal.register.models import Deputy
 
     return db.session.scalar(select(Deputy.id).order_by(Deputy.id).limit(1))
+
+
+def test_a_handler_counts_the_items_they_see_and_a_leader_gets_no_link_to_the_outbox(app, world, make_user,
+                                                                                    make_department):
+    from sqlalchemy import select
+
+    from portal.auth.models import Department
+
+    civil = db.session.scalar(select(Department).where(
+        Department.court_id == world["a"].id, Department.name == "民一庭"))
+    year = {"from": f"{YEAR}-01-01", "to": f"{YEAR}-12-31"}
+    handler, other = make_user(Role.HANDLER, department=civil), make_user(Role.HANDLER, department=make_department(
+        "刑一庭"))
+    for user, received in ((handler, ["5"]), (other, ["0"])):
+        client = app.test_client()
+        log_in(client, user.username)
+        row = re.search(r'<tr data-figure="received">(.*?)</tr>', page(client, "/", **year), re.S).group(1)
+        assert re.findall(r">(\d+)</a>", row) == received
+    client = app.test_client()
+    log_in(client, make_user(Role.LEADER).username)
+    home = page(client, "/", **year)
+    sms = re.search(r'<tr data-figure="sms">(.*?)</tr>', home, re.S).group(1)
+    assert "href" not in sms and "3" in sms  # the outbox is the liaison office's

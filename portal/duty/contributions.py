@@ -117,6 +117,7 @@ def figures(scope):
     """The duty reports of the period's year (述职 is yearly): in person, written, filed, per court and in total, in
     one grouped query; and each deputy group's share reporting in person against the 20%–30% rule (the planner's
     three grouped queries: the register and the sessions are shared by the courts)."""
+    from portal.duty import VIEWERS
     from portal.duty.models import DutyReport, ReportKind, ReportState
     from portal.duty.services import plan
     from portal.figures.definitions import FigureGroup, Table, count_if, figure, tally
@@ -129,7 +130,7 @@ def figures(scope):
         ["reports", "in_person", "written", "filed"])
 
     def links(**args):
-        return scope.links("duty.index", year=year, state=args.pop("state", "all"), **args)
+        return scope.links("duty.index", VIEWERS, year=year, state=args.pop("state", "all"), **args)
 
     groups = [g for g in plan(year, with_names=False) if g.rule_applies]
     rule = Table(f"{year}年各代表组当面述职比例（应为20%—30%）", ["代表人数", "当面述职", "比例", "应当面述职", "情况"])

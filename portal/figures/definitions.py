@@ -81,8 +81,14 @@ class Scope:
         return clock.start_of_day(self.as_of + timedelta(days=1))
 
     @property
-    def period_args(self) -> dict[str, str]:
-        return {"from": self.start.isoformat(), "to": self.end.isoformat()}
+    def start_moment(self):
+        """The period's first moment, for timestamps (court time)."""
+        return clock.start_of_day(self.start)
+
+    @property
+    def end_moment(self):
+        """The first moment after the period, for timestamps: before it is in the period."""
+        return clock.start_of_day(self.end + timedelta(days=1))
 
     def court_args(self, court_id: int | None) -> dict[str, str]:
         """The court picker's arguments of one court alone, or (None) of the whole scope."""
@@ -90,8 +96,11 @@ class Scope:
             return dict(self.link_args)
         return {"court": str(court_id), "scope": "own"}
 
-    def links(self, endpoint: str, **args) -> tuple[str, dict[int, str]]:
-        """(the list's address for the whole scope, {court id: the same list for that court alone})."""
+    def links(self, endpoint: str, only_for: tuple = (), **args) -> tuple[str | None, dict[int, str]]:
+        """(the list's address for the whole scope, {court id: the same list for that court alone}); none when the
+        list is ``only_for`` some roles and the scope's user has none of them (a document has no user: all)."""
+        if only_for and self.user is not None and self.user.role not in only_for:
+            return None, {}
         total = url_for(endpoint, **args, **self.court_args(None))
         return total, {c.id: url_for(endpoint, **args, **self.court_args(c.id)) for c in self.columns}
 
