@@ -11,7 +11,7 @@ from sqlalchemy import event
 from portal import clock
 from portal.activities.models import Activity, ActivityDeputy, ActivityKind
 from portal.auth.models import CourtLevel, Role
-from portal.duty.models import DutyReport, ReportKind, ReportState
+from portal.duty.models import DutyReport, DutyTerm, ReportKind, ReportState
 from portal.extensions import db
 from portal.figures import services
 from portal.figures.definitions import Court as Column
@@ -21,7 +21,7 @@ from portal.items.models import Item, ItemKind, ItemState, Rating
 from portal.notices.models import Channel as MessageChannel
 from portal.notices.models import Message, MessageState, Newsletter
 from portal.reception.models import Channel, Reception, ReceptionDeputy
-from portal.register.models import DeputyKind
+from portal.register.models import DeputyKind, DeputyLevel
 from tests.conftest import log_in
 
 YEAR = clock.today().year - 1  # a year that is over: its figures are read "as of" 31 December
@@ -127,6 +127,8 @@ def world(app, court, make_court, make_user, make_deputy, make_department):
                                         (c, MessageChannel.SMS, MessageState.SENT, d(10, 1))):
         db.session.add(Message(court_id=court_.id, channel=channel, state=state, address="13900000000", body="通知",
                                sent_at=at(day) if state == MessageState.SENT else None))
+    # the city's 第十六届 in its second year: 城区代表组 (甲, 丙, 丁) should have 1 of 3 report in person, has none
+    db.session.add(DutyTerm(level=DeputyLevel.CITY, name="第十六届", start_year=YEAR - 1, end_year=YEAR + 3))
     db.session.add(Newsletter(court_id=court.id, year=YEAR, number=1, title="工作信息", published_on=d(2, 1)))
     db.session.add(Newsletter(court_id=c.id, year=YEAR, number=1, title="工作信息", published_on=d(2, 1)))
     db.session.commit()
@@ -198,7 +200,8 @@ def test_the_other_areas_figures_equal_the_hand_count(world):
         ("走访", ["1", "1"]), ("座谈会", ["2", "3"])]
     duty = {f.key: values(f, world) for f in groups["duty"].figures}
     assert duty == {"reports": ("2", "1", "3"), "in_person": ("1", "0", "1"), "written": ("1", "1", "2"),
-                    "filed": ("1", "1", "2")}
+                    "filed": ("1", "1", "2"), "groups": ("", "", "1"), "groups_outside": ("", "", "1")}
+    assert [label for label, _cells in groups["duty"].tables[0].rows] == ["市级第十六届 · 城区代表组"]
     notices = {f.key: values(f, world) for f in groups["notices"].figures}
     assert notices == {"sms": ("2", "1", "3"), "email": ("1", "0", "1"), "newsletters": ("1", "0", "1")}
 

@@ -115,15 +115,20 @@ class Figure:
     total: int = 0
     url: str | None = None
     court_urls: dict[int, str] = field(default_factory=dict)
+    per_court: bool = True  # False: a figure of the whole deployment (the shared register), shown in total only
     is_rate = False
 
     def value(self, court_id: int) -> int:
         return self.values.get(court_id, 0)
 
     def shown(self, court_id: int | None = None) -> str:
+        if court_id is not None and not self.per_court:
+            return ""
         return str(self.total if court_id is None else self.value(court_id))
 
     def link(self, court_id: int | None = None) -> str | None:
+        if court_id is not None and not self.per_court:
+            return None
         return self.url if court_id is None else self.court_urls.get(court_id)
 
 
@@ -158,6 +163,8 @@ class Table:
     title: str
     headers: list[str]
     rows: list[tuple[str, list]] = field(default_factory=list)
+    more: int = 0  # rows left out (a long list is the area's own page: ``more_url``)
+    more_url: str | None = None
 
 
 @dataclass
