@@ -107,9 +107,9 @@ def figures(scope):
     scope, each kind group (建议、提案 / 交办督办件、来信、关注案件), each kind and each department: one query grouped by
     court, kind and department (the sums are taken from its rows), and one for the year's trend."""
     outcome = outcome_conditions(scope.as_of)
-    received = [Item.court_id.in_(scope.court_ids), Item.received_on >= scope.start, Item.received_on <= scope.end]
-    if scope.user is not None:
-        received.append(visible_condition(scope.user))
+    seen = [visible_condition(scope.user)] if scope.user is not None else []  # a handler: their department's
+    received = [Item.court_id.in_(scope.court_ids), Item.received_on >= scope.start, Item.received_on <= scope.end,
+                *seen]
     rows = db.session.execute(
         select(Item.court_id, Item.kind, Item.department_id, Department.name, func.count(Item.id),
                *(count_if(outcome[key]) for key in ITEM_COUNTS[1:]))
@@ -119,7 +119,7 @@ def figures(scope):
     base = {"received_from": scope.start.isoformat(), "received_to": scope.end.isoformat(),
             "as_of": scope.as_of.isoformat()}
 
-    def line(label: str, chosen, **args) -> list:
+    def line(chosen, **args) -> list:
         """受理 … 超期 of the rows ``chosen`` keeps, each linked to the board under ``args``."""
         counted = tally([(r[0], *r[4:]) for r in rows if chosen(r)], ITEM_COUNTS)
 
@@ -136,7 +136,7 @@ def figures(scope):
                 Rate("on_time_rate", "按期办结率", on_time, closed), rated, satisfied,
                 Rate("satisfied_rate", "满意率", satisfied, rated), fig("overdue", "超期", "overdue")]
 
-    total = line("合计", lambda r: True)
+    total = line(lambda r: True)
     headers = ["受理", "办结", "在办", "办结率", "按期办结率", "满意率", "超期"]
 
     def cells(figures_: list) -> list:
@@ -144,10 +144,9 @@ def figures(scope):
         return [by_key[k] for k in ("received", "closed", "open", "closed_rate", "on_time_rate", "satisfied_rate",
                                     "overdue")]
 
-    groups = Table("按分组", headers, [(label, cells(line(label, lambda r, ks=kinds: ItemKind(r[1]) in ks, group=key)))
+    groups = Table("按分组", headers, [(label, cells(line(lambda r, ks=kinds: ItemKind(r[1]) in ks, group=key)))
                                     for key, (label, kinds) in KIND_GROUPS.items()])
-    kinds = Table("按类别", headers, [(kind.label, cells(line(kind.label, lambda r, k=kind: ItemKind(r[1]) == k,
-                                                                kind=kind.value)))
+    kinds = Table("按类别", headers, [(kind.label, cells(line(lambda r, k=kind: ItemKind(r[1]) == k, kind=kind.value)))
                                    for kind in ItemKind if any(ItemKind(r[1]) == kind for r in rows)])
     departments = {}
     for r in rows:
@@ -159,7 +158,7 @@ def figures(scope):
         if name and several:
             label = f"{scope_court_name(scope, court_id)} · {name}"
         args = {"department": str(department_id)} if department_id else {}
-        figures_ = line(label, lambda r, d=department_id: r[2] == d, **args)
+        figures_ = line(lambda r, d=department_id: r[2] == d, **args)
         if not department_id:  # the board has no filter for "no department": no link rather than a wrong one
             for f in figures_:
                 if not f.is_rate:
@@ -189,7 +188,7 @@ def figures(scope):
                   and_(Item.closed_at >= clock.start_of_day(first), Item.closed_at < clock.start_of_day(after)))
     trend = db.session.execute(select(*month_columns(Item.received_on, scope.year, timestamp=False),
                                       *month_columns(Item.closed_at, scope.year, timestamp=True))
-                               .where(Item.court_id.in_(scope.court_ids), *received[3:], in_year)).one()
+                               .where(Item.court_id.in_(scope.court_ids), *seen, in_year)).one()
     return FigureGroup("items", "交办督办件", figures=total, tables=[groups, kinds, by_department],
                        charts=[states, satisfaction], trend={"受理件数": list(trend[:12]), "办结件数": list(trend[12:])},
                        order=10)
