@@ -8,12 +8,11 @@ import pytest
 from flask import current_app
 from sqlalchemy import event
 
-from portal import clock
+from portal import clock, periods
 from portal.activities.models import Activity, ActivityDeputy, ActivityKind
 from portal.auth.models import CourtLevel, Role
 from portal.duty.models import DutyReport, DutyTerm, ReportKind, ReportState
 from portal.extensions import db
-from portal.figures import services
 from portal.figures.definitions import Court as Column
 from portal.figures.definitions import Scope, percent
 from portal.hearings.models import CaseType, Hearing, HearingInvitation, HearingStatus, InvitationStatus
@@ -312,7 +311,7 @@ def test_a_bad_period_or_as_of_day_is_said_not_answered_500(client, dashboard):
 
 
 def test_quick_periods_cover_month_quarter_and_year():
-    quick = {label: (a, b) for label, a, b in services.quick_periods(date(2025, 2, 10))}
+    quick = {label: (a, b) for label, a, b in periods.quick_choices(date(2025, 2, 10))}
     assert quick["本月"] == (date(2025, 2, 1), date(2025, 2, 28))
     assert quick["上月"] == (date(2025, 1, 1), date(2025, 1, 31))
     assert quick["本季度"] == (date(2025, 1, 1), date(2025, 3, 31))

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from portal import areas, clock, params, periods
 from portal.access import CourtScope
@@ -25,27 +25,6 @@ class Dashboard:
     problem: str = ""
 
 
-def quick_periods(today: date | None = None) -> list[tuple[str, date, date]]:
-    """本月, 上月, 本季度, 上季度, 本年, 上年: (label, first day, last day)."""
-    today = today or clock.today()
-
-    def month(year: int, number: int) -> tuple[date, date]:
-        first = date(year, number, 1)
-        after = date(year + 1, 1, 1) if number == 12 else date(year, number + 1, 1)
-        return first, after - timedelta(days=1)
-
-    def quarter(year: int, number: int) -> tuple[date, date]:
-        return month(year, number * 3 - 2)[0], month(year, number * 3)[1]
-
-    this_quarter = (today.month - 1) // 3 + 1
-    last_month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
-    last_quarter = (today.year, this_quarter - 1) if this_quarter > 1 else (today.year - 1, 4)
-    return [("本月", *month(today.year, today.month)), ("上月", *month(*last_month)),
-            ("本季度", *quarter(today.year, this_quarter)), ("上季度", *quarter(*last_quarter)),
-            ("本年", date(today.year, 1, 1), date(today.year, 12, 31)),
-            ("上年", date(today.year - 1, 1, 1), date(today.year - 1, 12, 31))]
-
-
 def dashboard(user, court_scope: CourtScope, period: periods.Period, as_of_typed: str = "") -> Dashboard:
     """Every area's figures for the court scope and the period (``as_of``: the day the outcomes are counted to,
     default the period's end or today), in order, with the year's month-by-month trend gathered from them."""
@@ -63,7 +42,7 @@ def dashboard(user, court_scope: CourtScope, period: periods.Period, as_of_typed
     groups = [] if problem else areas.collect("figures", scope)
     typed = (period.typed_from, period.typed_to)
     quick = [(label, {"from": a.isoformat(), "to": b.isoformat()}, typed == (a.isoformat(), b.isoformat()))
-             for label, a, b in quick_periods()]
+             for label, a, b in periods.quick_choices()]
     return Dashboard(scope, court_scope, period, groups, trend_chart(scope, groups) if groups else None, NOTES,
                      quick, as_of_typed if as_of else "", problem)
 
