@@ -278,6 +278,20 @@ def test_a_reception_figure_links_to_exactly_its_visits(client, dashboard, world
     assert shown_titles(page(client, figure_link(dashboard, "reception", "visits", 0)), subjects) == {
         "甲院首次来访", "甲院再次来访"}
     assert shown_titles(page(client, figure_link(dashboard, "reception", "cppcc", -1)), subjects) == {"甲院首次来访"}
+    assert shown_titles(page(client, figure_link(dashboard, "reception", "others", -1)), subjects) == {"甲院首次来访"}
+    assert shown_titles(page(client, figure_link(dashboard, "reception", "npc", 1)), subjects) == {"乙院来访"}
+
+
+def test_activity_and_duty_figures_link_to_exactly_their_records(client, dashboard, world):
+    titles = ["甲院座谈会", "甲院走访", "乙院座谈会", "丙院座谈会"]
+    assert shown_titles(page(client, figure_link(dashboard, "activities", "activities", -1)), titles) == {
+        "甲院座谈会", "甲院走访", "乙院座谈会"}
+    section = dashboard.split('id="group-activities"', 1)[1].split("</section>", 1)[0]
+    forum = re.search(r'href="([^"]*kind=forum[^"]*)"', section).group(1).replace("&amp;", "&")
+    assert shown_titles(page(client, forum), titles) == {"甲院座谈会", "乙院座谈会"}
+    names = ["甲代表", "乙委员", "丙代表", "丁代表"]
+    duty = page(client, figure_link(dashboard, "duty", "written", -1)).split('id="results"', 1)[1]
+    assert shown_titles(duty, names) == {"乙委员", "丙代表"}
 
 
 def test_a_hearing_figure_links_to_exactly_its_hearings(client, dashboard):

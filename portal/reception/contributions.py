@@ -81,7 +81,7 @@ def figures(scope):
         figure("persons", "接待人次", counted["persons"], all_visits),
         figure("npc", "其中人大代表人次", counted["npc"], scope.links("reception.index", **args, kind="npc")),
         figure("cppcc", "其中政协委员人次", counted["cppcc"], scope.links("reception.index", **args, kind="cppcc")),
-        figure("others", "其中其他来访人次", counted["others"], all_visits),
+        figure("others", "其中其他来访人次", counted["others"], scope.links("reception.index", **args, others="1")),
     ])
     persons = (select(func.count()).select_from(ReceptionDeputy)
                .where(ReceptionDeputy.reception_id == Reception.id).scalar_subquery() + Reception.other_count)

@@ -86,6 +86,7 @@ class ReceptionFilters:
     followup: str = ""
     q: str = ""
     kind: str = ""  # npc: visits of a People's Congress deputy; cppcc: of a CPPCC member (see npc_deputy)
+    others: str = ""  # "1": visits with people not on the register
 
     @classmethod
     def from_args(cls, args) -> "ReceptionFilters":
@@ -94,7 +95,8 @@ class ReceptionFilters:
             return params.clean_query(args.get(name), limit)
 
         filters = cls(period=periods.from_request(args), channel=arg("channel"), deputy=arg("deputy"),
-                      host=arg("host"), followup=arg("followup"), q=arg("q"), kind=arg("kind"))
+                      host=arg("host"), followup=arg("followup"), q=arg("q"), kind=arg("kind"),
+                      others="1" if args.get("others") == "1" else "")
         if filters.kind not in DeputyKind.__members__.values():
             filters.kind = ""
         if filters.channel not in Channel.__members__.values():
@@ -109,7 +111,8 @@ class ReceptionFilters:
     def as_args(self, **overrides) -> dict:
         """Query arguments that give these filters back; the period is always there, even when empty."""
         values = {**self.period.as_args(), "channel": self.channel, "deputy": self.deputy, "host": self.host,
-                  "followup": self.followup, "q": self.q, "kind": self.kind, **overrides}
+                  "followup": self.followup, "q": self.q, "kind": self.kind,
+                  "others": self.others, **overrides}
         return {k: v for k, v in values.items() if v or k in ("from", "to")}
 
 
@@ -134,6 +137,8 @@ def _conditions(filters: ReceptionFilters, court_ids: list[int]) -> list:
         is_npc = npc_deputy(ReceptionDeputy.deputy_id)
         conditions.append(exists().where(ReceptionDeputy.reception_id == Reception.id,
                                          is_npc if filters.kind == DeputyKind.NPC.value else ~is_npc))
+    if filters.others:
+        conditions.append(Reception.other_count > 0)
     if filters.followup == "none":
         conditions.append(~_items_exist())
     elif filters.followup == "open":
