@@ -19,8 +19,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Feature areas, in navigation order. Each is a package ``portal.<area>`` with a blueprint ``bp`` and, optionally,
 # ``NAVIGATION`` (label, endpoint, roles) entries, a ``cli`` module with ``register(export_group)`` and a ``demo``
 # module with ``seed(context)``.
-AREAS = ["main", "auth", "register", "items", "hearings", "reception", "activities", "duty", "voters", "workspace",
-         "pairing", "agenda", "notices", "admin"]
+AREAS = ["main", "auth", "register", "items", "hearings", "reception", "activities", "surveys", "duty", "voters",
+         "workspace", "pairing", "agenda", "notices", "figures", "admin"]
 
 
 def create_app(test_config: dict | None = None) -> Flask:

@@ -8,7 +8,7 @@ from portal import demo
 from portal.auth.models import Court, CourtLevel, Department, Role, User
 from portal.auth.services import ensure_admin
 from portal.extensions import db
-from portal.register.models import COURT_ROLES, Deputy, DeputyKind, DeputyStatus
+from portal.register.models import COURT_ROLES, Deputy, DeputyKind, DeputyLevel, DeputyStatus
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 
@@ -50,8 +50,14 @@ def test_seed_demo_command_builds_a_court_tree_and_register(runner):
     assert all(d.name_pinyin and d.name_initials and d.term and d.group_name and d.work_unit for d in deputies)
     assert all(set(d.court_role_list) <= set(COURT_ROLES) for d in deputies)
     assert any(d.court_roles for d in deputies)
-    paired = [d for d in deputies if d.paired_leader_id]
-    assert 30 <= len(paired) <= 90 and all(d.paired_leader.role == Role.LEADER for d in paired)
+    paired = [d for d in deputies if d.pairings]
+    assert 30 <= len(paired) <= 120 and all(p.leader.role == Role.LEADER for d in paired for p in d.pairings)
+    # three-level: each provincial or national deputy with a leader of the intermediate court and their basic
+    # court's president
+    high = [d for d in paired if d.level in (DeputyLevel.NATIONAL, DeputyLevel.PROVINCIAL)]
+    assert high and all({p.leader.court.level for p in d.pairings} == {CourtLevel.INTERMEDIATE, CourtLevel.BASIC}
+                        and any(p.leader.username.endswith("_president") for p in d.pairings
+                                if p.leader.court.level == CourtLevel.BASIC) for d in high)
     retired = [d for d in deputies if d.status == DeputyStatus.RETIRED]
     assert retired and all(d.left_on for d in retired)
     assert all(d.left_on is None for d in deputies if d.status == DeputyStatus.ACTIVE)

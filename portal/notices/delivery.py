@@ -18,6 +18,7 @@ from flask import current_app
 from sqlalchemy import func, select, update
 
 from portal import audit, clock, events
+from portal.areas import contributing
 from portal.extensions import db
 from portal.notices.backends import DeliveryError, Outgoing, email_backend, sms_backend
 from portal.notices.models import Channel, Message, MessageState
@@ -115,6 +116,8 @@ def send_due() -> int:
     with audit.as_system(db.session):
         queue_hearing_reminders()
         queue_due_soon_reminders()
+        for area in contributing("scheduled_notices"):
+            area.scheduled_notices(clock.now())
     tried = 0
     while ids := claim():
         for message_id in ids:
