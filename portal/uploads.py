@@ -210,3 +210,18 @@ def remove_older(area: str, seconds: int) -> None:
     for path in upload_dir(area).iterdir():
         if path.is_file() and path.stat().st_mtime < cutoff:
             path.unlink(missing_ok=True)
+
+
+def copy_folder_to_database() -> int:
+    """Copy the files of folder storage into the database (before switching ``UPLOAD_STORAGE`` to "database");
+    files already there are skipped, so it can run again. The number copied; the caller commits."""
+    root = Path(current_app.config["UPLOAD_FOLDER"])
+    present = set(db.session.execute(select(StoredFile.area, StoredFile.name)).tuples())
+    copied = 0
+    for path in sorted(root.glob("*/*")):
+        area, name = path.parent.name, path.name
+        if path.is_file() and not name.endswith(".claimed") and (area, name) not in present:
+            db.session.add(StoredFile(area=area, name=name, data=path.read_bytes()))
+            copied += 1
+    db.session.flush()
+    return copied

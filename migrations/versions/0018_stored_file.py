@@ -1,15 +1,15 @@
 """stored files: uploads kept in the database when UPLOAD_STORAGE is "database", for several app servers
 
-Revision ID: 0016
-Revises: 0015
+Revision ID: 0018
+Revises: 0017
 """
 import sqlalchemy as sa
 from alembic import op
 
 from portal.models import UTCDateTime
 
-revision = "0016"
-down_revision = "0015"
+revision = "0018"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 
