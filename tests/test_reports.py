@@ -334,7 +334,7 @@ def test_the_quarterly_report_compares_with_last_year_and_the_year_to_date(offic
     received = dashboard_total(board, "items", "received")
     assert received == "6"  # A's five of the quarter and B's one
     assert f"本季度，共受理代表建议、委员提案及交办督办件、来信、关注案件{received}件" in text
-    assert "受理较上年同期增加5件，年初至今累计受理6件。" in text  # one in the first quarter of last year
+    assert "受理件数较上年同期增加5件，年初至今累计6件。" in text  # one in the first quarter of last year
     rows = table_with(quarterly_doc, "上年同期")
     assert ["交办督办件", "受理", "6", "1", "增加5", "6"] in rows
     assert "院代表委员联络工作领导小组：" in text and f"{YEAR}年第一季度代表委员联络工作情况汇报" in text

@@ -18,7 +18,10 @@ def _write(output: str, build, data) -> Path:
     path = Path(output)
     if path.suffix.lower() != ".docx":
         raise click.ClickException("输出文件的扩展名应为 .docx")
-    path.write_bytes(build(data))
+    try:
+        path.write_bytes(build(data))
+    except OSError as error:
+        raise click.ClickException(f"无法写入 {path}：{error.strerror}") from error
     return path
 
 

@@ -18,15 +18,28 @@ def _short(name: str) -> str:
     return name.removesuffix("人民法院")
 
 
+def _merge_groups(table, spans: list[int]) -> None:
+    """Merge the 类别 cells of each group's rows (one group after another, ``spans`` rows each, under the header)."""
+    start = 1
+    for span in spans:
+        if span > 1:
+            merged = table.cell(start, 0).merge(table.cell(start + span - 1, 0))
+            for paragraph in merged.paragraphs[1:]:  # the emptied cells' paragraphs, moved into it
+                paragraph._p.getparent().remove(paragraph._p)
+        start += span
+
+
 def _figures_table(document: OfficialDocument, data: Briefing) -> None:
     """类别 | 项目 | (each court) | 合计: every figure of the month as the dashboard shows it."""
     columns = data.scope.columns if len(data.scope.columns) <= MAX_COURT_COLUMNS else []
     headers = ["类别", "项目", *(_short(c.name) for c in columns), "合计" if columns else "数值"]
-    rest = (document.text_width_mm - 30 - 46) / (len(columns) + 1)
+    widths = [30, 46, *[(document.text_width_mm - 76) / (len(columns) + 1)] * (len(columns) + 1)] if columns else [
+        36, 80, 40]
     rows = [(group.title if i == 0 else "", f.label, *(f.shown(c.id) for c in columns), f.shown())
             for group in data.groups for i, f in enumerate(group.figures)]
-    document.table(headers, rows, widths_mm=[30, 46, *[rest] * (len(columns) + 1)], font_size_pt=TABLE_PT,
-                   aligns=["left", "left", *["center"] * (len(columns) + 1)])
+    table = document.table(headers, rows, widths_mm=widths, font_size_pt=TABLE_PT,
+                           aligns=["center", "left", *["center"] * (len(columns) + 1)])
+    _merge_groups(table, [len(group.figures) for group in data.groups])
 
 
 def _open_summary(open_: OpenItems) -> str:
@@ -56,7 +69,7 @@ def _items_table(document: OfficialDocument, lines: list[DepartmentLine], *, ove
                          format_date(item.deadline) if item.deadline else "未定期限", "超期" if item.overdue else "在办"))
     if rows:
         document.table(["序号", "承办部门", "登记编号", "事项", "承办人", "办理期限", "状态"], rows,
-                       widths_mm=[11, 22, 27, 44, 17, 23, 12], font_size_pt=10.5,
+                       widths_mm=[9, 22, 25, 46, 14, 28, 12], font_size_pt=10.5,
                        aligns=["center", "left", "left", "left", "center", "center", "center"])
 
 
@@ -69,7 +82,7 @@ def _entries(document: OfficialDocument, entries, label: str, court_scope) -> No
     headers = ["日期", "时间", "类别", "事项", "地点", *(["法院"] if several else [])]
     rows = [(f"{e.day.month}月{e.day.day}日", entry_time(e) or "全天", e.kind_label, e.title, e.place,
              *([_short(court_scope.name_of(e.court_id))] if several else [])) for e in entries]
-    widths = [20, 14, 20, 62, 40] if not several else [20, 14, 18, 52, 28, 24]
+    widths = [24, 14, 22, 60, 36] if not several else [24, 14, 22, 46, 24, 26]
     document.table(headers, rows, widths_mm=widths, font_size_pt=10.5,
                    aligns=["center", "center", "center", "left", "left", *(["left"] if several else [])])
 
@@ -128,9 +141,10 @@ def build_quarterly_docx(data: QuarterlyReport) -> bytes:
         rows = [(c.group.title if i == 0 else "", r.label, r.now.shown(), r.before.shown() if r.before else "—",
                  r.change, r.to_date.shown() if r.to_date else "—")
                 for c in data.comparisons for i, r in enumerate(c.rows)]
-        document.table(["类别", "项目", "本季度", "上年同期", "增减", "年初至今"], rows,
-                       widths_mm=[30, 46, 20, 20, 20, 20], font_size_pt=TABLE_PT,
-                       aligns=["left", "left", "center", "center", "center", "center"])
+        table = document.table(["类别", "项目", "本季度", "上年同期", "增减", "年初至今"], rows,
+                               widths_mm=[30, 46, 20, 20, 20, 20], font_size_pt=TABLE_PT,
+                               aligns=["center", "left", "center", "center", "center", "center"])
+        _merge_groups(table, [len(c.rows) for c in data.comparisons])
     document.heading("二、存在的问题", 1)
     for text in data.problems or ["本季度未发现超期未答复、评价不满意等问题。"]:
         document.paragraph(text)

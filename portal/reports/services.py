@@ -376,19 +376,19 @@ def compare(now: list[FigureGroup], before: list[FigureGroup], to_date: list[Fig
 
 
 # The figure each group's comparison sentence names, and its unit.
-MAIN_FIGURES = {"items": ("received", "受理", "件"), "reception": ("persons", "接待", "人次"),
-                "hearings": ("attended", "旁听庭审", "人次"), "activities": ("activities", "开展联络活动", "次"),
-                "notices": ("sms", "发送短信", "条")}
+MAIN_FIGURES = {"items": ("received", "受理件数", "件"), "reception": ("persons", "接待人次", "人次"),
+                "hearings": ("attended", "旁听人次", "人次"), "activities": ("activities", "联络活动次数", "次"),
+                "notices": ("sms", "发送短信条数", "条")}
 
 
 def comparison_sentence(comparison: Comparison) -> str:
-    """"与上年同期相比，受理增加2件；年初至今累计受理9件。" of a group's main figure ("" without one)."""
-    key, verb, unit = MAIN_FIGURES.get(comparison.group.key, (None, "", ""))
+    """"受理件数较上年同期增加2件，年初至今累计9件。" of a group's main figure ("" without one)."""
+    key, name, unit = MAIN_FIGURES.get(comparison.group.key, (None, "", ""))
     row = next((r for r in comparison.rows if r.now.key == key), None)
     if row is None or row.before is None or row.to_date is None:
         return ""
     said = "与上年同期持平" if row.change == "持平" else f"较上年同期{row.change}{unit}"
-    return f"{verb}{said}，年初至今累计{verb}{row.to_date.shown()}{unit}。"
+    return f"{name}{said}，年初至今累计{row.to_date.shown()}{unit}。"
 
 
 @dataclass
