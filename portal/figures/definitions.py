@@ -165,6 +165,7 @@ class Table:
     rows: list[tuple[str, list]] = field(default_factory=list)
     more: int = 0  # rows left out (a long list is the area's own page: ``more_url``)
     more_url: str | None = None
+    keys: list = field(default_factory=list)  # per row, what it is of (a department's id…), for documents to match
 
 
 @dataclass
