@@ -197,7 +197,7 @@ def test_the_briefings_sentences_carry_the_dashboards_figures(office, world, bri
         ("items", "overdue"), ("reception", "persons"), ("reception", "visits"), ("hearings", "attended"),
         ("activities", "activities"))}
     # counted by hand: A's four of March and B's one; A's visit of three and B's of one; one hearing
-    assert quoted == {("items", "received"): "4", ("items", "closed"): "1", ("items", "closed_rate"): "25.0%",
+    assert quoted == {("items", "received"): "4", ("items", "closed"): "1", ("items", "closed_rate"): "25%",
                       ("items", "open"): "3", ("items", "overdue"): "2", ("reception", "persons"): "4",
                       ("reception", "visits"): "2", ("hearings", "attended"): "1", ("activities", "activities"): "1"}
     assert (f"3月，共受理代表建议、委员提案及交办督办件、来信、关注案件{quoted['items', 'received']}件"
@@ -207,7 +207,7 @@ def test_the_briefings_sentences_carry_the_dashboards_figures(office, world, bri
     assert f"超期未答复{quoted['items', 'overdue']}件。" in text
     assert (f"共接待来访的人大代表、政协委员{quoted['reception', 'persons']}人次（{quoted['reception', 'visits']}次），"
             "其中人大代表2人次、政协委员1人次、其他来访人员1人次。") in text
-    assert "旁听1起案件的庭审，邀请2人次，实到1人次，出席率为50.0%，因故谢绝1人次。" in text
+    assert "旁听1起案件的庭审，邀请2人次，实到1人次，出席率为50%，因故谢绝1人次。" in text
     assert "共开展联络活动1次，代表委员参加1人次，其中座谈会1次。" in text
     assert f"例会时间：{YEAR}年4月{meeting_day(Month(YEAR, 3)).day}日（星期二）" in text
     assert "某某市中级人民法院及下级法院" in text and f"（{YEAR}年3月1日至{YEAR}年3月31日）" in text

@@ -34,11 +34,10 @@ NOTES = [
 
 
 def percent(numerator: int, denominator: int) -> str:
-    """A rate as the page and the documents print it: 95.2%; "—" without a denominator."""
+    """A rate as the summaries print it, a whole percent (20/21 → 95%); "—" without a denominator."""
     if not denominator:
         return "—"
-    tenths = (numerator * 2000 + denominator) // (2 * denominator)  # rounded half up, in integers
-    return f"{tenths // 10}.{tenths % 10}%"
+    return f"{(numerator * 200 + denominator) // (2 * denominator)}%"  # rounded half up, in integers
 
 
 @dataclass(frozen=True)
