@@ -249,3 +249,38 @@ def test_a_bad_year_falls_back_to_this_year(client, world, year):
     response = client.get(f"/summary/?year={year}")
     assert response.status_code == 200
     assert f"{clock.today().year}年度代表委员联络工作总结" in text_of(response.get_data(as_text=True))
+
+
+def test_the_year_chosen_on_another_page_is_the_summarys(client, world):
+    log_in(client, world["liaison"].username)
+    client.get(f"/figures/?from={YEAR}-01-01&to={YEAR}-12-31")
+    assert f"{YEAR}年度代表委员联络工作总结" in text_of(client.get("/summary/").get_data(as_text=True))
+    client.get(f"/summary/?year={YEAR - 1}")  # and the summary's year applies to the other pages
+    assert f'value="{YEAR - 1}-01-01"' in client.get("/activities/").get_data(as_text=True)
+
+
+def test_the_page_runs_the_same_queries_however_many_versions_and_reads_them_at_once(client, world):
+    from sqlalchemy import event
+
+    log_in(client, world["liaison"].username)
+    summary = create(client, world)
+
+    def queries() -> list[str]:
+        seen = []
+        listener = lambda connection, cursor, statement, *args: seen.append(statement)  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            assert client.get(f"/summary/{summary.id}").status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        return seen
+
+    for key in ("reception", "hearings", "duty"):
+        save(client, summary, section(summary, key), "初稿。")
+    before = queries()
+    for key in ("reception", "hearings", "duty"):
+        for n in range(3):
+            save(client, summary, section(summary, key), f"第{n}稿。")
+    after = queries()
+    assert len(after) == len(before)
+    assert sum("FROM summary_section_version" in q for q in after) == 1  # every section's versions in one query

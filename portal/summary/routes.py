@@ -1,12 +1,13 @@
 """Pages of the annual summary: the year's draft of the court scope (``/summary/?year=``: saved, or a preview of
 the draft the records give now), a saved summary (``/<id>``) with each section viewed or edited in place (htmx),
 the refresh of its figures, a section's versions (``/<id>/sections/<sid>/versions``) and the Word export."""
-from flask import flash, make_response, redirect, render_template, request, url_for
+from flask import flash, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
-from portal import clock, params
+from portal import clock, params, periods
 from portal.access import court_scope, require_role
 from portal.documents import send_download
+from portal.figures.definitions import NOTES
 from portal.htmx import is_partial
 from portal.summary import EDITORS, READERS, bp, documents, services
 from portal.summary.forms import RestoreForm, SectionForm
@@ -17,7 +18,14 @@ require_editor = require_role(*EDITORS)
 
 
 def _year() -> int:
-    return params.parse_year(request.args.get("year")) or clock.today().year
+    """The year asked for, which then applies to the other pages' period pickers too; else the year of the period
+    remembered in the session (the current year at first). A bad year is the remembered one."""
+    chosen = params.parse_year(request.args.get("year"))
+    if chosen:
+        session[periods.SESSION_KEY] = [f"{chosen:04d}-01-01", f"{chosen:04d}-12-31"]
+        return chosen
+    period = periods.from_request({})
+    return (period.end or period.start or clock.today()).year
 
 
 def _can_edit() -> bool:
@@ -26,7 +34,7 @@ def _can_edit() -> bool:
 
 def _page(draft, scope=None, status: int = 200, **context):
     return render_template("summary/index.html", draft=draft, scope=scope, can_edit=_can_edit(),
-                           years=services.years(), legend=services.field_legend(), **context), status
+                           years=services.years(), legend=services.field_legend(), notes=NOTES, **context), status
 
 
 @bp.get("/")

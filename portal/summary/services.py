@@ -71,14 +71,20 @@ def title_of(court_name: str, year: int) -> str:
 
 def find(court_scope: CourtScope, year: int) -> AnnualSummary | None:
     """The saved summary of this court scope and year, with its sections."""
-    return db.session.scalar(select(AnnualSummary).options(selectinload(AnnualSummary.sections)).where(
+    return db.session.scalar(_with_sections().where(
         AnnualSummary.court_id == court_scope.court.id, AnnualSummary.with_lower.is_(court_scope.with_lower),
         AnnualSummary.year == year))
 
 
+def _with_sections():
+    """A summary with its sections and their versions, in three queries whatever their number."""
+    return select(AnnualSummary).options(selectinload(AnnualSummary.sections).selectinload(SummarySection.versions),
+                                         selectinload(AnnualSummary.court))
+
+
 def load(summary_id: int, user) -> AnnualSummary:
     """A summary of a court the user sees; any other looks like none at all."""
-    summary = db.session.get(AnnualSummary, summary_id)
+    summary = db.session.scalar(_with_sections().where(AnnualSummary.id == summary_id))
     if summary is None or summary.court_id not in visible_court_ids(user):
         raise NotFound()
     return summary
