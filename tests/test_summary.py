@@ -284,3 +284,25 @@ def test_the_page_runs_the_same_queries_however_many_versions_and_reads_them_at_
     after = queries()
     assert len(after) == len(before)
     assert sum("FROM summary_section_version" in q for q in after) == 1  # every section's versions in one query
+
+
+def test_the_pairing_section_quotes_the_pairings_holding_at_the_years_end(client, world, make_user, make_deputy):
+    from portal.register.models import Pairing
+
+    president, vice = make_user(Role.LEADER), make_user(Role.LEADER, court=world["b"])
+    other = make_user(Role.LEADER, court=world["c"])
+    people = [make_deputy(name=f"结对{n}") for n in range(4)]
+    db.session.add_all([
+        Pairing(leader_id=president.id, deputy_id=people[0].id, since=date(YEAR, 1, 5)),
+        Pairing(leader_id=president.id, deputy_id=people[1].id, since=date(YEAR, 2, 5)),
+        Pairing(leader_id=vice.id, deputy_id=people[0].id, since=date(YEAR, 3, 5)),  # 三级联动: one more pairing
+        Pairing(leader_id=vice.id, deputy_id=people[2].id, since=date(YEAR, 1, 5), ended_on=date(YEAR, 6, 1)),
+        Pairing(leader_id=president.id, deputy_id=people[3].id, since=date(YEAR + 1, 1, 2)),  # after the year
+        Pairing(leader_id=other.id, deputy_id=people[1].id, since=date(YEAR, 1, 5)),  # court C's
+    ])
+    db.session.commit()
+    pairing = groups_of(world)["pairing"]
+    assert (pairing.get("leaders").shown(), pairing.get("pairings").shown()) == ("2", "3")
+    log_in(client, world["liaison"].username)
+    assert "院领导2人与代表委员结成3对结对联络关系" in page(client, world)
+    assert "院领导1人与代表委员结成2对结对联络关系" in page(client, world, scope="own")
