@@ -154,7 +154,7 @@ def check_section(title: str, text: str) -> dict[str, str]:
         errors["text"] = f"正文不能超过 {MAX_TEXT} 个字。"
     elif unknown := drafting.unknown_fields(text):
         errors["text"] = ("无法识别的数字字段：" + "、".join(f"{{{n}}}" for n in unknown)
-                          + "。请从右侧“可用的数字字段”中选用，或删去花括号。")
+                          + "。请从页面上“可用的数字字段”中选用，或删去花括号。")
     return errors
 
 
