@@ -1,7 +1,7 @@
 """annual summary: the year's draft of a court scope, its sections and every saved version of a section
 
-Revision ID: 0022
-Revises: 0017
+Revision ID: 0019
+Revises: 0018
 Create Date: 2026-12-02 04:05:09.351747
 
 """
@@ -12,8 +12,8 @@ import portal.models
 
 
 # revision identifiers, used by Alembic.
-revision = '0022'
-down_revision = '0017'
+revision = '0019'
+down_revision = '0018'
 branch_labels = None
 depends_on = None
 
