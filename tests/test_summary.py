@@ -60,10 +60,10 @@ def test_the_draft_quotes_the_dashboards_figures_for_the_court_and_the_courts_be
     assert f"共接待来访的人大代表、政协委员{persons}人次（接待3次），其中人大代表3人次、政协委员1人次" in shown
     hearings = groups["hearings"]
     assert (f"共邀请人大代表、政协委员{hearings.get('attended').shown()}人次参加旁听{hearings.get('held').shown()}起"
-            f"案件的庭审，发出邀请5人次，出席率为60.0%") in shown
+            f"案件的庭审，发出邀请5人次，出席率为60%") in shown
     # the two groups of items, each with its own totals and rates (受理, 办结, 在办, 办结率, 按期, 满意率)
-    assert "政协委员提案3件，已办结3件，办结率为100.0%，代表委员对办理工作满意率为100.0%" in shown
-    assert "关注的案件4件，已办结1件，办结率为25.0%，剩余3件正在办理" in shown
+    assert "政协委员提案3件，已办结3件，办结率为100%，代表委员对办理工作满意率为100%" in shown
+    assert "关注的案件4件，已办结1件，办结率为25%，剩余3件正在办理" in shown
     assert "全年共开展联络活动3次，代表委员参加4人次，其中座谈会2次、走访1次、视察0次" in shown
     assert "全年代表提交述职报告3份，其中当面述职1人、书面述职2人，已备案2份" in shown
     assert "发送短信3条、电子邮件1封，编发《法院工作信息》1期" in shown
@@ -198,7 +198,7 @@ def test_the_word_file_holds_the_edited_text_and_the_refreshed_numbers(client, w
     assert "一、热情接待代表委员来访，认真听取意见建议" in paragraphs
     assert "全年接待6人次，院长亲自接待。" in paragraphs
     assert "九、下一步工作打算" in paragraphs and "（一）继续坚持定期邀请代表委员座谈、视察和旁听庭审制度，进一步拓宽联络渠道。" in paragraphs
-    assert ["类别", "受理", "办结", "在办", "办结率", "满意率"] in cells and ["合计", "7", "4", "3", "57.1%", "75.0%"] in cells
+    assert ["类别", "受理", "办结", "在办", "办结率", "满意率"] in cells and ["合计", "7", "4", "3", "57%", "75%"] in cells
     assert "某某市中级人民法院" in paragraphs[-2] and paragraphs[-1].startswith(f"{clock.today().year}年")
     # the same export by the year's address gives the saved draft
     assert "全年接待6人次，院长亲自接待。" in docx_text(client.get(
