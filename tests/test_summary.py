@@ -8,6 +8,7 @@ from datetime import date
 
 import docx
 import pytest
+from sqlalchemy import func, select
 
 from portal import clock
 from portal.auth.models import Role
@@ -306,3 +307,33 @@ def test_the_pairing_section_quotes_the_pairings_holding_at_the_years_end(client
     log_in(client, world["liaison"].username)
     assert "院领导2人与代表委员结成3对结对联络关系" in page(client, world)
     assert "院领导1人与代表委员结成2对结对联络关系" in page(client, world, scope="own")
+
+
+def test_two_people_starting_the_same_draft_at_once_get_the_same_one(app, world):
+    """Real concurrent requests: both get the one draft (the second finds the first's), neither a 500."""
+    import threading
+
+    clients = []
+    for _ in range(2):
+        c = app.test_client()
+        assert log_in(c, world["liaison"].username).status_code == 302
+        clients.append(c)
+    barrier, answers = threading.Barrier(2), []
+    url = f"/summary/?year={YEAR}&court={world['a'].id}&scope=lower"
+
+    def start(c):
+        barrier.wait()
+        try:
+            answers.append(c.post(url))
+        except Exception as error:  # noqa: BLE001 - TESTING propagates what would be a 500
+            answers.append(error)
+
+    threads = [threading.Thread(target=start, args=(c,)) for c in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert [getattr(a, "status_code", a) for a in answers] == [303, 303]
+    assert answers[0].headers["Location"] == answers[1].headers["Location"]
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(AnnualSummary.id))) == 1

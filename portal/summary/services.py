@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from flask import current_app, has_request_context
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from portal import areas, clock
@@ -138,8 +139,11 @@ def create(court_scope: CourtScope, year: int, user_id: int | None) -> AnnualSum
         section = SummarySection(key=kind.key, position=position, title=kind.title, text=kind.draft(year, speaker))
         summary.sections.append(section)
         _add_version(section, "系统生成", user_id)
-    db.session.add(summary)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # two people starting the same draft at once: the second gets the first's
+            db.session.add(summary)
+    except IntegrityError:
+        return find(court_scope, year)
     return summary
 
 
