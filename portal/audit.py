@@ -256,6 +256,16 @@ def security(event_type: str, *, success: bool = True, user=None, username: str 
         "summary": SECURITY_EVENTS[event_type], "changes": changes}])
 
 
+def in_batches(query, session: Session | None = None, size: int = 2000):
+    """The audit rows of ``query`` in id order, read ``size`` at a time (keyset: no server cursor left open when
+    the reader stops early)."""
+    session = session or db.session
+    after = 0
+    while batch := session.scalars(query.where(AuditLog.id > after).order_by(AuditLog.id).limit(size)).all():
+        yield from batch
+        after = batch[-1].id
+
+
 @dataclass
 class Verdict:
     rows: int
@@ -278,7 +288,7 @@ def verify(session: Session | None = None) -> Verdict:
     if newest_purge is not None:
         anchor = (newest_purge.changes.get("last_hash") or [None, ""])[1]
     count, prev, prev_id = 0, None, None
-    for row in session.scalars(select(AuditLog).order_by(AuditLog.id).execution_options(yield_per=2000)):
+    for row in in_batches(select(AuditLog), session):
         count += 1
         expected = anchor if prev is None else prev
         if row.prev_hash != expected:

@@ -6,7 +6,7 @@ from sqlalchemy.orm import selectinload
 
 from portal import audit, clock
 from portal.access import court_subtree_ids
-from portal.audit import SECURITY_EVENTS, AuditLog, shown
+from portal.audit import SECURITY_EVENTS, AuditLog, in_batches, shown
 from portal.auth import services as accounts
 from portal.auth.models import Court, CourtLevel, Department, Role, User
 from portal.errors import ServiceError
@@ -164,7 +164,7 @@ def list_audit(*, cursor: str | None, per_page: int, total: int | None, number: 
 
 def audit_rows(**filters):
     """Every entry matching the filters, oldest first, read in batches."""
-    return db.session.scalars(_audit_query(**filters).order_by(AuditLog.id).execution_options(yield_per=1000))
+    return in_batches(_audit_query(**filters))
 
 
 AUDIT_COLUMNS = ["编号", "时间", "操作人", "用户编号", "操作", "事件", "结果", "对象", "记录编号", "摘要", "内容",
