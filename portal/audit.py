@@ -68,6 +68,7 @@ from portal.models import UTCDateTime, utcnow
 class AuditLog(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # SET NULL would now be refused by the append-only trigger: users with a history are deactivated, not deleted.
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
     actor: Mapped[str] = mapped_column(String(60))  # username at the time, or "cli"
     action: Mapped[str] = mapped_column(String(10))  # create / update / delete
@@ -486,6 +487,8 @@ def _text(entity: str, key: str, value, names: dict) -> str:
 
 def _who(entry: AuditLog, people: dict[int, str]) -> str:
     if entry.user_id is None:
+        if entry.action == "security" and entry.actor not in ("cli", "system", "anonymous"):
+            return f"{entry.actor}（未登录）"  # the name typed at a failed login
         return SYSTEM_ACTOR
     return people.get(entry.user_id, entry.actor)
 

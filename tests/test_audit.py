@@ -54,12 +54,17 @@ def test_logins_failures_lockout_and_logout_are_audited_with_address_and_result(
     assert failed[-1].changes["reason"] == [None, "账户已锁定"]
     assert [r.ip for r in failed] == ["127.0.0.1"] * 4
     assert [(r.actor, r.success) for r in security_rows("lockout")] == [(user.username, False)]
+    admin = make_user(Role.ADMIN)
+    assert log_in(client, admin.username).status_code == 302
+    page = client.get("/admin/audit?action=security").get_data(as_text=True)
+    assert "登录失败" in page and "nobody（未登录）" in page and "账户锁定" in page
+    client.post("/logout")
 
     app.config["LOGIN_LOCK_MINUTES"] = 0
     other = make_user(Role.HANDLER)
     assert log_in(client, other.username).status_code == 302
     client.post("/logout")
-    (login,), (logout,) = security_rows("login"), security_rows("logout")
+    login, logout = security_rows("login")[-1], security_rows("logout")[-1]
     assert (login.user_id, login.actor, login.success, login.ip) == (other.id, other.username, True, "127.0.0.1")
     assert (logout.user_id, logout.actor) == (other.id, other.username)
 
