@@ -9,6 +9,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from portal import uploads
 from portal.config import ENVIRONMENT_SETTINGS, DefaultConfig
 from portal.extensions import commit_request, csrf, db, login_manager, migrate
 from portal.params import IdConverter
@@ -18,8 +19,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Feature areas, in navigation order. Each is a package ``portal.<area>`` with a blueprint ``bp`` and, optionally,
 # ``NAVIGATION`` (label, endpoint, roles) entries, a ``cli`` module with ``register(export_group)`` and a ``demo``
 # module with ``seed(context)``.
-AREAS = ["main", "auth", "register", "items", "hearings", "reception", "activities", "duty", "voters", "workspace",
-         "pairing", "agenda", "notices", "admin"]
+AREAS = ["main", "auth", "register", "items", "hearings", "reception", "activities", "surveys", "duty", "voters",
+         "workspace", "pairing", "agenda", "notices", "figures", "admin"]
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -53,6 +54,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config.get("AUDIT_KEY"):  # the audit chain's HMAC key: outside the database (portal.audit)
         app.config["AUDIT_KEY"] = _instance_secret_key(Path(app.instance_path), "audit_key")
     app.config.setdefault("UPLOAD_FOLDER", str(Path(app.instance_path) / "uploads"))
+    if app.config["UPLOAD_STORAGE"] not in uploads.STORAGES:
+        raise RuntimeError(f"UPLOAD_STORAGE must be one of {', '.join(uploads.STORAGES)}, "
+                           f"not {app.config['UPLOAD_STORAGE']!r}")
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)

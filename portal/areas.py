@@ -14,7 +14,15 @@ An area contributes by defining any of these functions in ``portal/<area>/contri
 - ``agenda_entries(user, first, last, court_ids) -> list[Entry]``: what the area puts on the work calendar
   (工作日历) between two days, with ``AGENDA_KINDS`` (key -> label) declared beside it;
 - ``last_contacts(deputy_ids) -> dict[int, Contact]``: each deputy's latest contact with the court this area
-  records (a visit, a hearing attended, an activity, a message), in one aggregate query: for pairing (结对联络).
+  records (a visit, a hearing attended, an activity, a message), in one aggregate query: for pairing (结对联络);
+- ``figures(scope) -> FigureGroup | None``: the area's figures for a ``portal.figures.definitions.Scope`` (courts,
+  per-court columns, period, "as of" day), computed in one query grouped by ``court_id`` (so the per-court values
+  and the total come from the same rows), each ``Figure`` with the address of the list that shows exactly its
+  records: for the dashboard, and for the briefing, the quarterly report and the annual summary, which quote the
+  same figures under the same definitions (``definitions.NOTES``).
+
+- ``scheduled_notices(now) -> int``: queue the messages the area sends by itself on a schedule (a survey's
+  deadline reminder), idempotently: every pass of the notices worker calls it; the number queued.
 
 ``collect`` calls one of them in every area that has it and keeps what is not None, by ``order``.
 """

@@ -68,6 +68,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(reset_password_command)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(copy_uploads_to_database)
     app.cli.add_command(export)
     app.cli.add_command(audit_group)
     from portal.backup import backup_command, restore_command
@@ -159,6 +160,17 @@ def init_db(no_admin: bool, court_name: str | None, court_code: str | None) -> N
         click.echo(f"已创建管理员账户：用户名 {admin.username}，密码取自 PORTAL_ADMIN_PASSWORD")
     else:
         click.echo(f"管理员账户已存在：用户名 {admin.username}")
+
+
+@click.command("copy-uploads-to-database")
+def copy_uploads_to_database() -> None:
+    """Copy the uploaded files of instance/uploads (UPLOAD_FOLDER) into the database, before switching
+    PORTAL_UPLOAD_STORAGE to "database" for several app servers; can run again."""
+    from portal.uploads import copy_folder_to_database
+
+    copied = copy_folder_to_database()
+    db.session.commit()
+    click.echo(f"已将 {copied} 个文件复制到数据库；设置 PORTAL_UPLOAD_STORAGE=database 后生效。")
 
 
 @click.command("create-user")

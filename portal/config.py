@@ -35,6 +35,9 @@ class DefaultConfig:
     TIME_ZONE = "Asia/Shanghai"  # the court's clock: every "today" and every date shown (portal.clock)
     COURT_NAME: str | None = None  # the first court's name for init-db; unset: asked, or left to the admin's login
     COURT_CODE: str | None = None  # the first court's code for init-db (default "court")
+    # Where uploaded files live (portal.uploads): "folder" (UPLOAD_FOLDER, default instance/uploads; shared
+    # between app servers only as a shared folder) or "database" (nothing to share beyond the database).
+    UPLOAD_STORAGE = "folder"
 
 
 
@@ -58,4 +61,6 @@ ENVIRONMENT_SETTINGS = {
     "PORTAL_PAGE_SIZE": ("PAGE_SIZE", int),
     "PORTAL_TIME_ZONE": ("TIME_ZONE", str),
     "PORTAL_BASE_URL": ("PORTAL_BASE_URL", str),
+    "PORTAL_UPLOAD_STORAGE": ("UPLOAD_STORAGE", str),
+    "PORTAL_UPLOAD_FOLDER": ("UPLOAD_FOLDER", str),
 }

@@ -30,6 +30,7 @@ from portal.register.models import (
     DeputyStatus,
     Gender,
     Mandate,
+    Pairing,
 )
 
 DEMO_PASSWORD = "Demo1234"
@@ -559,8 +560,11 @@ def _email(rng: random.Random, pinyin: str) -> str:
 
 
 def _seed_deputies(ctx: DemoContext) -> None:
-    """200 register entries per size; about 35% CPPCC members. Paired leaders are of the nearest court."""
+    """200 register entries per size; about 35% CPPCC members. Paired leaders are of the nearest court; every
+    provincial and national deputy or member is paired three-level (三级联动): with a leader of the intermediate
+    court and with the president of their area's basic court."""
     rng = ctx.rng("deputies")
+    pair_rng = ctx.rng("pairings")  # a stream of its own: the register's data stays what it was
     keys: dict[str, tuple[str, str]] = {}  # name → pinyin keys; names repeat, pypinyin is not free
     top_leaders = ctx.leaders.get(ctx.intermediate.id, [])
     sector_pairs = [(name, weight) for name, weight, _ in SECTORS]
@@ -613,7 +617,17 @@ def _seed_deputies(ctx: DemoContext) -> None:
         retired = rng.random() < 0.08
         deputy = Deputy(name=name, name_pinyin=pinyin, name_initials=initials, gender=gender, level_rank=level.rank,
                         work_unit=work_unit, post=post, mobile=ctx.new_mobile(), email=email, address=address,
-                        court_roles=court_roles, paired_leader_id=paired.id if paired else None)
+                        court_roles=court_roles)
+        leaders = [paired] if paired else []
+        if level in (DeputyLevel.NATIONAL, DeputyLevel.PROVINCIAL):
+            if not leaders and top_leaders:
+                leaders.append(pair_rng.choice(top_leaders))
+            president = next(iter(ctx.leaders.get(basic_court.id) or []), None)
+            if president is not None:
+                leaders.append(president)
+        for leader in leaders:  # the pairing scheme began in April 2024 (the provincial court's 方案)
+            deputy.pairings.append(Pairing(leader_id=leader.id,
+                                           since=date(2024, 4, 15) + timedelta(days=pair_rng.randrange(400))))
         deputy.mandates.append(Mandate(
             kind=kind, level=level, term=term, group_name=group, constituency=constituency,
             status=DeputyStatus.RETIRED if retired else DeputyStatus.ACTIVE,

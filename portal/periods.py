@@ -101,3 +101,24 @@ def from_request(args=None) -> Period:
         if not period.problem:
             return period
     return year()
+
+
+def quick_choices(today: date | None = None) -> list[tuple[str, date, date]]:
+    """The quick choices of a period picker — 本月, 上月, 本季度, 上季度, 本年, 上年 — as (label, first day, last day)."""
+    today = today or clock.today()
+
+    def month(year: int, number: int) -> tuple[date, date]:
+        first = date(year, number, 1)
+        after = date(year + 1, 1, 1) if number == 12 else date(year, number + 1, 1)
+        return first, after - timedelta(days=1)
+
+    def quarter(year: int, number: int) -> tuple[date, date]:
+        return month(year, number * 3 - 2)[0], month(year, number * 3)[1]
+
+    this_quarter = (today.month - 1) // 3 + 1
+    last_month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+    last_quarter = (today.year, this_quarter - 1) if this_quarter > 1 else (today.year - 1, 4)
+    return [("本月", *month(today.year, today.month)), ("上月", *month(*last_month)),
+            ("本季度", *quarter(today.year, this_quarter)), ("上季度", *quarter(*last_quarter)),
+            ("本年", date(today.year, 1, 1), date(today.year, 12, 31)),
+            ("上年", date(today.year - 1, 1, 1), date(today.year - 1, 12, 31))]

@@ -31,11 +31,11 @@ for variable in [v for v in os.environ if v.startswith("PORTAL_") and v not in
     del os.environ[variable]
 
 import portal.auth.models  # noqa: E402
-from portal import create_app  # noqa: E402
+from portal import clock, create_app  # noqa: E402
 from portal.auth.models import Court, CourtLevel, Department, Role, User  # noqa: E402
 from portal.config import DefaultConfig  # noqa: E402
 from portal.extensions import db  # noqa: E402
-from portal.register.models import Deputy, DeputyKind, DeputyLevel, Gender, Mandate  # noqa: E402
+from portal.register.models import Deputy, DeputyKind, DeputyLevel, Gender, Mandate, Pairing  # noqa: E402
 
 PASSWORD = "Passw0rd-test"
 portal.auth.models.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # scrypt costs ~0.1 s per hash
@@ -143,8 +143,6 @@ def _empty_database() -> None:
     with db.engine.begin() as connection, purging(connection):  # the audit trail's DELETE trigger lets it go
         filled = set(connection.scalars(text(" UNION ALL ".join(
             f"SELECT '{table}' WHERE EXISTS (SELECT 1 FROM \"{table}\")" for table in tables))))
-        if "deputy" in filled:
-            connection.execute(text("UPDATE deputy SET paired_leader_id = NULL"))
         for table in tables:
             if table in filled:
                 connection.execute(text(f'DELETE FROM "{table}"'))
@@ -306,8 +304,11 @@ def _deputy_factory():
         # one person with one mandate; the mandate's fields are given with the person's
         seat = {k: values.pop(k) for k in ("kind", "level", "term", "group_name", "constituency", "status", "left_on")
                 if k in values}
+        leaders = values.pop("paired_with", [])  # a leader or a list of them, paired since a month ago
         deputy = Deputy(**values)
         deputy.mandates.append(Mandate(**seat))
+        for leader in leaders if isinstance(leaders, list) else [leaders]:
+            deputy.pairings.append(Pairing(leader_id=leader.id, since=clock.today() - timedelta(days=30)))
         deputy.refresh_keys()
         db.session.add(deputy)
         db.session.commit()

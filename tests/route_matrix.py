@@ -35,7 +35,15 @@ def hand_to_next_users(key: str, hand_over) -> None:
     event.listen(User, "after_insert", listener)
     _handovers[key] = listener
 
-# endpoint: (method, url template, roles allowed[, form data])
+def form_data(route: tuple, records: dict) -> dict | None:
+    """The route's form data, with the records' ids put into its values the way the URL template gets them
+    (``{"deputy_ids": "{unpaired_deputy}"}``)."""
+    _, _, _, *data = route
+    return {key: value.format(**records) if isinstance(value, str) else value
+            for key, value in data[0].items()} if data else None
+
+
+# endpoint: (method, url template, roles allowed[, form data with {record} placeholders])
 ROUTES = {
     "main.index": ("GET", "/", EVERYONE),
     "main.healthz": ("GET", "/healthz", PUBLIC),

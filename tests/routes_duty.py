@@ -69,6 +69,7 @@ ROUTES = {
     "duty.session_close": ("POST", "/duty/sessions/{duty_closable}/close", EDITORS),
     "duty.session_docx": ("GET", "/duty/sessions/{duty_held}/results.docx", VIEWERS),
     "duty.overview_docx": ("GET", "/duty/overview.docx", VIEWERS),
+    "duty.export_xlsx": ("GET", "/duty/export.xlsx", VIEWERS),
 }
 
 

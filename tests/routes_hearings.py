@@ -76,6 +76,7 @@ SCORES = {name: "4" for name in ("score_procedure", "score_conduct", "score_cont
 ROUTES = {
     "hearings.index": ("GET", "/hearings/", STAFF),
     "hearings.export_period": ("GET", "/hearings/export.docx", STAFF),
+    "hearings.export_xlsx": ("GET", "/hearings/export.xlsx", STAFF),
     "hearings.create": ("GET", "/hearings/new", EDITORS),
     "hearings.edit": ("GET", "/hearings/{hearing}/edit", EDITORS),
     "hearings.change_status": ("POST", "/hearings/{hearing}/status", EDITORS, {"status": "held"}),

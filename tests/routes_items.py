@@ -33,6 +33,7 @@ ROUTES = {
     "items.case_report_docx": ("GET", "/items/{item}/case-report.docx", SUPERVISORS),
     "items.figures": ("GET", "/items/figures?from=2025-01-01&to=2025-12-31", STAFF),
     "items.export_docx": ("GET", "/items/export.docx", STAFF),
+    "items.export_xlsx": ("GET", "/items/export.xlsx", STAFF),
 }
 
 

@@ -24,6 +24,8 @@ ROUTES = {
     "notices.newsletter_list": ("GET", "/notices/newsletters", STAFF),
     "notices.new_newsletter": ("GET", "/notices/newsletters/new", EDITORS),
     "notices.newsletter_detail": ("GET", "/notices/newsletters/{newsletter}", STAFF),
+    "notices.edit_newsletter": ("GET", "/notices/newsletters/{newsletter}/edit", EDITORS),
+    "notices.delete_newsletter": ("POST", "/notices/newsletters/{newsletter}/delete", EDITORS),
     "notices.comment_to_item": ("POST", "/notices/newsletters/{newsletter}/comments/{newsletter_comment}/item", EDITORS),
     "notices.read_newsletter": ("GET", "/notices/newsletters/{newsletter}/read", {Role.DEPUTY}),
     "notices.newsletter_file": ("GET", "/notices/newsletters/{newsletter}/files/{newsletter_file}/工作信息.docx",

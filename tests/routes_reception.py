@@ -22,6 +22,7 @@ ROUTES = {
     "reception.delete_attachment": ("POST", "/reception/{reception}/files/{reception_file}/delete", EDITORS),
     "reception.record_docx": ("GET", "/reception/{reception}/record.docx", STAFF),
     "reception.export_docx": ("GET", "/reception/export.docx", STAFF),
+    "reception.export_xlsx": ("GET", "/reception/export.xlsx", STAFF),
     "reception.mine": ("GET", "/reception/mine", DEPUTY),
 }
 

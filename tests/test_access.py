@@ -2,7 +2,7 @@
 import pytest
 
 from portal.auth.models import Role
-from tests.route_matrix import PUBLIC, ROUTES
+from tests.route_matrix import PUBLIC, ROUTES, form_data
 
 pytestmark = pytest.mark.shared_records  # one app and one set of records for the module, each test rolled back
 
@@ -19,7 +19,7 @@ def test_route_answers_by_role(client, login_as, records, endpoint, role):
     url = template.format(**records)
     if role is not None:
         login_as(role)
-    response = client.open(url, method=method, data=data[0] if data else None)
+    response = client.open(url, method=method, data=form_data(ROUTES[endpoint], records))
     if allowed is PUBLIC:
         assert response.status_code == 200 or (role and endpoint == "auth.login" and response.status_code == 302)
     elif role is None:

@@ -439,10 +439,11 @@ def test_list_xlsx(client, login_as, people, make_activity):
     assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")
     sheet = load_workbook(io.BytesIO(response.data)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:4] == ("日期", "法院", "类型", "主题")
-    assert [r[3] for r in rows[1:]] == ["走访企业代表", '=HYPERLINK("x")']
-    assert rows[1][5] == "李四、张三" and rows[1][6] == "赵六" and rows[1][7] == 3
-    assert sheet.cell(3, 4).data_type == "s"  # a formula typed stays text
+    assert rows[0][0] == "某某市中级人民法院 联络活动（2025年1月1日至2025年12月31日）"  # the title row
+    assert rows[1][:4] == ("日期", "法院", "类型", "主题")
+    assert [r[3] for r in rows[2:]] == ["走访企业代表", '=HYPERLINK("x")']
+    assert rows[2][5] == "李四、张三" and rows[2][6] == "赵六" and rows[2][7] == 3
+    assert sheet.cell(4, 4).data_type == "s"  # a formula typed stays text
 
 
 def test_cli_export(runner, people, make_activity, tmp_path):
@@ -457,7 +458,7 @@ def test_cli_export(runner, people, make_activity, tmp_path):
     result = runner.invoke(args=["export", "activities", "--from", "2025-04-01", "--to", "2025-06-30",
                                  "-o", str(sheet), "--court", "main", "--with-lower"])
     assert result.exit_code == 0, result.output
-    assert [r[3] for r in load_workbook(sheet).active.iter_rows(min_row=2, values_only=True)] == ["代表委员座谈会"]
+    assert [r[3] for r in load_workbook(sheet).active.iter_rows(min_row=3, values_only=True)] == ["代表委员座谈会"]
     bad = runner.invoke(args=["export", "activities", "--from", "2025-06-30", "--to", "2025-01-01", "-o", str(out)])
     assert bad.exit_code != 0 and "开始日期不能晚于结束日期" in bad.output
     assert runner.invoke(args=["export", "activities", "--from", "2025-01-01", "--to", "2025-06-30",

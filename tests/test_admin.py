@@ -267,11 +267,14 @@ def test_audit_page_names_references_and_records(client, login_as, court, make_u
     login_as(Role.ADMIN)
     leader = make_user(Role.LEADER, display_name="钱院长")
     client.post("/register/new", data={"name": "吴十", "gender": "male", "kind": "npc", "level": "city",
-                                       "term": "第十六届", "mobile": "13512345678", "paired_leader_id": leader.id})
+                                       "term": "第十六届", "mobile": "13512345678"})
     entry = db.session.scalar(select(AuditLog).where(AuditLog.entity == "deputy"))
     assert entry.record_id is not None
     page = client.get("/admin/audit?entity=deputy").get_data(as_text=True)
-    assert f"#{entry.record_id} 吴十" in page and "钱院长" in page and "#None" not in page
+    assert f"#{entry.record_id} 吴十" in page and "#None" not in page
+    client.post(f"/pairing/leader/{leader.id}", data={"deputy_ids": entry.record_id, "since": "2025-03-01"})
+    page = client.get("/admin/audit?entity=deputy_pairing").get_data(as_text=True)
+    assert "吴十" in page and "钱院长" in page and "2025-03-01" in page
     department_page = client.get("/admin/audit?entity=user").get_data(as_text=True)
     assert "启用：<span class=\"diff-after\">是</span>" in department_page
 

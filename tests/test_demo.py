@@ -8,7 +8,7 @@ from portal import demo
 from portal.auth.models import Court, CourtLevel, Department, Role, User
 from portal.auth.services import ensure_admin
 from portal.extensions import db
-from portal.register.models import COURT_ROLES, Deputy, DeputyKind, DeputyStatus
+from portal.register.models import COURT_ROLES, Deputy, DeputyKind, DeputyLevel, DeputyStatus
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 
@@ -50,8 +50,14 @@ def test_seed_demo_command_builds_a_court_tree_and_register(runner):
     assert all(d.name_pinyin and d.name_initials and d.term and d.group_name and d.work_unit for d in deputies)
     assert all(set(d.court_role_list) <= set(COURT_ROLES) for d in deputies)
     assert any(d.court_roles for d in deputies)
-    paired = [d for d in deputies if d.paired_leader_id]
-    assert 30 <= len(paired) <= 90 and all(d.paired_leader.role == Role.LEADER for d in paired)
+    paired = [d for d in deputies if d.pairings]
+    assert 30 <= len(paired) <= 120 and all(p.leader.role == Role.LEADER for d in paired for p in d.pairings)
+    # three-level: each provincial or national deputy with a leader of the intermediate court and their basic
+    # court's president
+    high = [d for d in paired if d.level in (DeputyLevel.NATIONAL, DeputyLevel.PROVINCIAL)]
+    assert high and all({p.leader.court.level for p in d.pairings} == {CourtLevel.INTERMEDIATE, CourtLevel.BASIC}
+                        and any(p.leader.username.endswith("_president") for p in d.pairings
+                                if p.leader.court.level == CourtLevel.BASIC) for d in high)
     retired = [d for d in deputies if d.status == DeputyStatus.RETIRED]
     assert retired and all(d.left_on for d in retired)
     assert all(d.left_on is None for d in deputies if d.status == DeputyStatus.ACTIVE)
@@ -156,3 +162,45 @@ def test_a_fresh_demo_has_sent_notices_and_delivers_its_queued_reminders(runner,
         Message.state == MessageState.QUEUED, Message.channel == Channel.SMS)) == 0
     assert db.session.scalar(select(func.count()).select_from(Message).where(
         Message.state == MessageState.SENT, Message.subject == "庭审提醒")) >= queued
+
+
+def test_the_demo_has_two_years_of_newsletters_with_comments_and_an_item(runner, app, client):
+    import io
+
+    from docx import Document
+
+    from portal import clock, uploads
+    from portal.attachments import files_of
+    from portal.notices.models import Message, Newsletter, NewsletterComment
+
+    assert runner.invoke(args=["seed-demo", "--size", "1"]).exit_code == 0
+    top = db.session.scalar(select(Court).where(Court.parent_id.is_(None)))
+    today = clock.today()
+    issues = db.session.scalars(select(Newsletter).order_by(Newsletter.year, Newsletter.number)).all()
+    assert {n.court_id for n in issues} == {top.id}
+    last_year = [n for n in issues if n.year == today.year - 1]
+    this_year = [n for n in issues if n.year == today.year]
+    assert len(last_year) >= 12 and len(issues) == len(last_year) + len(this_year)
+    for year in (last_year, this_year):
+        assert [n.number for n in year] == list(range(1, len(year) + 1))
+        assert [n.published_on for n in year] == sorted(n.published_on for n in year)
+    assert all(n.published_on <= today for n in issues)
+    files = files_of("newsletter", [n.id for n in issues])
+    newest = issues[-1]
+    content = uploads.read("attachments", files[newest.id][0].stored_name)
+    text = "\n".join(p.text for p in Document(io.BytesIO(content)).paragraphs)
+    assert newest.issue_label in text and newest.title in text and "云岭市中级人民法院办公室" in text
+
+    comments = db.session.scalars(select(NewsletterComment)).all()
+    assert len(comments) >= 4 and len({c.newsletter_id for c in comments}) >= 3
+    tracked = [c for c in comments if c.item_id]
+    assert len(tracked) == 1 and tracked[0].item.deputies == [tracked[0].deputy]
+    assert tracked[0].item.title == f"对《法院工作信息》第{tracked[0].newsletter.number}期的意见"
+    told = db.session.scalar(select(func.count()).select_from(Message).where(Message.about_type == "newsletter"))
+    assert told > 100
+
+    assert runner.invoke(args=["seed-demo", "--size", "1"]).exit_code == 0  # a second run adds no issue
+    assert db.session.scalar(select(func.count()).select_from(Newsletter)) == len(issues)
+    client.post("/login", data={"username": "ylzy_liaison", "password": demo.DEMO_PASSWORD})
+    page = client.get(f"/notices/newsletters/{tracked[0].newsletter_id}").get_data(as_text=True)
+    assert tracked[0].item.number in page and tracked[0].text in page

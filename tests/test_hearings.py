@@ -1190,3 +1190,79 @@ def test_the_sign_in_sheet_lists_who_is_expected(app, court, make_deputy, make_u
     names = [row.cells[1].text for row in table.rows[1:]]
     assert "扫码代表" in names and "谢绝代表" not in names
     assert any("代表委员旁听庭审签到表" in p.text for p in document.paragraphs)
+
+
+# --- the change notices the portal sends empty the list of deputies to ring ------------------------------------
+
+def _send_failing(monkeypatch, fails) -> None:
+    """Run the worker with the log backends (SMS at any hour); an SMS for which ``fails(outgoing)`` is refused."""
+    from flask import current_app
+
+    from portal.notices import backends, delivery
+
+    current_app.config["SMS_QUIET_HOURS"] = ""
+    real = backends.sms_backend
+
+    def backend():
+        send = real()
+
+        def maybe(outgoing):
+            if fails(outgoing):
+                raise backends.DeliveryError("9 rejected")
+            return send(outgoing)
+        return maybe
+
+    monkeypatch.setattr(delivery, "sms_backend", backend)
+    delivery.send_due()
+
+
+def test_a_change_notice_sent_takes_the_deputy_off_the_list_to_ring(client, login_as, make_hearing, make_deputy,
+                                                                    invite_to, monkeypatch):
+    from portal.templating import format_datetime
+
+    hearing = make_hearing()
+    told, failed = make_deputy(name="甲", mobile="13900000101"), make_deputy(name="乙", mobile="13900000102")
+    from portal.notices.models import NoticePreference
+
+    no_channel = make_deputy(name="丙", email="")  # chose email, and the register has no address any more
+    db.session.add(NoticePreference(deputy_id=no_channel.id, sms=False, email=True))
+    for deputy in (told, failed, no_channel):
+        invite_to(hearing, deputy, S.ACCEPTED)
+    login_as(Role.LIAISON)
+    assert client.post(f"/hearings/{hearing.id}/status", data={
+        "status": "moved", "starts_at": "2030-05-06T14:30", "ends_at": "2030-05-06T17:00", "change_note": "合议庭调整"},
+    ).status_code == 303
+    assert "需通知以下 3 名受邀代表委员" in text_of(client.get(f"/hearings/{hearing.id}"))
+
+    _send_failing(monkeypatch, lambda outgoing: outgoing.address == "13900000102")
+    db.session.expire_all()
+    invitation = db.session.scalar(select(HearingInvitation).where(HearingInvitation.deputy_id == told.id))
+    assert not invitation.needs_notice and invitation.notified_at is not None
+    page = text_of(client.get(f"/hearings/{hearing.id}"))
+    assert "需通知以下 2 名受邀代表委员" in page
+    to_ring = page.split('class="table table-sm table-dense mb-0 notify-list"')[1].split("</table>")[0]
+    assert "乙" in to_ring and "丙" in to_ring and "甲" not in to_ring  # a failed SMS, no channel: still to ring
+    row = page.split(f'data-invitation="{invitation.id}"')[1].split("</tr>")[0]
+    assert f"已通知 {format_datetime(invitation.notified_at)}" in row
+    assert "已通知丙" in to_ring  # the staff's button stays for whom the portal cannot reach
+
+
+def test_a_notice_of_an_earlier_change_does_not_count_for_the_later_one(client, login_as, make_hearing, make_deputy,
+                                                                        invite_to, monkeypatch):
+    hearing = make_hearing()
+    invitation = invite_to(hearing, make_deputy(name="甲", mobile="13900000103"), S.ACCEPTED)
+    login_as(Role.LIAISON)
+    for day in ("2030-05-06", "2030-05-07"):  # moved twice before the worker came by
+        assert client.post(f"/hearings/{hearing.id}/status", data={
+            "status": "moved", "starts_at": f"{day}T14:30", "ends_at": f"{day}T17:00"}).status_code == 303
+    _send_failing(monkeypatch, lambda outgoing: "5月7日" in outgoing.body)  # the notice of the second move fails
+    db.session.expire_all()
+    assert db.session.get(HearingInvitation, invitation.id).needs_notice
+    from portal.notices.models import Message, MessageState
+
+    retry = db.session.scalars(select(Message).where(Message.state == MessageState.FAILED)).one()
+    retry.next_try_at = clock.now()  # its next try is due
+    db.session.commit()
+    _send_failing(monkeypatch, lambda outgoing: False)
+    db.session.expire_all()
+    assert not db.session.get(HearingInvitation, invitation.id).needs_notice

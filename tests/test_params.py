@@ -19,7 +19,7 @@ from portal import params
 from portal.auth.models import Role
 from portal.extensions import db
 from portal.register.models import Deputy
-from tests.route_matrix import ROUTES
+from tests.route_matrix import ROUTES, form_data
 
 pytestmark = pytest.mark.shared_records  # one app and one set of records for the module, each test rolled back
 
@@ -141,7 +141,7 @@ def _fuzz_cases():
 @pytest.mark.parametrize(("endpoint", "role"), list(_fuzz_cases()))
 def test_garbage_in_every_parameter_never_answers_500(app, fuzz_client, login_as, records, endpoint, role):
     client = fuzz_client
-    method, template, allowed, *data = ROUTES[endpoint]
+    method, template, allowed, *_ = ROUTES[endpoint]
     if role == Role.DEPUTY:
         login_as(role, deputy=db.session.get(Deputy, records["deputy"]))
     else:
@@ -172,7 +172,7 @@ def test_garbage_in_every_parameter_never_answers_500(app, fuzz_client, login_as
             response = client.get(path, query_string=base_args)
             form.feed(response.get_data(as_text=True))
             response.close()
-        baseline = {**form.values, **{k: [v] for k, v in (data[0] if data else {}).items()}}
+        baseline = {**form.values, **{k: [v] for k, v in (form_data(ROUTES[endpoint], records) or {}).items()}}
         keys = _keys_read(client, "POST", url, data=baseline) | set(baseline)
         for value in FORM_GARBAGE:
             tries = [{key: value} for key in sorted(keys)] if value in SINGLE else []

@@ -137,10 +137,10 @@ def test_list_query_count_does_not_grow_with_rows(app, client, login_as, make_de
             event.remove(db.engine, "before_cursor_execute", listener)
         return len(statements)
 
-    make_deputy(paired_leader_id=leader.id)
+    make_deputy(paired_with=leader)
     few = queries_for_list()
     for _ in range(15):
-        make_deputy(paired_leader_id=make_user(Role.LEADER).id)
+        make_deputy(paired_with=make_user(Role.LEADER))
     assert queries_for_list() == few
 
 
@@ -287,7 +287,7 @@ def test_nul_characters_typed_into_forms_are_dropped(client, login_as):
 
 def test_home_page_shows_the_registers_counts(client, login_as, people, make_deputy):
     leader = login_as(Role.LEADER)
-    make_deputy(name="结对代表", mobile="13800000009", paired_leader_id=leader.id)
+    make_deputy(name="结对代表", mobile="13800000009", paired_with=leader)
     home = client.get("/").get_data(as_text=True)
     cards = dict(re.findall(r'<div class="text-muted small">([^<]+)</div><div class="fs-3">(\d+)</div>', home))
     assert cards == {"在任人大代表": "5", "在任政协委员": "1", "已离任": "1", "与我结对的代表委员": "1"}

@@ -14,6 +14,7 @@ from portal.register import excel
 from portal.register.excel import (
     COLUMNS,
     RowError,
+    column_help,
     export_xlsx,
     parse_import,
     template_xlsx,
@@ -61,15 +62,15 @@ def upload(client, data: bytes, filename: str = "名册.xlsx"):
 def test_export_layout_and_values(app, make_user, make_deputy):
     leader = make_user(Role.LEADER, display_name="李院长")
     make_deputy(name="王芳", gender=Gender.FEMALE, kind=DeputyKind.CPPCC, level=DeputyLevel.COUNTY, mobile="13900001111",
-                court_roles="廉政监督员、人民陪审员", paired_leader_id=leader.id, status=DeputyStatus.RETIRED)
+                court_roles="廉政监督员、人民陪审员", paired_with=leader, status=DeputyStatus.RETIRED)
 
     sheet = reopen(export_xlsx(list(db.session.scalars(select(Mandate))))).active
 
-    assert [c.value for c in sheet[1]] == HEADERS + ["状态"]
+    assert [c.value for c in sheet[1]] == HEADERS + ["结对院领导", "状态"]
     assert all(c.font.b for c in sheet[1])
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref == "A1:P2"
-    row = {header: cell for header, cell in zip(HEADERS + ["状态"], sheet[2])}
+    row = {header: cell for header, cell in zip(HEADERS + ["结对院领导", "状态"], sheet[2])}
     assert (row["姓名"].value, row["性别"].value, row["类别"].value, row["层级"].value) == ("王芳", "女", "政协委员", "县（区）级")
     assert row["结对院领导"].value == "李院长"
     assert row["在本院担任"].value == "廉政监督员、人民陪审员"
@@ -99,7 +100,7 @@ def test_export_of_nothing_is_a_header_row(app):
 def test_export_then_import_round_trip(app, make_user, make_deputy):
     leader = make_user(Role.LEADER, display_name="李院长")
     make_deputy(name="王芳", gender=Gender.FEMALE, kind=DeputyKind.CPPCC, level=DeputyLevel.TOWNSHIP,
-                court_roles="特约监督员", paired_leader_id=leader.id, email="wf@example.cn", note="多行\n备注")
+                court_roles="特约监督员", paired_with=leader, email="wf@example.cn", note="多行\n备注")
     for _ in range(4):
         make_deputy()
     deputies = list(db.session.scalars(select(Deputy).order_by(Deputy.id)))
@@ -159,13 +160,13 @@ def test_every_bad_row_is_reported_with_row_column_and_reason(app, make_deputy):
         person(姓名=None, 手机号码="13811112222"),       # 6 missing name
         person(手机号码="138 1234 5678"),                # 7 same as row 2 once spaces go
         person(姓名="钱七", 手机号码="13700000000"),      # 8 already in the register
-        person(姓名="孙八", 手机号码="13822223333", 结对院领导="不存在的人", 在本院担任="监督员"),  # 9
+        person(姓名="孙八", 手机号码="13822223333", 在本院担任="监督员"),  # 9
     ])
 
     result = parse_import(data)
 
     assert [(e.row, e.column) for e in result.errors] == [
-        (3, "手机号码"), (4, "类别"), (6, "姓名"), (7, "手机号码"), (8, "手机号码"), (9, "在本院担任"), (9, "结对院领导")]
+        (3, "手机号码"), (4, "类别"), (6, "姓名"), (7, "手机号码"), (8, "手机号码"), (9, "在本院担任")]
     reasons = {(e.row, e.column): e.reason for e in result.errors}
     assert "11 位" in reasons[3, "手机号码"]
     assert "人大代表、政协委员" in reasons[4, "类别"]
@@ -173,7 +174,6 @@ def test_every_bad_row_is_reported_with_row_column_and_reason(app, make_deputy):
     assert "与第 2 行重复" in reasons[7, "手机号码"]
     assert "请勿重复登记" in reasons[8, "手机号码"]
     assert "监督员" in reasons[9, "在本院担任"]
-    assert "找不到名为“不存在的人”的院领导账户" in reasons[9, "结对院领导"]
     assert result.total == 7
 
 
@@ -224,28 +224,12 @@ def test_numbers_become_digit_strings_and_ascii_brackets_are_accepted(app):
     assert result.rows[1]["term"] == "16" and result.rows[1]["level"] == DeputyLevel.COUNTY
 
 
-def test_leader_matched_by_display_name_or_username(app, make_user):
-    only = make_user(Role.LEADER, display_name="李院长")
-    first = make_user(Role.LEADER, display_name="张院长", username="zhangyz")
-    make_user(Role.LEADER, display_name="张院长", username="zhangyz2")
-    make_user(Role.LEADER, display_name="停用院长", active=False)
-    make_user(Role.LIAISON, display_name="联络员甲")
-    data = workbook_bytes([person(结对院领导="李院长"), person(姓名="李四", 结对院领导="ZhangYZ", 手机号码="13812345671"),
-                           person(姓名="王五", 结对院领导="张院长", 手机号码="13812345672"),
-                           person(姓名="赵六", 结对院领导="停用院长", 手机号码="13812345673"),
-                           person(姓名="钱七", 结对院领导="联络员甲", 手机号码="13812345674")])
-
-    result = parse_import(data)
-
-    reasons = {e.row: e.reason for e in result.errors}
-    assert sorted(reasons) == [4, 5, 6]
-    assert "用户名" in reasons[4] and "张院长" in reasons[4]
-    assert "已停用" in reasons[5]
-    assert "找不到名为“联络员甲”的院领导账户" in reasons[6]
-
-    result = parse_import(workbook_bytes([person(结对院领导="李院长"),
-                                          person(姓名="李四", 结对院领导="ZhangYZ", 手机号码="13812345671")]))
-    assert [r["paired_leader_id"] for r in result.rows] == [only.id, first.id]
+def test_the_paired_leaders_column_is_export_only(app, make_user):
+    """Pairings have dates and are kept on the pairing pages: an exported sheet imports back without them."""
+    make_user(Role.LEADER, display_name="李院长")
+    result = parse_import(workbook_bytes([person(结对院领导="李院长")], HEADERS + ["结对院领导"]))
+    assert result.errors == [] and "paired_leader_id" not in result.rows[0]
+    assert "结对院领导" not in [header for header, _, _ in column_help()]
 
 
 def test_row_limit(app, monkeypatch):
@@ -336,7 +320,7 @@ def test_two_thousand_rows_parse_quickly(app, make_deputy):
 
 def test_good_file_imports_through_preview_and_confirm(app, client, login_as, make_user):
     login_as("liaison")
-    leader = make_user(Role.LEADER, display_name="李院长")
+    make_user(Role.LEADER, display_name="李院长")
     data = workbook_bytes([person(), person(姓名="李四", 性别="女", 类别="政协委员", 手机号码="13987654321",
                                             结对院领导="李院长", 在本院担任="人民陪审员")])
 
@@ -354,7 +338,7 @@ def test_good_file_imports_through_preview_and_confirm(app, client, login_as, ma
     assert response.status_code == 303 and response.headers["Location"].endswith("/register/")
     deputies = {d.name: d for d in db.session.scalars(select(Deputy))}
     assert sorted(deputies) == ["张三", "李四"]
-    assert deputies["李四"].paired_leader_id == leader.id and deputies["李四"].court_roles == "人民陪审员"
+    assert deputies["李四"].pairings == [] and deputies["李四"].court_roles == "人民陪审员"
     assert deputies["李四"].name_pinyin == "lisi"
 
     assert client.post(confirm_url).status_code == 303  # the upload is gone: no second import

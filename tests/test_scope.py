@@ -56,8 +56,9 @@ def docx_text(data: bytes) -> str:
 
 
 def xlsx_text(data: bytes) -> str:
-    sheet = load_workbook(io.BytesIO(data)).active
-    return "\n".join(" | ".join(str(v) for v in row if v is not None) for row in sheet.iter_rows(values_only=True))
+    """Every sheet's cells, a line per row."""
+    return "\n".join(" | ".join(str(v) for v in row if v is not None)
+                     for sheet in load_workbook(io.BytesIO(data)).worksheets for row in sheet.iter_rows(values_only=True))
 
 
 @pytest.fixture
@@ -197,7 +198,8 @@ def test_a_reversed_period_on_a_list_shows_the_message_and_keeps_the_filters(app
     assert "中院接待事由" in page(client, "/reception/")  # the bad period is not remembered
 
 
-@pytest.mark.parametrize("url", ["/reception/export.docx", "/hearings/export.docx", "/items/export.docx"])
+@pytest.mark.parametrize("url", ["/reception/export.docx", "/hearings/export.docx", "/items/export.docx",
+                                 "/reception/export.xlsx", "/hearings/export.xlsx", "/items/export.xlsx"])
 def test_a_reversed_period_on_an_export_answers_400(app, city, make_user, url):
     client = client_as(app, make_user, Role.LIAISON)
     response = client.get(f"{url}?{_query(REVERSED)}")
@@ -240,15 +242,17 @@ EXPORTS = {  # command: (arguments, marker of the intermediate court's record, o
 }
 
 
+@pytest.mark.parametrize("suffix", [".docx", ".xlsx"])
 @pytest.mark.parametrize("command", sorted(EXPORTS))
-def test_every_export_command_takes_the_same_court_options(runner, city, tmp_path, command):
+def test_every_export_command_takes_the_same_court_options(runner, city, tmp_path, command, suffix):
     args, own, lower = EXPORTS[command]
-    out = tmp_path / "out.docx"
+    out = tmp_path / f"out{suffix}"
+    read = xlsx_text if suffix == ".xlsx" else docx_text
 
     def exported(*extra) -> str:
         result = runner.invoke(args=["export", command, *args, "-o", str(out), *extra])
         assert result.exit_code == 0, result.output
-        return result.output + docx_text(out.read_bytes())
+        return result.output + read(out.read_bytes())
 
     alone = exported()  # the top court alone
     assert "某某市中级人民法院（本院）" in alone and own in alone and lower not in alone
@@ -271,6 +275,12 @@ EXPORT_OF_LIST = {
                  ["某01民初1号", "某0102民初2号"]),
     "reception": ("/reception/?x=1", None, "/reception/export.docx?x=1", docx_text, ["中院接待事由", "区院接待事由"]),
     "duty": ("/duty/?state=all", None, f"/duty/overview.docx?year={YEAR}", docx_text, ["乙代表", "丙代表"]),
+    "items.xlsx": ("/items/", "/items/figures", "/items/export.xlsx", xlsx_text,
+                   ["中院民事建议", "中院刑事建议", "区院民事建议"]),
+    "hearings.xlsx": ("/hearings/?when=all", None, "/hearings/export.xlsx?when=all", xlsx_text,
+                      ["某01民初1号", "某0102民初2号"]),
+    "reception.xlsx": ("/reception/?x=1", None, "/reception/export.xlsx?x=1", xlsx_text, ["中院接待事由", "区院接待事由"]),
+    "duty.xlsx": ("/duty/?state=all", None, f"/duty/export.xlsx?state=all&year={YEAR}", xlsx_text, ["乙代表", "丙代表"]),
     "register.xlsx": ("/register/", None, "/register/export.xlsx", xlsx_text, ["甲代表", "乙代表", "丙代表"]),
     "register.docx": ("/register/", None, "/register/export.docx", docx_text, ["甲代表", "乙代表", "丙代表"]),
 }
@@ -290,7 +300,7 @@ def test_each_export_holds_what_its_list_shows_to_each_role(app, city, make_user
     assert response.status_code == 200
     exported = read(response.data)
     assert {m for m in markers if m in listed} == {m for m in markers if m in exported}
-    if name == "items" and role == Role.HANDLER:
+    if name.startswith("items") and role == Role.HANDLER:
         assert "中院刑事建议" not in exported  # another department's item stays hidden
 
 

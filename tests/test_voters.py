@@ -165,14 +165,26 @@ def test_staff_read_but_never_edit(client, login_as, make_user, deputy, court, r
     assert client.post(f"/voters/mine/contacts/{record.id}", data=CONTACT).status_code == 403
 
 
-def test_staff_see_only_their_courts_deputies(client, login_as, make_user, make_court, make_deputy, court):
-    other_court = make_court(code="far", name="远方市中级人民法院")
-    far = make_deputy(name="远方代表")
-    make_user(Role.DEPUTY, deputy=far, court=other_court)
-    login_as(Role.LIAISON)
-    assert "远方代表" not in text(client.get("/voters/"))
-    assert client.get(f"/voters/deputy/{far.id}").status_code == 404
-    assert client.get(f"/voters/deputy/{far.id}/letters.docx").status_code == 404
+def test_staff_see_every_npc_deputy_of_the_register_with_or_without_an_account(
+        client, login_as, make_user, make_court, make_deputy, court):
+    """The register is shared by every court and holds no court per person: voter work follows it."""
+    basic = make_court(code="b1", name="某某区人民法院", parent=court)
+    without = make_deputy(name="无账号代表")
+    elsewhere = make_deputy(name="区院账号代表")
+    make_user(Role.DEPUTY, deputy=elsewhere, court=basic)
+    cppcc = make_deputy(name="政协委员乙", kind=DeputyKind.CPPCC)
+    login_as(Role.LIAISON, court=basic)
+    page = text(client.get("/voters/"))
+    assert "无账号代表" in page and "区院账号代表" in page and "政协委员乙" not in page
+    row = page[page.index("无账号代表"):]
+    assert "未开通" in row[:row.index("</tr>")] and "少于 2 次" in row[:row.index("</tr>")]
+    row = page[page.index("区院账号代表"):]
+    assert "某某区人民法院" in row[:row.index("</tr>")]
+    assert "未开通账号 1 人" in page and "代表委员名册" in page
+    assert "无账号代表" in text(client.get(f"/voters/deputy/{without.id}"))
+    assert client.get(f"/voters/deputy/{without.id}/letters.docx").status_code == 200
+    assert client.get(f"/voters/deputy/{cppcc.id}").status_code == 404
+    assert client.get("/voters/deputy/999999").status_code == 404
 
 
 def test_staff_list_flags_under_two_first(client, login_as, make_user, make_deputy, court):

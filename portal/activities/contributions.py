@@ -59,3 +59,37 @@ def last_contacts(deputy_ids: list[int]) -> dict[int, Contact]:
                               .where(ActivityDeputy.deputy_id.in_(deputy_ids), Activity.held_on <= clock.today())
                               .group_by(ActivityDeputy.deputy_id))
     return {deputy_id: Contact(day, "联络活动") for deputy_id, day in rows}
+
+
+def figures(scope):
+    """Activities held in the period and their 人次, by type, per court and in total: one query over the list's
+    conditions grouped by court and type; one more for the trend."""
+    from portal import periods
+    from portal.activities.models import ActivityKind
+    from portal.activities.services import ActivityFilters, _conditions
+    from portal.figures.definitions import FigureGroup, Table, figure, in_year, month_columns, tally
+
+    filters = ActivityFilters(period=periods.parse(scope.start.isoformat(), scope.end.isoformat()))
+    deputies = (select(func.count()).select_from(ActivityDeputy)
+                .where(ActivityDeputy.activity_id == Activity.id).scalar_subquery())
+    rows = db.session.execute(
+        select(Activity.court_id, Activity.kind, func.count(), func.sum(deputies + Activity.other_count))
+        .where(*_conditions(filters, scope.court_ids)).group_by(Activity.court_id, Activity.kind)).all()
+    args = filters.period.as_args()
+    counted = tally([(court, n, persons) for court, _kind, n, persons in rows], ["activities", "persons"])
+    links = scope.links("activities.index", **args)
+    by_kind = Table("按活动类型", ["次数", "人次"])
+    for kind in ActivityKind:
+        kind_rows = [(court, n, persons) for court, k, n, persons in rows if ActivityKind(k) == kind]
+        if kind_rows:
+            kind_counted, kind_links = tally(kind_rows, ["n", "persons"]), scope.links("activities.index", **args,
+                                                                                       kind=kind.value)
+            by_kind.rows.append((kind.label, [figure(f"{kind.value}", kind.label, kind_counted["n"], kind_links),
+                                              figure(f"{kind.value}_persons", "人次", kind_counted["persons"],
+                                                     kind_links)]))
+    trend = db.session.execute(select(*month_columns(Activity.held_on, scope.year, timestamp=False))
+                               .where(Activity.court_id.in_(scope.court_ids),
+                                      in_year(Activity.held_on, scope.year, timestamp=False))).one()
+    return FigureGroup("activities", "联络活动", order=40, tables=[by_kind], trend={"联络活动次数": list(trend)},
+                       figures=[figure("activities", "活动次数", counted["activities"], links),
+                                figure("persons", "参加人次", counted["persons"], links)])

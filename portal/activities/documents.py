@@ -3,16 +3,10 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from io import BytesIO
-
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 from portal import clock
-from portal.documents.gbt9704 import OfficialDocument, clean_text, format_date
+from portal.documents.gbt9704 import OfficialDocument, format_date
+from portal.documents.xlsx import Sheet, build_workbook, list_title
 
 HEADERS = ["序号", "日期", "类型", "主题", "地点", "参加代表委员", "人次", "院方参加人员", "意见建议"]
 # Millimetres, summing to the 225 mm landscape type area. At 11 pt a Chinese character is 3.9 mm, a digit 1.9 mm,
@@ -95,38 +89,9 @@ def _items_summary(data: ActivityRegister) -> str:
     return f"意见建议转跟踪事项 {data.items} 件" if data.items else "意见建议未转跟踪事项"
 
 
-def _clean(value) -> str:
-    """Text safe for a cell: openpyxl refuses control characters and cannot write lone surrogates."""
-    return ILLEGAL_CHARACTERS_RE.sub("", clean_text(value))
-
-
 def build_register_xlsx(data: ActivityRegister) -> bytes:
-    """The same activities as a spreadsheet, a row each, every cell text (a "=" typed stays text)."""
-    rows = [[format_date(line.held_on), line.court, line.kind, line.title, line.place, line.deputies, line.others,
+    """The same activities as a spreadsheet, a row each, under a title naming the court(s) and the period."""
+    rows = [[line.held_on, line.court, line.kind, line.title, line.place, line.deputies, line.others,
              line.persons, line.staff, line.content, line.opinions, line.items] for line in data.lines]
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("联络活动")
-    for index, header in enumerate(XLSX_HEADERS, start=1):
-        long_text = header in ("活动内容", "意见建议")
-        sheet.column_dimensions[get_column_letter(index)].width = 40 if long_text else 14
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(XLSX_HEADERS))}{len(rows) + 1}"
-    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
-    header_cells = []
-    for header in XLSX_HEADERS:
-        cell = WriteOnlyCell(sheet, header)
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    for row in rows:
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(sheet, value if isinstance(value, int) else _clean(value))
-            if isinstance(value, str) and value:
-                cell.data_type = "s"
-            cell.alignment = wrap
-            cells.append(cell)
-        sheet.append(cells)
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return build_workbook([Sheet("联络活动", XLSX_HEADERS, rows)],
+                          title=list_title(data.court_name, "联络活动", data.period))

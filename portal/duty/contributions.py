@@ -111,3 +111,43 @@ def agenda_entries(user, first: date, last: date, court_ids: list[int]) -> list[
                   title=f"{s.group_name}代表述职会（{s.state.label}）", place=s.place, court_id=s.court_id,
                   url=url_for("duty.mine") if deputy else url_for("duty.session", session_id=s.id))
             for s in db.session.scalars(query.order_by(DutySession.held_on, DutySession.id))]
+
+
+RULE_ROWS = 8  # groups outside the rule listed on the dashboard; the planner lists them all
+
+
+def figures(scope):
+    """The duty reports of the period's year (述职 is yearly): in person, written, filed, per court and in total, in
+    one grouped query; and each deputy group's share reporting in person against the 20%–30% rule (the planner's
+    three grouped queries: the register and the sessions are shared by the courts)."""
+    from portal.duty import VIEWERS
+    from portal.duty.models import DutyReport, ReportKind, ReportState
+    from portal.duty.services import plan
+    from portal.figures.definitions import Figure, FigureGroup, Table, count_if, figure, tally
+
+    year = scope.year
+    counted = tally(db.session.execute(
+        select(DutyReport.court_id, func.count(), count_if(DutyReport.kind == ReportKind.IN_PERSON),
+               count_if(DutyReport.kind == ReportKind.WRITTEN), count_if(DutyReport.state == ReportState.FILED))
+        .where(DutyReport.court_id.in_(scope.court_ids), DutyReport.year == year).group_by(DutyReport.court_id)),
+        ["reports", "in_person", "written", "filed"])
+
+    def links(**args):
+        return scope.links("duty.index", VIEWERS, year=year, state=args.pop("state", "all"), **args)
+
+    groups = [g for g in plan(year, with_names=False) if g.rule_applies]
+    outside = [g for g in groups if g.warning]
+    rule = Table(f"当面述职比例不在20%—30%的代表组（{len(outside)}个）", ["代表人数", "当面述职", "比例", "应当面述职"])
+    plan_url = None if scope.user is not None and scope.user.role not in VIEWERS else url_for("duty.plan", year=year)
+    rule.more, rule.more_url = max(0, len(outside) - RULE_ROWS), plan_url
+    for g in outside[:RULE_ROWS]:
+        rule.rows.append((g.key.label, [g.members, g.planned, f"{g.share_percent}%",
+                                        f"{g.low}" if g.low == g.high else f"{g.low}—{g.high}"]))
+    return FigureGroup("duty", f"{year}年代表述职", order=50, tables=[rule], figures=[
+        figure("reports", "述职报告", counted["reports"], links()),
+        figure("in_person", "当面述职", counted["in_person"], links(kind=ReportKind.IN_PERSON.value)),
+        figure("written", "书面报告", counted["written"], links(kind=ReportKind.WRITTEN.value)),
+        figure("filed", "已备案", counted["filed"], links(state=ReportState.FILED.value)),
+        Figure("groups", "适用20%—30%比例的代表组", total=len(groups), url=plan_url, per_court=False),
+        Figure("groups_outside", "其中比例不符的代表组", total=len(outside), url=plan_url, per_court=False),
+    ], note="述职按年度统计，取统计期间结束的年份；代表组的比例按全市的述职会计算（名册为各院共用），不分法院。")

@@ -1,5 +1,6 @@
 """The duty area's Word documents: a deputy's report, a session's evaluation results, the year's reporting
-overview, and a deputy's performance archive (履职档案, which the workspace fills from every area's panels).
+overview, and a deputy's performance archive (履职档案, which the workspace fills from every area's panels); and the
+review queue as filtered in Excel.
 
 Each document is a plain data object, built from the database by a ``*_document`` function here, and laid out in
 the GB/T 9704 official layout (``portal.documents.gbt9704``) by a ``build_*_docx`` function.
@@ -14,6 +15,7 @@ from sqlalchemy.orm import aliased, selectinload
 
 from portal import clock
 from portal.documents.gbt9704 import OfficialDocument, format_date
+from portal.documents.xlsx import Sheet, build_workbook, list_title
 from portal.duty.models import (
     SECTIONS,
     DutyReport,
@@ -306,3 +308,29 @@ def overview_document(year: int, *, group: GroupKey | None, scope) -> OverviewDo
             state=report.state.label if report else "未提交报告", session=session,
             evaluation=evaluation_text(reporter) if reporter else ""))
     return data
+
+
+# --- the review queue in Excel -------------------------------------------------------------------------------
+
+QUEUE_HEADERS = ["法院", "代表", "类别", "层级", "届次", "代表组/界别", "手机号码", "年度", "述职方式", "状态",
+                 "提交时间", "审查时间", "审查人", "审查意见", "备案时间", *(short for _, _, short in SECTIONS)]
+
+
+def queue_xlsx(reports: list[DutyReport], filters, scope) -> bytes:
+    """The review queue as filtered (``services.all_reports``), a row per report with its five sections."""
+    def local(moment):
+        return clock.to_local(moment).replace(tzinfo=None) if moment else None
+
+    rows = []
+    for r in reports:
+        deputy = r.deputy
+        rows.append([scope.name_of(r.court_id), deputy.name, deputy.kind.label if deputy.kind else "",
+                     deputy.level.label if deputy.level else "", deputy.term, deputy.group_name, deputy.mobile,
+                     r.year, r.kind.label, r.state.label, local(r.submitted_at), local(r.reviewed_at),
+                     r.reviewed_by.display_name if r.reviewed_by else "", r.review_comment, local(r.filed_at),
+                     *(getattr(r, key) for key, _, _ in SECTIONS)])
+    chosen = [ReportState(filters.state).label if filters.state else "",
+              ReportKind(filters.kind).label if filters.kind else "", f"含“{filters.q}”" if filters.q else ""]
+    return build_workbook([Sheet("述职报告", QUEUE_HEADERS, rows)],
+                          title=list_title(scope.title, "代表述职报告", f"{filters.year}年度",
+                                           "，".join(p for p in chosen if p)))

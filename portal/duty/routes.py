@@ -11,7 +11,7 @@ from flask_login import current_user
 from portal import attachments, clock, params
 from portal.access import EDITOR_ROLES, court_scope, require_editor, require_role
 from portal.auth.models import Role
-from portal.documents import send_download
+from portal.documents import XLSX, send_download
 from portal.duty import VIEWERS, bp, documents, services
 from portal.duty.forms import (
     EvaluationForm,
@@ -193,6 +193,15 @@ def index():
     return render("duty/index.html", block="results", filters=filters, scope=scope, page=page,
                   counts=services.state_counts(filters, scope.court_ids), states=ReportState,
                   kinds=ReportKind.choices(), years=_years())
+
+
+@bp.get("/export.xlsx")
+@viewers
+def export_xlsx():
+    """The review queue as filtered (year, state, kind, name and court scope), as a spreadsheet."""
+    filters, scope = services.QueueFilters.from_args(request.args), court_scope(current_user)
+    data = documents.queue_xlsx(services.all_reports(filters, scope.court_ids), filters, scope)
+    return send_download(data, f"代表述职报告_{filters.year}_{clock.today():%Y%m%d}.xlsx", XLSX)
 
 
 def _years() -> list[int]:

@@ -353,6 +353,14 @@ def list_reports(filters: QueueFilters, court_ids: list[int], *, cursor: str | N
                     descending=True, total=total, number=number)
 
 
+def all_reports(filters: QueueFilters, court_ids: list[int]) -> list[DutyReport]:
+    """Every report of the queue as filtered, in the list's order, for the export."""
+    query = _queue_query(filters, court_ids).options(selectinload(DutyReport.reviewed_by))
+    if filters.state:
+        query = query.where(DutyReport.state == ReportState(filters.state))
+    return list(db.session.scalars(query.order_by(DutyReport.updated_at.desc(), DutyReport.id.desc())))
+
+
 def state_counts(filters: QueueFilters, court_ids: list[int]) -> dict[str, int]:
     """How many reports of the year are in each state (one grouped query), with the state filter left out."""
     query = _queue_query(filters, court_ids).subquery()

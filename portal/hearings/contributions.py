@@ -88,3 +88,51 @@ def last_contacts(deputy_ids: list[int]) -> dict[int, Contact]:
                                      HearingInvitation.status == InvitationStatus.ATTENDED)
                               .group_by(HearingInvitation.deputy_id))
     return {deputy_id: Contact(clock.local_date(at), "旁听庭审") for deputy_id, at in rows}
+
+
+def figures(scope):
+    """Hearings held in the period (开庭日期 in it, 已开庭), the invitations to them and the 人次 who attended, per
+    court and in total: the list's own query (``filtered_hearings``) grouped by court; one more for the trend."""
+    from portal import periods
+    from portal.figures.definitions import FigureGroup, Rate, count_if, figure, in_year, month_columns, tally
+    from portal.hearings.services import HearingFilters, filtered_hearings
+
+    filters = HearingFilters(when="all", status=HearingStatus.HELD.value,
+                             period=periods.parse(scope.start.isoformat(), scope.end.isoformat()))
+    chosen = filtered_hearings(filters, scope.court_ids).with_only_columns(Hearing.id).order_by(None)
+    counted = tally(db.session.execute(
+        select(Hearing.court_id, func.count(func.distinct(Hearing.id)), func.count(HearingInvitation.id),
+               count_if(HearingInvitation.status == InvitationStatus.ATTENDED),
+               count_if(HearingInvitation.status == InvitationStatus.DECLINED))
+        .outerjoin(HearingInvitation, HearingInvitation.hearing_id == Hearing.id)
+        .where(Hearing.id.in_(chosen)).group_by(Hearing.court_id)), ["held", "invited", "attended", "declined"])
+    links = scope.links("hearings.index", **filters.as_args())
+    invited, attended = figure("invited", "邀请人次", counted["invited"], links), figure(
+        "attended", "旁听人次", counted["attended"], links)
+    group = FigureGroup("hearings", "邀请旁听庭审", order=30, figures=[
+        figure("held", "旁听庭审场次", counted["held"], links), invited, attended,
+        figure("declined", "谢绝人次", counted["declined"], links), Rate("attended_rate", "出席率", attended, invited)])
+    trend = db.session.execute(
+        select(*month_columns(Hearing.starts_at, scope.year, timestamp=True))
+        .join(HearingInvitation, HearingInvitation.hearing_id == Hearing.id)
+        .where(Hearing.court_id.in_(scope.court_ids), HearingInvitation.status == InvitationStatus.ATTENDED,
+               in_year(Hearing.starts_at, scope.year, timestamp=True))).one()
+    group.trend = {"旁听人次": list(trend)}
+    return group
+
+
+def home_panel(user) -> Panel | None:
+    """For the liaison office: invitations to hearings still to come that the deputies have not answered (待答复),
+    to chase by phone; None when there are none."""
+    from portal.access import EDITOR_ROLES, visible_court_ids
+
+    if not user.is_authenticated or user.role not in EDITOR_ROLES:
+        return None
+    waiting = db.session.scalar(
+        select(func.count(HearingInvitation.id)).join(Hearing, Hearing.id == HearingInvitation.hearing_id)
+        .where(Hearing.court_id.in_(visible_court_ids(user)), Hearing.starts_at > clock.now(),
+               Hearing.status != HearingStatus.CANCELLED, HearingInvitation.status == InvitationStatus.INVITED))
+    if not waiting:
+        return None
+    return Panel(title="旁听邀请待答复", template="hearings/_home_panel.html", order=20,
+                 link=url_for("hearings.index", when="upcoming"), extra={"waiting": waiting})

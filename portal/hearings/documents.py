@@ -30,10 +30,11 @@ from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
 
-from portal import clock
+from portal import clock, uploads
 from portal.attachments import Attachment, delete_file, save_files
 from portal.auth.models import Court
 from portal.documents.gbt9704 import OfficialDocument, clean_text, format_date
+from portal.documents.xlsx import Sheet, build_workbook, list_title
 from portal.extensions import db
 from portal.hearings import services
 from portal.hearings.models import (
@@ -47,7 +48,7 @@ from portal.hearings.models import (
 from portal.items.models import ItemOrigin
 from portal.items.services import items_from
 from portal.register.models import Deputy, DeputyKind
-from portal.uploads import check_upload, stored_path
+from portal.uploads import check_upload
 
 TEMPLATE_OWNER = "hearing_letter_template"
 TEMPLATE_MAX_BYTES = 5 * 1024 * 1024
@@ -298,9 +299,9 @@ def template_bytes(court: Court) -> bytes:
     """The court's uploaded template, or the default one laid out for its name."""
     attachment = current_template(court.id)
     if attachment is not None:
-        path = stored_path("attachments", attachment.stored_name)
-        if path is not None:
-            return path.read_bytes()
+        data = uploads.read("attachments", attachment.stored_name)
+        if data is not None:
+            return data
     return default_template(court.name)
 
 
@@ -671,3 +672,48 @@ def build_sign_in_docx(sheet: SignInSheet) -> bytes:
               widths_mm=[12, 18, 40, 38, 28, 20], aligns=["center", "left", "left", "left", "left", "center"])
     doc.split_line(f"共 {len(sheet.rows)} 人", f"{sheet.court_name}制")
     return doc.to_bytes()
+
+
+# --- the list in Excel ------------------------------------------------------------------------------------------
+
+# The invitations counted by their present state (an invitee who came is 已出席, no longer 已接受).
+HEARING_HEADERS = ["开庭时间", "法院", "案号", "案由", "案件类型", "承办部门", "审判长", "法庭", "状态", "邀请人数",
+                   "待答复", "已接受", "已谢绝", "已出席", "缺席"]
+INVITATION_HEADERS = ["开庭时间", "法院", "案号", "案由", "代表委员", "类别", "手机号码", "邀请方式", "答复",
+                      "答复时间", "谢绝原因", "签到时间", "参与调解"]
+
+
+def _local_naive(moment: datetime | None) -> datetime | None:
+    return clock.to_local(moment).replace(tzinfo=None) if moment else None
+
+
+def list_xlsx(query: Select, scope, filters: services.HearingFilters) -> bytes:
+    """The hearings of ``query`` (the list's, as filtered: ``services.filtered_hearings``), cancelled ones too as
+    the list shows them, on one sheet with their invitations counted, and every invitation with the deputy's
+    answer and attendance on another; the number of queries does not grow with the rows."""
+    h, i = Hearing, HearingInvitation
+    hearings = list(db.session.scalars(query.order_by(h.starts_at, h.id)))
+    ids = [x.id for x in hearings]
+    counts = services.invitation_counts(ids)
+    hearing_rows = [[_local_naive(x.starts_at), x.court.name, x.case_number, x.cause, x.case_type.label,
+                     x.department.name if x.department else "", x.presiding_judge, x.court_room, x.status.label,
+                     counts[x.id].total, counts[x.id].invited, counts[x.id].accepted, counts[x.id].declined,
+                     counts[x.id].attended, counts[x.id].absent] for x in hearings]
+    by_id = {x.id: x for x in hearings}
+    invitations = []
+    for start in range(0, len(ids), 500):  # stay under database parameter limits
+        invitations += db.session.scalars(
+            select(i).join(Deputy, Deputy.id == i.deputy_id).options(selectinload(i.deputy))
+            .where(i.hearing_id.in_(ids[start:start + 500])).order_by(i.hearing_id, Deputy.name_pinyin, i.id))
+    invitations.sort(key=lambda x: (by_id[x.hearing_id].starts_at, x.hearing_id))  # stable: by name within each
+    invitation_rows = []
+    for x in invitations:
+        hearing, deputy = by_id[x.hearing_id], x.deputy
+        invitation_rows.append([
+            _local_naive(hearing.starts_at), hearing.court.name, hearing.case_number, hearing.cause, deputy.name,
+            deputy.kind.label if deputy.kind else "", deputy.mobile, x.invite_method.label, x.status.label,
+            _local_naive(x.answered_at), x.decline_reason, _local_naive(x.checked_in_at),
+            "是" if x.joined_mediation else ""])
+    return build_workbook([Sheet("庭审", HEARING_HEADERS, hearing_rows),
+                           Sheet("邀请与出席", INVITATION_HEADERS, invitation_rows)],
+                          title=list_title(scope.title, "邀请代表委员旁听庭审", filters.period.label, filters.summary))

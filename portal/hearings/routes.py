@@ -14,7 +14,7 @@ from markupsafe import Markup
 from portal import attachments, clock, params
 from portal.access import EDITOR_ROLES, court_scope, require_editor, require_role, require_staff
 from portal.auth.models import Court, Role
-from portal.documents import send_download
+from portal.documents import XLSX, send_download
 from portal.errors import ServiceError
 from portal.extensions import db
 from portal.hearings import bp, documents, services
@@ -89,6 +89,17 @@ def export_period():
     report = documents.period_report(services.filtered_hearings(filters, scope.court_ids), scope, filters)
     day = clock.today()
     return send_download(documents.build_period_docx(report), f"旁听庭审情况统计表_{day:%Y%m%d}.docx")
+
+
+@bp.get("/export.xlsx")
+@require_staff
+def export_xlsx():
+    """The list as filtered (the same defaults as the Word table), as a workbook: the hearings and their
+    invitations."""
+    filters, scope = services.HearingFilters.from_args(request.args, when="all"), court_scope(current_user)
+    filters.period.check()
+    data = documents.list_xlsx(services.filtered_hearings(filters, scope.court_ids), scope, filters)
+    return send_download(data, f"旁听庭审_{clock.today():%Y%m%d}.xlsx", XLSX)
 
 
 # --- creating and editing ---------------------------------------------------------------------------------------

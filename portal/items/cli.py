@@ -1,5 +1,5 @@
-"""``flask --app portal export items --from YYYY-MM-DD --to YYYY-MM-DD -o FILE [--court CODE] [--with-lower]`` and
-``flask --app portal supervise``."""
+"""``flask --app portal export items --from YYYY-MM-DD --to YYYY-MM-DD -o FILE [--court CODE] [--with-lower]`` (Word
+or Excel by the file's extension) and ``flask --app portal supervise``."""
 from pathlib import Path
 
 import click
@@ -27,21 +27,26 @@ COMMANDS = [supervise]  # top-level commands (portal.cli adds them)
 
 @click.command("items")
 @period_options
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True, help="The .docx file.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True,
+              help="Output file: .docx for the table, .xlsx for the spreadsheet.")
 @court_options
 def export_items(date_from: str, date_to: str, output: str, court_code: str | None, with_lower: bool) -> None:
     """The item table of a period with 办结率, 按期办结率 and 满意率, by kind and by department."""
     from portal.items import queries
-    from portal.items.documents import build_item_table, item_table
+    from portal.items.documents import build_item_table, build_item_xlsx, item_table
 
     period = export_period(date_from, date_to)
-    if Path(output).suffix.lower() != ".docx":
-        raise click.ClickException("输出文件的扩展名应为 .docx")
+    suffix = Path(output).suffix.lower()
+    if suffix not in (".docx", ".xlsx"):
+        raise click.ClickException("输出文件的扩展名应为 .docx 或 .xlsx")
     scope = export_scope(court_code, with_lower)
     start, end = period.start, period.end
     items = queries.period_items(scope.court_ids, start, end)
     report = queries.figures(scope.court_ids, start, end)
-    Path(output).write_bytes(build_item_table(item_table(scope.title, start, end, items, report)))
+    if suffix == ".xlsx":
+        Path(output).write_bytes(build_item_xlsx(scope.title, items, report))
+    else:
+        Path(output).write_bytes(build_item_table(item_table(scope.title, start, end, items, report)))
     total = report.total
     rate = "—" if total.closed_rate is None else f"{total.closed_rate}%"
     click.echo(f"已导出{scope.label} {len(items)} 件到 {output}：收件 {total.received}，办结 {total.closed}，办结率 {rate}")

@@ -4,13 +4,22 @@ calendar."""
 from datetime import date
 
 from flask import url_for
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select
 
+from portal import clock
 from portal.areas import Entry, Panel
-from portal.auth.models import Role
+from portal.auth.models import Department, Role
 from portal.extensions import db
+from portal.figures.definitions import Chart, FigureGroup, Rate, Table, count_if, figure, month_columns, tally
 from portal.items.models import Item, ItemKind, item_deputy
-from portal.items.queries import rated_by, supervision_counts, visible_condition, year_counts
+from portal.items.queries import (
+    KIND_GROUPS,
+    outcome_conditions,
+    rated_by,
+    supervision_counts,
+    visible_condition,
+    year_counts,
+)
 from portal.items.supervision import SUPERVISED
 
 ARCHIVE_LABELS = {ItemKind.SUGGESTION: "提出建议", ItemKind.PROPOSAL: "提出提案", ItemKind.LETTER: "反映来信",
@@ -30,17 +39,43 @@ def deputy_panel(deputy, year: int | None) -> Panel | None:
 
 
 def home_panel(user) -> Panel | None:
-    """How many items near or past their deadline need this staff member (督办提醒); None when none do.
+    """What this staff member must do next with items: the supervision notice (督办提醒: near or past the deadline)
+    and the items waiting for their step (to instruct, to handle, replies to approve, to close); None when nothing.
 
-    ``extra`` holds the counts, {"overdue": n, "soon": m}, as the queue's banner takes them.
+    ``extra`` holds the supervision counts, {"overdue": n, "soon": m}, as the queue's banner takes them, and
+    ``todo``: (label, count, link) of the steps waiting.
     """
     if not user.is_authenticated or user.role == Role.DEPUTY:
         return None
     counts = supervision_counts(user)
-    if not counts["overdue"] and not counts["soon"]:
+    todo = [entry for entry in todo_counts(user) if entry[1]]
+    if not counts["overdue"] and not counts["soon"] and not todo:
         return None
     return Panel(title="督办提醒", template="items/_home_notice.html", order=10, link=url_for("items.queue"),
-                 extra=counts)
+                 extra={**counts, "todo": todo})
+
+
+def todo_counts(user) -> list[tuple[str, int, str]]:
+    """(label, count, link) of the items waiting for ``user``'s step, by role, in one aggregate query."""
+    from portal.items.models import ItemState
+    from portal.items.supervision import HANDLING
+
+    S = ItemState
+    replies = Item.state.in_((S.REPLY_DRAFTED, S.REPLY_HEARD))
+    if user.role == Role.LEADER:
+        wanted = [("待批示", Item.state == S.REGISTERED, url_for("items.index", state=S.REGISTERED.value)),
+                  ("待审定答复", and_(replies, Item.leader_id == user.id), url_for("items.queue"))]
+    elif user.role == Role.HANDLER:
+        wanted = [("待办理", Item.state.in_(HANDLING), url_for("items.queue"))]
+    else:
+        wanted = [("待交办", Item.state == S.INSTRUCTED, url_for("items.index", state=S.INSTRUCTED.value)),
+                  ("待审定答复", replies, url_for("items.queue")),
+                  ("待办结", Item.state == S.RATED, url_for("items.index", state=S.RATED.value))]
+        if user.role == Role.ADMIN:
+            wanted.insert(0, ("待批示", Item.state == S.REGISTERED, url_for("items.index", state=S.REGISTERED.value)))
+    row = db.session.execute(select(*(count_if(condition) for _, condition, _ in wanted))
+                             .where(visible_condition(user))).one()
+    return [(label, n, link) for (label, _, link), n in zip(wanted, row, strict=True)]
 
 
 # --- the work calendar -----------------------------------------------------------------------------------------
@@ -59,3 +94,105 @@ def agenda_entries(user, first: date, last: date, court_ids: list[int]) -> list[
     return [Entry(uid=f"item-deadline-{i.id}-{i.round}", kind="item_deadline", kind_label="办理期限", day=i.deadline,
                   title=f"{i.number}《{i.title}》", court_id=i.court_id, url=url_for("items.detail", item_id=i.id))
             for i in db.session.scalars(query)]
+
+
+# --- the figures (dashboard and reports) -------------------------------------------------------------------------
+
+ITEM_COUNTS = ["received", "closed", "on_time", "overdue", "rated", "satisfied", "fully_satisfied", "basically",
+               "unsatisfied"]
+
+
+def figures(scope):
+    """受理、办结、在办、按期、满意、超期 of the items received in the period, per court and in total, for the whole
+    scope, each kind group (建议、提案 / 交办督办件、来信、关注案件), each kind and each department: one query grouped by
+    court, kind and department (the sums are taken from its rows), and one for the year's trend."""
+    outcome = outcome_conditions(scope.as_of)
+    seen = [visible_condition(scope.user)] if scope.user is not None else []  # a handler: their department's
+    received = [Item.court_id.in_(scope.court_ids), Item.received_on >= scope.start, Item.received_on <= scope.end,
+                *seen]
+    rows = db.session.execute(
+        select(Item.court_id, Item.kind, Item.department_id, Department.name, func.count(Item.id),
+               *(count_if(outcome[key]) for key in ITEM_COUNTS[1:]))
+        .outerjoin(Department, Department.id == Item.department_id).where(*received)
+        .group_by(Item.court_id, Item.kind, Item.department_id, Department.name)
+        .order_by(Item.department_id.is_(None), Item.department_id)).all()
+    base = {"received_from": scope.start.isoformat(), "received_to": scope.end.isoformat(),
+            "as_of": scope.as_of.isoformat()}
+
+    def line(chosen, **args) -> list:
+        """受理 … 超期 of the rows ``chosen`` keeps, each linked to the board under ``args``."""
+        counted = tally([(r[0], *r[4:]) for r in rows if chosen(r)], ITEM_COUNTS)
+
+        def fig(key: str, name: str, outcome_key: str = ""):
+            return figure(key, name, counted[key], scope.links("items.index", **base, **args,
+                                                             **({"outcome": outcome_key} if outcome_key else {})))
+
+        got, closed, on_time = fig("received", "受理"), fig("closed", "办结", "closed"), fig("on_time", "按期办结", "on_time")
+        still = figure("open", "在办", ({c: got.value(c) - closed.value(c) for c in got.values},
+                                        got.total - closed.total), scope.links("items.index", **base, **args,
+                                                                               outcome="open"))
+        rated, satisfied = fig("rated", "已评价", "rated"), fig("satisfied", "满意或基本满意", "satisfied")
+        return [got, closed, still, Rate("closed_rate", "办结率", closed, got), on_time,
+                Rate("on_time_rate", "按期办结率", on_time, closed), rated, satisfied,
+                Rate("satisfied_rate", "满意率", satisfied, rated), fig("overdue", "超期", "overdue")]
+
+    total = line(lambda r: True)
+    headers = ["受理", "办结", "在办", "办结率", "按期办结率", "满意率", "超期"]
+
+    def cells(figures_: list) -> list:
+        by_key = {f.key: f for f in figures_}
+        return [by_key[k] for k in ("received", "closed", "open", "closed_rate", "on_time_rate", "satisfied_rate",
+                                    "overdue")]
+
+    groups = Table("按分组", headers, [(label, cells(line(lambda r, ks=kinds: ItemKind(r[1]) in ks, group=key)))
+                                    for key, (label, kinds) in KIND_GROUPS.items()])
+    kinds = Table("按类别", headers, [(kind.label, cells(line(lambda r, k=kind: ItemKind(r[1]) == k, kind=kind.value)))
+                                   for kind in ItemKind if any(ItemKind(r[1]) == kind for r in rows)])
+    departments = {}
+    for r in rows:
+        departments.setdefault(r[2], (r[0], r[3]))
+    several = len({court for court, _ in departments.values()}) > 1
+    department_lines = []
+    for department_id, (court_id, name) in departments.items():
+        label = name or "未交办"
+        if name and several:
+            label = f"{scope_court_name(scope, court_id)} · {name}"
+        args = {"department": str(department_id)} if department_id else {}
+        figures_ = line(lambda r, d=department_id: r[2] == d, **args)
+        if not department_id:  # the board has no filter for "no department": no link rather than a wrong one
+            for f in figures_:
+                if not f.is_rate:
+                    f.url, f.court_urls = None, {}
+        department_lines.append((label, figures_))
+    by_department = Table("按承办部门", headers, [(label, cells(f)) for label, f in department_lines])
+
+    def by_key(figures_, key):
+        return next(f for f in figures_ if f.key == key)
+
+    states = Chart("items_by_department", "各承办部门办理情况", "stacked", [label for label, _ in department_lines], [
+        ("按期办结", [by_key(f, "on_time").total for _, f in department_lines]),
+        ("逾期办结", [by_key(f, "closed").total - by_key(f, "on_time").total for _, f in department_lines]),
+        ("在办未超期", [by_key(f, "open").total - by_key(f, "overdue").total for _, f in department_lines]),
+        ("超期", [by_key(f, "overdue").total for _, f in department_lines])],
+        urls=[by_key(f, "received").url for _, f in department_lines])
+    counted = tally([(r[0], *r[4:]) for r in rows], ITEM_COUNTS)
+    satisfaction_keys = [("fully_satisfied", "满意"), ("basically", "基本满意"), ("unsatisfied", "不满意")]
+    unrated = counted["received"][1] - counted["rated"][1]
+    satisfaction = Chart("satisfaction", "代表委员评价", "bars", [label for _, label in satisfaction_keys] + ["未评价"],
+                         [("件数", [counted[key][1] for key, _ in satisfaction_keys] + [unrated])],
+                         urls=[scope.links("items.index", **base, outcome=key)[0]
+                               for key in [k for k, _ in satisfaction_keys] + ["unrated"]])
+
+    first, after = date(scope.year, 1, 1), date(scope.year + 1, 1, 1)
+    in_year = or_(and_(Item.received_on >= first, Item.received_on < after),
+                  and_(Item.closed_at >= clock.start_of_day(first), Item.closed_at < clock.start_of_day(after)))
+    trend = db.session.execute(select(*month_columns(Item.received_on, scope.year, timestamp=False),
+                                      *month_columns(Item.closed_at, scope.year, timestamp=True))
+                               .where(Item.court_id.in_(scope.court_ids), *seen, in_year)).one()
+    return FigureGroup("items", "交办督办件", figures=total, tables=[groups, kinds, by_department],
+                       charts=[states, satisfaction], trend={"受理件数": list(trend[:12]), "办结件数": list(trend[12:])},
+                       order=10)
+
+
+def scope_court_name(scope, court_id: int) -> str:
+    return next((c.name.removesuffix("人民法院") for c in scope.columns if c.id == court_id), "")

@@ -1,6 +1,6 @@
 """The Word documents of tracked items in the GB/T 9704 layout (portal.documents.gbt9704): the reply letter (答复函),
 the supervision notice (督办通知), the concerned-case report (关注案件办理情况报告) and the item table of a period
-with its figures.
+with its figures; and that table with its figures as an Excel workbook.
 
 Each document is a plain dataclass and a ``build_…`` function that makes the .docx bytes from it without touching
 the database; beside it, the adapter that fills the dataclass from an item (``reply_letter(item)``, …).
@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from portal import clock
 from portal.auth.models import User
 from portal.documents.gbt9704 import OfficialDocument, format_date
+from portal.documents.xlsx import Sheet, build_workbook, list_title
 from portal.items.models import Item, ItemContact, ItemEvent
 from portal.items.queries import FigureReport, Figures
 from portal.items.services import number_parts
@@ -354,6 +355,43 @@ def build_item_table(data: ItemTable) -> bytes:
 
 def _figure_line(f: Figures) -> FigureLine:
     return FigureLine(f.label, f.received, f.closed, f.closed_rate, f.on_time_rate, f.satisfied_rate)
+
+
+XLSX_ITEM_HEADERS = ["登记编号", "法院", "类别", "收件日期", "提出人/交办机关", "标题", "相关案号", "责任领导",
+                     "承办部门", "承办人", "办理期限", "状态", "答复日期", "办结时间", "评价"]
+XLSX_FIGURE_HEADERS = ["统计口径", "名称", "收件（件）", "办结（件）", "在办（件）", "办结率", "按期办结（件）",
+                       "按期办结率", "已评价（件）", "满意（件）", "满意率"]
+RATES = ("办结率", "按期办结率", "满意率")
+
+
+def _rate(value: int | None) -> float | str:
+    """A whole percent as Excel's fraction (shown as 85%), or "—" without a base, as on the figures page."""
+    return "—" if value is None else value / 100
+
+
+def _figure_cells(group: str, f: Figures) -> list:
+    return [group, f.label, f.received, f.closed, f.open, _rate(f.closed_rate), f.on_time, _rate(f.on_time_rate),
+            f.rated, f.satisfied, _rate(f.satisfied_rate)]
+
+
+def build_item_xlsx(court_name: str, items: list[Item], report: FigureReport) -> bytes:
+    """The figures page as a workbook: the period's items a row each (what the user sees, as on the Word table),
+    and the figures (收件、办结、办结率、按期办结率、满意率) by kind, by department and in all."""
+    def local(moment):
+        return clock.to_local(moment).replace(tzinfo=None) if moment else None
+
+    item_rows = [[i.number, i.court.name, i.kind.label, i.received_on,
+                  "、".join(d.name for d in i.deputies) or i.source_body or i.origin.label, i.title, i.case_number,
+                  i.leader.display_name if i.leader else "", i.department.name if i.department else "",
+                  i.handler.display_name if i.handler else "", i.deadline, i.state.label, i.answered_on,
+                  local(i.closed_at), i.rating.label if i.rating else ""] for i in items]
+    figure_rows = ([_figure_cells("按类别", f) for f in report.by_kind]
+                   + [_figure_cells("按承办部门", f) for f in report.by_department]
+                   + [_figure_cells("合计", report.total)])
+    period = f"收件日期{format_date(report.date_from)}至{format_date(report.date_to)}"
+    return build_workbook([Sheet("事项", XLSX_ITEM_HEADERS, item_rows),
+                           Sheet("办理统计", XLSX_FIGURE_HEADERS, figure_rows, formats=dict.fromkeys(RATES, "0%"))],
+                          title=list_title(court_name, "交办督办件办理情况", period))
 
 
 def item_table(court_name: str, date_from: datetime.date, date_to: datetime.date, items: list[Item],

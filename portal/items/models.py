@@ -43,6 +43,7 @@ class ItemOrigin(LabeledEnum):
     REFERRAL = "referral", "上级交办"
     PORTAL = "portal", "网上提交"
     DUTY = "duty", "述职评议"
+    SURVEY = "survey", "民意测评"
     OTHER = "other", "其他"
 
 

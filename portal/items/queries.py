@@ -91,6 +91,36 @@ def supervision_counts(user, court_ids: list[int] | None = None) -> dict[str, in
     return {"overdue": row[0], "soon": row[1]}
 
 
+# --- the figures' definitions (one place: the dashboard, the figures page, the documents, the board's filters) --
+
+KIND_GROUPS = {  # how the summaries group the items: each group with its own totals and rates
+    "proposals": ("建议、提案", (ItemKind.SUGGESTION, ItemKind.PROPOSAL)),
+    "cases": ("交办督办件、来信、关注案件", (ItemKind.REFERRAL, ItemKind.LETTER, ItemKind.CONCERNED_CASE)),
+}
+OUTCOMES = {  # what an item received in a period had come to by the "as of" day (see portal.figures.definitions)
+    "closed": "已办结", "open": "在办", "on_time": "按期办结", "late": "逾期办结", "overdue": "超期未答复",
+    "rated": "已评价", "satisfied": "满意或基本满意", "fully_satisfied": "满意", "basically": "基本满意",
+    "unsatisfied": "不满意", "unrated": "未评价",
+}
+
+
+def outcome_conditions(as_of: date) -> dict:
+    """{outcome: SQL condition} as of the end of the day ``as_of`` (court time): closed by then; on time when the
+    answer came by the deadline in force (none set: on time); rated by then; overdue when not answered by then
+    and past the deadline."""
+    end = clock.start_of_day(as_of + timedelta(days=1))
+    closed = and_(Item.closed_at.is_not(None), Item.closed_at < end)
+    on_time = and_(closed, or_(Item.deadline.is_(None), Item.answered_on <= Item.deadline))
+    rated = and_(Item.rating.is_not(None), Item.rated_at < end)
+    answered = and_(Item.answered_on.is_not(None), Item.answered_on <= as_of)
+    return {"closed": closed, "open": ~closed, "on_time": on_time, "late": and_(closed, ~on_time),
+            "overdue": and_(~answered, Item.deadline.is_not(None), Item.deadline < as_of), "rated": rated,
+            "satisfied": and_(rated, Item.rating.in_((Rating.SATISFIED, Rating.BASICALLY))),
+            "fully_satisfied": and_(rated, Item.rating == Rating.SATISFIED),
+            "basically": and_(rated, Item.rating == Rating.BASICALLY),
+            "unsatisfied": and_(rated, Item.rating == Rating.UNSATISFIED), "unrated": ~rated}
+
+
 @dataclass
 class BoardFilters:
     state: str = ""
@@ -100,12 +130,26 @@ class BoardFilters:
     deadline: str = ""
     deputy: str = ""
     q: str = ""
+    # the figures' filters (a figure's link): received in a period, a kind group, the outcome as of a day
+    group: str = ""
+    received_from: str = ""
+    received_to: str = ""
+    outcome: str = ""
+    as_of: str = ""
 
     @classmethod
     def from_args(cls, args) -> BoardFilters:
         values = {k: params.clean_query(args.get(k), 60) for k in ("state", "kind", "department", "leader", "deadline",
-                                                                 "deputy", "q")}
+                                                                 "deputy", "q", "group", "received_from",
+                                                                 "received_to", "outcome", "as_of")}
         filters = cls(**values)
+        if filters.group not in KIND_GROUPS:
+            filters.group = ""
+        if filters.outcome not in OUTCOMES:
+            filters.outcome = ""
+        for key in ("received_from", "received_to", "as_of"):
+            day = params.parse_date(getattr(filters, key))
+            setattr(filters, key, day.isoformat() if day else "")
         if filters.state not in ItemState.__members__.values():
             filters.state = ""
         if filters.kind not in ItemKind.__members__.values():
@@ -121,6 +165,18 @@ class BoardFilters:
         values = {**self.__dict__, **overrides}
         return {k: v for k, v in values.items() if v}
 
+    @property
+    def figure_summary(self) -> str:
+        """The figure's filters in words, for the line above the board (empty without them)."""
+        parts = []
+        if self.received_from or self.received_to:
+            parts.append(f"收件日期 {self.received_from or '…'} 至 {self.received_to or '…'}")
+        if self.group:
+            parts.append(KIND_GROUPS[self.group][0])
+        if self.outcome:
+            parts.append(f"截至 {self.as_of or clock.today().isoformat()} {OUTCOMES[self.outcome]}")
+        return "，".join(parts)
+
 
 def _filtered(user, filters: BoardFilters, court_ids: list[int], *, with_state: bool = True):
     from portal.register.services import search_condition
@@ -130,6 +186,15 @@ def _filtered(user, filters: BoardFilters, court_ids: list[int], *, with_state: 
         conditions.append(Item.state == ItemState(filters.state))
     if filters.kind:
         conditions.append(Item.kind == ItemKind(filters.kind))
+    if filters.group:
+        conditions.append(Item.kind.in_(KIND_GROUPS[filters.group][1]))
+    if filters.received_from:
+        conditions.append(Item.received_on >= date.fromisoformat(filters.received_from))
+    if filters.received_to:
+        conditions.append(Item.received_on <= date.fromisoformat(filters.received_to))
+    if filters.outcome:
+        as_of = date.fromisoformat(filters.as_of) if filters.as_of else clock.today()
+        conditions.append(outcome_conditions(as_of)[filters.outcome])
     if filters.department:
         conditions.append(Item.department_id == int(filters.department))
     if filters.leader:
@@ -292,13 +357,9 @@ class FigureReport:
 
 
 def _figure_columns(date_to: date):
-    end = clock.start_of_day(date_to + timedelta(days=1))
-    closed = and_(Item.closed_at.is_not(None), Item.closed_at < end)
-    on_time = and_(closed, or_(Item.deadline.is_(None), Item.answered_on <= Item.deadline))
-    rated = and_(Item.rating.is_not(None), Item.rated_at < end)
-    satisfied = and_(rated, Item.rating.in_((Rating.SATISFIED, Rating.BASICALLY)))
-    return (func.count(Item.id), func.count(case((closed, 1))), func.count(case((on_time, 1))),
-            func.count(case((rated, 1))), func.count(case((satisfied, 1))))
+    outcome = outcome_conditions(date_to)
+    return (func.count(Item.id), *(func.count(case((outcome[key], 1))) for key in ("closed", "on_time", "rated",
+                                                                                  "satisfied")))
 
 
 def figures(court_ids: list[int], date_from: date, date_to: date, *, user=None) -> FigureReport:

@@ -1,7 +1,7 @@
 """Pages of tracked items (/items): the staff board (index) with its quick actions, each person's queue, the deputy's
 own items (mine), registration and editing (create, edit, with the deputy picker), the item page (detail) with its
 workflow steps (act), contacts (过问留痕) and attachments, the Word documents (reply letter, supervision notice,
-case report, the item table) and the figures page.
+case report, the item table), the item table in Excel and the figures page.
 
 Routes stay thin: the checks are in the services, which raise ``ServiceError`` (``Forbidden`` for a step the user
 may not take); a route that shows the form again catches it.
@@ -15,7 +15,7 @@ from jinja2_fragments.flask import render_block
 from portal import areas, attachments, clock, params, periods
 from portal.access import EDITOR_ROLES, CourtScope, court_scope, require_editor, require_role, require_staff
 from portal.auth.models import Role
-from portal.documents import send_download
+from portal.documents import XLSX, send_download
 from portal.errors import Forbidden, ServiceError
 from portal.htmx import is_partial, render
 from portal.items import bp, contacts, documents, history, queries, services, supervision, workflow
@@ -327,4 +327,16 @@ def export_docx():
     data = documents.item_table(scope.title, start, end, items,
                                queries.figures(scope.court_ids, start, end, user=current_user))
     return send_download(documents.build_item_table(data), f"交办督办件统计表_{start:%Y%m%d}-{end:%Y%m%d}.docx")
+
+
+@bp.get("/export.xlsx")
+@require_staff
+def export_xlsx():
+    """The figures page as a workbook: its items and figures, with the same period, court scope and visibility."""
+    period, scope = periods.from_request(), court_scope(current_user)
+    period.check()
+    start, end = _bounds(period)
+    data = documents.build_item_xlsx(scope.title, queries.period_items(scope.court_ids, start, end, user=current_user),
+                                     queries.figures(scope.court_ids, start, end, user=current_user))
+    return send_download(data, f"交办督办件_{start:%Y%m%d}-{end:%Y%m%d}.xlsx", XLSX)
 

@@ -4,25 +4,35 @@ from flask import (
     current_app,
     jsonify,
     redirect,
-    render_template,
+    request,
     send_from_directory,
     url_for,
 )
 from flask_login import current_user, login_required
 from sqlalchemy import text
 
+from portal import periods
+from portal.access import court_scope
 from portal.areas import collect
 from portal.auth.models import Role
 from portal.extensions import csrf, db
+from portal.figures import services as figures
+from portal.htmx import is_partial, render
 from portal.main import bp
 
 
 @bp.get("/")
 @login_required
 def index():
+    """The staff home: what the user must do next (every area's home panel, 待办), then the dashboard's figures for
+    the period and court scope chosen (the figures block alone when the dashboard's pickers ask by htmx)."""
     if current_user.role == Role.DEPUTY:
         return redirect(url_for("workspace.index"))  # the deputy's home is their workspace
-    return render_template("main/index.html", panels=collect("home_panel", current_user))
+    board = figures.dashboard(current_user, court_scope(current_user), periods.from_request(),
+                              request.args.get("as_of", ""))
+    panels = [] if is_partial("figures") else collect("home_panel", current_user)
+    response = render("main/index.html", block="figures", board=board, panels=panels)
+    return response, 422 if board.problem else 200
 
 
 @bp.get("/favicon.ico")

@@ -45,6 +45,11 @@ ENVIRONMENT = {
     "PORTAL_SMS_QUIET_HOURS": ("SMS_QUIET_HOURS", str),
 }
 
+# A message the worker delivered by SMS or email, when it is about a record: that record's area may take note
+# (the hearings area, that the deputy heard of a change). Data: deputy_id, user_id, channel, about_type, about_id,
+# queued_at and sent_at (ISO instants).
+EVENTS = {"message.sent": "消息已发出"}
+
 bp = Blueprint("notices", __name__, url_prefix="/notices")
 NAVIGATION = [("消息发送", "notices.index", (Role.ADMIN, Role.LIAISON), "联络工作"),
               ("法院工作信息", "notices.newsletter_list", STAFF_ROLES, "联络工作")]

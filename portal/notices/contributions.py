@@ -27,3 +27,29 @@ def deputy_panel(deputy, year: int | None) -> Panel:
     from portal.notices.newsletters import latest_for_deputy
 
     return Panel(title="法院工作信息", template="notices/_deputy_panel.html", order=45, rows=latest_for_deputy())
+
+
+def figures(scope):
+    """SMS and emails sent in the period (by the day they went out) and the issues of 《法院工作信息》 published in it,
+    per court and in total: one grouped query each. The outbox lists every sent message of a channel (it has no
+    period filter), so those figures link to the channel's sent messages."""
+    from portal.access import EDITOR_ROLES
+    from portal.figures.definitions import FigureGroup, count_if, figure, tally
+    from portal.notices.models import Newsletter
+
+    sent = tally(db.session.execute(
+        select(Message.court_id, count_if(Message.channel == Channel.SMS), count_if(Message.channel == Channel.EMAIL))
+        .where(Message.court_id.in_(scope.court_ids), Message.state == MessageState.SENT,
+               Message.sent_at >= scope.start_moment, Message.sent_at < scope.end_moment)
+        .group_by(Message.court_id)), ["sms", "email"])
+    issues = tally(db.session.execute(
+        select(Newsletter.court_id, func.count())
+        .where(Newsletter.court_id.in_(scope.court_ids), Newsletter.published_on >= scope.start,
+               Newsletter.published_on <= scope.end).group_by(Newsletter.court_id)), ["issues"])
+    return FigureGroup("notices", "消息与《法院工作信息》", order=60, figures=[
+        figure("sms", "发送短信", sent["sms"], scope.links("notices.index", EDITOR_ROLES, channel="sms",
+                                                                state="sent")),
+        figure("email", "发送电子邮件", sent["email"], scope.links("notices.index", EDITOR_ROLES, channel="email",
+                                                                      state="sent")),
+        figure("newsletters", "《法院工作信息》期数", issues["issues"], scope.links("notices.newsletter_list")),
+    ])

@@ -8,6 +8,7 @@ is claimed again after ``NOTIFY_STALE_MINUTES`` (it may then arrive twice, never
 No SMS goes out in the quiet hours (``SMS_QUIET_HOURS``, court time): those wait until the morning. Each channel
 has a rate limit per minute (``NOTIFY_RATE_PER_MINUTE``). A failed try is retried after the next delay of
 ``NOTIFY_BACKOFF_MINUTES``; after ``NOTIFY_MAX_TRIES`` the message is dead and staff see it with a resend button.
+A message about a record that went out is announced as ``message.sent``, in the commit that records it.
 """
 import logging
 import time as wall
@@ -16,7 +17,8 @@ from datetime import datetime, time, timedelta
 from flask import current_app
 from sqlalchemy import func, select, update
 
-from portal import audit, clock
+from portal import audit, clock, events
+from portal.areas import contributing
 from portal.extensions import db
 from portal.notices.backends import DeliveryError, Outgoing, email_backend, sms_backend
 from portal.notices.models import Channel, Message, MessageState
@@ -92,6 +94,11 @@ def _deliver(message: Message) -> None:
         log.warning("message %s failed (try %s): %s", message.id, message.tries, error)
         return
     message.state, message.sent_at, message.answer = MessageState.SENT, clock.now(), answer[:500]
+    if message.about_type:
+        # The record's area may take note of it (see portal.notices.EVENTS), in the commit that records the state.
+        events.announce("message.sent", message, deputy_id=message.deputy_id, user_id=message.user_id,
+                        channel=message.channel.value, about_type=message.about_type, about_id=message.about_id,
+                        queued_at=message.created_at.isoformat(), sent_at=message.sent_at.isoformat())
 
 
 def _text(message: Message) -> str:
@@ -109,6 +116,8 @@ def send_due() -> int:
     with audit.as_system(db.session):
         queue_hearing_reminders()
         queue_due_soon_reminders()
+        for area in contributing("scheduled_notices"):
+            area.scheduled_notices(clock.now())
     tried = 0
     while ids := claim():
         for message_id in ids:

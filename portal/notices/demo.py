@@ -1,5 +1,6 @@
-"""Demo notices: a year of batch notices already sent (greetings, briefings), and the reminders of the upcoming
-hearings left queued and due, so that ``notify send-due`` on a fresh demo delivers them."""
+"""Demo notices: a year of batch notices already sent (greetings, briefings), the reminders of the upcoming
+hearings left queued and due, so that ``notify send-due`` on a fresh demo delivers them, and two years of
+《法院工作信息》 (``demo_newsletters``)."""
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
@@ -10,6 +11,7 @@ from portal import clock
 from portal.demo import DemoContext
 from portal.extensions import db
 from portal.hearings.models import EXPECTING, Hearing, HearingInvitation
+from portal.notices import demo_newsletters
 from portal.notices.models import Batch, Channel, Message, MessageState
 from portal.notices.reminders import REMINDER, hearing_line
 from portal.register.models import Deputy
@@ -19,7 +21,7 @@ BATCHES = (
     (1, 1, "元旦问候", "{称呼}：新年伊始，{court}全体干警向您致以诚挚的问候，感谢您对法院工作的关心和支持！", True),
     (2, 5, "春节问候", "{称呼}：值此新春佳节，{court}祝您和家人新春快乐、阖家幸福！", True),
     (4, 20, "通报会通知", "{称呼}：{court}定于4月28日上午9时在联络之家召开一季度工作通报会，敬请拨冗出席。", False),
-    (7, 15, "《法院工作信息》第6期", "{称呼}：《法院工作信息》第6期已发布，请登录平台查阅，欢迎提出意见建议。", False),
+    (7, 15, "视察活动通知", "{称呼}：{court}定于7月下旬邀请代表委员视察基层人民法庭，具体安排另行通知。", False),
     (9, 25, "中秋国庆问候", "{称呼}：中秋国庆佳节将至，{court}祝您节日快乐！", True),
 )
 
@@ -52,6 +54,7 @@ def seed(ctx: DemoContext) -> None:
         ctx.add("群发消息")
         ctx.add("已发短信", len(rows))
     _queue_upcoming_reminders(ctx)
+    demo_newsletters.seed(ctx)
 
 
 def _queue_upcoming_reminders(ctx: DemoContext) -> None:

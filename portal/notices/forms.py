@@ -5,6 +5,7 @@ from wtforms.validators import DataRequired, Length
 
 from portal.forms import Form, Required, longest, stripped
 from portal.register.models import DeputyKind, DeputyLevel
+from portal.versioning import VersionField
 
 
 class PreferenceForm(Form):
@@ -37,6 +38,13 @@ class NewsletterForm(Form):
     summary = TextAreaField("内容摘要", filters=[stripped], validators=[longest(2000)], render_kw={"rows": 4})
     file = FileField("文件（PDF 或 Word）", render_kw={"accept": ".pdf,.docx"})
     notify = BooleanField("同时通知代表委员")
+
+
+class NewsletterEditForm(NewsletterForm):
+    """Correcting an issue: no one is told again; a file chosen replaces the issue's file."""
+
+    notify = None
+    version = VersionField()
 
 
 class NewsletterCommentForm(Form):

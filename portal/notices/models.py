@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.models import LabeledEnum, TimestampMixin, UTCDateTime, enum_type, utcnow
+from portal.versioning import Versioned
 
 
 class Channel(LabeledEnum):
@@ -103,7 +104,7 @@ class Batch(TimestampMixin, db.Model):
         return self.subject
 
 
-class Newsletter(TimestampMixin, db.Model):
+class Newsletter(Versioned, TimestampMixin, db.Model):
     """An issue of 《法院工作信息》: the court's 第N期 of the year, its summary and its file (an attachment of
     owner type ``newsletter``), sent to every deputy."""
 

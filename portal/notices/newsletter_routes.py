@@ -1,5 +1,6 @@
-"""Pages of 《法院工作信息》: for the liaison office the list (/notices/newsletters), a new issue (/new) and an
-issue with its comments (/<id>, turning a comment into a 督办件); leaders and handlers read the list and the
+"""Pages of 《法院工作信息》: for the liaison office the list (/notices/newsletters), a new issue (/new), an
+issue with its comments (/<id>, turning a comment into a 督办件), correcting it (/<id>/edit) and deleting it
+(/<id>/delete); leaders and handlers read the list and the
 issues; a deputy reads an issue and comments on it (/<id>/read); the issue's file for all of them."""
 from flask import flash, redirect, request, url_for
 from flask_login import current_user
@@ -11,7 +12,8 @@ from portal.auth.models import Role
 from portal.errors import ServiceError
 from portal.htmx import render
 from portal.notices import bp, newsletters
-from portal.notices.forms import NewsletterCommentForm, NewsletterForm
+from portal.notices.forms import NewsletterCommentForm, NewsletterEditForm, NewsletterForm
+from portal.versioning import save_unless_stale
 
 
 @bp.get("/newsletters")
@@ -45,7 +47,7 @@ def new_newsletter():
             return redirect(url_for("notices.newsletter_detail", newsletter_id=newsletter.id), 303)
     elif form.errors:
         status = 422
-    return render("notices/newsletter_form.html", block="content", form=form), status
+    return render("notices/newsletter_form.html", block="content", form=form, newsletter=None), status
 
 
 @bp.get("/newsletters/<int:newsletter_id>")
@@ -54,6 +56,53 @@ def newsletter_detail(newsletter_id: int):
     newsletter = newsletters.get_newsletter(newsletter_id, visible_court_ids(current_user))
     return render("notices/newsletter.html", block="content", newsletter=newsletter,
                   file=newsletters.file_of(newsletter))
+
+
+@bp.route("/newsletters/<int:newsletter_id>/edit", methods=["GET", "POST"])
+@require_editor
+def edit_newsletter(newsletter_id: int):
+    """Correct an issue; a save on a copy someone else changed since it was opened is refused, with what was
+    typed kept."""
+    newsletter = newsletters.get_newsletter(newsletter_id, visible_court_ids(current_user))
+    form = NewsletterEditForm(obj=newsletter) if request.method == "GET" else NewsletterEditForm()
+    status, conflict = 200, None
+    if form.validate_on_submit():
+        draft = newsletters.NewsletterDraft(title=form.title.data, published_on=form.published_on.data,
+                                            summary=form.summary.data or "", notify=False)
+        files = request.files.getlist("file")
+        try:
+            conflict = save_unless_stale(newsletter, form.version,
+                                         lambda: newsletters.update_newsletter(newsletter, draft, files))
+        except ServiceError as error:
+            form.set_errors(error.errors)
+            flash(error.message, "error")
+            status = error.status
+        else:
+            if conflict is None:
+                newsletters.replace_file(newsletter, files)
+                flash(f"已保存{newsletter.issue_label}的修改。", "success")
+                return redirect(url_for("notices.newsletter_detail", newsletter_id=newsletter.id), 303)
+            if any(f and f.filename for f in files):
+                form.set_errors({"file": "文件未保存，请重新选择文件。"})
+            status = 409
+    elif form.errors:
+        status = 422
+    return render("notices/newsletter_form.html", block="content", form=form, newsletter=newsletter,
+                  conflict=conflict, file=newsletters.file_of(newsletter)), status
+
+
+@bp.post("/newsletters/<int:newsletter_id>/delete")
+@require_editor
+def delete_newsletter(newsletter_id: int):
+    newsletter = newsletters.get_newsletter(newsletter_id, visible_court_ids(current_user))
+    label = newsletter.issue_label
+    try:
+        newsletters.delete_newsletter(newsletter)
+    except ServiceError as error:
+        flash(error.message, "warning")
+        return redirect(url_for("notices.newsletter_detail", newsletter_id=newsletter.id), 303)
+    flash(f"已删除{label}。", "success")
+    return redirect(url_for("notices.newsletter_list"), 303)
 
 
 @bp.post("/newsletters/<int:newsletter_id>/comments/<int:comment_id>/item")

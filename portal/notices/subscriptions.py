@@ -109,3 +109,17 @@ def report_reviewed(event: events.Event) -> None:
                                           + text.format(year=report.year, comment=event.data.get("comment") or ""),
                          court_id=report.court_id, about=report,
                          link=services.link_to("duty.mine_report", year=report.year))
+
+
+# --- surveys (the survey area composes the text; see portal.surveys.services._announce) -------------------------
+
+@events.on("survey.opened", in_transaction=True)
+@events.on("survey.reminded", in_transaction=True)
+def survey_notice(event: events.Event) -> None:
+    """A survey sent (or a reminder to answer it): each deputy named in the event, on their channels."""
+    from portal.surveys.models import Survey
+
+    survey = db.session.get(Survey, event.subject_id)
+    deputies = db.session.scalars(select(Deputy).where(Deputy.id.in_(event.data["deputy_ids"]))).all()
+    services.tell_deputies(deputies, event.data["heading"], lambda deputy: services.fill(event.data["body"], deputy),
+                           court_id=survey.court_id, link=event.data["link"], about=survey)

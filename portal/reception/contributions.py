@@ -51,3 +51,43 @@ def last_contacts(deputy_ids: list[int]) -> dict[int, Contact]:
                               .join(Reception, Reception.id == ReceptionDeputy.reception_id)
                               .where(ReceptionDeputy.deputy_id.in_(deputy_ids)).group_by(ReceptionDeputy.deputy_id))
     return {deputy_id: Contact(clock.local_date(at), "来访接待") for deputy_id, at in rows}
+
+
+def figures(scope):
+    """Visits and 人次 (each person each visit: a deputy who came twice is two) of the period, deputies and members
+    apart, per court and in total: one statement grouped by court over one row per visit; one more for the trend."""
+    from portal import periods
+    from portal.figures.definitions import FigureGroup, figure, in_year, month_columns, tally
+    from portal.reception.services import ReceptionFilters, _conditions, npc_deputy
+
+    filters = ReceptionFilters(period=periods.parse(scope.start.isoformat(), scope.end.isoformat()))
+
+    def people(*where):
+        return (select(func.count()).select_from(ReceptionDeputy)
+                .where(ReceptionDeputy.reception_id == Reception.id, *where).scalar_subquery())
+
+    visit = (select(Reception.court_id.label("court_id"), Reception.other_count.label("others"),
+                    people(npc_deputy(ReceptionDeputy.deputy_id)).label("npc"),
+                    people(~npc_deputy(ReceptionDeputy.deputy_id)).label("cppcc"))
+             .where(*_conditions(filters, scope.court_ids)).subquery())
+    counted = tally(db.session.execute(
+        select(visit.c.court_id, func.count(), func.sum(visit.c.npc + visit.c.cppcc + visit.c.others),
+               func.sum(visit.c.npc), func.sum(visit.c.cppcc), func.sum(visit.c.others)).group_by(visit.c.court_id)),
+        ["visits", "persons", "npc", "cppcc", "others"])
+    args = filters.period.as_args()
+    all_visits = scope.links("reception.index", **args)
+    group = FigureGroup("reception", "来访接待", order=20, figures=[
+        figure("visits", "接待次数", counted["visits"], all_visits),
+        figure("persons", "接待人次", counted["persons"], all_visits),
+        figure("npc", "其中人大代表人次", counted["npc"], scope.links("reception.index", **args, kind="npc")),
+        figure("cppcc", "其中政协委员人次", counted["cppcc"], scope.links("reception.index", **args, kind="cppcc")),
+        figure("others", "其中其他来访人次", counted["others"], scope.links("reception.index", **args, others="1")),
+    ])
+    persons = (select(func.count()).select_from(ReceptionDeputy)
+               .where(ReceptionDeputy.reception_id == Reception.id).scalar_subquery() + Reception.other_count)
+    trend = db.session.execute(select(*month_columns(Reception.received_at, scope.year, timestamp=True,
+                                                     value=persons))
+                               .where(Reception.court_id.in_(scope.court_ids),
+                                      in_year(Reception.received_at, scope.year, timestamp=True))).one()
+    group.trend = {"接待人次": [int(n or 0) for n in trend]}
+    return group

@@ -1,5 +1,6 @@
-"""The reception log's Word documents: the record of one visit (来访接待登记表) and the register of a period
-(接待登记汇总), built from plain data objects, and the adapters that turn receptions into that data."""
+"""The reception log's documents: the record of one visit (来访接待登记表) and the register of a period
+(接待登记汇总) in Word, the log as filtered in Excel, built from plain data objects, and the adapters that turn
+receptions into that data."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from portal.documents.gbt9704 import (
     format_date,
     format_datetime,
 )
+from portal.documents.xlsx import Sheet, build_workbook, list_title
 from portal.reception.models import Reception
 from portal.reception.services import FollowUp, ReceptionFilters, followups_of
 from portal.register.models import Deputy
@@ -34,6 +36,8 @@ REGISTER_HEADERS = ["序号", "接待时间", "方式", "来访代表委员", "�
 # "14:30", 方式 holds "电子信箱".
 REGISTER_WIDTHS_MM = [12, 42, 20, 34, 13, 26, 34, 44]
 REGISTER_ALIGNS = ["center", "center", "center", "left", "center", "left", "left", "left"]
+XLSX_HEADERS = ["接待时间", "法院", "方式", "地点", "来访代表委员", "手机号码", "其他来访人员", "人次", "接待人员",
+                "联络员", "事由", "谈话内容", "反映诉求", "办理情况", "跟踪事项"]
 
 
 @dataclass
@@ -64,7 +68,18 @@ class RegisterLine:
     persons: int
     hosts: str
     subject: str
-    handling: str
+    handling: str  # what staff noted and the tracked items, as the Word register shows it
+    # the rest only in the Excel list
+    court: str = ""
+    place: str = ""
+    deputies: str = ""
+    mobiles: str = ""
+    others: str = ""
+    liaison_officer: str = ""
+    content: str = ""
+    requests: str = ""
+    noted: str = ""  # what staff noted, without the tracked items
+    items: str = ""
 
 
 @dataclass
@@ -162,6 +177,15 @@ def build_register_docx(data: ReceptionRegister) -> bytes:
     return document.to_bytes()
 
 
+def build_register_xlsx(data: ReceptionRegister) -> bytes:
+    """The log as filtered, a row each, under a title naming the court(s) and the period."""
+    rows = [[line.received_at, line.court, line.channel, line.place, line.deputies, line.mobiles, line.others,
+             line.persons, line.hosts, line.liaison_officer, line.subject, line.content, line.requests, line.noted,
+             line.items] for line in data.lines]
+    return build_workbook([Sheet("来访接待", XLSX_HEADERS, rows)],
+                          title=list_title(data.court_name, "来访接待登记", data.period))
+
+
 def _items_summary(data: ReceptionRegister) -> str:
     if not data.items:
         return "未登记跟踪事项"
@@ -202,12 +226,18 @@ def register_document(receptions: list[Reception], filters: ReceptionFilters, sc
         followups.update(followups_of(ids[start:start + 500]))
     lines = []
     for r in receptions:
-        handling = "\n".join(p for p in (r.handling, followup_text(followups[r.id])) if p)
+        items = followup_text(followups[r.id])
+        handling = "\n".join(p for p in (r.handling, items) if p)
         visitors = "、".join([d.name for d in r.deputies] + r.other_visitor_names)
         lines.append(RegisterLine(received_at=clock.to_local(r.received_at).replace(tzinfo=None),
                                   channel=r.channel.label, visitors=visitors, persons=r.person_count,
                                   hosts="、".join(u.display_name for u in r.hosts), subject=r.subject,
-                                  handling=handling))
+                                  handling=handling, court=r.court.name, place=r.place,
+                                  deputies="、".join(d.name for d in r.deputies),
+                                  mobiles="、".join(d.mobile for d in r.deputies if d.mobile),
+                                  others="、".join(r.other_visitor_names),
+                                  liaison_officer=r.liaison_officer.display_name if r.liaison_officer else "",
+                                  content=r.content, requests=r.requests, noted=r.handling, items=items))
     return ReceptionRegister(court_name=scope.title, period=filters.period.label,
                              generated_on=clock.today(), lines=lines,
                              items=sum(len(f.items) for f in followups.values()),

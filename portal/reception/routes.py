@@ -1,5 +1,5 @@
 """The reception log's pages: the log with its filters and quick entry (/reception/), a visit's form, page,
-follow-ups and attachments, the Word record and period register, and the deputy's own
+follow-ups and attachments, the Word record and period register, the log in Excel, and the deputy's own
 visits (/reception/mine)."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -10,12 +10,18 @@ from portal import clock, params
 from portal.access import EDITOR_ROLES, court_scope, require_editor, require_role, require_staff, visible_court_ids
 from portal.attachments import delete_file, get_file, save_files, send
 from portal.auth.models import Court, Role
-from portal.documents import send_download
+from portal.documents import XLSX, send_download
 from portal.errors import ServiceError
 from portal.extensions import db
 from portal.htmx import is_partial, render
 from portal.reception import bp
-from portal.reception.documents import build_record_docx, build_register_docx, record_document, register_document
+from portal.reception.documents import (
+    build_record_docx,
+    build_register_docx,
+    build_register_xlsx,
+    record_document,
+    register_document,
+)
 from portal.reception.forms import FollowupForm, ReceptionForm
 from portal.reception.models import Reception
 from portal.reception.services import (
@@ -227,15 +233,25 @@ def record_docx(reception_id: int):
     return send_download(data, f"来访接待登记表_{day:%Y%m%d}_{reception.id}.docx")
 
 
+def _register():
+    """The log as filtered (the same filters, period and court scope) as the exports' data."""
+    filters, scope = ReceptionFilters.from_args(request.args), court_scope(current_user)
+    filters.period.check()
+    return register_document(all_filtered(filters, scope.court_ids), filters, scope)
+
+
 @bp.get("/export.docx")
 @require_staff
 def export_docx():
-    """The 接待登记汇总 of the log as filtered: the same filters, period and court scope."""
-    filters, scope = ReceptionFilters.from_args(request.args), court_scope(current_user)
-    filters.period.check()
-    receptions = all_filtered(filters, scope.court_ids)
-    data = build_register_docx(register_document(receptions, filters, scope))
-    return send_download(data, f"来访接待登记汇总_{clock.today():%Y%m%d}.docx")
+    """The 接待登记汇总 of the log as filtered."""
+    return send_download(build_register_docx(_register()), f"来访接待登记汇总_{clock.today():%Y%m%d}.docx")
+
+
+@bp.get("/export.xlsx")
+@require_staff
+def export_xlsx():
+    """The log as filtered, as a spreadsheet."""
+    return send_download(build_register_xlsx(_register()), f"来访接待_{clock.today():%Y%m%d}.xlsx", XLSX)
 
 
 # --- the deputy's own visits --------------------------------------------------------------------------------------

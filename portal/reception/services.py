@@ -16,7 +16,7 @@ from portal.items.services import create_item, items_from
 from portal.models import like_pattern
 from portal.pagination import Page, paginate
 from portal.reception.models import Channel, Reception, ReceptionDeputy, ReceptionHost
-from portal.register.models import Deputy
+from portal.register.models import Deputy, DeputyKind, Mandate
 from portal.register.services import search_condition
 
 OWNER_TYPE = "reception"  # attachments of a reception
@@ -85,6 +85,8 @@ class ReceptionFilters:
     host: str = ""  # a receiving user's id
     followup: str = ""
     q: str = ""
+    kind: str = ""  # npc: visits of a People's Congress deputy; cppcc: of a CPPCC member (see npc_deputy)
+    others: str = ""  # "1": visits with people not on the register
 
     @classmethod
     def from_args(cls, args) -> "ReceptionFilters":
@@ -93,7 +95,10 @@ class ReceptionFilters:
             return params.clean_query(args.get(name), limit)
 
         filters = cls(period=periods.from_request(args), channel=arg("channel"), deputy=arg("deputy"),
-                      host=arg("host"), followup=arg("followup"), q=arg("q"))
+                      host=arg("host"), followup=arg("followup"), q=arg("q"), kind=arg("kind"),
+                      others="1" if args.get("others") == "1" else "")
+        if filters.kind not in DeputyKind.__members__.values():
+            filters.kind = ""
         if filters.channel not in Channel.__members__.values():
             filters.channel = ""
         if filters.followup not in FOLLOWUP_STATES:
@@ -106,7 +111,8 @@ class ReceptionFilters:
     def as_args(self, **overrides) -> dict:
         """Query arguments that give these filters back; the period is always there, even when empty."""
         values = {**self.period.as_args(), "channel": self.channel, "deputy": self.deputy, "host": self.host,
-                  "followup": self.followup, "q": self.q, **overrides}
+                  "followup": self.followup, "q": self.q, "kind": self.kind,
+                  "others": self.others, **overrides}
         return {k: v for k, v in values.items() if v or k in ("from", "to")}
 
 
@@ -127,6 +133,12 @@ def _conditions(filters: ReceptionFilters, court_ids: list[int]) -> list:
     if filters.host:
         conditions.append(exists().where(ReceptionHost.reception_id == Reception.id,
                                          ReceptionHost.user_id == int(filters.host)))
+    if filters.kind:
+        is_npc = npc_deputy(ReceptionDeputy.deputy_id)
+        conditions.append(exists().where(ReceptionDeputy.reception_id == Reception.id,
+                                         is_npc if filters.kind == DeputyKind.NPC.value else ~is_npc))
+    if filters.others:
+        conditions.append(Reception.other_count > 0)
     if filters.followup == "none":
         conditions.append(~_items_exist())
     elif filters.followup == "open":
@@ -136,6 +148,12 @@ def _conditions(filters: ReceptionFilters, court_ids: list[int]) -> list:
     if filters.q:
         conditions.append(_search(filters.q))
     return conditions
+
+
+def npc_deputy(deputy_id):
+    """Whether the person is a People's Congress deputy (has an NPC mandate); the others are CPPCC members. The
+    figures count 代表人次 and 委员人次 by it."""
+    return exists().where(Mandate.deputy_id == deputy_id, Mandate.kind == DeputyKind.NPC)
 
 
 def _search(q: str):

@@ -8,22 +8,16 @@ import logging
 import re
 import warnings
 import zipfile
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from io import BytesIO
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
-from sqlalchemy import func, or_, select
 
-from portal.auth.models import Role, User
-from portal.documents.gbt9704 import clean_text
-from portal.extensions import db
+from portal.documents.xlsx import Sheet, build_workbook
 from portal.register.models import COURT_ROLES, DeputyKind, DeputyLevel, Gender, Mandate
 from portal.register.services import mandate_key, mobile_owners, mobile_taken, normalise_mobile, validate_deputy
 
@@ -44,17 +38,17 @@ COLUMNS: list[tuple[str, str]] = [
     ("email", "电子邮箱"),
     ("address", "通讯地址"),
     ("court_roles", "在本院担任"),
-    ("paired_leader", "结对院领导"),
     ("note", "备注"),
 ]
 STATUS_HEADER = "状态"  # export only; the import ignores it
+LEADERS_HEADER = "结对院领导"  # export only: pairings are kept on the pairing pages (they have dates)
 HEADERS = dict(COLUMNS)
 REQUIRED = ("name", "gender", "kind", "level", "term", "mobile")
 # Other spellings of a header that the import accepts, after spaces are removed.
 HEADER_ALIASES = {"代表组": "group_name", "界别": "group_name", "手机": "mobile", "联系电话": "mobile"}
 
 MAX_ROWS = 5000
-MAX_HEADER_COLUMNS = 100  # the header is looked for in the first 100 columns (the template has 15)
+MAX_HEADER_COLUMNS = 100  # the header is looked for in the first 100 columns (the template has 14)
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # a 5 MB upload that inflates beyond this is not a register
 UNREADABLE = "无法读取文件：请上传 Excel 2007 及以上版本的 .xlsx 文件。"
 
@@ -62,7 +56,6 @@ HEADER_FONT = Font(bold=True)
 REQUIRED_FONT = Font(bold=True, color="C00000")
 HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
 TEXT_FORMAT = "@"
-MIN_WIDTH, MAX_WIDTH = 8, 40
 
 
 @dataclass
@@ -84,21 +77,8 @@ class ImportResult:
 # ---------------------------------------------------------------------------------------------- export
 
 
-def clean(value) -> str:
-    """Text safe for a cell. openpyxl raises IllegalCharacterError on control characters, and lone
-    surrogates or U+FFFE cannot be written as XML at all; the Word engine's cleaner drops all of them."""
-    return ILLEGAL_CHARACTERS_RE.sub("", clean_text(value))
-
-
-def _display_width(text: str) -> int:
-    """Approximate width in Excel's character units: CJK and full-width characters take two."""
-    longest = max((line for line in text.split("\n")), key=len, default="")
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in longest)
-
-
 def _mandate_cells(mandate: Mandate) -> list[str]:
     deputy = mandate.deputy
-    leader = deputy.paired_leader
     values = {
         "name": deputy.name,
         "gender": deputy.gender.label,
@@ -113,48 +93,18 @@ def _mandate_cells(mandate: Mandate) -> list[str]:
         "email": deputy.email,
         "address": deputy.address,
         "court_roles": deputy.court_roles,
-        "paired_leader": leader.display_name if leader else "",
         "note": deputy.note,
     }
-    return [clean(values[key]) for key, _ in COLUMNS] + [clean(mandate.status.label)]
-
-
-def _text_cell(sheet, value: str, number_format: str | None = None) -> WriteOnlyCell:
-    """A cell that is always text: a note starting with "=" must not become a formula."""
-    cell = WriteOnlyCell(sheet, value)
-    if value:
-        cell.data_type = "s"
-    if number_format:
-        cell.number_format = number_format
-    return cell
+    leaders = "、".join(u.display_name for u in deputy.paired_leaders)
+    return [values[key] for key, _ in COLUMNS] + [leaders, mandate.status.label]
 
 
 def export_xlsx(mandates: list[Mandate]) -> bytes:
     """The given mandates, a row each with the person's fields, as a workbook whose columns the import reads
-    back, plus the mandate's status."""
-    headers = [header for _, header in COLUMNS] + [STATUS_HEADER]
-    rows = [_mandate_cells(m) for m in mandates]
-    mobile_index = [key for key, _ in COLUMNS].index("mobile")
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("代表委员名册")
-    for index, header in enumerate(headers):
-        widest = max((_display_width(row[index]) for row in rows), default=0)
-        sheet.column_dimensions[get_column_letter(index + 1)].width = \
-            min(MAX_WIDTH, max(MIN_WIDTH, _display_width(header) + 4, widest + 2))  # + the filter button
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
-
-    header_cells = []
-    for header in headers:
-        cell = WriteOnlyCell(sheet, header)
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    for row in rows:
-        sheet.append([_text_cell(sheet, value, TEXT_FORMAT if index == mobile_index else None)
-                      for index, value in enumerate(row)])
-    return _save(workbook)
+    back, plus the current paired leaders (not read back: pairing is done on the pairing pages) and the mandate's
+    status. No title row: the header is row 1, as the import expects."""
+    headers = [header for _, header in COLUMNS] + [LEADERS_HEADER, STATUS_HEADER]
+    return build_workbook([Sheet("代表委员名册", headers, [_mandate_cells(m) for m in mandates])])
 
 
 def _save(workbook: Workbook) -> bytes:
@@ -187,7 +137,6 @@ def column_help() -> list[tuple[str, str, str]]:
         "email": "",
         "address": "",
         "court_roles": f"可填：{'、'.join(COURT_ROLES)}，多项之间用“、”分隔；没有则留空。",
-        "paired_leader": "院领导的姓名（与系统中的账户姓名一致）；有同名院领导时请填写其登录用户名。没有则留空。",
         "note": "",
     }
     return [(header, "必填" if key in REQUIRED else "选填", notes[key]) for key, header in COLUMNS]
@@ -317,39 +266,6 @@ def _match_headers(header_row: tuple) -> tuple[list[RowError], dict[str, int]]:
     return problems, positions
 
 
-def _find_leaders(names: set[str]) -> tuple[dict[str, list[User]], dict[str, User]]:
-    """Users whose display name or username is one of ``names``, in one query: (by display name, by username)."""
-    by_display, by_username = defaultdict(list), {}
-    if not names:
-        return by_display, by_username
-    lowered = {n.lower() for n in names}
-    users = db.session.scalars(select(User).where(or_(User.display_name.in_(names),
-                                                       func.lower(User.username).in_(lowered))))
-    for user in users:
-        if user.display_name in names:
-            by_display[user.display_name].append(user)
-        by_username[user.username.lower()] = user
-    return by_display, by_username
-
-
-def _resolve_leader(name: str, by_display, by_username) -> tuple[int | None, str | None]:
-    """The id of the active court leader called ``name`` (display name or username), or why there is none."""
-    user = by_username.get(name.lower())
-    if user is None:
-        candidates = by_display.get(name, [])
-        leaders = [u for u in candidates if u.role == Role.LEADER and u.active]
-        if len(leaders) > 1:
-            return None, f"有 {len(leaders)} 位院领导名为“{name}”，请改填其中一位的登录用户名。"
-        user = leaders[0] if leaders else (candidates[0] if candidates else None)
-    if user is None:
-        return None, f"找不到名为“{name}”的院领导账户。"
-    if user.role != Role.LEADER:
-        return None, f"找不到名为“{name}”的院领导账户（“{name}”是{user.role.label}账户）。"
-    if not user.active:
-        return None, f"院领导账户“{name}”已停用，请改填其他院领导或留空。"
-    return user.id, None
-
-
 def parse_import(data: bytes) -> ImportResult:
     """Read and check an uploaded register workbook. Needs an app context: the checks query the database.
 
@@ -370,24 +286,15 @@ def parse_import(data: bytes) -> ImportResult:
         result.errors = file_problems
         return result
 
-    leader_names = {r["paired_leader"] for _, r in records if r.get("paired_leader")}
-    by_display, by_username = _find_leaders(leader_names)
     owners = mobile_owners({normalise_mobile(r.get("mobile") or "") for _, r in records} - {""})
     seen: dict[str, tuple[int, str, set]] = {}  # mobile -> (first row, name, mandate keys) in this file
     row_errors: list[RowError] = []
     for number, record in records:
-        raw = {key: value for key, value in record.items() if key != "paired_leader"}
+        raw = dict(record)
         if "level" in raw:  # 县(区)级 typed with ASCII brackets is meant as 县（区）级
             raw["level"] = raw["level"].replace("(", "（").replace(")", "）")
-        leader_problem = None
-        if record.get("paired_leader"):
-            raw["paired_leader_id"], leader_problem = _resolve_leader(record["paired_leader"], by_display,
-                                                                      by_username)
         checked = validate_deputy(raw, mobile_owners=owners)
-        problems = {("paired_leader" if key == "paired_leader_id" else key): message
-                    for key, message in checked.errors.items()}
-        if leader_problem:
-            problems["paired_leader"] = leader_problem
+        problems = dict(checked.errors)
         values = checked.values
         if values["name"] and values["mobile"] and not problems.keys() & {"name", "mobile", "kind", "level", "term"}:
             problem = _person_problem(values, owners.get(values["mobile"]), seen.get(values["mobile"]))

@@ -45,12 +45,7 @@ class PersonForm(FormValues, Form):
     email = StringField("电子邮箱")
     address = StringField("通讯地址")
     court_roles = CheckboxesField("在本院担任", choices=[(r, r) for r in COURT_ROLES], validate_choice=False)
-    paired_leader_id = SelectField("结对院领导", choices=[], validate_choice=False)
     note = TextAreaField("备注", render_kw={"rows": 2})
-
-    def set_leaders(self, leaders) -> None:
-        self.paired_leader_id.choices = [("", "（无）")] + [(str(u.id), f"{u.display_name}（{u.court.name}）")
-                                                          for u in leaders]
 
 
 class DeputyForm(MandateFields, PersonForm):

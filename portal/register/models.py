@@ -1,7 +1,8 @@
 """The deputy register (代表委员名册), shared by every court of the deployment.
 
 A person and what they were elected to are kept apart. ``Deputy`` is the person: name, gender, work unit and
-post, mobile (unique: it is the person's login name), email, address, the court roles and the paired leader.
+post, mobile (unique: it is the person's login name), email, address and the court roles. ``Pairing`` is one of the
+person's pairings (结对联络) with a court leader, kept on the pairing pages.
 ``Mandate`` is one seat: kind (人大代表/政协委员), level, term (届次), group or sector, constituency, in office or
 离任 with the date. Someone who is both a provincial and a city deputy is one ``Deputy`` with two mandates.
 
@@ -21,6 +22,7 @@ from datetime import date
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, exists
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal import clock
 from portal.extensions import db
 from portal.models import LabeledEnum, TimestampMixin, enum_type
 from portal.pinyin import name_keys
@@ -67,7 +69,7 @@ class Deputy(Versioned, TimestampMixin, db.Model):
     __audit_label__ = "代表委员"
     __audit_labels__ = {"name": "姓名", "gender": "性别", "work_unit": "工作单位", "post": "职务",
                         "mobile": "手机号码", "email": "电子邮箱", "address": "通讯地址", "court_roles": "在本院担任",
-                        "paired_leader_id": "结对院领导", "note": "备注"}
+                        "note": "备注"}
     __audit_exclude__ = {"name_pinyin", "name_initials", "level_rank"}
     __table_args__ = (
         Index("ix_deputy_sort_pinyin", "name_pinyin", "id"),
@@ -86,13 +88,13 @@ class Deputy(Versioned, TimestampMixin, db.Model):
     email: Mapped[str] = mapped_column(String(120), default="")
     address: Mapped[str] = mapped_column(String(200), default="")
     court_roles: Mapped[str] = mapped_column(String(60), default="")
-    paired_leader_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", use_alter=True))
     note: Mapped[str] = mapped_column(Text, default="")
 
-    paired_leader: Mapped["User | None"] = relationship(foreign_keys=[paired_leader_id])  # noqa: F821
     # Loaded with every person (one query per batch of people): the labels below read them.
     mandates: Mapped[list["Mandate"]] = relationship(back_populates="deputy", lazy="selectin",
                                                      order_by="Mandate.id", cascade="all, delete-orphan")
+    pairings: Mapped[list["Pairing"]] = relationship(back_populates="deputy", order_by="Pairing.since",
+                                                     cascade="all, delete-orphan")
 
     def __str__(self) -> str:
         return self.name
@@ -133,6 +135,17 @@ class Deputy(Versioned, TimestampMixin, db.Model):
     @property
     def group_label(self) -> str:
         return "界别" if self.kind == DeputyKind.CPPCC else "代表组"
+
+    @property
+    def current_pairings(self) -> list["Pairing"]:
+        """The pairings that hold today (load ``pairings`` with their leaders for lists)."""
+        today = clock.today()
+        return [p for p in self.pairings if p.current_on(today)]
+
+    @property
+    def paired_leaders(self) -> list:
+        """The court leaders the person is paired with today."""
+        return [p.leader for p in self.current_pairings]
 
     @property
     def court_role_list(self) -> list[str]:
@@ -199,3 +212,39 @@ class Mandate(TimestampMixin, db.Model):
     @property
     def group_label(self) -> str:
         return "界别" if self.kind == DeputyKind.CPPCC else "代表组"
+
+
+class Pairing(TimestampMixin, db.Model):
+    """A court leader paired (结对) with a person on the register, from the day it began until the day it ended.
+
+    A person may be paired with several leaders at once, across court levels (三级联动): a provincial deputy
+    living in a county is paired with a leader of the intermediate court and with the president of the county's
+    basic court. Both days are the days it happened, entered afterwards; an ended pairing is kept for the record.
+    """
+
+    __tablename__ = "deputy_pairing"
+    __audited__ = True
+    __audit_label__ = "结对联络"
+    __audit_labels__ = {"deputy_id": "代表委员", "leader_id": "结对院领导", "since": "结对日期", "ended_on": "结束日期"}
+    __table_args__ = (Index("ix_deputy_pairing_leader", "leader_id", "ended_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deputy_id: Mapped[int] = mapped_column(ForeignKey("deputy.id"), index=True)
+    leader_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    since: Mapped[date] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date)  # the first day it no longer holds
+
+    deputy: Mapped[Deputy] = relationship(back_populates="pairings")
+    leader: Mapped["User"] = relationship()  # noqa: F821
+
+    def __str__(self) -> str:
+        leader = self.leader.display_name if self.leader else self.leader_id
+        return f"{leader} — {self.deputy.name if self.deputy else self.deputy_id}"
+
+    def current_on(self, day: date) -> bool:
+        return self.since <= day and (self.ended_on is None or self.ended_on > day)
+
+    @classmethod
+    def current(cls, day: date):
+        """SQL: the pairing holds on ``day``."""
+        return (cls.since <= day) & ((cls.ended_on.is_(None)) | (cls.ended_on > day))

@@ -29,7 +29,6 @@ from portal.register.services import (
     deputies_by_ids,
     filter_choices,
     import_deputies,
-    leader_choices,
     list_deputies,
     pick_deputies,
     set_status,
@@ -91,7 +90,6 @@ def pick():
 @require_editor
 def create():
     form = DeputyForm()
-    form.set_leaders(leader_choices())
     if form.validate_on_submit():
         checked = validate_deputy(form.raw_values())
         if not checked.errors:
@@ -116,10 +114,8 @@ def detail(deputy_id: int):
 def edit(deputy_id: int):
     deputy = get_deputy_or_404(deputy_id)
     form = PersonForm(obj=deputy)
-    form.set_leaders(leader_choices())
     if request.method == "GET":
         form.court_roles.data = deputy.court_role_list
-        form.paired_leader_id.data = str(deputy.paired_leader_id or "")
         form.gender.data = deputy.gender.value
     conflict = None
     if form.validate_on_submit():

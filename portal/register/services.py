@@ -7,7 +7,7 @@ from sqlalchemy import Select, and_, case, distinct, exists, func, or_, select, 
 from sqlalchemy.orm import selectinload
 
 from portal import clock, params
-from portal.auth.models import Role, User
+from portal.auth.models import User
 from portal.extensions import db
 from portal.models import like_pattern
 from portal.pagination import Page, paginate
@@ -19,6 +19,7 @@ from portal.register.models import (
     DeputyStatus,
     Gender,
     Mandate,
+    Pairing,
 )
 
 MOBILE_PATTERN = re.compile(r"^1[3-9]\d{9}$")
@@ -33,10 +34,10 @@ EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 # The fields of a person and of a mandate, in form and spreadsheet order.
 PERSON_FIELDS = ("name", "gender", "work_unit", "post", "mobile", "email", "address", "court_roles",
-                 "paired_leader_id", "note")
+                 "note")
 MANDATE_FIELDS = ("kind", "level", "term", "group_name", "constituency")
 EDITABLE_FIELDS = ("name", "gender", *MANDATE_FIELDS, "work_unit", "post", "mobile", "email", "address",
-                   "court_roles", "paired_leader_id", "note")
+                   "court_roles", "note")
 
 SORTS = {
     "name": ("姓名拼音", lambda: [Deputy.name_pinyin, Deputy.id], False),
@@ -171,7 +172,7 @@ def mandate_conditions(filters: RegisterFilters) -> list:
 
 def filtered_query(filters: RegisterFilters) -> Select:
     """The people found by the search whose mandates include one matching every mandate filter."""
-    query = select(Deputy).options(selectinload(Deputy.paired_leader))
+    query = select(Deputy).options(selectinload(Deputy.pairings).selectinload(Pairing.leader))
     condition = search_condition(filters.q)
     if condition is not None:
         query = query.where(condition)
@@ -193,7 +194,7 @@ def all_filtered(filters: RegisterFilters) -> list[Mandate]:
     for exports: one row per mandate, as the import reads them back."""
     _, keys, descending = SORTS[filters.sort]
     query = (select(Mandate).join(Mandate.deputy).options(selectinload(Mandate.deputy).selectinload(
-        Deputy.paired_leader)).where(*mandate_conditions(filters)))
+        Deputy.pairings).selectinload(Pairing.leader)).where(*mandate_conditions(filters)))
     condition = search_condition(filters.q)
     if condition is not None:
         query = query.where(condition)
@@ -210,22 +211,15 @@ def filter_choices() -> dict:
     return {"terms": [(t, t) for t in terms], "groups": [(g, g) for g in groups]}
 
 
-def leader_choices() -> list[User]:
-    """Court leaders a deputy may be paired with."""
-    return list(db.session.scalars(select(User).where(User.role == Role.LEADER, User.active.is_(True))
-                                   .order_by(User.court_id, User.display_name)))
-
-
 def register_summary(user: User) -> dict:
-    """Counts of people for the home page (``user``'s paired deputies among them), in two aggregate queries."""
+    """Counts of people for the home page (``user``'s paired deputies among them), in three aggregate queries."""
     npc, cppcc = db.session.execute(select(
         func.count(distinct(case((Mandate.kind == DeputyKind.NPC, Mandate.deputy_id)))),
         func.count(distinct(case((Mandate.kind == DeputyKind.CPPCC, Mandate.deputy_id)))),
     ).where(Mandate.status == DeputyStatus.ACTIVE)).one()
-    retired, paired = db.session.execute(select(
-        func.count(case((~Deputy.in_office(), 1))),
-        func.count(case((Deputy.paired_leader_id == user.id, 1))),
-    )).one()
+    retired = db.session.scalar(select(func.count()).select_from(Deputy).where(~Deputy.in_office()))
+    paired = db.session.scalar(select(func.count(distinct(Pairing.deputy_id))).where(
+        Pairing.leader_id == user.id, Pairing.current(clock.today())))
     return {"npc_active": npc, "cppcc_active": cppcc, "retired": retired, "paired_with_me": paired}
 
 
@@ -281,13 +275,6 @@ def validate_deputy(raw: dict, *, exclude_id: int | None = None, mandate: bool =
     if unknown:
         errors["court_roles"] = f"无法识别的法院职务：{'、'.join(unknown)}（可选：{'、'.join(COURT_ROLES)}）。"
     values["court_roles"] = "、".join(r for r in COURT_ROLES if r in roles)
-    chosen_leader = raw.get("paired_leader_id") or None
-    leader_id = params.parse_id(str(chosen_leader).strip()) if chosen_leader else None
-    if chosen_leader:
-        leader = db.session.get(User, leader_id) if leader_id else None
-        if leader is None or leader.role != Role.LEADER:
-            errors["paired_leader_id"] = "结对领导应为院领导账户。"
-    values["paired_leader_id"] = leader_id
     if mobile_owners is None and values["mobile"] and "mobile" not in errors:
         owner = find_by_mobile(values["mobile"])
         if owner is not None and owner.id != exclude_id:

@@ -1,5 +1,5 @@
 """Voter-contact activities and mailbox letters, each the deputy's own; ``court_id`` is the court of the deputy's
-account when it was recorded, so the staff of that court (and the courts above it) read it."""
+account when it was recorded. Staff of every court read them, as they read the shared register."""
 from datetime import date
 
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text

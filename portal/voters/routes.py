@@ -1,14 +1,14 @@
 """Pages of the voter-work area (联系选民).
 
 The deputy's own (/voters/mine: the year's activities and letters; new and edit forms for both; the quarter's
-letters as Word), and for staff the list of their courts' NPC deputies with the year's count (/voters/), one
+letters as Word), and for staff the list of the register's NPC deputies with the year's count (/voters/), one
 deputy's page (/voters/deputy/<id>) and that deputy's quarter as Word. Only the deputy edits their entries.
 """
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal import clock
-from portal.access import court_scope, require_role, require_staff
+from portal.access import require_role, require_staff
 from portal.auth.models import Role
 from portal.documents import send_download
 from portal.errors import ServiceError
@@ -127,22 +127,22 @@ def mine_docx():
 @bp.get("/")
 @require_staff
 def index():
-    scope = court_scope(current_user)
     year = services.parse_year(request.args.get("year"))
-    rows = services.staff_list(scope.court_ids, year)
-    return render_template("voters/index.html", scope=scope, year=year, years=_years(), rows=rows,
-                           minimum=MIN_CONTACTS, too_few=sum(1 for r in rows if r.too_few))
+    rows = services.staff_list(year)
+    return render_template("voters/index.html", year=year, years=_years(), rows=rows, minimum=MIN_CONTACTS,
+                           too_few=sum(1 for r in rows if r.too_few),
+                           no_account=sum(1 for r in rows if r.account_court is None))
 
 
 @bp.get("/deputy/<int:deputy_id>")
 @require_staff
 def deputy(deputy_id: int):
-    deputy = services.deputy_for_staff(current_user, deputy_id)
+    deputy = services.deputy_for_staff(deputy_id)
     return _deputy_page("voters/deputy.html", deputy, services.parse_year(request.args.get("year")))
 
 
 @bp.get("/deputy/<int:deputy_id>/letters.docx")
 @require_staff
 def deputy_docx(deputy_id: int):
-    return _quarter_docx(services.deputy_for_staff(current_user, deputy_id))
+    return _quarter_docx(services.deputy_for_staff(deputy_id))
 

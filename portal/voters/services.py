@@ -1,13 +1,17 @@
 """The rules of the deputy's voter work: who may read and write what, the year's counts and the flag under two,
-the staff list of a court's deputies, and the letters of a quarter."""
+the staff list of the register's NPC deputies, and the letters of a quarter.
+
+The register holds no court per person: it is one register, shared by every court of the deployment, and every
+staff member reads every person on it (register.detail). Voter work follows it: staff read the voter work of any
+NPC deputy on the register, and their list holds every NPC deputy in office, with an account or without one
+(whose work nobody has recorded, since only the deputy records it: the list says so)."""
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import exists, extract, func, select
 
 from portal import clock, events, params
-from portal.access import visible_court_ids
-from portal.auth.models import Role, User
+from portal.auth.models import Court, Role, User
 from portal.errors import NotFound, ServiceError
 from portal.extensions import db
 from portal.register.models import Deputy, DeputyKind, DeputyStatus, Mandate
@@ -42,16 +46,10 @@ def own_letter(deputy: Deputy, letter_id: int) -> VoterLetter:
     return letter
 
 
-def _account_court(deputy_id):
-    """SQL: the court of the deputy's login account (the deputy's court)."""
-    return select(User.court_id).where(User.deputy_id == deputy_id, User.role == Role.DEPUTY).scalar_subquery()
-
-
-def deputy_for_staff(user, deputy_id: int) -> Deputy:
-    """An NPC deputy of the staff member's courts (the court of the deputy's account); anyone else is 404."""
+def deputy_for_staff(deputy_id: int) -> Deputy:
+    """An NPC deputy on the register (which every staff member reads); anyone else is 404."""
     deputy = db.session.get(Deputy, deputy_id)
-    court_id = db.session.scalar(select(User.court_id).where(User.deputy_id == deputy_id, User.role == Role.DEPUTY))
-    if deputy is None or deputy.kind != DeputyKind.NPC or court_id not in visible_court_ids(user):
+    if deputy is None or deputy.kind != DeputyKind.NPC:
         raise NotFound()
     return deputy
 
@@ -111,7 +109,7 @@ def year_counts(deputy_id: int, year: int | None) -> YearCounts:
 @dataclass
 class StaffRow:
     deputy: Deputy
-    court_id: int
+    account_court: str | None  # the court of the deputy's login; None: no account, so no voter work recorded
     contacts: int
 
     @property
@@ -119,19 +117,21 @@ class StaffRow:
         return self.contacts < MIN_CONTACTS
 
 
-def staff_list(court_ids: list[int], year: int) -> list[StaffRow]:
-    """The active NPC deputies whose account belongs to these courts, with the year's voter contacts; those under
-    two first, then by pinyin."""
+def staff_list(year: int) -> list[StaffRow]:
+    """Every NPC deputy in office on the register, with the court of their account (if any) and the year's voter
+    contacts; those under two first, then by pinyin. One query, and one for the people's mandates."""
     npc_in_office = exists().where(Mandate.deputy_id == Deputy.id, Mandate.kind == DeputyKind.NPC,
                                    Mandate.status == DeputyStatus.ACTIVE)
     count = (select(func.count()).select_from(VoterContact)
              .where(VoterContact.deputy_id == Deputy.id, extract("year", VoterContact.held_on) == year)
              .correlate(Deputy).scalar_subquery())
     rows = db.session.execute(
-        select(Deputy, User.court_id, count.label("n")).join(User, User.deputy_id == Deputy.id)
-        .where(User.role == Role.DEPUTY, User.court_id.in_(court_ids), npc_in_office)
+        select(Deputy, Court.name, count.label("n"))
+        .outerjoin(User, (User.deputy_id == Deputy.id) & (User.role == Role.DEPUTY))
+        .outerjoin(Court, Court.id == User.court_id)
+        .where(npc_in_office)
         .order_by(count >= MIN_CONTACTS, Deputy.name_pinyin, Deputy.id))
-    return [StaffRow(deputy, court_id, n) for deputy, court_id, n in rows]
+    return [StaffRow(deputy, court_name, n) for deputy, court_name, n in rows]
 
 
 # --- writing ---------------------------------------------------------------------------------------------------

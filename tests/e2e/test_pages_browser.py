@@ -23,7 +23,7 @@ def admin(make_user, make_court, make_department, make_deputy, court):
     leader = make_user(Role.LEADER, username="leader", display_name="王院长")
     make_user(Role.LIAISON, username="liaison", display_name="联络员小李")
     make_deputy(name="张三", gender=Gender.MALE, work_unit="江北区人民医院", post="院长", mobile="13900000001",
-                paired_leader=leader, constituency="江北区第三选区", email="zhangsan@example.cn",
+                paired_with=leader, constituency="江北区第三选区", email="zhangsan@example.cn",
                 address="江北区人民路 1 号", court_roles="特约监督员")
     make_deputy(name="李四", gender=Gender.FEMALE, kind=DeputyKind.CPPCC, level=DeputyLevel.PROVINCIAL,
                 group_name="科技界", work_unit="滨江科技有限公司", post="董事长", mobile="13900000002")

@@ -1,0 +1,53 @@
+"""The dashboard's scope from a request, the quick period choices, and every area's figure group for it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from portal import areas, clock, params, periods
+from portal.access import CourtScope
+from portal.figures.definitions import NOTES, Chart, Court, FigureGroup, Scope
+
+FIRST_DAY = date(2000, 1, 1)  # an open start: the portal holds nothing older
+MONTHS = [f"{m}月" for m in range(1, 13)]
+
+
+@dataclass
+class Dashboard:
+    scope: Scope
+    court_scope: CourtScope
+    period: periods.Period
+    groups: list[FigureGroup]
+    trend: Chart | None
+    notes: list[tuple[str, str]]
+    quick: list[tuple[str, dict, bool]]  # (label, query arguments, chosen)
+    as_of_typed: str = ""
+    problem: str = ""
+
+
+def dashboard(user, court_scope: CourtScope, period: periods.Period, as_of_typed: str = "") -> Dashboard:
+    """Every area's figures for the court scope and the period (``as_of``: the day the outcomes are counted to,
+    default the period's end or today), in order, with the year's month-by-month trend gathered from them."""
+    start, end = period.or_bounds(FIRST_DAY, clock.today()) if not period.problem else (clock.today(),) * 2
+    as_of = params.parse_date(as_of_typed)
+    problem = period.problem
+    if as_of_typed and as_of is None:
+        problem = problem or periods.FORMAT_PROBLEM
+    elif as_of is not None and as_of < start:
+        problem = problem or "统计日不能早于统计期间的开始日期。"
+        as_of = None
+    columns = [Court(c.id, c.name) for c in sorted(court_scope.courts, key=lambda c: c.id != court_scope.court.id)
+               if c.id in court_scope.court_ids]  # the chosen court first, then those below it
+    scope = Scope.of(court_scope.court_ids, columns, start, end, as_of, link_args=court_scope.as_args(), user=user)
+    groups = [] if problem else areas.collect("figures", scope)
+    typed = (period.typed_from, period.typed_to)
+    quick = [(label, {"from": a.isoformat(), "to": b.isoformat()}, typed == (a.isoformat(), b.isoformat()))
+             for label, a, b in periods.quick_choices()]
+    return Dashboard(scope, court_scope, period, groups, trend_chart(scope, groups) if groups else None, NOTES,
+                     quick, as_of_typed if as_of else "", problem)
+
+
+def trend_chart(scope: Scope, groups: list[FigureGroup]) -> Chart:
+    """The year's month-by-month trend: every group's monthly series on one chart."""
+    series = [(label, values) for group in groups for label, values in group.trend.items()]
+    return Chart("trend", f"{scope.year}年逐月情况", "trend", MONTHS, series)
