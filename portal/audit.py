@@ -21,7 +21,7 @@ The trail is append-only and tamper-evident (等保三级 安全审计):
   --app portal audit verify``) names the first row whose hash or link does not hold.
 - Rows are only ever appended by ``_append()``, which serializes appends (PostgreSQL: a transaction advisory
   lock; SQLite: the write lock, which it takes first) so that two transactions never chain to the same row.
-- Triggers (migration 0017) refuse UPDATE and DELETE of audit rows in the database itself.
+- Triggers (migration 0019) refuse UPDATE and DELETE of audit rows in the database itself.
 - Retention: rows are kept at least 180 days (网络安全法 第二十一条). ``purge()`` is the only way to remove
   rows, and only rows older than that. It appends a row (event "audit_purge") recording the last removed row's
   id and hash, then removes that prefix of the trail while a row in ``audit_purge`` (inserted and removed in the
@@ -320,7 +320,7 @@ def purge(before: date) -> int:
 
 
 _REFUSED = "audit_log is append-only"
-TRIGGERS = {  # created by migration 0017; tests drop and recreate them to simulate tampering
+TRIGGERS = {  # created by migration 0019; tests drop and recreate them to simulate tampering
     "sqlite": [
         f"CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, '{_REFUSED}'); END",
         f"CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log WHEN NOT EXISTS (SELECT 1 FROM audit_purge) "
