@@ -1,7 +1,7 @@
 """audit chain: event type, success, hash chain, append-only triggers, the purge flag
 
-Revision ID: 0019
-Revises: 0018
+Revision ID: 0020
+Revises: 0019
 Create Date: 2026-12-02 04:00:00
 
 Rows written before this revision are chained here, in id order, as they are found: from now on any change to
@@ -14,8 +14,8 @@ from flask import current_app
 
 import portal.models
 
-revision = '0019'
-down_revision = '0018'
+revision = '0020'
+down_revision = '0019'
 branch_labels = None
 depends_on = None
 
