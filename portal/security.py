@@ -64,6 +64,10 @@ def init_app(app: Flask) -> None:
         now = int(time.time())
         last_seen = session.get("seen", now)
         if now - last_seen > app.config["IDLE_TIMEOUT_MINUTES"] * 60:
+            from portal import audit
+
+            audit.security("session_end", detail={"idle_minutes": (now - last_seen) // 60})
+            db.session.commit()  # the answer may be a 401 (htmx), whose request rolls back
             logout_user()
             session.clear()
             flash("长时间未操作，已自动退出，请重新登录。", "warning")

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from portal import params
+from portal import audit, params
 from portal.auth import bp
 from portal.auth.forms import LoginForm, PasswordForm
 from portal.auth.models import Role
@@ -51,6 +51,7 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    audit.security("logout")
     current_user.rotate_session_token()  # any copy of the old session cookie stops working
     db.session.flush()
     logout_user()
@@ -65,6 +66,7 @@ def password():
     form = PasswordForm()
     if form.validate_on_submit():
         current_user.set_password(form.new.data)
+        audit.security("password_change")
         current_user.rotate_session_token()  # other sessions of this user end; this one continues
         db.session.flush()
         login_user(current_user._get_current_object())

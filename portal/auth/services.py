@@ -7,6 +7,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import func, select
 
+from portal import audit
 from portal.auth.models import Court, CourtLevel, Department, LoginThrottle, Role, User
 from portal.errors import ServiceError
 from portal.extensions import db
@@ -21,19 +22,23 @@ def authenticate(username: str, password: str) -> User | None:
     """The active user with these credentials, or None. Raises LoginLocked while the name is locked.
 
     Failures are counted per username whether or not the account exists, so the answer never tells
-    whether an account exists.
+    whether an account exists. Every attempt is in the audit trail (login, login_failed, lockout).
     """
     key = username.strip().lower()[:60]
     throttle = db.session.get(LoginThrottle, key)
     now = utcnow()
-    if throttle and throttle.locked_until and throttle.locked_until > now:
-        raise LoginLocked
     user = db.session.scalar(select(User).where(func.lower(User.username) == key))
+    if throttle and throttle.locked_until and throttle.locked_until > now:
+        audit.security("login_failed", success=False, username=key, target=user, detail={"reason": "账户已锁定"})
+        raise LoginLocked
     if user and user.active and user.check_password(password):
         if throttle:
             db.session.delete(throttle)
         user.last_login_at = now
+        audit.security("login", user=user)
         return user
+    reason = "账户已停用" if user and not user.active else "用户名或密码错误"
+    audit.security("login_failed", success=False, username=key, target=user, detail={"reason": reason})
     if throttle is None:
         throttle = LoginThrottle(username=key, failures=0)
         db.session.add(throttle)
@@ -41,6 +46,9 @@ def authenticate(username: str, password: str) -> User | None:
     if throttle.failures >= current_app.config["LOGIN_MAX_FAILURES"]:
         throttle.failures = 0
         throttle.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
+        audit.security("lockout", success=False, username=key, target=user,
+                       detail={"reason": f"连续 {current_app.config['LOGIN_MAX_FAILURES']} 次登录失败，"
+                                         f"锁定 {current_app.config['LOGIN_LOCK_MINUTES']} 分钟"})
     return None
 
 
@@ -113,6 +121,7 @@ def reset_password(user: User, password: str | None = None) -> str:
     if throttle:
         db.session.delete(throttle)
     db.session.flush()
+    audit.security("password_reset", target=user)
     return password
 
 
