@@ -100,7 +100,7 @@ def test_lock_expires(client, make_user):
     user = make_user(Role.LIAISON)
     log_in(client, user.username, "bad-password1")
     log_in(client, user.username, "bad-password1")
-    throttle = db.session.get(LoginThrottle, user.username.lower())
+    throttle = db.session.scalar(select(LoginThrottle).where(LoginThrottle.username == user.username.lower()))
     from datetime import timedelta
 
     throttle.locked_until -= timedelta(minutes=16)
