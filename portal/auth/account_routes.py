@@ -9,6 +9,11 @@ from portal.auth.services import end_session, end_sessions, live_sessions, own_s
 from portal.errors import NotFound, ServiceError
 
 
+def _me():
+    """The user record itself, not Flask-Login's proxy (events name their record by its table)."""
+    return current_user._get_current_object()
+
+
 @bp.get("/account")
 @login_required
 def account():
@@ -52,7 +57,7 @@ def enrol():
     session["enrol_secret"] = secret
     if form.validate_on_submit():
         try:
-            codes = twofactor.enrol(current_user, secret, form.code.data)
+            codes = twofactor.enrol(_me(), secret, form.code.data)
         except ServiceError as error:
             form.code.errors.append(error.errors.get("code", error.message))
         else:
@@ -67,8 +72,9 @@ def enrol():
 @login_required
 def renew_recovery_codes():
     if not current_user.twofactor_enabled:
-        raise ServiceError("尚未启用双因素认证。")
-    codes = twofactor.regenerate_recovery_codes(current_user)
+        flash("尚未启用双因素认证，请先绑定认证应用。", "warning")
+        return redirect(url_for("auth.account"), 303)
+    codes = twofactor.regenerate_recovery_codes(_me())
     return render_template("auth/recovery_codes.html", codes=codes, next_url=url_for("auth.account"))
 
 
@@ -76,6 +82,6 @@ def renew_recovery_codes():
 @login_required
 def disable_twofactor():
     if current_user.twofactor_enabled:
-        twofactor.disable(current_user)
+        twofactor.disable(_me())
         flash("已停用双因素认证。", "success")
     return redirect(url_for("auth.account"), 303)

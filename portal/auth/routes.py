@@ -119,10 +119,11 @@ def login_code():
             if twofactor.verify_code(user, form.code.data) or (recovery := twofactor.use_recovery_code(
                     user, form.code.data)):
                 clear_failures(user.username, _address())
-                if recovery:
+                response = _log_in(user, session[PENDING]["next"])
+                if recovery:  # after _log_in, which starts a clean session
                     flash(f"已使用一个恢复码登录，还剩 {twofactor.recovery_codes_left(user)} 个。"
                           "如手机已丢失，请在“账户安全”中重新绑定。", "warning")
-                return _log_in(user, session[PENDING]["next"])
+                return response
             record_failure(user.username, _address())
             error = CODE_FAILED
         db.session.commit()  # the failure counts although the answer is an error
