@@ -12,6 +12,8 @@ from portal.auth.models import LoginThrottle, UserSession
 from portal.extensions import db
 from tests.route_matrix import ADMIN, EVERYONE, PUBLIC, hand_to_next_users
 
+MATRIX_TOKEN_HASH = "matrix" + "0" * 58  # no token hashes to this
+
 ROUTES = {
     "auth.login_code": ("GET", "/login/code", PUBLIC),
     "auth.login_enrol": ("GET", "/login/enrol", PUBLIC),
@@ -33,15 +35,16 @@ ROUTES = {
 def records(court, make_user, make_deputy, make_department) -> dict:
     owner = make_user()
     now = clock.now()
-    row = UserSession(token_hash="0" * 64, user_id=owner.id, expires_at=now + timedelta(hours=1),
+    row = UserSession(token_hash=MATRIX_TOKEN_HASH, user_id=owner.id, expires_at=now + timedelta(hours=1),
                       user_agent="Matrix", address="10.0.0.9")
     lock = LoginThrottle(username="someone", address="10.0.0.8", failures=0, locked_until=now + timedelta(minutes=10))
     db.session.add_all([row, lock])
     db.session.commit()
-    session_id = row.id
 
     def hand_over(connection, user):
-        connection.execute(update(UserSession).where(UserSession.id == session_id).values(user_id=user.id))
+        # by its made-up hash: the listener outlives the module, and later tests' sessions reuse its id
+        connection.execute(update(UserSession).where(UserSession.token_hash == MATRIX_TOKEN_HASH)
+                           .values(user_id=user.id))
 
     hand_to_next_users("auth", hand_over)
-    return {"user_session": session_id, "login_lock": lock.id}
+    return {"user_session": row.id, "login_lock": lock.id}
