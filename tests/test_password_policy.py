@@ -8,7 +8,7 @@ from sqlalchemy import select
 from portal import clock
 from portal.audit import AuditLog
 from portal.auth import policy
-from portal.auth.models import Role, SecurityPolicy, User
+from portal.auth.models import Role, SecurityPolicy, User, verify_password
 from portal.extensions import db
 from tests.conftest import PASSWORD, log_in
 
@@ -57,7 +57,8 @@ def test_a_recent_password_cannot_be_used_again(client, login_as):
     policy.save(history_count=1)
     db.session.commit()
     assert _change(client, "Third-pass1", PASSWORD).status_code == 302
-    assert len(db.session.get(User, user.id).password_history) == 1  # trimmed to the policy's N
+    history = db.session.get(User, user.id).password_history
+    assert len(history) == 1 and verify_password(history[0].password_hash, "Third-pass1")  # trimmed, newest kept
 
 
 def test_an_old_password_forces_a_change(client, make_user):

@@ -130,7 +130,7 @@ class User(UserMixin, TimestampMixin, db.Model):
     def set_password(self, password: str) -> None:
         """A new password; the old hash goes to the history that the policy's "no reuse" checks."""
         if self.password_hash:
-            self.password_history.append(PasswordHistory(password_hash=self.password_hash))
+            self.password_history.insert(0, PasswordHistory(password_hash=self.password_hash))  # newest first
         self.password_hash = hash_password(password)
         self.password_changed_at = utcnow()
 
