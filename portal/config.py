@@ -21,6 +21,14 @@ class DefaultConfig:
     SESSION_COOKIE_SECURE = False  # set True behind HTTPS
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
     IDLE_TIMEOUT_MINUTES = 30
+    SESSION_ABSOLUTE_HOURS = 12  # a login ends this long after it began, however active (UserSession.expires_at)
+    # One setting for HTTPS: Secure cookies and HSTS. Behind a reverse proxy, TRUSTED_PROXIES is how many proxies
+    # stand in front: only then are X-Forwarded-For / -Proto believed (Werkzeug's ProxyFix).
+    HTTPS = False
+    TRUSTED_PROXIES = 0
+    # "production" requires two-factor login of the staff until the security administrator saves a policy.
+    ENVIRONMENT = "development"
+    TWOFACTOR_ISSUER = "法院联络平台"  # the name the authenticator app shows beside the code
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCK_MINUTES = 15
     ADMIN_PASSWORD: str | None = None  # first admin's password for `make run`; generated when unset
@@ -58,6 +66,10 @@ ENVIRONMENT_SETTINGS = {
     "PORTAL_LOGIN_MAX_FAILURES": ("LOGIN_MAX_FAILURES", int),
     "PORTAL_LOGIN_LOCK_MINUTES": ("LOGIN_LOCK_MINUTES", int),
     "PORTAL_SESSION_COOKIE_SECURE": ("SESSION_COOKIE_SECURE", flag),
+    "PORTAL_SESSION_ABSOLUTE_HOURS": ("SESSION_ABSOLUTE_HOURS", int),
+    "PORTAL_HTTPS": ("HTTPS", flag),
+    "PORTAL_TRUSTED_PROXIES": ("TRUSTED_PROXIES", int),
+    "PORTAL_ENV": ("ENVIRONMENT", str),
     "PORTAL_PAGE_SIZE": ("PAGE_SIZE", int),
     "PORTAL_TIME_ZONE": ("TIME_ZONE", str),
     "PORTAL_BASE_URL": ("PORTAL_BASE_URL", str),

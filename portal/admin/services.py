@@ -75,8 +75,9 @@ def save_user(user: User | None, *, username: str, display_name: str, role: str,
     user.court, user.department, user.phone, user.active = court, department, phone, active
     if password:
         user.set_password(password)
+        user.must_change_password = True
     if ends_sessions:
-        user.rotate_session_token()
+        accounts.end_sessions(user)
     db.session.flush()
     return user, None
 
