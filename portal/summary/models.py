@@ -70,7 +70,7 @@ class SectionVersion(db.Model):
     __audited__ = True
     __audit_label__ = "工作总结章节版本"
     __audit_labels__ = {"section_id": "章节", "number": "版本号", "title": "标题", "text": "正文", "note": "说明",
-                        "saved_by_id": "保存人"}
+                        "saved_by_id": "保存人", "saved_at": "保存时间"}
     __table_args__ = (UniqueConstraint("section_id", "number", name="uq_section_version_number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
