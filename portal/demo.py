@@ -39,6 +39,7 @@ CITY = "云岭市"
 INTERMEDIATE_NAME = f"{CITY}中级人民法院"
 INTERMEDIATE_CODE = "ylzy"
 BATCH = 1000
+CHUNK = 5000  # rows per executemany of the bulk inserts
 MAX_BASIC_COURTS = 12
 MAX_TRIBUNALS = 6
 
@@ -313,6 +314,25 @@ def _new_user(ctx: DemoContext, *, username: str, display_name: str, role: Role,
     return user
 
 
+def insert_rows(model, rows: list[dict], *, returning: bool = False, chunk: int = CHUNK) -> list[int]:
+    """Insert ``rows`` (dicts with the same keys) into ``model``'s table in chunks of executemany, with the
+    columns' defaults; with ``returning``, the new ids in the order of ``rows``.
+
+    Core inserts skip the ORM: no audit row is written (portal/audit.py listens to ORM flushes), nor any domain
+    event. The demo uses them for the records it makes in bulk; they are seeded, not done by anyone.
+    """
+    table = getattr(model, "__table__", model)
+    ids: list[int] = []
+    for start in range(0, len(rows), chunk):
+        part = rows[start:start + chunk]
+        if returning:
+            result = db.session.execute(table.insert().returning(table.c.id, sort_by_parameter_order=True), part)
+            ids += result.scalars().all()
+        else:
+            db.session.execute(table.insert(), part)
+    return ids
+
+
 # --- courts and departments ----------------------------------------------------------------------------------
 
 def _court(ctx: DemoContext, existing: dict[str, Court], codes: set[str], *, name: str, code: str,
@@ -559,18 +579,23 @@ def _email(rng: random.Random, pinyin: str) -> str:
            f"{rng.choice(('163.com', '126.com', 'sina.com', 'yeah.net'))}"
 
 
-def _seed_deputies(ctx: DemoContext) -> None:
-    """200 register entries per size; about 35% CPPCC members. Paired leaders are of the nearest court; every
-    provincial and national deputy or member is paired three-level (三级联动): with a leader of the intermediate
-    court and with the president of their area's basic court."""
+def _seed_deputies(ctx: DemoContext, count: int | None = None) -> None:
+    """200 register entries per size (or ``count``); about 35% CPPCC members. Paired leaders are of the nearest
+    court; every provincial and national deputy or member is paired three-level (三级联动): with a leader of the
+    intermediate court and with the president of their area's basic court.
+
+    Written with bulk inserts (:func:`insert_rows`): the register's audit trail has no row for seeded entries."""
     rng = ctx.rng("deputies")
     pair_rng = ctx.rng("pairings")  # a stream of its own: the register's data stays what it was
     keys: dict[str, tuple[str, str]] = {}  # name → pinyin keys; names repeat, pypinyin is not free
     top_leaders = ctx.leaders.get(ctx.intermediate.id, [])
     sector_pairs = [(name, weight) for name, weight, _ in SECTORS]
     sector_kinds = {name: kinds for name, _, kinds in SECTORS}
-    batch: list[tuple[Deputy, int]] = []
-    for _ in range(200 * ctx.size):
+    people: list[dict] = []
+    mandates: list[dict] = []
+    pairings: list[list[dict]] = []
+    demo: list[tuple[str, DeputyKind, DeputyLevel, int, bool]] = []
+    for _ in range(200 * ctx.size if count is None else count):
         kind = DeputyKind.CPPCC if rng.random() < 0.35 else DeputyKind.NPC
         level = _weighted(rng, CPPCC_LEVEL_WEIGHTS if kind == DeputyKind.CPPCC else NPC_LEVEL_WEIGHTS)
         area, basic_court = ctx.basic[rng.randrange(len(ctx.basic))]
@@ -615,9 +640,9 @@ def _seed_deputies(ctx: DemoContext) -> None:
         pairing = ctx.leaders.get(court.id) or top_leaders
         paired = rng.choice(pairing) if pairing and rng.random() < 0.30 else None
         retired = rng.random() < 0.08
-        deputy = Deputy(name=name, name_pinyin=pinyin, name_initials=initials, gender=gender, level_rank=level.rank,
-                        work_unit=work_unit, post=post, mobile=ctx.new_mobile(), email=email, address=address,
-                        court_roles=court_roles)
+        people.append({"name": name, "name_pinyin": pinyin, "name_initials": initials, "gender": gender,
+                       "level_rank": level.rank, "work_unit": work_unit, "post": post, "mobile": ctx.new_mobile(),
+                       "email": email, "address": address, "court_roles": court_roles})
         leaders = [paired] if paired else []
         if level in (DeputyLevel.NATIONAL, DeputyLevel.PROVINCIAL):
             if not leaders and top_leaders:
@@ -625,26 +650,23 @@ def _seed_deputies(ctx: DemoContext) -> None:
             president = next(iter(ctx.leaders.get(basic_court.id) or []), None)
             if president is not None:
                 leaders.append(president)
-        for leader in leaders:  # the pairing scheme began in April 2024 (the provincial court's 方案)
-            deputy.pairings.append(Pairing(leader_id=leader.id,
-                                           since=date(2024, 4, 15) + timedelta(days=pair_rng.randrange(400))))
-        deputy.mandates.append(Mandate(
-            kind=kind, level=level, term=term, group_name=group, constituency=constituency,
-            status=DeputyStatus.RETIRED if retired else DeputyStatus.ACTIVE,
-            left_on=date(2023, 3, 1) + timedelta(days=rng.randrange(640)) if retired else None))
-        db.session.add(deputy)
-        batch.append((deputy, court.id))
-        if len(batch) >= BATCH:
-            _flush_deputies(ctx, batch)
-    _flush_deputies(ctx, batch)
-
-
-def _flush_deputies(ctx: DemoContext, batch: list[tuple[Deputy, int]]) -> None:
-    db.session.flush()
-    ctx.deputies += [DemoDeputy(id=d.id, name=d.name, kind=d.kind, level=d.level, court_id=court_id,
-                                active=d.status == DeputyStatus.ACTIVE) for d, court_id in batch]
-    ctx.add("代表委员", len(batch))
-    batch.clear()
+        # the pairing scheme began in April 2024 (the provincial court's 方案)
+        pairings.append([{"leader_id": leader.id, "since": date(2024, 4, 15) + timedelta(days=pair_rng.randrange(400)),
+                          "ended_on": None} for leader in leaders])
+        mandates.append({"kind": kind, "level": level, "term": term, "group_name": group, "constituency": constituency,
+                         "status": DeputyStatus.RETIRED if retired else DeputyStatus.ACTIVE,
+                         "left_on": date(2023, 3, 1) + timedelta(days=rng.randrange(640)) if retired else None})
+        demo.append((name, kind, level, court.id, not retired))
+    ids = insert_rows(Deputy, people, returning=True)
+    for deputy_id, mandate, links in zip(ids, mandates, pairings):
+        mandate["deputy_id"] = deputy_id
+        for link in links:
+            link["deputy_id"] = deputy_id
+    insert_rows(Mandate, mandates)
+    insert_rows(Pairing, [link for links in pairings for link in links])
+    ctx.deputies += [DemoDeputy(id=deputy_id, name=name, kind=kind, level=level, court_id=court_id, active=active)
+                     for deputy_id, (name, kind, level, court_id, active) in zip(ids, demo)]
+    ctx.add("代表委员", len(ids))
 
 
 def _seed_deputy_accounts(ctx: DemoContext) -> None:
