@@ -350,9 +350,14 @@ def _court(ctx: DemoContext, existing: dict[str, Court], codes: set[str], *, nam
     return court
 
 
-def _seed_courts(ctx: DemoContext) -> None:
-    areas = AREAS[:min(5 + ctx.size // 10, MAX_BASIC_COURTS)]
-    tribunals = [t for t in TRIBUNALS[:min(2 + ctx.size // 20, MAX_TRIBUNALS)] if t[0] < len(areas)]
+def _seed_courts(ctx: DemoContext, areas: tuple[Area, ...] | None = None,
+                 tribunals: list[tuple[int, str, str]] | None = None) -> None:
+    """The intermediate court, a basic court per area and the people's tribunals (area index, place, code
+    suffix): by default as many as the size asks for."""
+    if areas is None:
+        areas = AREAS[:min(5 + ctx.size // 10, MAX_BASIC_COURTS)]
+    if tribunals is None:
+        tribunals = [t for t in TRIBUNALS[:min(2 + ctx.size // 20, MAX_TRIBUNALS)] if t[0] < len(areas)]
     codes = set(db.session.scalars(select(Court.code)))
     top = db.session.scalar(select(Court).where(Court.name == INTERMEDIATE_NAME, Court.parent_id.is_(None))
                             .order_by(Court.id))
@@ -669,11 +674,12 @@ def _seed_deputies(ctx: DemoContext, count: int | None = None) -> None:
     ctx.add("代表委员", len(ids))
 
 
-def _seed_deputy_accounts(ctx: DemoContext) -> None:
-    """Logins for 10 active deputies per size: the username is the mobile number."""
+def _seed_deputy_accounts(ctx: DemoContext, count: int | None = None) -> None:
+    """Logins for 10 active deputies per size (or ``count``): the username is the mobile number."""
     rng = ctx.rng("deputy-accounts")
     active = [d for d in ctx.deputies if d.active]
-    chosen = sorted(rng.sample(active, min(10 * ctx.size, len(active))), key=lambda d: d.id)
+    count = 10 * ctx.size if count is None else count
+    chosen = sorted(rng.sample(active, min(count, len(active))), key=lambda d: d.id)
     courts = {c.id: c for c in ctx.courts}
     rows: dict[int, Deputy] = {}
     ids = [d.id for d in chosen]
