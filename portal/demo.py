@@ -16,7 +16,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from werkzeug.security import generate_password_hash
 
 from portal.auth.models import Court, CourtLevel, Department, Role, User
@@ -323,6 +323,15 @@ def insert_rows(model, rows: list[dict], *, returning: bool = False, chunk: int 
     """
     table = getattr(model, "__table__", model)
     ids: list[int] = []
+    if returning and rows and db.session.get_bind().dialect.name == "postgresql":
+        # Ids from the table's sequence, then a plain executemany: psycopg parses an INSERT … RETURNING of many
+        # VALUES rows anew for every page, which took longer than the rest of the province data set.
+        sequence = db.session.scalar(text("SELECT pg_get_serial_sequence(:table, 'id')"),
+                                     {"table": f'"{table.name}"'})
+        ids = list(db.session.scalars(text("SELECT nextval(:sequence) FROM generate_series(1, :n) ORDER BY 1"),
+                                      {"sequence": sequence, "n": len(rows)}))
+        rows = [dict(row, id=row_id) for row, row_id in zip(rows, ids)]
+        returning = False
     for start in range(0, len(rows), chunk):
         part = rows[start:start + chunk]
         if returning:

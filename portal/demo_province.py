@@ -1,6 +1,6 @@
 """The province-scale data set: ``flask --app portal seed-demo --province`` (a ``scale`` below 1 for tests).
 
-At full scale: 云岭市中级人民法院 with 24 basic courts and 84 people's tribunals (109 courts, one tree under the
+At full scale: 云岭市中级人民法院 with 24 basic courts and 82 people's tribunals (107 courts, one tree under the
 intermediate court: the portal serves one court and the courts below it, and ``access.court_scope`` defaults to
 the tree above a user's court, so several top courts would leave every admin and leader one city only), about
 10,000 register entries, 50,000 receptions, 20,000 hearings with 200,000 invitations, 100,000 tracked items with
@@ -90,7 +90,9 @@ class Plan:
 
     @property
     def courts(self) -> int:
-        return 1 + self.basic_courts + sum(self.tribunals(n) for n in range(self.basic_courts))
+        """The courts of the tree: the intermediate court, its basic courts and their tribunals (an area has as
+        many as its towns allow)."""
+        return 1 + self.basic_courts + len(_tribunals(self, PROVINCE_AREAS[:self.basic_courts]))
 
     def tribunals(self, index: int) -> int:
         return self.tribunals_per_court + (index % 2 if self.tribunals_per_court > 1 else 0)
