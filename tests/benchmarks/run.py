@@ -301,7 +301,11 @@ class Server:
 
     def stop(self) -> None:
         os.killpg(self.process.pid, signal.SIGTERM)
-        self.process.wait(timeout=30)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # workers still finishing the slow requests wrk left queued
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=30)
 
 
 def http_session(base: str, username: str) -> tuple[urllib.request.OpenerDirector, str]:
