@@ -12,9 +12,10 @@ from sqlalchemy import ForeignKey, Index, Integer, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.datastructures import FileStorage
 
+from portal import uploads
 from portal.extensions import db
 from portal.models import UTCDateTime, utcnow
-from portal.uploads import check_upload, clean_filename, content_disposition, mime_type, store, stored_path
+from portal.uploads import check_upload, clean_filename, content_disposition, mime_type
 
 AREA = "attachments"
 ALLOWED = (".pdf", ".jpg", ".jpeg", ".png", ".docx", ".xlsx")
@@ -67,7 +68,7 @@ def save_files(files: list[FileStorage], owner_type: str, owner_id: int) -> list
         upload.stream.seek(0, 2)
         size = upload.stream.tell()
         upload.stream.seek(0)
-        stored_name = store(upload, AREA)
+        stored_name = uploads.store(upload, AREA)
         attachment = Attachment(owner_type=owner_type, owner_id=owner_id, stored_name=stored_name,
                                 original_name=clean_filename(upload.filename), size=size,
                                 content_type=mime_type(stored_name),  # what the browser claimed is not used
@@ -103,18 +104,16 @@ def send(attachment: Attachment | None):
     The type follows the stored name's extension, which was checked against the content on upload. Sent from
     memory (files are at most 20 MB): no file handle stays open when a client stops reading.
     """
-    path = stored_path(AREA, attachment.stored_name) if attachment else None
-    if path is None:
+    data = uploads.read(AREA, attachment.stored_name) if attachment else None
+    if data is None:
         abort(404)
-    response = send_file(BytesIO(path.read_bytes()), mimetype=mime_type(attachment.stored_name))
+    response = send_file(BytesIO(data), mimetype=mime_type(attachment.stored_name))
     response.headers["Content-Disposition"] = content_disposition(attachment.original_name)
     return response
 
 
 def delete_file(attachment: Attachment) -> None:
     """Forget an attachment; the stored file is removed after the record is gone."""
-    path = stored_path(AREA, attachment.stored_name)
     db.session.delete(attachment)
     db.session.flush()
-    if path:
-        path.unlink(missing_ok=True)
+    uploads.remove(AREA, attachment.stored_name)

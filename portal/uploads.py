@@ -1,4 +1,4 @@
-"""Uploaded files: checked for size and type, stored under generated names in ``instance/uploads``.
+"""Uploaded files: checked for size and type, stored under generated names in a folder or in the database.
 
 The original file name is kept by the caller for downloads, cleaned (``clean_filename``); it never becomes a
 path (Werkzeug's ``secure_filename`` would turn 人大.docx into "docx"). A file is served with the type of its
@@ -6,14 +6,20 @@ checked extension (``MIME_TYPES``), never with the type the uploader's browser c
 """
 import re
 import secrets
+import time
 import unicodedata
 import zipfile
+from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote
 
 from flask import current_app
+from sqlalchemy import LargeBinary, String, UniqueConstraint, delete, select
+from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.datastructures import FileStorage
 
+from portal.extensions import db
+from portal.models import UTCDateTime, utcnow
 from portal.params import clean_text
 
 # Leading bytes of the file types the portal accepts.
@@ -102,22 +108,120 @@ def check_upload(upload: FileStorage | None, allowed: tuple[str, ...], max_bytes
     return None
 
 
+# --- where stored files live -------------------------------------------------------------------------------------
+#
+# ``UPLOAD_STORAGE`` = "folder" (the default): files under ``UPLOAD_FOLDER`` (instance/uploads), which several app
+# servers share only if it is a shared folder (NFS, SMB) mounted at the same place on each. "database": files in
+# the ``stored_file`` table, so every app server on one PostgreSQL has them with nothing else to share, a file is
+# written or removed in the same transaction as its record, and a database backup holds them.
+# Names are generated here (32 hex digits and the extension), never taken from the upload.
+
+STORAGES = ("folder", "database")
+
+
+class StoredFile(db.Model):
+    """A file kept in the database (``UPLOAD_STORAGE = "database"``)."""
+
+    __table_args__ = (UniqueConstraint("area", "name", name="uq_stored_file_area_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(60))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+def _in_database() -> bool:
+    return current_app.config.get("UPLOAD_STORAGE", "folder") == "database"
+
+
 def upload_dir(area: str) -> Path:
+    """The folder of ``area``'s files in folder storage."""
     path = Path(current_app.config["UPLOAD_FOLDER"]) / area
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
-def store(upload: FileStorage, area: str) -> str:
-    """Save ``upload`` under a generated name in ``uploads/<area>``; returns that name."""
-    name = secrets.token_hex(16) + Path(upload.filename).suffix.lower()
-    upload.save(upload_dir(area) / name)
-    return name
-
-
-def stored_path(area: str, name: str) -> Path | None:
+def _folder_path(area: str, name: str) -> Path | None:
     """The path of a stored file, or None when the name is not one we generate or the file is gone."""
     if not name or "/" in name or "\\" in name or name.startswith("."):
         return None
     path = upload_dir(area) / name
     return path if path.is_file() else None
+
+
+def store(upload: FileStorage, area: str) -> str:
+    """Keep ``upload`` under a generated name in ``area``; returns that name."""
+    return store_bytes(upload.stream.read(), area, Path(upload.filename).suffix.lower())
+
+
+def store_bytes(data: bytes, area: str, suffix: str) -> str:
+    name = secrets.token_hex(16) + suffix
+    if _in_database():
+        db.session.add(StoredFile(area=area, name=name, data=data))
+        db.session.flush()
+    else:
+        (upload_dir(area) / name).write_bytes(data)
+    return name
+
+
+def read(area: str, name: str) -> bytes | None:
+    """A stored file's content, or None when there is no such file."""
+    if _in_database():
+        return db.session.scalar(select(StoredFile.data).where(StoredFile.area == area, StoredFile.name == name))
+    path = _folder_path(area, name)
+    return path.read_bytes() if path else None
+
+
+def remove(area: str, name: str) -> None:
+    """Forget a stored file (in the database: when the request commits)."""
+    if _in_database():
+        db.session.execute(delete(StoredFile).where(StoredFile.area == area, StoredFile.name == name))
+    elif path := _folder_path(area, name):
+        path.unlink(missing_ok=True)
+
+
+def claim(area: str, name: str) -> bytes | None:
+    """Read a stored file and take it away in one step: of two requests claiming it at once, one gets it."""
+    if _in_database():
+        data = read(area, name)
+        taken = db.session.execute(delete(StoredFile).where(StoredFile.area == area, StoredFile.name == name))
+        return data if data is not None and taken.rowcount == 1 else None  # the other one deleted nothing
+    path = _folder_path(area, name)
+    if path is None:
+        return None
+    claimed = path.with_suffix(".claimed")
+    try:
+        path.rename(claimed)  # atomic: only one request wins
+    except FileNotFoundError:
+        return None
+    data = claimed.read_bytes()
+    claimed.unlink(missing_ok=True)
+    return data
+
+
+def remove_older(area: str, seconds: int) -> None:
+    """Forget ``area``'s files stored more than ``seconds`` ago (uploads waiting for a step never taken)."""
+    if _in_database():
+        cutoff = utcnow() - timedelta(seconds=seconds)
+        db.session.execute(delete(StoredFile).where(StoredFile.area == area, StoredFile.created_at < cutoff))
+        return
+    cutoff = time.time() - seconds
+    for path in upload_dir(area).iterdir():
+        if path.is_file() and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+
+
+def copy_folder_to_database() -> int:
+    """Copy the files of folder storage into the database (before switching ``UPLOAD_STORAGE`` to "database");
+    files already there are skipped, so it can run again. The number copied; the caller commits."""
+    root = Path(current_app.config["UPLOAD_FOLDER"])
+    present = set(db.session.execute(select(StoredFile.area, StoredFile.name)).tuples())
+    copied = 0
+    for path in sorted(root.glob("*/*")):
+        area, name = path.parent.name, path.name
+        if path.is_file() and not name.endswith(".claimed") and (area, name) not in present:
+            db.session.add(StoredFile(area=area, name=name, data=path.read_bytes()))
+            copied += 1
+    db.session.flush()
+    return copied

@@ -78,6 +78,7 @@ ROUTES = {
     "admin.courts": ("GET", "/admin/courts", ADMIN),
     "admin.court_form": ("GET", "/admin/courts/{court}", ADMIN),
     "admin.audit": ("GET", "/admin/audit", ADMIN),
+    "admin.audit_export": ("GET", "/admin/audit/export.csv", ADMIN),
 }
 
 RECORD_MAKERS = []

@@ -169,8 +169,8 @@ def test_the_demo_has_two_years_of_newsletters_with_comments_and_an_item(runner,
 
     from docx import Document
 
-    from portal import clock
-    from portal.attachments import files_of, stored_path
+    from portal import clock, uploads
+    from portal.attachments import files_of
     from portal.notices.models import Message, Newsletter, NewsletterComment
 
     assert runner.invoke(args=["seed-demo", "--size", "1"]).exit_code == 0
@@ -187,8 +187,8 @@ def test_the_demo_has_two_years_of_newsletters_with_comments_and_an_item(runner,
     assert all(n.published_on <= today for n in issues)
     files = files_of("newsletter", [n.id for n in issues])
     newest = issues[-1]
-    text = "\n".join(p.text for p in Document(io.BytesIO(stored_path("attachments", files[newest.id][0].stored_name)
-                                                         .read_bytes())).paragraphs)
+    content = uploads.read("attachments", files[newest.id][0].stored_name)
+    text = "\n".join(p.text for p in Document(io.BytesIO(content)).paragraphs)
     assert newest.issue_label in text and newest.title in text and "云岭市中级人民法院办公室" in text
 
     comments = db.session.scalars(select(NewsletterComment)).all()

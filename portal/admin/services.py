@@ -4,9 +4,9 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from portal import clock
+from portal import audit, clock
 from portal.access import court_subtree_ids
-from portal.audit import AuditLog
+from portal.audit import SECURITY_EVENTS, AuditLog, in_batches, shown
 from portal.auth import services as accounts
 from portal.auth.models import Court, CourtLevel, Department, Role, User
 from portal.errors import ServiceError
@@ -67,12 +67,17 @@ def save_user(user: User | None, *, username: str, display_name: str, role: str,
     if problem:
         raise ServiceError(problem, {"department_id": problem})
     ends_sessions = bool(password) or (user.active and not active)
+    if user.role != Role(role):
+        audit.security("role_change", target=user, changed={"role": [user.role.label, Role(role).label]})
+    if password:
+        audit.security("password_reset", target=user)
     user.username, user.display_name, user.role = username.strip(), display_name.strip(), Role(role)
     user.court, user.department, user.phone, user.active = court, department, phone, active
     if password:
         user.set_password(password)
+        user.must_change_password = True
     if ends_sessions:
-        user.rotate_session_token()
+        accounts.end_sessions(user)
     db.session.flush()
     return user, None
 
@@ -135,8 +140,8 @@ def court_problem(court: Court | None, parent_id: int | None) -> str | None:
     return None
 
 
-def list_audit(*, entity: str, actor: str, action: str, record_id: int | None, day_from: date | None,
-               day_to: date | None, cursor: str | None, per_page: int, total: int | None, number: int) -> Page:
+def _audit_query(*, entity: str, actor: str, action: str, record_id: int | None, day_from: date | None,
+                 day_to: date | None):
     query = select(AuditLog)
     if entity:
         query = query.where(AuditLog.entity == entity)
@@ -150,8 +155,56 @@ def list_audit(*, entity: str, actor: str, action: str, record_id: int | None, d
         query = query.where(AuditLog.at >= datetime.combine(day_from, time(), clock.zone()))
     if day_to:
         query = query.where(AuditLog.at < datetime.combine(day_to + timedelta(days=1), time(), clock.zone()))
-    return paginate(query, [AuditLog.id], cursor=cursor, per_page=per_page, descending=True, total=total,
-                    number=number)
+    return query
+
+
+def list_audit(*, cursor: str | None, per_page: int, total: int | None, number: int, **filters) -> Page:
+    return paginate(_audit_query(**filters), [AuditLog.id], cursor=cursor, per_page=per_page, descending=True,
+                    total=total, number=number)
+
+
+def audit_rows(**filters):
+    """Every entry matching the filters, oldest first, read in batches."""
+    return in_batches(_audit_query(**filters))
+
+
+AUDIT_COLUMNS = ["编号", "时间", "操作人", "用户编号", "操作", "事件", "结果", "对象", "记录编号", "摘要", "内容",
+                 "来源地址", "校验值"]
+
+
+def _csv_cell(value) -> str:
+    """A cell Excel will not run: text that starts like a formula gets a leading apostrophe."""
+    value = "" if value is None else str(value)
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def audit_csv(entries) -> bytes:
+    """The entries as CSV, with the court's local time and the same labels as the audit page."""
+    import csv
+    import io
+    import json
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(AUDIT_COLUMNS)
+    batch = []
+
+    def flush():
+        for entry_shown in shown(batch):
+            entry = entry_shown.entry
+            writer.writerow([_csv_cell(v) for v in (
+                entry.id, clock.to_local(entry.at).strftime("%Y-%m-%d %H:%M:%S"), entry.actor, entry.user_id,
+                entry_shown.action, SECURITY_EVENTS.get(entry.event, entry.event), "成功" if entry.success else "失败",
+                entry_shown.entity, entry.record_id, entry.summary,
+                json.dumps(entry.changes, ensure_ascii=False) if entry.changes else "", entry.ip, entry.hash)])
+        batch.clear()
+
+    for entry in entries:
+        batch.append(entry)
+        if len(batch) == 1000:
+            flush()
+    flush()
+    return ("\ufeff" + buffer.getvalue()).encode()
 
 
 def audit_entities() -> list[str]:

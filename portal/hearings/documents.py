@@ -30,7 +30,7 @@ from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
 
-from portal import clock
+from portal import clock, uploads
 from portal.attachments import Attachment, delete_file, save_files
 from portal.auth.models import Court
 from portal.documents.gbt9704 import OfficialDocument, clean_text, format_date
@@ -48,7 +48,7 @@ from portal.hearings.models import (
 from portal.items.models import ItemOrigin
 from portal.items.services import items_from
 from portal.register.models import Deputy, DeputyKind
-from portal.uploads import check_upload, stored_path
+from portal.uploads import check_upload
 
 TEMPLATE_OWNER = "hearing_letter_template"
 TEMPLATE_MAX_BYTES = 5 * 1024 * 1024
@@ -299,9 +299,9 @@ def template_bytes(court: Court) -> bytes:
     """The court's uploaded template, or the default one laid out for its name."""
     attachment = current_template(court.id)
     if attachment is not None:
-        path = stored_path("attachments", attachment.stored_name)
-        if path is not None:
-            return path.read_bytes()
+        data = uploads.read("attachments", attachment.stored_name)
+        if data is not None:
+            return data
     return default_template(court.name)
 
 

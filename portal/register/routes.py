@@ -179,7 +179,7 @@ def change_status(mandate_id: int):
 def export_xlsx():
     filters = RegisterFilters.from_args(request.args)
     data = excel.export_xlsx(all_filtered(filters))
-    return send_download(data, f"代表委员名册_{clock.today():%Y%m%d}.xlsx", XLSX)
+    return send_download(data, f"代表委员名册_{clock.today():%Y%m%d}.xlsx", XLSX, audit="代表委员名册")
 
 
 @bp.get("/export.docx")
@@ -187,7 +187,8 @@ def export_xlsx():
 def export_docx():
     filters = RegisterFilters.from_args(request.args)
     document = register_document(all_filtered(filters), filters.summary(), current_user.court.name)
-    return send_download(build_register_docx(document), f"代表委员名册_{clock.today():%Y%m%d}.docx", DOCX)
+    return send_download(build_register_docx(document), f"代表委员名册_{clock.today():%Y%m%d}.docx", DOCX,
+                         audit="代表委员名册")
 
 
 @bp.get("/import/template.xlsx")

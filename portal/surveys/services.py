@@ -15,6 +15,7 @@ from portal import clock, events, params
 from portal.access import current_user_id
 from portal.errors import NotFound, ServiceError
 from portal.extensions import db
+from portal.figures.definitions import Chart
 from portal.items.models import Item, ItemKind, ItemOrigin
 from portal.items.services import create_item, deputy_kinds
 from portal.notices.services import link_to
@@ -391,6 +392,12 @@ class QuestionResult:
     @property
     def satisfaction(self) -> int | None:
         return satisfaction_rate(self.question.options, [o.count for o in self.options], self.answered)
+
+    @property
+    def chart(self) -> Chart:
+        """The answers per option, drawn as the dashboard draws its bars (templates/figures/_charts.html)."""
+        return Chart(f"question-{self.question.id}", self.question.text, "bars", [o.label for o in self.options],
+                     [("人数", [o.count for o in self.options])])
 
 
 @dataclass

@@ -112,7 +112,7 @@ def test_build_send_answer_on_a_phone_and_read_the_results(page, make_deputy, ma
     page.get_by_role("link", name="测评结果").click()
     expect(page.locator(".response-rate")).to_have_text("50%")
     first = page.locator(".survey-result").first
-    expect(first.locator("svg.survey-chart rect.bar")).to_have_count(3)
+    expect(first.locator("svg.chart-bars rect")).to_have_count(3)
     expect(first.locator(".result-table tbody tr").nth(1)).to_have_text(re.compile(r"基本满意\s*1\s*100%"))
     answer = page.locator(".text-answer")
     expect(answer).to_contain_text("张三")
