@@ -57,6 +57,7 @@ test: install-test chromium lint
 
 # Every page under gunicorn as ratios to a bare hello app, on seed-demo --size $(BENCH_SIZE) (default 50): writes
 # bench/RESULTS.md and bench/results.json. Also on PostgreSQL with BENCH_DATABASE_URL=… (that database is emptied).
+# BENCH_PROVINCE=1 runs on the province data set (seed-demo --province; BENCH_SCALE a fraction of it).
 bench: install wrk
 	$(BIN)/python -m tests.benchmarks.run
 

@@ -248,14 +248,24 @@ def reset_password_command(username: str, password_file) -> None:
 @click.command("seed-demo")
 @click.option("--size", type=click.IntRange(1, 1000), default=1, show_default=True,
               help="1 is one year of one city's courts; the data grows in proportion.")
+@click.option("--province", is_flag=True,
+              help="The province-scale data set instead (about 100 courts, 10,000 deputies, 100,000 items…), "
+                   "written with bulk inserts; --size is then ignored.")
+@click.option("--scale", type=click.FloatRange(0, 1, min_open=True), default=1.0, show_default=True,
+              help="With --province: a fraction of the full province, e.g. 0.1.")
 @click.option("--seed", type=int, default=2024, show_default=True, help="Random seed, for repeatable data.")
-def seed_demo(size: int, seed: int) -> None:
+def seed_demo(size: int, province: bool, scale: float, seed: int) -> None:
     """Fill the database with realistic Chinese demo data, then list the accounts to try it with."""
     from portal.demo import DEMO_PASSWORD, demo_accounts
     from portal.demo import seed as seed_data
 
     admins = _admin_usernames()
-    counts = seed_data(size=size, random_seed=seed)
+    if province:
+        from portal.demo_province import seed as seed_province
+
+        counts = seed_province(scale=scale, random_seed=seed)
+    else:
+        counts = seed_data(size=size, random_seed=seed)
     db.session.commit()
     click.echo("已生成演示数据：" + "，".join(f"{label} {n}" for label, n in counts.items()))
     click.echo(f"演示账户（密码均为 {DEMO_PASSWORD}）：")

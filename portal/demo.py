@@ -16,7 +16,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from werkzeug.security import generate_password_hash
 
 from portal.auth.models import Court, CourtLevel, Department, Role, User
@@ -39,6 +39,7 @@ CITY = "云岭市"
 INTERMEDIATE_NAME = f"{CITY}中级人民法院"
 INTERMEDIATE_CODE = "ylzy"
 BATCH = 1000
+CHUNK = 5000  # rows per executemany of the bulk inserts
 MAX_BASIC_COURTS = 12
 MAX_TRIBUNALS = 6
 
@@ -313,6 +314,34 @@ def _new_user(ctx: DemoContext, *, username: str, display_name: str, role: Role,
     return user
 
 
+def insert_rows(model, rows: list[dict], *, returning: bool = False, chunk: int = CHUNK) -> list[int]:
+    """Insert ``rows`` (dicts with the same keys) into ``model``'s table in chunks of executemany, with the
+    columns' defaults; with ``returning``, the new ids in the order of ``rows``.
+
+    Core inserts skip the ORM: no audit row is written (portal/audit.py listens to ORM flushes), nor any domain
+    event. The demo uses them for the records it makes in bulk; they are seeded, not done by anyone.
+    """
+    table = getattr(model, "__table__", model)
+    ids: list[int] = []
+    if returning and rows and db.session.get_bind().dialect.name == "postgresql":
+        # Ids from the table's sequence, then a plain executemany: psycopg parses an INSERT … RETURNING of many
+        # VALUES rows anew for every page, which took longer than the rest of the province data set.
+        sequence = db.session.scalar(text("SELECT pg_get_serial_sequence(:table, 'id')"),
+                                     {"table": f'"{table.name}"'})
+        ids = list(db.session.scalars(text("SELECT nextval(:sequence) FROM generate_series(1, :n) ORDER BY 1"),
+                                      {"sequence": sequence, "n": len(rows)}))
+        rows = [dict(row, id=row_id) for row, row_id in zip(rows, ids)]
+        returning = False
+    for start in range(0, len(rows), chunk):
+        part = rows[start:start + chunk]
+        if returning:
+            result = db.session.execute(table.insert().returning(table.c.id, sort_by_parameter_order=True), part)
+            ids += result.scalars().all()
+        else:
+            db.session.execute(table.insert(), part)
+    return ids
+
+
 # --- courts and departments ----------------------------------------------------------------------------------
 
 def _court(ctx: DemoContext, existing: dict[str, Court], codes: set[str], *, name: str, code: str,
@@ -330,9 +359,14 @@ def _court(ctx: DemoContext, existing: dict[str, Court], codes: set[str], *, nam
     return court
 
 
-def _seed_courts(ctx: DemoContext) -> None:
-    areas = AREAS[:min(5 + ctx.size // 10, MAX_BASIC_COURTS)]
-    tribunals = [t for t in TRIBUNALS[:min(2 + ctx.size // 20, MAX_TRIBUNALS)] if t[0] < len(areas)]
+def _seed_courts(ctx: DemoContext, areas: tuple[Area, ...] | None = None,
+                 tribunals: list[tuple[int, str, str]] | None = None) -> None:
+    """The intermediate court, a basic court per area and the people's tribunals (area index, place, code
+    suffix): by default as many as the size asks for."""
+    if areas is None:
+        areas = AREAS[:min(5 + ctx.size // 10, MAX_BASIC_COURTS)]
+    if tribunals is None:
+        tribunals = [t for t in TRIBUNALS[:min(2 + ctx.size // 20, MAX_TRIBUNALS)] if t[0] < len(areas)]
     codes = set(db.session.scalars(select(Court.code)))
     top = db.session.scalar(select(Court).where(Court.name == INTERMEDIATE_NAME, Court.parent_id.is_(None))
                             .order_by(Court.id))
@@ -559,18 +593,23 @@ def _email(rng: random.Random, pinyin: str) -> str:
            f"{rng.choice(('163.com', '126.com', 'sina.com', 'yeah.net'))}"
 
 
-def _seed_deputies(ctx: DemoContext) -> None:
-    """200 register entries per size; about 35% CPPCC members. Paired leaders are of the nearest court; every
-    provincial and national deputy or member is paired three-level (三级联动): with a leader of the intermediate
-    court and with the president of their area's basic court."""
+def _seed_deputies(ctx: DemoContext, count: int | None = None) -> None:
+    """200 register entries per size (or ``count``); about 35% CPPCC members. Paired leaders are of the nearest
+    court; every provincial and national deputy or member is paired three-level (三级联动): with a leader of the
+    intermediate court and with the president of their area's basic court.
+
+    Written with bulk inserts (:func:`insert_rows`): the register's audit trail has no row for seeded entries."""
     rng = ctx.rng("deputies")
     pair_rng = ctx.rng("pairings")  # a stream of its own: the register's data stays what it was
     keys: dict[str, tuple[str, str]] = {}  # name → pinyin keys; names repeat, pypinyin is not free
     top_leaders = ctx.leaders.get(ctx.intermediate.id, [])
     sector_pairs = [(name, weight) for name, weight, _ in SECTORS]
     sector_kinds = {name: kinds for name, _, kinds in SECTORS}
-    batch: list[tuple[Deputy, int]] = []
-    for _ in range(200 * ctx.size):
+    people: list[dict] = []
+    mandates: list[dict] = []
+    pairings: list[list[dict]] = []
+    demo: list[tuple[str, DeputyKind, DeputyLevel, int, bool]] = []
+    for _ in range(200 * ctx.size if count is None else count):
         kind = DeputyKind.CPPCC if rng.random() < 0.35 else DeputyKind.NPC
         level = _weighted(rng, CPPCC_LEVEL_WEIGHTS if kind == DeputyKind.CPPCC else NPC_LEVEL_WEIGHTS)
         area, basic_court = ctx.basic[rng.randrange(len(ctx.basic))]
@@ -615,9 +654,9 @@ def _seed_deputies(ctx: DemoContext) -> None:
         pairing = ctx.leaders.get(court.id) or top_leaders
         paired = rng.choice(pairing) if pairing and rng.random() < 0.30 else None
         retired = rng.random() < 0.08
-        deputy = Deputy(name=name, name_pinyin=pinyin, name_initials=initials, gender=gender, level_rank=level.rank,
-                        work_unit=work_unit, post=post, mobile=ctx.new_mobile(), email=email, address=address,
-                        court_roles=court_roles)
+        people.append({"name": name, "name_pinyin": pinyin, "name_initials": initials, "gender": gender,
+                       "level_rank": level.rank, "work_unit": work_unit, "post": post, "mobile": ctx.new_mobile(),
+                       "email": email, "address": address, "court_roles": court_roles})
         leaders = [paired] if paired else []
         if level in (DeputyLevel.NATIONAL, DeputyLevel.PROVINCIAL):
             if not leaders and top_leaders:
@@ -625,33 +664,31 @@ def _seed_deputies(ctx: DemoContext) -> None:
             president = next(iter(ctx.leaders.get(basic_court.id) or []), None)
             if president is not None:
                 leaders.append(president)
-        for leader in leaders:  # the pairing scheme began in April 2024 (the provincial court's 方案)
-            deputy.pairings.append(Pairing(leader_id=leader.id,
-                                           since=date(2024, 4, 15) + timedelta(days=pair_rng.randrange(400))))
-        deputy.mandates.append(Mandate(
-            kind=kind, level=level, term=term, group_name=group, constituency=constituency,
-            status=DeputyStatus.RETIRED if retired else DeputyStatus.ACTIVE,
-            left_on=date(2023, 3, 1) + timedelta(days=rng.randrange(640)) if retired else None))
-        db.session.add(deputy)
-        batch.append((deputy, court.id))
-        if len(batch) >= BATCH:
-            _flush_deputies(ctx, batch)
-    _flush_deputies(ctx, batch)
+        # the pairing scheme began in April 2024 (the provincial court's 方案)
+        pairings.append([{"leader_id": leader.id, "since": date(2024, 4, 15) + timedelta(days=pair_rng.randrange(400)),
+                          "ended_on": None} for leader in leaders])
+        mandates.append({"kind": kind, "level": level, "term": term, "group_name": group, "constituency": constituency,
+                         "status": DeputyStatus.RETIRED if retired else DeputyStatus.ACTIVE,
+                         "left_on": date(2023, 3, 1) + timedelta(days=rng.randrange(640)) if retired else None})
+        demo.append((name, kind, level, court.id, not retired))
+    ids = insert_rows(Deputy, people, returning=True)
+    for deputy_id, mandate, links in zip(ids, mandates, pairings):
+        mandate["deputy_id"] = deputy_id
+        for link in links:
+            link["deputy_id"] = deputy_id
+    insert_rows(Mandate, mandates)
+    insert_rows(Pairing, [link for links in pairings for link in links])
+    ctx.deputies += [DemoDeputy(id=deputy_id, name=name, kind=kind, level=level, court_id=court_id, active=active)
+                     for deputy_id, (name, kind, level, court_id, active) in zip(ids, demo)]
+    ctx.add("代表委员", len(ids))
 
 
-def _flush_deputies(ctx: DemoContext, batch: list[tuple[Deputy, int]]) -> None:
-    db.session.flush()
-    ctx.deputies += [DemoDeputy(id=d.id, name=d.name, kind=d.kind, level=d.level, court_id=court_id,
-                                active=d.status == DeputyStatus.ACTIVE) for d, court_id in batch]
-    ctx.add("代表委员", len(batch))
-    batch.clear()
-
-
-def _seed_deputy_accounts(ctx: DemoContext) -> None:
-    """Logins for 10 active deputies per size: the username is the mobile number."""
+def _seed_deputy_accounts(ctx: DemoContext, count: int | None = None) -> None:
+    """Logins for 10 active deputies per size (or ``count``): the username is the mobile number."""
     rng = ctx.rng("deputy-accounts")
     active = [d for d in ctx.deputies if d.active]
-    chosen = sorted(rng.sample(active, min(10 * ctx.size, len(active))), key=lambda d: d.id)
+    count = 10 * ctx.size if count is None else count
+    chosen = sorted(rng.sample(active, min(count, len(active))), key=lambda d: d.id)
     courts = {c.id: c for c in ctx.courts}
     rows: dict[int, Deputy] = {}
     ids = [d.id for d in chosen]

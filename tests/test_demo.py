@@ -204,3 +204,72 @@ def test_the_demo_has_two_years_of_newsletters_with_comments_and_an_item(runner,
     client.post("/login", data={"username": "ylzy_liaison", "password": demo.DEMO_PASSWORD})
     page = client.get(f"/notices/newsletters/{tracked[0].newsletter_id}").get_data(as_text=True)
     assert tracked[0].item.number in page and tracked[0].text in page
+
+
+def test_the_province_plan_is_one_court_tree_of_100_courts_and_more():
+    from portal.demo_province import plan
+
+    full = plan(1.0)
+    assert full.courts >= 100 and full.basic_courts == 24
+    assert (full.deputies, full.receptions, full.hearings, full.items, full.duty_reports) == \
+        (10_000, 50_000, 20_000, 100_000, 30_000)
+    assert full.hearings * full.invitations == 200_000
+    small = plan(0.01)
+    assert (small.deputies, small.receptions, small.hearings, small.items, small.duty_reports) == \
+        (100, 500, 200, 1000, 300)
+
+
+def test_the_province_data_set_at_one_percent(runner, app, client):
+    from portal.demo_province import plan
+    from portal.hearings.models import Hearing, HearingInvitation
+    from portal.items.models import Item, ItemEvent, ItemState
+    from portal.items.services import next_number
+    from portal.reception.models import Reception
+    from portal.register.services import search_condition
+
+    result = runner.invoke(args=["seed-demo", "--province", "--scale", "0.01"])
+    assert result.exit_code == 0, result.output
+    shape = plan(0.01)
+
+    def count(model, *where):
+        return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+    assert count(Court, Court.parent_id.is_(None)) == 1  # one tree under the intermediate court
+    assert count(Court) == shape.courts and count(Court, Court.level == CourtLevel.BASIC) == shape.basic_courts
+    assert count(Deputy) == 100 and count(Reception) == 500 and count(Hearing) == 200
+    assert count(HearingInvitation) == 2000
+    items = count(Item)  # the bulk 1000, and a few from the other areas' ordinary demo (activities, surveys…)
+    assert 1000 <= items <= 1050
+    from portal.duty.models import DutyReport
+
+    assert count(DutyReport) == 300
+    assert "交办督办件 1000" in result.output and "旁听邀请 2000" in result.output
+    # every item has its history, from registration; closed ones end closed
+    assert db.session.scalar(select(func.count(func.distinct(ItemEvent.item_id)))) == items
+    closed = db.session.scalar(select(Item).where(Item.state == ItemState.CLOSED).order_by(Item.id).limit(1))
+    events = db.session.scalars(select(ItemEvent).where(ItemEvent.item_id == closed.id).order_by(ItemEvent.id)).all()
+    assert events[0].action == "register" and events[-1].to_state == ItemState.CLOSED.value
+    assert [e.at for e in events] == sorted(e.at for e in events) and closed.answered_on and closed.reply
+    # the counters go on where the seeded numbers end
+    assert next_number(closed.court_id, closed.received_on.year) not in set(db.session.scalars(select(Item.number)))
+    db.session.rollback()
+
+    deputy = db.session.scalar(select(Deputy).order_by(Deputy.id).limit(1))
+    assert deputy.name_pinyin and deputy.name_initials
+    for query in (deputy.name_pinyin, deputy.name_initials, deputy.work_unit[-4:], deputy.mobile[-5:]):
+        found = db.session.scalars(select(Deputy.id).where(search_condition(query))).all()
+        assert deputy.id in found, query
+
+    assert client.post("/login", data={"username": "ylzy_liaison", "password": demo.DEMO_PASSWORD}).status_code == 302
+    page = client.get("/register/", query_string={"q": deputy.work_unit[-4:], "status": ""})
+    assert page.status_code == 200 and deputy.name in page.get_data(as_text=True)
+    top = db.session.scalar(select(Court).where(Court.parent_id.is_(None)))
+    item = db.session.scalar(select(Item).where(Item.court_id == top.id).order_by(Item.id.desc()).limit(1))
+    page = client.get(f"/items/{item.id}")
+    assert page.status_code == 200 and item.number in page.get_data(as_text=True)
+    hearing = db.session.scalar(select(Hearing).where(Hearing.court_id == top.id).order_by(Hearing.id).limit(1))
+    invitee = db.session.scalar(select(Deputy).join(HearingInvitation, HearingInvitation.deputy_id == Deputy.id)
+                                .where(HearingInvitation.hearing_id == hearing.id).order_by(Deputy.id).limit(1))
+    page = client.get(f"/hearings/{hearing.id}")
+    assert page.status_code == 200 and hearing.case_number in page.get_data(as_text=True)
+    assert invitee.name in page.get_data(as_text=True)

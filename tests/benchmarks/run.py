@@ -4,7 +4,9 @@ For each database (SQLite in a temporary folder; also PostgreSQL when ``BENCH_DA
 emptied first) the run
 
 1. builds a small data set (``seed-demo --size BENCH_SMALL``) and counts the queries of every page in process,
-2. builds the large one (``--size BENCH_SIZE``) and counts them again: the count must not grow with the data,
+2. builds the large one (``--size BENCH_SIZE``) and counts them again: the count must not grow with the data.
+   ``BENCH_PROVINCE=1`` (or ``BENCH_SIZE=province``) takes the province data set instead, ``seed-demo --province``
+   (``BENCH_SCALE`` of it, default 1), against the same shape at 1% for the small one,
 3. serves the portal and ``tests/benchmarks/hello.py`` under gunicorn (``BENCH_WORKERS`` sync workers each) on
    loopback and drives them with wrk (``BENCH_CONNECTIONS`` connections, ``BENCH_SECONDS`` a page), the hello app
    just before each page, so each page's requests/s and p95 are read against the ceiling of the same moment,
@@ -12,7 +14,8 @@ emptied first) the run
    cells written as raw XML into a zip, the floor any writer could reach,
 5. reads one worker's RSS fresh, after 200 pages and after 20 exports.
 
-Results go to ``bench/RESULTS.md`` and ``bench/results.json`` (one entry per database). Timings are reported,
+Results go to ``bench/RESULTS.md`` and ``bench/results.json`` (one entry per database; ``BENCH_OUT`` names another
+folder, for a trial run). Timings are reported,
 never asserted: they belong to the machine.
 """
 from __future__ import annotations
@@ -40,11 +43,13 @@ from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
-OUT = ROOT / "bench"
+OUT = Path(os.environ.get("BENCH_OUT") or ROOT / "bench")
 PASSWORD = "Demo1234"  # seed-demo's password for every demo account
 
-SIZE = int(os.environ.get("BENCH_SIZE", "50"))
-SMALL = int(os.environ.get("BENCH_SMALL", "2"))
+PROVINCE = os.environ.get("BENCH_PROVINCE", "") not in ("", "0") or os.environ.get("BENCH_SIZE") == "province"
+SCALE = os.environ.get("BENCH_SCALE", "1")
+SIZE = "province" if PROVINCE else os.environ.get("BENCH_SIZE", "50")
+SMALL = "province@0.01" if PROVINCE else os.environ.get("BENCH_SMALL", "2")
 SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
@@ -129,7 +134,7 @@ class ExportResult:
 @dataclass
 class Run:
     database: str
-    size: int
+    size: str  # seed-demo's --size, or "province" (seed-demo --province)
     data: dict = field(default_factory=dict)
     seed_seconds: float = 0.0
     ceiling: dict = field(default_factory=dict)
@@ -153,13 +158,20 @@ def flask(env: dict[str, str], *args: str) -> str:
     return result.stdout
 
 
-def build(url: str, instance: str, size: int) -> tuple[float, str]:
-    """An empty database seeded with ``seed-demo --size``; returns the seconds it took and what was added."""
+def seed_args(size: str) -> list[str]:
+    """seed-demo's arguments for a size: a number, ``province`` (at ``BENCH_SCALE``) or ``province@<scale>``."""
+    if size.startswith("province"):
+        return ["--province", "--scale", size.partition("@")[2] or SCALE]
+    return ["--size", size]
+
+
+def build(url: str, instance: str, size: str) -> tuple[float, str]:
+    """An empty database seeded with ``seed-demo`` at ``size``; returns the seconds it took and what was added."""
     empty(url, instance)
     env = environment(url, instance)
     start = time.perf_counter()
     flask(env, "init-db", "--no-admin")
-    output = flask(env, "seed-demo", "--size", str(size))
+    output = flask(env, "seed-demo", *seed_args(size))
     return time.perf_counter() - start, output.strip()
 
 
@@ -289,7 +301,11 @@ class Server:
 
     def stop(self) -> None:
         os.killpg(self.process.pid, signal.SIGTERM)
-        self.process.wait(timeout=30)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # workers still finishing the slow requests wrk left queued
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=30)
 
 
 def http_session(base: str, username: str) -> tuple[urllib.request.OpenerDirector, str]:
@@ -405,7 +421,7 @@ def bench(label: str, url_for_size) -> Run:
     instance = tempfile.mkdtemp(prefix="portal-bench-")
     run = Run(database=label, size=SIZE)
 
-    print(f"[{label}] seed-demo --size {SMALL} …", flush=True)
+    print(f"[{label}] seed-demo {' '.join(seed_args(SMALL))} …", flush=True)
     small_url = url_for_size(SMALL, instance)
     build(small_url, instance, SMALL)
     app = in_process(small_url, instance)
@@ -413,7 +429,7 @@ def bench(label: str, url_for_size) -> Run:
     clients = {role: logged_in_client(app, name) for role, name in users.items()}
     small = count_queries(app, users, {p.name: resolve(app, clients[p.user], p) for p in PAGES})
 
-    print(f"[{label}] seed-demo --size {SIZE} …", flush=True)
+    print(f"[{label}] seed-demo {' '.join(seed_args(SIZE))} …", flush=True)
     url = url_for_size(SIZE, instance)
     run.seed_seconds, added = build(url, instance, SIZE)
     run.data = {"seed-demo": added}
@@ -496,9 +512,10 @@ def write_results(runs: list[Run]) -> None:
              f"{machine['date']}, {machine['cores']} cores; gunicorn with {WORKERS} sync workers, wrk with "
              f"{CONNECTIONS} connections for {SECONDS} s a page; each page measured just after the bare hello app "
              "(`tests/benchmarks/hello.py`) served the same way, and given as ratios to it. Queries: what the page "
-             f"ran at seed-demo size {SMALL} and size {SIZE} (the second must not be larger).", ""]
+             f"ran at seed-demo {' '.join(seed_args(SMALL))} and {' '.join(seed_args(SIZE))} (the second must not be larger).",
+             ""]
     for run in runs:
-        lines += [f"## {run.database}, seed-demo --size {run.size} ({run.seed_seconds:.0f} s to build)", "",
+        lines += [f"## {run.database}, seed-demo {' '.join(seed_args(run.size))} ({run.seed_seconds:.0f} s to build)", "",
                   f"Data: {run.data.get('seed-demo', '')}", "",
                   f"Ceiling (hello app): {run.ceiling.get('rps')} req/s, p95 {run.ceiling.get('p95_ms')} ms.", "",
                   "| page | req/s | ÷ hello | p50 ms | p95 ms | p95 ÷ hello | queries small → big |",
