@@ -10,6 +10,7 @@ quarterly report and the annual summary quote them.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -95,13 +96,32 @@ class Scope:
             return dict(self.link_args)
         return {"court": str(court_id), "scope": "own"}
 
-    def links(self, endpoint: str, only_for: tuple = (), **args) -> tuple[str | None, dict[int, str]]:
+    def links(self, endpoint: str, only_for: tuple = (), **args) -> tuple[str | None, Mapping[int, str]]:
         """(the list's address for the whole scope, {court id: the same list for that court alone}); none when the
         list is ``only_for`` some roles and the scope's user has none of them (a document has no user: all)."""
         if only_for and self.user is not None and self.user.role not in only_for:
             return None, {}
-        total = url_for(endpoint, **args, **self.court_args(None))
-        return total, {c.id: url_for(endpoint, **args, **self.court_args(c.id)) for c in self.columns}
+        return url_for(endpoint, **args, **self.court_args(None)), CourtLinks(self, endpoint, args)
+
+
+class CourtLinks(Mapping):
+    """{court id: a list's address for that court alone}, each made when a page shows it: a province's breakdown
+    by department holds thousands of figures times a hundred courts, and the page shows one column of them."""
+
+    def __init__(self, scope: Scope, endpoint: str, args: dict) -> None:
+        self.scope, self.endpoint, self.args = scope, endpoint, args
+        self.ids = [c.id for c in scope.columns]
+
+    def __getitem__(self, court_id: int) -> str:
+        if court_id not in self.ids:
+            raise KeyError(court_id)
+        return url_for(self.endpoint, **self.args, **self.scope.court_args(court_id))
+
+    def __iter__(self):
+        return iter(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
 
 
 @dataclass
@@ -113,7 +133,7 @@ class Figure:
     values: dict[int, int] = field(default_factory=dict)  # court id -> count (missing: 0)
     total: int = 0
     url: str | None = None
-    court_urls: dict[int, str] = field(default_factory=dict)
+    court_urls: Mapping[int, str] = field(default_factory=dict)
     per_court: bool = True  # False: a figure of the whole deployment (the shared register), shown in total only
     is_rate = False
 
