@@ -274,3 +274,27 @@ def shown(entries: list[AuditLog], *, skip: frozenset = frozenset({"version"})) 
                                  who=_who(entry, people), action=ACTION_LABELS.get(entry.action, entry.action),
                                  entity=entity_label(entry.entity), changes=changes))
     return result
+
+
+# --- reading and exporting -----------------------------------------------------------------------------------
+# What leaves the portal is audited too: a page of the audit trail read, a file with personal information
+# downloaded. (The audit branch's ``security()`` events supersede these at merge: the same facts, one call.)
+
+def record_access(summary: str, *, entity: str, record_id: int | None = None, detail: dict) -> None:
+    """Record what whoever acts now did that changes no audited field (``entity`` and the keys of ``detail`` are
+    shown as they are, so they are Chinese): read or exported something, unlocked a
+    login, ended someone's sessions. Who, when, from where, and ``detail`` (the filter, the file, the account).
+    Added to the request's session, so it commits with the request."""
+    user_id, actor, ip = current_actor()
+    db.session.add(AuditLog(at=utcnow(), user_id=user_id, actor=actor, ip=ip, action="event", entity=entity,
+                            record_id=record_id, summary=summary[:200],
+                            changes={key: [None, _plain(value)] for key, value in detail.items()}))
+
+
+def record_export(description: str, filters: dict | str, filename: str = "") -> None:
+    """An export of personal information (``description``: 代表委员名册) with the filter it used."""
+    detail = {"内容": description, "筛选条件": (filters if isinstance(filters, str) else "；".join(
+        f"{key}={value}" for key, value in filters.items() if value not in (None, ""))) or "（无）"}
+    if filename:
+        detail["文件"] = filename
+    record_access(f"导出个人信息：{description}", entity="个人信息导出", detail=detail)

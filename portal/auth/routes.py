@@ -8,7 +8,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from portal import params
 from portal.auth import bp
 from portal.auth.forms import LoginForm, PasswordForm
-from portal.auth.models import Role
+from portal.auth.models import Duty
 from portal.auth.services import LoginLocked, authenticate
 from portal.extensions import db
 
@@ -40,7 +40,7 @@ def login():
             session.clear()
             login_user(user)
             session["seen"] = int(time.time())
-            if user.role == Role.ADMIN and not user.court.named:  # init-db was given no name for the court
+            if user.admin_duty == Duty.SYSTEM and not user.court.named:  # init-db was given no name for the court
                 return redirect(url_for("admin.setup"))
             return redirect(_safe_next(request.args.get("next")))
         error = error or LOGIN_FAILED

@@ -14,9 +14,19 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def send_download(data: bytes, filename: str, mimetype: str = DOCX):
+def send_download(data: bytes, filename: str, mimetype: str = DOCX, *, audit: str | None = None):
     """Send a generated file (a document or a spreadsheet) as a download under ``filename``, which may carry
-    names people typed (see portal.uploads.content_disposition)."""
+    names people typed (see portal.uploads.content_disposition).
+
+    ``audit``: what personal information the file holds (``"代表委员名册"``); the download is then recorded in the
+    audit trail with who, when, from where, the file and the filter (the request's query string).
+    """
+    if audit:
+        from flask import request
+
+        from portal import audit as trail
+
+        trail.record_export(audit, request.query_string.decode(errors="replace")[:500], filename)
     response = send_file(BytesIO(data), mimetype=mimetype)
     response.headers["Content-Disposition"] = content_disposition(filename)
     return response
