@@ -6,7 +6,7 @@ knows better), and the column goes. The downgrade keeps, for each person, the le
 pairing.
 
 Revision ID: 0016
-Revises: 0014
+Revises: 0015
 Create Date: 2026-12-02 03:55:00
 
 """
@@ -18,7 +18,7 @@ import portal.models
 
 # revision identifiers, used by Alembic.
 revision = '0016'
-down_revision = '0014'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 
