@@ -18,7 +18,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import select
 
 from portal.activities.models import Activity
-from portal.auth.models import Role
+from portal.auth.models import Duty, Role
 from portal.extensions import db
 from portal.reception.models import Reception
 from portal.register.models import Deputy
@@ -43,7 +43,7 @@ def _post_cases():
     for endpoint, (_, _, allowed, *_) in sorted(ROUTES.items()):
         if endpoint in ("auth.logout", "auth.login"):
             continue
-        roles = [r for r in (Role.LIAISON, Role.DEPUTY, Role.ADMIN) if allowed is None or r in allowed]
+        roles = [r for r in (Role.LIAISON, Role.DEPUTY, *Duty) if allowed is None or r in allowed]
         if roles:
             yield pytest.param(endpoint, roles[0], id=endpoint)
 

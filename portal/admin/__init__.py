@@ -6,9 +6,10 @@ from flask import Blueprint
 from portal.auth.models import Duty
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-# One menu entry per duty; a duty's pages are tabs (admin/_tabs.html).
-NAVIGATION = [("系统管理", "admin.users", (Duty.SYSTEM,)), ("安全管理", "admin.security", (Duty.SECURITY,)),
-              ("审计日志", "admin.audit", (Duty.AUDIT,))]
+# One menu entry for the duty a user holds (admin.index leads to its first page); its pages are tabs
+# (admin/_tabs.html).
+NAVIGATION = [("系统管理", "admin.index", (Duty.SYSTEM,)), ("安全管理", "admin.index", (Duty.SECURITY,)),
+              ("审计日志", "admin.index", (Duty.AUDIT,))]
 # Each duty's pages (endpoint, tab label); the first is where the duty's administrator starts.
 TABS = {Duty.SYSTEM: [("admin.users", "用户"), ("admin.departments", "部门"), ("admin.courts", "法院")],
         Duty.SECURITY: [("admin.security", "账户安全"), ("agenda.feeds", "日历订阅")],

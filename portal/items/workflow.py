@@ -46,7 +46,7 @@ class Transition:
 
 S = ItemState
 TRANSITIONS: dict[str, Transition] = {
-    "instruct": Transition("批示", (S.REGISTERED,), S.INSTRUCTED, (Role.LEADER)),
+    "instruct": Transition("批示", (S.REGISTERED,), S.INSTRUCTED, (Role.LEADER,)),
     "assign": Transition("交办", (S.INSTRUCTED, S.ASSIGNED, S.IN_PROGRESS), S.ASSIGNED,
                          (Role.LIAISON, Role.LEADER)),
     "progress": Transition("记录进展", (S.ASSIGNED, S.IN_PROGRESS), S.IN_PROGRESS,
@@ -64,7 +64,7 @@ TRANSITIONS: dict[str, Transition] = {
                          (Role.LIAISON, Role.LEADER)),
     # Every deputy of the item rates (co-proposers too); the item is 已评价 once all have (see _rate).
     "rate": Transition("评价", (S.ANSWERED,), None, (Role.DEPUTY, Role.LIAISON), needs_deputy=True),
-    "close": Transition("办结", (S.ANSWERED, S.RATED), S.CLOSED, (Role.LIAISON)),
+    "close": Transition("办结", (S.ANSWERED, S.RATED), S.CLOSED, (Role.LIAISON,)),
     "supervise": Transition("督办", HANDLING, None, (Role.LIAISON, Role.LEADER)),
 }
 del S
