@@ -78,8 +78,8 @@ def test_the_services_refuse_a_department_of_another_court(app, court, make_cour
                     department=theirs)
     user = make_user(Role.HANDLER)
     with pytest.raises(ServiceError, match="不属于所选法院"):
-        save_user(user, username=user.username, display_name="x", role="handler", court_id=court.id,
-                  department_id=theirs.id, phone="", active=True, password=None)
+        save_user(user, actor=make_user(Duty.SYSTEM), username=user.username, display_name="x", role="handler",
+                  admin_duty=None, court_id=court.id, department_id=theirs.id, phone="", active=True)
 
 
 def test_the_user_form_offers_the_chosen_courts_departments(client, login_as, court, make_court, make_department):
@@ -140,14 +140,14 @@ def test_the_admin_names_an_unnamed_court_at_first_login(app, client):
     assert response.headers["Location"] == "/admin/setup"
     page = client.get("/admin/setup").get_data(as_text=True)
     assert "设置本院" in page and "人民法院 ·" not in page and "（未命名法院） · 系统管理员" in page
-    assert "本院尚未命名" in client.get("/").get_data(as_text=True)  # offered on every page until named
+    assert "本院尚未命名" in client.get("/", follow_redirects=True).get_data(as_text=True)  # on every page until named
     response = client.post("/admin/setup", data={"name": "", "code": "court", "level": "intermediate"})
     assert response.status_code == 422 and "请填写本院名称" in response.get_data(as_text=True)
     response = client.post("/admin/setup", data={"name": "青溪县人民法院", "code": "qxfy", "level": "basic"})
     assert response.status_code == 303
     court = db.session.get(Court, admin.court_id)
     assert (court.name, court.code, court.level) == ("青溪县人民法院", "qxfy", CourtLevel.BASIC)
-    home = client.get("/").get_data(as_text=True)
+    home = client.get("/", follow_redirects=True).get_data(as_text=True)
     assert "已设置本院名称：青溪县人民法院" in home and "青溪县人民法院 · 系统管理员" in home and "本院尚未命名" not in home
     assert client.get("/admin/setup").headers["Location"].endswith("/admin/courts")
     client.post("/logout")
