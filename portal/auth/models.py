@@ -143,6 +143,13 @@ class User(UserMixin, TimestampMixin, db.Model):
             parts.append(self.admin_duty.label)
         return "、".join(parts) or Role.NONE.label
 
+    @property
+    def short_role_label(self) -> str:
+        """One word for the page header: the business role, else the duty."""
+        if self.role == Role.NONE and self.admin_duty is not None:
+            return self.admin_duty.label
+        return self.role.label
+
 
 class LoginThrottle(db.Model):
     """Failed logins per username, whether or not an account of that name exists."""
