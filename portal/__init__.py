@@ -20,7 +20,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # ``NAVIGATION`` (label, endpoint, roles) entries, a ``cli`` module with ``register(export_group)`` and a ``demo``
 # module with ``seed(context)``.
 AREAS = ["main", "auth", "register", "items", "hearings", "reception", "activities", "surveys", "duty", "voters",
-         "workspace", "pairing", "agenda", "notices", "figures", "admin"]
+         "workspace", "pairing", "agenda", "notices", "figures", "reports", "summary", "admin"]
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -51,6 +51,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'portal.db'}"
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
+    if not app.config.get("AUDIT_KEY"):  # the audit chain's HMAC key: outside the database (portal.audit)
+        app.config["AUDIT_KEY"] = _instance_secret_key(Path(app.instance_path), "audit_key")
     app.config.setdefault("UPLOAD_FOLDER", str(Path(app.instance_path) / "uploads"))
     if app.config["UPLOAD_STORAGE"] not in uploads.STORAGES:
         raise RuntimeError(f"UPLOAD_STORAGE must be one of {', '.join(uploads.STORAGES)}, "
@@ -81,9 +83,10 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(importlib.import_module(f"portal.{area}").bp)
 
 
-def _instance_secret_key(instance: Path) -> str:
-    """A random key kept in ``instance/secret_key`` so sessions survive restarts without configuration."""
-    path = instance / "secret_key"
+def _instance_secret_key(instance: Path, name: str = "secret_key") -> str:
+    """A random key kept in ``instance/<name>`` so sessions (or the audit chain) survive restarts without
+    configuration."""
+    path = instance / name
     if not path.exists():
         path.write_text(secrets.token_hex(32))
         path.chmod(0o600)

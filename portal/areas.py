@@ -21,6 +21,10 @@ An area contributes by defining any of these functions in ``portal/<area>/contri
   records: for the dashboard, and for the briefing, the quarterly report and the annual summary, which quote the
   same figures under the same definitions (``definitions.NOTES``).
 
+- ``outstanding_items(scope) -> list[Outstanding]``: the records behind the figures 在办 and 超期 of a ``Scope`` (the
+  tracked items received in its period and not closed by its "as of" day), with their department, handler and
+  deadline, in one query: the lists of the monthly briefing and the quarterly report, beside those figures.
+
 - ``scheduled_notices(now) -> int``: queue the messages the area sends by itself on a schedule (a survey's
   deadline reminder), idempotently: every pass of the notices worker calls it; the number queued.
 
@@ -78,6 +82,23 @@ class Entry:
     starts: datetime | None = None  # None: an all-day entry (a deadline)
     ends: datetime | None = None
     court_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Outstanding:
+    """A tracked item still open on a day: a line of the briefing's list of what is overdue or open."""
+
+    number: str
+    title: str
+    kind_label: str
+    court_id: int
+    received_on: date
+    deadline: date | None
+    department_id: int | None  # the row of the figures' 按承办部门 table it is counted in (its ``keys``)
+    department: str
+    handler: str
+    overdue: bool
+    url: str = ""
 
 
 @cache

@@ -71,6 +71,11 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(copy_uploads_to_database)
     app.cli.add_command(export)
+    app.cli.add_command(audit_group)
+    from portal.backup import backup_command, restore_command
+
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     for area in AREAS:  # each area adds its own `export …` subcommands, and its COMMANDS if it has any
         if importlib.util.find_spec(f"portal.{area}.cli"):
             module = importlib.import_module(f"portal.{area}.cli")
@@ -309,3 +314,37 @@ def _admin_usernames() -> list[str]:
 @click.group()
 def export() -> None:
     """Export records to .xlsx or .docx files."""
+
+
+@click.group("audit")
+def audit_group() -> None:
+    """The audit trail: verify its hash chain, purge rows past the retention period."""
+
+
+@audit_group.command("verify")
+def audit_verify() -> None:
+    """Check every audit row's HMAC and its link to the previous row; name the first broken link."""
+    from portal import audit
+
+    verdict = audit.verify()
+    if not verdict.intact:
+        raise click.ClickException(f"审计日志校验失败：第一处断裂在记录 #{verdict.broken_id}（{verdict.reason}）。")
+    click.echo(f"审计日志完整：共 {verdict.rows} 条记录，校验值逐条衔接。")
+
+
+@audit_group.command("purge")
+@click.option("--before", "before", required=True, help="Remove rows written before this day, YYYY-MM-DD "
+              "(at least 180 days ago).")
+def audit_purge(before: str) -> None:
+    """Remove audit rows older than the retention period (180 days), keeping the chain verifiable."""
+    from portal import audit, params
+
+    day = params.parse_date(before)
+    if day is None:
+        raise click.ClickException("日期格式应为 YYYY-MM-DD")
+    try:
+        count = audit.purge(day)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(f"已清理 {day:%Y-%m-%d} 之前的审计记录 {count} 条。" if count else f"{day:%Y-%m-%d} 之前没有审计记录。")

@@ -8,6 +8,9 @@ from datetime import timedelta
 
 class DefaultConfig:
     SECRET_KEY: str | None = None  # generated into instance/secret_key when not configured
+    # The audit chain's HMAC key (portal.audit), generated into instance/audit_key when not configured. Keep it
+    # outside the database and its backups: whoever holds it can forge audit rows.
+    AUDIT_KEY: str | None = None
     SQLALCHEMY_DATABASE_URI: str | None = None  # default: SQLite file in instance/
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     SQLITE_BUSY_TIMEOUT_MS = 5000
@@ -18,6 +21,14 @@ class DefaultConfig:
     SESSION_COOKIE_SECURE = False  # set True behind HTTPS
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
     IDLE_TIMEOUT_MINUTES = 30
+    SESSION_ABSOLUTE_HOURS = 12  # a login ends this long after it began, however active (UserSession.expires_at)
+    # One setting for HTTPS: Secure cookies and HSTS. Behind a reverse proxy, TRUSTED_PROXIES is how many proxies
+    # stand in front: only then are X-Forwarded-For / -Proto believed (Werkzeug's ProxyFix).
+    HTTPS = False
+    TRUSTED_PROXIES = 0
+    # "production" requires two-factor login of the staff until the security administrator saves a policy.
+    ENVIRONMENT = "development"
+    TWOFACTOR_ISSUER = "法院联络平台"  # the name the authenticator app shows beside the code
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCK_MINUTES = 15
     ADMIN_PASSWORD: str | None = None  # first admin's password for `make run`; generated when unset
@@ -47,6 +58,7 @@ def flag(value: str) -> bool:
 ENVIRONMENT_SETTINGS = {
     "PORTAL_DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", str),
     "PORTAL_SECRET_KEY": ("SECRET_KEY", str),
+    "PORTAL_AUDIT_KEY": ("AUDIT_KEY", str),
     "PORTAL_ADMIN_PASSWORD": ("ADMIN_PASSWORD", str),
     "PORTAL_COURT_NAME": ("COURT_NAME", str),
     "PORTAL_COURT_CODE": ("COURT_CODE", str),
@@ -54,6 +66,10 @@ ENVIRONMENT_SETTINGS = {
     "PORTAL_LOGIN_MAX_FAILURES": ("LOGIN_MAX_FAILURES", int),
     "PORTAL_LOGIN_LOCK_MINUTES": ("LOGIN_LOCK_MINUTES", int),
     "PORTAL_SESSION_COOKIE_SECURE": ("SESSION_COOKIE_SECURE", flag),
+    "PORTAL_SESSION_ABSOLUTE_HOURS": ("SESSION_ABSOLUTE_HOURS", int),
+    "PORTAL_HTTPS": ("HTTPS", flag),
+    "PORTAL_TRUSTED_PROXIES": ("TRUSTED_PROXIES", int),
+    "PORTAL_ENV": ("ENVIRONMENT", str),
     "PORTAL_PAGE_SIZE": ("PAGE_SIZE", int),
     "PORTAL_TIME_ZONE": ("TIME_ZONE", str),
     "PORTAL_BASE_URL": ("PORTAL_BASE_URL", str),

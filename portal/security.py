@@ -4,6 +4,7 @@ import time
 from flask import (
     Flask,
     flash,
+    g,
     jsonify,
     redirect,
     render_template,
@@ -13,9 +14,13 @@ from flask import (
 )
 from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
-from sqlalchemy import select
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal.extensions import db, login_manager
+
+HSTS = "max-age=31536000"
+# Where a user whose password must be changed may still go.
+PASSWORD_CHANGE_ALLOWS = {"auth.password", "auth.logout", "static", "main.healthz", "main.favicon"}
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -36,12 +41,22 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = "请先登录。"
     login_manager.login_message_category = "warning"
     login_manager.session_protection = "basic"
+    if app.config["HTTPS"]:
+        app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = True
+        app.config["PREFERRED_URL_SCHEME"] = "https"
+    if app.config["TRUSTED_PROXIES"]:
+        # Only then is the client's address taken from X-Forwarded-For (the lockout and the sessions list use it).
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     @login_manager.user_loader
-    def load_user(session_token: str):
-        from portal.auth.models import User
+    def load_user(token: str):
+        """The cookie carries a UserSession's token: the user while that session lives (portal.auth.services)."""
+        from portal.auth.services import session_for
 
-        return db.session.scalar(select(User).where(User.session_token == session_token, User.active.is_(True)))
+        row = session_for(token)
+        g.user_session = row
+        return row.user if row is not None else None
 
     @login_manager.unauthorized_handler
     def unauthorized():
@@ -64,11 +79,35 @@ def init_app(app: Flask) -> None:
         now = int(time.time())
         last_seen = session.get("seen", now)
         if now - last_seen > app.config["IDLE_TIMEOUT_MINUTES"] * 60:
+            from portal import audit
+
+            if g.get("user_session") is not None:
+                db.session.delete(g.user_session)
+            audit.security("session_end", detail={"idle_minutes": (now - last_seen) // 60})
+            db.session.commit()  # the answer may be a 401 (htmx), whose request rolls back
             logout_user()
             session.clear()
             flash("长时间未操作，已自动退出，请重新登录。", "warning")
             return unauthorized()
         session["seen"] = now
+
+    @app.before_request
+    def require_password_change():
+        """An initial, reset or expired password is changed before anything else."""
+        if request.endpoint in PASSWORD_CHANGE_ALLOWS or not current_user.is_authenticated:
+            return
+        from portal.auth.policy import password_change_due
+
+        reason = password_change_due(current_user)
+        if reason is None:
+            return
+        target = url_for("auth.password", next=request.full_path.rstrip("?") if request.method == "GET" else None)
+        if request.headers.get("HX-Request") == "true":
+            response = app.response_class(status=204)
+            response.headers["HX-Redirect"] = target
+            return response
+        flash(reason, "warning")
+        return redirect(target)
 
     @app.after_request
     def security_headers(response):
@@ -76,6 +115,8 @@ def init_app(app: Flask) -> None:
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["Referrer-Policy"] = "same-origin"
+        if app.config["HTTPS"]:
+            response.headers["Strict-Transport-Security"] = HSTS
         if current_user and getattr(current_user, "is_authenticated", False):
             response.headers.setdefault("Cache-Control", "no-store")
         return response

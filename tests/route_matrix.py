@@ -81,11 +81,10 @@ ROUTES = {
     "admin.department_form": ("GET", "/admin/departments/{department}", SYSTEM),
     "admin.courts": ("GET", "/admin/courts", SYSTEM),
     "admin.court_form": ("GET", "/admin/courts/{court}", SYSTEM),
-    "admin.security": ("GET", "/admin/security", SECURITY),
-    "admin.unlock": ("POST", "/admin/security/unlock", SECURITY, {"username": "nobody"}),
+    "admin.security": ("GET", "/admin/security/accounts", SECURITY),
     "admin.user_reset_password": ("POST", "/admin/users/{user}/reset-password", SECURITY),
-    "admin.end_sessions": ("POST", "/admin/users/{user}/end-sessions", SECURITY),
     "admin.audit": ("GET", "/admin/audit", AUDIT),
+    "admin.audit_export": ("GET", "/admin/audit/export.csv", AUDIT),
 }
 
 RECORD_MAKERS = []

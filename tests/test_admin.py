@@ -137,7 +137,11 @@ def test_the_admin_names_an_unnamed_court_at_first_login(app, client):
     db.session.commit()
     assert admin.court.name == "" and str(admin.court) == "（未命名法院）"
     response = log_in(client, "admin", password)
+    assert response.headers["Location"].startswith("/password")  # the initial password is changed first
+    response = client.post(response.headers["Location"],
+                           data={"current": password, "new": "Qingxi-court1", "confirm": "Qingxi-court1"})
     assert response.headers["Location"] == "/admin/setup"
+    password = "Qingxi-court1"
     page = client.get("/admin/setup").get_data(as_text=True)
     assert "设置本院" in page and "人民法院 ·" not in page and "（未命名法院） · 系统管理员" in page
     assert "本院尚未命名" in client.get("/", follow_redirects=True).get_data(as_text=True)  # on every page until named

@@ -4,7 +4,7 @@ import time
 import pytest
 from sqlalchemy import select
 
-from portal.auth.models import LoginThrottle, Role
+from portal.auth.models import Duty, LoginThrottle, Role
 from portal.extensions import db
 from tests.conftest import PASSWORD, log_in
 
@@ -100,7 +100,7 @@ def test_lock_expires(client, make_user):
     user = make_user(Role.LIAISON)
     log_in(client, user.username, "bad-password1")
     log_in(client, user.username, "bad-password1")
-    throttle = db.session.get(LoginThrottle, user.username.lower())
+    throttle = db.session.scalar(select(LoginThrottle).where(LoginThrottle.username == user.username.lower()))
     from datetime import timedelta
 
     throttle.locked_until -= timedelta(minutes=16)
@@ -175,3 +175,116 @@ def test_healthz(client):
     assert response.status_code == 200
     assert response.json["status"] == "ok" and response.json["database"] == "ok"
     assert response.json["revision"]
+
+
+# --- equal work, per-source lockout, proxies, HTTPS, rehash ----------------------------------------------------
+
+def _from(client, address: str):
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
+def test_every_login_checks_exactly_one_password_hash(client, make_user, monkeypatch):
+    """Whether the account exists or not, the answer costs one hash check (so it takes as long)."""
+    import portal.auth.models
+
+    calls = []
+    real = portal.auth.models.check_password_hash
+    monkeypatch.setattr(portal.auth.models, "check_password_hash", lambda h, p: calls.append(h) or real(h, p))
+    user = make_user(Role.LIAISON)
+    disabled = make_user(Role.LIAISON, active=False)
+    for username, password in (("nobody-here", "wrong-password1"), (user.username, "wrong-password1"),
+                               (disabled.username, PASSWORD), (user.username, PASSWORD)):
+        calls.clear()
+        log_in(client, username, password)
+        assert len(calls) == 1, username
+    client.post("/logout")
+    calls.clear()
+    log_in(client, "nobody-else", "wrong-password1")  # the dummy hash is made with the current method
+    assert len(calls) == 1 and calls[0].startswith(portal.auth.models.PASSWORD_HASH_METHOD)
+
+
+@pytest.mark.parametrize("app_config", [{"LOGIN_MAX_FAILURES": 3}])
+def test_lockout_is_per_source_address(app, make_user):
+    user = make_user(Role.LIAISON)
+    attacker, owner = _from(app.test_client(), "203.0.113.9"), _from(app.test_client(), "10.1.1.5")
+    for _ in range(3):
+        log_in(attacker, user.username, "bad-password1")
+    assert "分钟后再试" in log_in(attacker, user.username).get_data(as_text=True)
+    assert log_in(owner, user.username).headers["Location"] == "/"
+
+
+@pytest.mark.parametrize("app_config", [{"LOGIN_MAX_FAILURES": 2}])
+def test_the_security_admin_unlocks(app, client, login_as, make_user):
+    user = make_user(Role.LIAISON)
+    locked = _from(app.test_client(), "203.0.113.7")
+    log_in(locked, user.username, "bad-password1")
+    log_in(locked, user.username, "bad-password1")
+    assert log_in(locked, user.username).status_code == 422
+    admin = login_as(Duty.SECURITY)
+    page = client.get("/admin/security/locks").get_data(as_text=True)
+    assert user.username in page and "203.0.113.7" in page
+    lock = db.session.scalar(select(LoginThrottle).where(LoginThrottle.username == user.username))
+    response = client.post(f"/admin/security/locks/{lock.id}/unlock", follow_redirects=True)
+    assert "已解除" in response.get_data(as_text=True)
+    assert "当前没有被锁定的登录" in client.get("/admin/security/locks").get_data(as_text=True)
+    assert log_in(locked, user.username).headers["Location"] == "/"
+    from portal.audit import AuditLog
+
+    entry = db.session.scalar(select(AuditLog).where(AuditLog.summary == "解除登录锁定"))
+    assert entry.user_id == admin.id and entry.changes["address"] == [None, "203.0.113.7"]
+
+
+@pytest.mark.parametrize("app_config", [{"LOGIN_MAX_FAILURES": 2}])
+def test_forwarded_for_is_ignored_without_a_trusted_proxy(client, make_user):
+    user = make_user(Role.LIAISON)
+    for n in range(2):  # a new forged address each time does not escape the lock
+        client.post("/login", data={"username": user.username, "password": "bad-password1"},
+                    headers={"X-Forwarded-For": f"198.51.100.{n}"})
+    response = client.post("/login", data={"username": user.username, "password": PASSWORD},
+                           headers={"X-Forwarded-For": "198.51.100.99"})
+    assert response.status_code == 422
+    assert db.session.scalar(select(LoginThrottle.address)) == "127.0.0.1"
+
+
+@pytest.mark.parametrize("app_config", [{"LOGIN_MAX_FAILURES": 2, "TRUSTED_PROXIES": 1}])
+def test_forwarded_for_is_the_client_behind_a_trusted_proxy(client, make_user):
+    user = make_user(Role.LIAISON)
+    for _ in range(2):
+        client.post("/login", data={"username": user.username, "password": "bad-password1"},
+                    headers={"X-Forwarded-For": "198.51.100.1"})
+    assert db.session.scalar(select(LoginThrottle.address)) == "198.51.100.1"
+    response = client.post("/login", data={"username": user.username, "password": PASSWORD},
+                           headers={"X-Forwarded-For": "198.51.100.2"})
+    assert response.status_code == 302
+    from portal.auth.models import UserSession
+
+    assert db.session.scalar(select(UserSession.address)) == "198.51.100.2"
+
+
+@pytest.mark.parametrize("app_config", [{"HTTPS": True}])
+def test_https_sets_secure_cookies_and_hsts(client, make_user):
+    response = log_in(client, make_user(Role.LIAISON).username)
+    cookie = response.headers["Set-Cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_plain_http_sends_no_hsts(client, make_user):
+    response = log_in(client, make_user(Role.LIAISON).username)
+    assert "Strict-Transport-Security" not in response.headers
+    assert "Secure" not in response.headers["Set-Cookie"] and "HttpOnly" in response.headers["Set-Cookie"]
+
+
+def test_a_hash_of_older_parameters_is_redone_at_login(client, make_user, monkeypatch):
+    import portal.auth.models
+
+    user = make_user(Role.LIAISON)
+    old_hash = user.password_hash
+    monkeypatch.setattr(portal.auth.models, "PASSWORD_HASH_METHOD", "pbkdf2:sha256:1001")
+    assert log_in(client, user.username).status_code == 302
+    renewed = db.session.get(type(user), user.id)
+    assert renewed.password_hash != old_hash and renewed.password_hash.startswith("pbkdf2:sha256:1001$")
+    assert renewed.password_history == []  # the same password, not a change
+    client.post("/logout")
+    assert log_in(client, user.username).status_code == 302

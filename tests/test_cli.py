@@ -5,7 +5,7 @@ from docx import Document
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from portal import cli
+from portal import cli, clock
 from portal.auth.models import Court, CourtLevel, Duty, Role, User
 from portal.extensions import db
 from portal.register.models import DeputyKind
@@ -141,3 +141,107 @@ def test_export_register(runner, make_deputy, tmp_path, court):
     text = "".join(cell.text for row in document.tables[0].rows for cell in row.cells)
     assert "李四" in text and "张三" not in text
     assert runner.invoke(args=["export", "register", "-o", str(tmp_path / "r.pdf")]).exit_code != 0
+
+
+# --- backup and restore (issue 14) ------------------------------------------------------------------------------
+
+def _restore_target_url(tmp_path) -> str:
+    """An empty database beside the test's: a new SQLite file, or a PostgreSQL database ``<name>_restore``."""
+    from sqlalchemy import create_engine
+    from sqlalchemy import text as sql
+    from sqlalchemy.engine import make_url
+
+    from tests.conftest import DATABASE_URL
+
+    if not DATABASE_URL.startswith("postgresql"):
+        return f"sqlite:///{tmp_path / 'restored.db'}"
+    base = make_url(DATABASE_URL)
+    name = f"{base.database}_restore"
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(sql(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+def _contents() -> dict:
+    """Every table's primary keys, and each audit row's hash."""
+    from sqlalchemy import select
+
+    from portal.audit import AuditLog
+
+    found = {table.name: set(db.session.execute(select(*table.primary_key.columns)).all())
+             for table in db.metadata.sorted_tables}
+    found["audit hashes"] = set(db.session.execute(select(AuditLog.id, AuditLog.hash)).all())
+    return found
+
+
+def test_backup_while_writing_then_restore_into_an_empty_instance(app, runner, client, records, tmp_path):
+    """A populated portal backed up while a request thread keeps writing; the backup restored into an empty
+    instance holds every record, stored file and audit row, and its audit chain verifies."""
+    import threading
+    from pathlib import Path
+
+    from portal import audit
+    from tests.conftest import make_app
+
+    liaison = db.session.get(User, records["user"])
+    liaison.role = Role.LIAISON
+    db.session.commit()
+    assert log_in(client, liaison.username).status_code == 302
+    uploads = Path(app.config["UPLOAD_FOLDER"])
+    files = {path.relative_to(uploads): path.read_bytes() for path in uploads.rglob("*") if path.is_file()}
+    assert files
+    before = _contents()
+    assert before["audit_log"] and before["item"] and before["attachment"]
+
+    written, stop = threading.Event(), threading.Event()
+    statuses = []
+
+    def keep_writing():
+        while not stop.is_set():
+            statuses.append(client.post("/items/new", data={
+                "kind": "letter", "origin": "mailbox", "received_on": clock.today().isoformat(),
+                "title": "备份时登记的来信", "content": "请核实。"}).status_code)
+            written.set()
+
+    writer = threading.Thread(target=keep_writing)
+    writer.start()
+    try:
+        written.wait()
+        result = runner.invoke(args=["backup", "-o", str(tmp_path / "portal.tar.gz")])
+    finally:
+        stop.set()
+        writer.join()
+    assert result.exit_code == 0, result.output
+    assert set(statuses) == {303}
+    assert "已备份" in result.output and (tmp_path / "portal.tar.gz").exists()
+
+    target = make_app(SQLALCHEMY_DATABASE_URI=_restore_target_url(tmp_path),
+                      UPLOAD_FOLDER=str(tmp_path / "restored-uploads"))
+    with target.app_context():
+        try:
+            restored = target.test_cli_runner().invoke(args=["restore", str(tmp_path / "portal.tar.gz")])
+            assert restored.exit_code == 0, restored.output
+            assert "审计日志" in restored.output and "校验通过" in restored.output
+            after = _contents()
+            for table, keys in before.items():
+                assert keys <= after[table], table  # everything written before the backup, and the same audit rows
+            assert audit.verify().intact
+            restored_uploads = Path(target.config["UPLOAD_FOLDER"])
+            assert {name: (restored_uploads / name).read_bytes() for name in files} == files
+            again = target.test_cli_runner().invoke(args=["restore", str(tmp_path / "portal.tar.gz")])
+            assert again.exit_code == 1 and "已有数据" in again.output
+            forced = target.test_cli_runner().invoke(args=["restore", "--force", str(tmp_path / "portal.tar.gz")])
+            assert forced.exit_code == 0, forced.output
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+
+
+def test_restore_refuses_what_is_no_backup(runner, tmp_path):
+    junk = tmp_path / "junk.tar.gz"
+    junk.write_bytes(b"not a backup")
+    result = runner.invoke(args=["restore", str(junk)])
+    assert result.exit_code == 1 and "无法读取备份文件" in result.output

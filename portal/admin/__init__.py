@@ -12,7 +12,8 @@ NAVIGATION = [("系统管理", "admin.index", (Duty.SYSTEM,)), ("安全管理", 
               ("审计日志", "admin.index", (Duty.AUDIT,))]
 # Each duty's pages (endpoint, tab label); the first is where the duty's administrator starts.
 TABS = {Duty.SYSTEM: [("admin.users", "用户"), ("admin.departments", "部门"), ("admin.courts", "法院")],
-        Duty.SECURITY: [("admin.security", "账户安全"), ("agenda.feeds", "日历订阅")],
+        Duty.SECURITY: [("admin.security", "账户"), ("auth.security.locks", "登录锁定"),
+                        ("auth.security.policy_form", "安全策略"), ("agenda.feeds", "日历订阅")],
         Duty.AUDIT: [("admin.audit", "审计日志")]}
 
 from portal.admin import routes  # noqa: E402,F401

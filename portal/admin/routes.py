@@ -7,16 +7,16 @@ from datetime import date
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal import params
+from portal import audit as audit_trail
+from portal import clock, params
 from portal.access import require_duty
 from portal.admin import TABS, bp, services
-from portal.admin.forms import CourtForm, DepartmentForm, SetupForm, UserForm
+from portal.admin.forms import SetupForm, UserForm
 from portal.audit import ACTION_LABELS, entity_label, shown
-from portal.auth.models import Court, CourtLevel, Department, Duty, Role, User
-from portal.auth.services import create_user, generate_password, username_taken
+from portal.auth.models import Duty, Role, User
+from portal.documents import send_download
 from portal.extensions import db
 from portal.htmx import render
-from portal.register.models import Deputy
 
 system_only = require_duty(Duty.SYSTEM)
 security_only = require_duty(Duty.SECURITY)
@@ -115,24 +115,14 @@ def _user_fields(form: UserForm) -> dict:
 
 # --- the security administrator ------------------------------------------------------------------------------
 
-@bp.get("/security")
+@bp.get("/security/accounts")
 @security_only
 def security():
-    """The accounts, to reset a password or end the sessions of one, and the user names locked now."""
+    """The accounts, to reset a password, end the sessions or reset the second factor of one (the policy and the
+    login locks are the security pages of portal.auth)."""
     q = params.clean_query(request.args.get("q"))
     page = services.list_users(q=q, role="", court_id=None, **params.page_args())
-    return render("admin/security.html", block="results", page=page, q=q, locked=services.locked_logins())
-
-
-@bp.post("/security/unlock")
-@security_only
-def unlock():
-    username = params.clean_query(request.form.get("username"), 60)
-    if services.unlock(username):
-        flash(f"已解除“{username}”的登录锁定。", "success")
-    else:
-        flash(f"“{username}”当前没有被锁定。", "info")
-    return redirect(url_for("admin.security"), 303)
+    return render("admin/security.html", block="results", page=page, q=q)
 
 
 @bp.post("/users/<int:user_id>/reset-password")
@@ -143,94 +133,21 @@ def user_reset_password(user_id: int):
     return render_template("admin/password_shown.html", user=user, password=password)
 
 
-@bp.post("/users/<int:user_id>/end-sessions")
-@security_only
-def end_sessions(user_id: int):
-    user = db.get_or_404(User, user_id)
-    services.end_sessions(user, current_user)
-    flash(f"已结束“{user.display_name}”的全部会话，其需重新登录。", "success")
-    return redirect(url_for("admin.security"), 303)
-
-
-@bp.post("/deputy-account/<int:deputy_id>")
-@system_only
-def deputy_account(deputy_id: int):
-    """Open a login for a register entry: the username is the mobile number, the password shown once."""
-    deputy = db.get_or_404(Deputy, deputy_id)
-    if db.session.scalar(db.select(User).where(User.deputy_id == deputy.id)):
-        flash("该代表委员已有登录账户。", "warning")
-        return redirect(url_for("register.detail", deputy_id=deputy.id), 303)
-    if username_taken(deputy.mobile):
-        flash(f"用户名“{deputy.mobile}”已被占用，请在用户管理中手动创建。", "danger")
-        return redirect(url_for("register.detail", deputy_id=deputy.id), 303)
-    password = generate_password()
-    user = create_user(username=deputy.mobile, display_name=deputy.name, role=Role.DEPUTY,
-                       court=current_user.court, password=password, deputy=deputy, phone=deputy.mobile)
-    return render_template("admin/password_shown.html", user=user, password=password)
-
-
-@bp.get("/departments")
-@system_only
-def departments():
-    return render("admin/departments.html", block="results", page=services.list_departments(**params.page_args()))
-
-
-@bp.route("/departments/new", methods=["GET", "POST"])
-@bp.route("/departments/<int:department_id>", methods=["GET", "POST"])
-@system_only
-def department_form(department_id: int | None = None):
-    department = db.get_or_404(Department, department_id) if department_id else None
-    form = DepartmentForm(obj=department)
-    form.court_id.choices = [(c.id, c.name) for c in services.courts()]
-    form.set_heads(services.head_choices())
-    if form.validate_on_submit():
-        if department is None:
-            department = Department()
-            db.session.add(department)
-        form.populate_obj(department)
-        db.session.flush()
-        flash(f"已保存部门“{department.name}”。", "success")
-        return redirect(url_for("admin.departments"), 303)
-    return render_template("admin/department_form.html", form=form, department=department), \
-        422 if form.errors else 200
-
-
-@bp.get("/courts")
-@system_only
-def courts():
-    return render("admin/courts.html", block="results", page=services.list_courts(**params.page_args()))
-
-
-@bp.route("/courts/new", methods=["GET", "POST"])
-@bp.route("/courts/<int:court_id>", methods=["GET", "POST"])
-@system_only
-def court_form(court_id: int | None = None):
-    court = db.get_or_404(Court, court_id) if court_id else None
-    form = CourtForm(court=court)
-    form.parent_id.choices = [("", "（无，最高一级）")] + [(c.id, c.name) for c in services.courts() if c is not court]
-    if form.validate_on_submit():
-        if court is None:
-            court = Court()
-            db.session.add(court)
-        form.populate_obj(court)
-        court.level = CourtLevel(form.level.data)
-        db.session.flush()
-        flash(f"已保存“{court.name}”。", "success")
-        return redirect(url_for("admin.courts"), 303)
-    return render_template("admin/court_form.html", form=form, court=court), 422 if form.errors else 200
-
-
 # --- the audit administrator ---------------------------------------------------------------------------------
+
+def _audit_filters() -> dict:
+    args = request.args
+    return {"entity": params.clean_query(args.get("entity")), "actor": params.clean_query(args.get("actor")),
+            "action": params.clean_query(args.get("action")), "record_id": params.parse_id(args.get("record_id")),
+            "day_from": _date_arg("from"), "day_to": _date_arg("to")}
+
 
 @bp.get("/audit")
 @audit_only
 def audit():
     """The audit log, read only by the audit administrator; each reading (every page, every filter) is itself
     recorded, so nobody reads the trail unseen."""
-    args = request.args
-    filters = {"entity": params.clean_query(args.get("entity")), "actor": params.clean_query(args.get("actor")),
-               "action": params.clean_query(args.get("action")), "record_id": params.parse_id(args.get("record_id")),
-               "day_from": _date_arg("from"), "day_to": _date_arg("to")}
+    filters = _audit_filters()
     services.record_audit_read(filters)
     page = services.list_audit(**filters, **params.page_args())
     return render("admin/audit.html", block="results", page=page, entries=shown(page.items), filters=filters,
@@ -239,3 +156,15 @@ def audit():
 
 def _date_arg(name: str) -> date | None:
     return params.parse_date(request.args.get(name))
+
+
+@bp.get("/audit/export.csv")
+@audit_only
+def audit_export():
+    """The filtered audit trail as CSV (UTF-8 with BOM, opens in Excel and WPS); the export is itself audited."""
+    filters = _audit_filters()
+    data = services.audit_csv(services.audit_rows(**filters))
+    name = f"审计日志_{clock.today():%Y%m%d}.csv"
+    audit_trail.security("audit_export", detail={"file": name,
+                                                 "filter": request.query_string.decode(errors="replace")[:500]})
+    return send_download(data, name, "text/csv; charset=utf-8")

@@ -6,12 +6,12 @@ from sqlalchemy.orm import selectinload
 
 from portal import audit, clock
 from portal.access import court_subtree_ids
-from portal.audit import AuditLog
+from portal.audit import SECURITY_EVENTS, AuditLog, in_batches, shown
 from portal.auth import services as accounts
-from portal.auth.models import STAFF_ROLES, Court, CourtLevel, Department, Duty, LoginThrottle, Role, User
+from portal.auth.models import STAFF_ROLES, Court, CourtLevel, Department, Duty, Role, User
 from portal.errors import Forbidden, ServiceError
 from portal.extensions import db
-from portal.models import like_pattern, utcnow
+from portal.models import like_pattern
 from portal.pagination import Page, paginate
 
 
@@ -75,60 +75,31 @@ def save_user(user: User | None, *, actor: User, username: str, display_name: st
     if problem:
         raise ServiceError(problem, {"department_id" if "部门" in problem else "role": problem})
     ends_sessions = user.active and not active
+    before = user.roles_label
     user.username, user.display_name, user.role, user.admin_duty = username.strip(), display_name.strip(), role, duty
     user.court, user.department, user.phone, user.active = court, department, phone, active
+    if user.roles_label != before:
+        audit.security("role_change", target=user, changed={"role": [before, user.roles_label]})
     if ends_sessions:
-        user.rotate_session_token()
+        accounts.end_sessions(user)
     db.session.flush()
     return user, None
 
 
-# --- the security administrator's work ---------------------------------------------------------------------
-
-def _not_own(user: User, actor: User, what: str) -> None:
-    if user.id == actor.id:
-        raise Forbidden(f"不能为自己{what}：请使用“修改密码”或“退出”。")
-
+# --- the security administrator's and the audit administrator's work -------------------------------------
 
 def reset_password(user: User, actor: User) -> str:
-    """A new password for ``user`` (shown once), ending their sessions and any login lock; not one's own."""
-    _not_own(user, actor, "重置密码")
-    password = accounts.reset_password(user)
-    audit.record_access("重置密码", entity="user", record_id=user.id, detail={"账户": user.username})
-    return password
+    """A new password for ``user`` (shown once, changed at their next login), ending their sessions and any login
+    lock; not one's own (修改密码 is for that). Recorded in the audit trail."""
+    if user.id == actor.id:
+        raise Forbidden("不能为自己重置密码：请使用“修改密码”。")
+    return accounts.reset_password(user)
 
-
-def end_sessions(user: User, actor: User) -> None:
-    """End every session of ``user`` on every server (their session token changes); not one's own."""
-    _not_own(user, actor, "结束会话")
-    user.rotate_session_token()
-    db.session.flush()
-    audit.record_access("结束全部会话", entity="user", record_id=user.id, detail={"账户": user.username})
-
-
-def locked_logins() -> list[LoginThrottle]:
-    """The user names locked now after too many failed logins (whether or not such an account exists)."""
-    return list(db.session.scalars(select(LoginThrottle).where(LoginThrottle.locked_until > utcnow())
-                                   .order_by(LoginThrottle.locked_until.desc())))
-
-
-def unlock(username: str) -> bool:
-    """Lift the login lock of ``username``; False when it was not locked."""
-    throttle = db.session.get(LoginThrottle, username.strip().lower()[:60])
-    if throttle is None or throttle.locked_until is None or throttle.locked_until <= utcnow():
-        return False
-    db.session.delete(throttle)
-    db.session.flush()
-    audit.record_access("解除登录锁定", entity="登录锁定", detail={"用户名": throttle.username})
-    return True
-
-
-# --- the audit administrator's work ------------------------------------------------------------------------
 
 def record_audit_read(filters: dict) -> None:
-    """Reading the trail is in the trail: whoever reads it (the audit administrator) is audited as well."""
-    shown = "；".join(f"{key}={value}" for key, value in filters.items() if value not in (None, "")) or "（无）"
-    audit.record_access("查阅审计日志", entity="审计日志查阅", detail={"筛选条件": shown})
+    """Reading the trail is in the trail: whoever reads it (the audit administrator) is recorded too."""
+    shown_filters = "；".join(f"{key}={value}" for key, value in filters.items() if value not in (None, ""))
+    audit.security("audit_read", detail={"filter": shown_filters or "（无）"})
 
 
 def unnamed_court() -> Court | None:
@@ -191,8 +162,8 @@ def court_problem(court: Court | None, parent_id: int | None) -> str | None:
     return None
 
 
-def list_audit(*, entity: str, actor: str, action: str, record_id: int | None, day_from: date | None,
-               day_to: date | None, cursor: str | None, per_page: int, total: int | None, number: int) -> Page:
+def _audit_query(*, entity: str, actor: str, action: str, record_id: int | None, day_from: date | None,
+                 day_to: date | None):
     query = select(AuditLog)
     if entity:
         query = query.where(AuditLog.entity == entity)
@@ -206,8 +177,56 @@ def list_audit(*, entity: str, actor: str, action: str, record_id: int | None, d
         query = query.where(AuditLog.at >= datetime.combine(day_from, time(), clock.zone()))
     if day_to:
         query = query.where(AuditLog.at < datetime.combine(day_to + timedelta(days=1), time(), clock.zone()))
-    return paginate(query, [AuditLog.id], cursor=cursor, per_page=per_page, descending=True, total=total,
-                    number=number)
+    return query
+
+
+def list_audit(*, cursor: str | None, per_page: int, total: int | None, number: int, **filters) -> Page:
+    return paginate(_audit_query(**filters), [AuditLog.id], cursor=cursor, per_page=per_page, descending=True,
+                    total=total, number=number)
+
+
+def audit_rows(**filters):
+    """Every entry matching the filters, oldest first, read in batches."""
+    return in_batches(_audit_query(**filters))
+
+
+AUDIT_COLUMNS = ["编号", "时间", "操作人", "用户编号", "操作", "事件", "结果", "对象", "记录编号", "摘要", "内容",
+                 "来源地址", "校验值"]
+
+
+def _csv_cell(value) -> str:
+    """A cell Excel will not run: text that starts like a formula gets a leading apostrophe."""
+    value = "" if value is None else str(value)
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def audit_csv(entries) -> bytes:
+    """The entries as CSV, with the court's local time and the same labels as the audit page."""
+    import csv
+    import io
+    import json
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(AUDIT_COLUMNS)
+    batch = []
+
+    def flush():
+        for entry_shown in shown(batch):
+            entry = entry_shown.entry
+            writer.writerow([_csv_cell(v) for v in (
+                entry.id, clock.to_local(entry.at).strftime("%Y-%m-%d %H:%M:%S"), entry.actor, entry.user_id,
+                entry_shown.action, SECURITY_EVENTS.get(entry.event, entry.event), "成功" if entry.success else "失败",
+                entry_shown.entity, entry.record_id, entry.summary,
+                json.dumps(entry.changes, ensure_ascii=False) if entry.changes else "", entry.ip, entry.hash)])
+        batch.clear()
+
+    for entry in entries:
+        batch.append(entry)
+        if len(batch) == 1000:
+            flush()
+    flush()
+    return ("\ufeff" + buffer.getvalue()).encode()
 
 
 def audit_entities() -> list[str]:

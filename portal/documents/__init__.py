@@ -18,15 +18,16 @@ def send_download(data: bytes, filename: str, mimetype: str = DOCX, *, audit: st
     """Send a generated file (a document or a spreadsheet) as a download under ``filename``, which may carry
     names people typed (see portal.uploads.content_disposition).
 
-    ``audit``: what personal information the file holds (``"代表委员名册"``); the download is then recorded in the
-    audit trail with who, when, from where, the file and the filter (the request's query string).
+    ``audit``: what personal information the file holds (``"代表委员名册"``); the download is then a security
+    event in the audit trail, with who, when, from where, the file and the filter (the query string) it used.
     """
     if audit:
         from flask import request
 
         from portal import audit as trail
 
-        trail.record_export(audit, request.query_string.decode(errors="replace")[:500], filename)
+        trail.security("export", detail={"content": audit, "file": filename,
+                                         "filter": request.query_string.decode(errors="replace")[:500]})
     response = send_file(BytesIO(data), mimetype=mimetype)
     response.headers["Content-Disposition"] = content_disposition(filename)
     return response

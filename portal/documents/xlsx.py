@@ -31,7 +31,7 @@ from portal.documents.gbt9704 import clean_text
 TEXT = "@"
 DATE = "yyyy-mm-dd"
 DATETIME = "yyyy-mm-dd hh:mm"
-PERCENT = "0.0%"
+PERCENT = "0%"  # whole percents, as the summaries print rates (20/21 → 95%)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")  # clean() has made a CR a line feed by then
 MIN_WIDTH, MAX_WIDTH = 8, 40
 MAX_CELL = 32767  # characters Excel holds in a cell; it reports a longer one as damaged

@@ -34,11 +34,10 @@ NOTES = [
 
 
 def percent(numerator: int, denominator: int) -> str:
-    """A rate as the page and the documents print it: 95.2%; "—" without a denominator."""
+    """A rate as the summaries print it, a whole percent (20/21 → 95%); "—" without a denominator."""
     if not denominator:
         return "—"
-    tenths = (numerator * 2000 + denominator) // (2 * denominator)  # rounded half up, in integers
-    return f"{tenths // 10}.{tenths % 10}%"
+    return f"{(numerator * 200 + denominator) // (2 * denominator)}%"  # rounded half up, in integers
 
 
 @dataclass(frozen=True)
@@ -165,6 +164,7 @@ class Table:
     rows: list[tuple[str, list]] = field(default_factory=list)
     more: int = 0  # rows left out (a long list is the area's own page: ``more_url``)
     more_url: str | None = None
+    keys: list = field(default_factory=list)  # per row, what it is of (a department's id…), for documents to match
 
 
 @dataclass

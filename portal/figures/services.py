@@ -36,15 +36,22 @@ def dashboard(user, court_scope: CourtScope, period: periods.Period, as_of_typed
     elif as_of is not None and as_of < start:
         problem = problem or "统计日不能早于统计期间的开始日期。"
         as_of = None
-    columns = [Court(c.id, c.name) for c in sorted(court_scope.courts, key=lambda c: c.id != court_scope.court.id)
-               if c.id in court_scope.court_ids]  # the chosen court first, then those below it
-    scope = Scope.of(court_scope.court_ids, columns, start, end, as_of, link_args=court_scope.as_args(), user=user)
+    scope = scope_of(user, court_scope, start, end, as_of)
     groups = [] if problem else areas.collect("figures", scope)
     typed = (period.typed_from, period.typed_to)
     quick = [(label, {"from": a.isoformat(), "to": b.isoformat()}, typed == (a.isoformat(), b.isoformat()))
              for label, a, b in periods.quick_choices()]
     return Dashboard(scope, court_scope, period, groups, trend_chart(scope, groups) if groups else None, NOTES,
                      quick, as_of_typed if as_of else "", problem)
+
+
+def scope_of(user, court_scope: CourtScope, start: date, end: date, as_of: date | None = None) -> Scope:
+    """The figures' scope of a court scope and a period, with a column for each court (the chosen court first, then
+    those below it): the dashboard's, and the documents' that quote its figures (``user`` None: a document of the
+    whole scope, as the command line writes it)."""
+    columns = [Court(c.id, c.name) for c in sorted(court_scope.courts, key=lambda c: c.id != court_scope.court.id)
+               if c.id in court_scope.court_ids]
+    return Scope.of(court_scope.court_ids, columns, start, end, as_of, link_args=court_scope.as_args(), user=user)
 
 
 def trend_chart(scope: Scope, groups: list[FigureGroup]) -> Chart:

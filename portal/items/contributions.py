@@ -4,11 +4,11 @@ calendar."""
 from datetime import date
 
 from flask import url_for
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 
 from portal import clock
-from portal.areas import Entry, Panel
-from portal.auth.models import Department, Role
+from portal.areas import Entry, Outstanding, Panel
+from portal.auth.models import Department, Role, User
 from portal.extensions import db
 from portal.figures.definitions import Chart, FigureGroup, Rate, Table, count_if, figure, month_columns, tally
 from portal.items.models import Item, ItemKind, item_deputy
@@ -162,7 +162,8 @@ def figures(scope):
                 if not f.is_rate:
                     f.url, f.court_urls = None, {}
         department_lines.append((label, figures_))
-    by_department = Table("按承办部门", headers, [(label, cells(f)) for label, f in department_lines])
+    by_department = Table("按承办部门", headers, [(label, cells(f)) for label, f in department_lines],
+                          keys=list(departments))
 
     def by_key(figures_, key):
         return next(f for f in figures_ if f.key == key)
@@ -190,6 +191,26 @@ def figures(scope):
     return FigureGroup("items", "交办督办件", figures=total, tables=[groups, kinds, by_department],
                        charts=[states, satisfaction], trend={"受理件数": list(trend[:12]), "办结件数": list(trend[12:])},
                        order=10)
+
+
+def outstanding_items(scope) -> list[Outstanding]:
+    """The items behind the figures 在办 and 超期 of ``scope``: received in its period and not closed by its "as of"
+    day (超期: not answered by then and past the deadline), that the scope's user sees; by department, the
+    overdue first, then by deadline. One query, for the briefing's and the quarterly report's lists."""
+    outcome = outcome_conditions(scope.as_of)
+    seen = [visible_condition(scope.user)] if scope.user is not None else []
+    overdue = case((outcome["overdue"], 1), else_=0)
+    rows = db.session.execute(
+        select(Item.id, Item.court_id, Item.number, Item.title, Item.kind, Item.received_on, Item.deadline,
+               Item.department_id, Department.name, User.display_name, overdue)
+        .outerjoin(Department, Department.id == Item.department_id).outerjoin(User, User.id == Item.handler_id)
+        .where(Item.court_id.in_(scope.court_ids), Item.received_on >= scope.start, Item.received_on <= scope.end,
+               outcome["open"], *seen)
+        .order_by(Item.department_id.is_(None), Item.department_id, overdue.desc(), Item.deadline.is_(None),
+                  Item.deadline, Item.received_on, Item.id)).all()
+    return [Outstanding(number=r[2], title=r[3], kind_label=ItemKind(r[4]).label, court_id=r[1], received_on=r[5],
+                        deadline=r[6], department_id=r[7], department=r[8] or "", handler=r[9] or "",
+                        overdue=bool(r[10]), url=url_for("items.detail", item_id=r[0])) for r in rows]
 
 
 def scope_court_name(scope, court_id: int) -> str:

@@ -1,7 +1,7 @@
 """three separated administrators (三员分立): user.admin_duty beside the business role; admins become system admins
 
-Revision ID: 0020
-Revises: 0017
+Revision ID: 0022
+Revises: 0021
 Create Date: 2026-12-02 04:40:00
 
 Every account of role "admin" becomes a system administrator (admin_duty "system") with no business role (role
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0020'
-down_revision = '0017'
+revision = '0022'
+down_revision = '0021'
 branch_labels = None
 depends_on = None
 
