@@ -159,7 +159,7 @@ def test_hashes_do_not_depend_on_how_the_database_returns_values(app, make_deput
 
 def test_concurrent_requests_never_chain_to_the_same_row(app, make_user, court):
     """Real concurrent requests: 12 threads, each with its own client and session, log in and save at once."""
-    users = [make_user(Role.LIAISON).username for _ in range(12)]
+    users = [make_user(Duty.SYSTEM).username for _ in range(12)]
     court_id, barrier, statuses = court.id, threading.Barrier(len(users)), []
 
     def work(username):

@@ -95,11 +95,11 @@ def test_the_security_admin_edits_the_policy(client, login_as):
     assert response.status_code == 422 and "密码最短长度应在 8 到 64 位之间" in page and "字符类别数应为 1 到 4" in page
     response = client.post("/admin/security/", data={"min_length": "10", "min_classes": "3", "history_count": "3",
                                                      "max_age_days": "180", "check_common": "y",
-                                                     "twofactor_roles": ["admin", "leader"]})
+                                                     "twofactor_roles": ["audit", "leader"]})
     assert response.status_code == 303
     saved = db.session.get(SecurityPolicy, 1)
     assert (saved.min_length, saved.history_count, saved.max_age_days) == (10, 3, 180)
-    assert saved.twofactor_roles == ["admin", "leader"]
+    assert saved.twofactor_roles == ["audit", "leader"]
     assert db.session.scalar(select(AuditLog).where(AuditLog.entity == "security_policy")).action == "create"
     page = client.get("/admin/security/").get_data(as_text=True)
     assert 'id="twofactor-leader" value="leader" checked' in page

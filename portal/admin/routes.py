@@ -11,12 +11,14 @@ from portal import audit as audit_trail
 from portal import clock, params
 from portal.access import require_duty
 from portal.admin import TABS, bp, services
-from portal.admin.forms import SetupForm, UserForm
+from portal.admin.forms import CourtForm, DepartmentForm, SetupForm, UserForm
 from portal.audit import ACTION_LABELS, entity_label, shown
-from portal.auth.models import Duty, Role, User
+from portal.auth.models import Court, CourtLevel, Department, Duty, Role, User
+from portal.auth.services import create_user, generate_password, username_taken
 from portal.documents import send_download
 from portal.extensions import db
 from portal.htmx import render
+from portal.register.models import Deputy
 
 system_only = require_duty(Duty.SYSTEM)
 security_only = require_duty(Duty.SECURITY)
@@ -131,6 +133,74 @@ def user_reset_password(user_id: int):
     user = db.get_or_404(User, user_id)
     password = services.reset_password(user, current_user)
     return render_template("admin/password_shown.html", user=user, password=password)
+
+
+@bp.post("/deputy-account/<int:deputy_id>")
+@system_only
+def deputy_account(deputy_id: int):
+    """Open a login for a register entry: the username is the mobile number, the password shown once."""
+    deputy = db.get_or_404(Deputy, deputy_id)
+    if db.session.scalar(db.select(User).where(User.deputy_id == deputy.id)):
+        flash("该代表委员已有登录账户。", "warning")
+        return redirect(url_for("register.detail", deputy_id=deputy.id), 303)
+    if username_taken(deputy.mobile):
+        flash(f"用户名“{deputy.mobile}”已被占用，请在用户管理中手动创建。", "danger")
+        return redirect(url_for("register.detail", deputy_id=deputy.id), 303)
+    password = generate_password()
+    user = create_user(username=deputy.mobile, display_name=deputy.name, role=Role.DEPUTY,
+                       court=current_user.court, password=password, deputy=deputy, phone=deputy.mobile)
+    return render_template("admin/password_shown.html", user=user, password=password)
+
+
+@bp.get("/departments")
+@system_only
+def departments():
+    return render("admin/departments.html", block="results", page=services.list_departments(**params.page_args()))
+
+
+@bp.route("/departments/new", methods=["GET", "POST"])
+@bp.route("/departments/<int:department_id>", methods=["GET", "POST"])
+@system_only
+def department_form(department_id: int | None = None):
+    department = db.get_or_404(Department, department_id) if department_id else None
+    form = DepartmentForm(obj=department)
+    form.court_id.choices = [(c.id, c.name) for c in services.courts()]
+    form.set_heads(services.head_choices())
+    if form.validate_on_submit():
+        if department is None:
+            department = Department()
+            db.session.add(department)
+        form.populate_obj(department)
+        db.session.flush()
+        flash(f"已保存部门“{department.name}”。", "success")
+        return redirect(url_for("admin.departments"), 303)
+    return render_template("admin/department_form.html", form=form, department=department), \
+        422 if form.errors else 200
+
+
+@bp.get("/courts")
+@system_only
+def courts():
+    return render("admin/courts.html", block="results", page=services.list_courts(**params.page_args()))
+
+
+@bp.route("/courts/new", methods=["GET", "POST"])
+@bp.route("/courts/<int:court_id>", methods=["GET", "POST"])
+@system_only
+def court_form(court_id: int | None = None):
+    court = db.get_or_404(Court, court_id) if court_id else None
+    form = CourtForm(court=court)
+    form.parent_id.choices = [("", "（无，最高一级）")] + [(c.id, c.name) for c in services.courts() if c is not court]
+    if form.validate_on_submit():
+        if court is None:
+            court = Court()
+            db.session.add(court)
+        form.populate_obj(court)
+        court.level = CourtLevel(form.level.data)
+        db.session.flush()
+        flash(f"已保存“{court.name}”。", "success")
+        return redirect(url_for("admin.courts"), 303)
+    return render_template("admin/court_form.html", form=form, court=court), 422 if form.errors else 200
 
 
 # --- the audit administrator ---------------------------------------------------------------------------------
