@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from portal import params
-from portal.auth.models import BUSINESS_ROLES, STAFF_ROLES, Court, CourtLevel, Duty, Role
+from portal.auth.models import STAFF_ROLES, Court, CourtLevel, Duty, Role
 from portal.extensions import db
 
 
@@ -43,8 +43,6 @@ EDITOR_ROLES = (Role.LIAISON,)
 
 require_staff = require_role(*STAFF_ROLES)
 require_editor = require_role(*EDITOR_ROLES)
-require_business = require_role(*BUSINESS_ROLES)  # anyone doing liaison work (staff and deputies), no admin alone
-
 
 
 def current_user_id() -> int | None:
