@@ -74,7 +74,8 @@ def test_every_page_as_admin(page, shot, admin):
 
 def test_the_security_and_audit_administrators_pages(page, shot, admin, make_user):
     log_in(page, make_user(Duty.SECURITY, username="security").username)
-    visit(page, shot, "/admin/security", "12-admin-security", "账户安全")
+    visit(page, shot, "/admin/security/accounts", "12-admin-security", "账户安全")
+    visit(page, shot, "/admin/security/", "12-admin-policy", "安全策略")
     visit(page, shot, "/agenda/feeds", "12-admin-feeds", "日历订阅管理")
     page.get_by_role("button", name="退出").click()
     log_in(page, make_user(Duty.AUDIT, username="auditor").username)
