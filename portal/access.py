@@ -8,18 +8,19 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from portal import params
-from portal.auth.models import STAFF_ROLES, Court, CourtLevel, Role
+from portal.auth.models import STAFF_ROLES, Court, CourtLevel, Duty, Role
 from portal.extensions import db
 
 
-def require_role(*roles: Role) -> Callable:
-    """Let only logged-in users with one of ``roles`` through; others get 403."""
+def require_role(*grants: Role | Duty) -> Callable:
+    """Let only logged-in users whose business role or administrator duty is one of ``grants`` through; others
+    get 403."""
 
     def decorator(view: Callable) -> Callable:
         @login_required
         @wraps(view)
         def wrapped(*args, **kwargs):
-            if current_user.role not in roles:
+            if not current_user.holds(*grants):
                 abort(403)
             return view(*args, **kwargs)
 
@@ -28,7 +29,17 @@ def require_role(*roles: Role) -> Callable:
     return decorator
 
 
-EDITOR_ROLES = (Role.ADMIN, Role.LIAISON)  # staff who record and change the liaison work
+def require_duty(*duties: Duty) -> Callable:
+    """Let only the administrators of ``duties`` through (三员分立): ``@require_duty(Duty.SECURITY)`` on the security
+    administrator's pages. A business role never opens an administrator's page."""
+    if not duties or not all(isinstance(d, Duty) for d in duties):
+        raise TypeError("require_duty takes administrator duties (portal.auth.models.Duty)")
+    return require_role(*duties)
+
+
+# Staff who record and change the liaison work. Administrators are not among them: an administrator changes
+# business records only with a business role of their own (a court's liaison who is also its system admin).
+EDITOR_ROLES = (Role.LIAISON,)
 
 require_staff = require_role(*STAFF_ROLES)
 require_editor = require_role(*EDITOR_ROLES)
@@ -42,10 +53,11 @@ def current_user_id() -> int | None:
 def visible_court_ids(user) -> list[int]:
     """The courts whose records ``user`` sees.
 
-    Everyone sees their own court; the admin sees all; the intermediate court's leaders and liaison staff
+    Everyone sees their own court; an administrator without a business role sees all (they administer the
+    whole deployment; their pages show no business records); the intermediate court's leaders and liaison staff
     also see the courts below it (basic courts and their tribunals).
     """
-    if user.role == Role.ADMIN:
+    if user.role == Role.NONE:
         return list(db.session.scalars(select(Court.id)))
     court = db.session.get(Court, user.court_id)
     if user.role in (Role.LEADER, Role.LIAISON) and court.level == CourtLevel.INTERMEDIATE:

@@ -92,7 +92,7 @@ SECURITY_EVENTS = {
     "login": "登录", "login_failed": "登录失败", "lockout": "账户锁定", "logout": "退出登录",
     "session_end": "会话超时结束", "password_change": "修改密码", "password_reset": "重置密码",
     "totp_enrol": "绑定双因素认证", "role_change": "变更角色", "export": "导出个人信息",
-    "audit_export": "导出审计日志", "audit_purge": "清理过期审计日志",
+    "audit_export": "导出审计日志", "audit_read": "查阅审计日志", "audit_purge": "清理过期审计日志",
 }
 RETENTION_DAYS = 180  # 网络安全法 第二十一条: network logs kept no less than six months
 
@@ -510,3 +510,4 @@ def shown(entries: list[AuditLog], *, skip: frozenset = frozenset({"version"})) 
                                  who=_who(entry, people), action=ACTION_LABELS.get(entry.action, entry.action),
                                  entity=entity_label(entry.entity), changes=changes))
     return result
+

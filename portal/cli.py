@@ -9,7 +9,7 @@ from flask import Flask, current_app
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 
-from portal.auth.models import Court, Department, Role
+from portal.auth.models import Court, Department, Duty, Role
 from portal.extensions import db
 
 
@@ -67,6 +67,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(init_db)
     app.cli.add_command(create_user_command)
     app.cli.add_command(reset_password_command)
+    app.cli.add_command(set_role_command)
     app.cli.add_command(seed_demo)
     app.cli.add_command(copy_uploads_to_database)
     app.cli.add_command(export)
@@ -155,11 +156,13 @@ def init_db(no_admin: bool, court_name: str | None, court_code: str | None) -> N
     admin, password = ensure_admin(current_app.config.get("ADMIN_PASSWORD"))
     db.session.commit()
     if password and not current_app.config.get("ADMIN_PASSWORD"):
-        click.echo(f"已创建管理员账户：用户名 {admin.username}，初始密码 {password}（只显示这一次，请登录后修改）")
+        click.echo(f"已创建系统管理员账户：用户名 {admin.username}，初始密码 {password}（只显示这一次，请登录后修改）")
     elif password:
-        click.echo(f"已创建管理员账户：用户名 {admin.username}，密码取自 PORTAL_ADMIN_PASSWORD")
+        click.echo(f"已创建系统管理员账户：用户名 {admin.username}，密码取自 PORTAL_ADMIN_PASSWORD")
     else:
-        click.echo(f"管理员账户已存在：用户名 {admin.username}")
+        click.echo(f"系统管理员账户已存在：用户名 {admin.username}")
+    if password:
+        click.echo("请登录后在“系统管理 → 用户”中为另外两人创建安全管理员和审计管理员账户（三员分立）。")
 
 
 @click.command("copy-uploads-to-database")
@@ -175,21 +178,28 @@ def copy_uploads_to_database() -> None:
 
 @click.command("create-user")
 @click.argument("username")
-@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.NONE.value, show_default=True,
+              help="Business role; none for an administrator who does no liaison work.")
+@click.option("--duty", type=click.Choice([d.value for d in Duty]),
+              help="Administrator duty: system, security or audit (三员分立: one person, at most one duty).")
 @click.option("--name", "display_name", help="Display name (defaults to the username).")
 @click.option("--court", "court_code", help="Court code (defaults to the top court).")
 @click.option("--department", help="Department name within the court.")
 @click.option("--password-file", type=click.File("r"), help="Read the password from this file ('-' for stdin).")
-def create_user_command(username: str, role: str, display_name: str | None, court_code: str | None,
-                        department: str | None, password_file) -> None:
+def create_user_command(username: str, role: str, duty: str | None, display_name: str | None,
+                        court_code: str | None, department: str | None, password_file) -> None:
     """Create a user account. Prompts for the password unless --password-file is given."""
     from portal.auth.services import (
         create_user,
         default_court,
+        duty_problem,
         password_problem,
         username_taken,
     )
 
+    problem = duty_problem(Role(role), Duty(duty) if duty else None)
+    if problem:
+        raise click.ClickException(problem)
     if username_taken(username):
         raise click.ClickException(f"用户名 {username} 已存在")
     court = db.session.scalar(select(Court).where(Court.code == court_code)) if court_code else default_court()
@@ -209,9 +219,33 @@ def create_user_command(username: str, role: str, display_name: str | None, cour
     if problem:
         raise click.ClickException(problem)
     user = create_user(username=username, display_name=display_name or username, role=Role(role), court=court,
-                       password=password, department=dept)
+                       password=password, department=dept, admin_duty=Duty(duty) if duty else None)
     db.session.commit()
-    click.echo(f"已创建用户 {user.username}（{user.role.label}，{court.name}）")
+    click.echo(f"已创建用户 {user.username}（{user.roles_label}，{court.name}）")
+
+
+@click.command("set-role")
+@click.argument("username")
+@click.option("--role", type=click.Choice([r.value for r in Role]), help="The new business role.")
+@click.option("--duty", type=click.Choice([d.value for d in Duty] + ["none"]),
+              help="The new administrator duty, or none.")
+def set_role_command(username: str, role: str | None, duty: str | None) -> None:
+    """Change an account's business role or administrator duty from the server, e.g. a small court's only system
+    administrator who is also its liaison (nobody changes their own in the portal). Recorded in the audit log."""
+    from portal.auth.models import User
+    from portal.auth.services import duty_problem
+
+    user = db.session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"没有用户名为 {username} 的账户")
+    new_role = Role(role) if role else user.role
+    new_duty = user.admin_duty if duty is None else (None if duty == "none" else Duty(duty))
+    problem = duty_problem(new_role, new_duty)
+    if problem:
+        raise click.ClickException(problem)
+    user.role, user.admin_duty = new_role, new_duty
+    db.session.commit()
+    click.echo(f"{user.username}（{user.display_name}）现为：{user.roles_label}")
 
 
 @click.command("reset-password")
@@ -271,17 +305,20 @@ def seed_demo(size: int, province: bool, scale: float, seed: int) -> None:
     click.echo(f"演示账户（密码均为 {DEMO_PASSWORD}）：")
     for label, usernames in demo_accounts():
         click.echo(f"  {label}：{'、'.join(usernames)}")
+    new = [name for name in _admin_usernames() if name not in admins]
     if admins:
         click.echo(f"管理员 {'、'.join(admins)} 的密码不变：仍是 make run（init-db）第一次运行时显示的密码；"
                    f"忘记时运行 flask --app portal reset-password {admins[0]}。")
-    else:
-        click.echo(f"管理员：{'、'.join(_admin_usernames())}（密码 {DEMO_PASSWORD}）")
+    if new:
+        click.echo(f"管理员（系统、安全、审计三员）：{'、'.join(new)}（密码 {DEMO_PASSWORD}）")
 
 
 def _admin_usernames() -> list[str]:
+    """The administrators (every duty), system administrators first."""
     from portal.auth.models import User
 
-    return list(db.session.scalars(select(User.username).where(User.role == Role.ADMIN).order_by(User.id)))
+    query = select(User.username).where(User.admin_duty.is_not(None))
+    return list(db.session.scalars(query.order_by(User.admin_duty != Duty.SYSTEM, User.id)))
 
 
 @click.group()

@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from sqlalchemy import select, text
 from werkzeug.security import generate_password_hash
 
-from portal.auth.models import Court, CourtLevel, Department, Role, User
+from portal.auth.models import Court, CourtLevel, Department, Duty, Role, User
 from portal.extensions import db
 from portal.pinyin import name_keys
 from portal.register.models import (
@@ -484,13 +484,16 @@ def _staff_user(ctx: DemoContext, username: str, name: str, role: Role, court: C
 
 
 def _seed_admin(ctx: DemoContext) -> None:
-    """The one admin account, only when the database has none."""
-    if db.session.scalar(select(User.id).where(User.role == Role.ADMIN).limit(1)) is not None:
-        return
-    username = "admin" if ctx.take_username("admin") else next(
-        f"demo_admin{n}" for n in range(1, 1000) if ctx.take_username(f"demo_admin{n}"))
-    _new_user(ctx, username=username, display_name="系统管理员", role=Role.ADMIN, court=ctx.intermediate)
-    ctx.add("用户")
+    """The three administrators (三员分立), each only when the database has none of that duty: the system
+    administrator (``admin``), the security administrator and the audit administrator, none with a business role."""
+    for duty, username, name in ((Duty.SYSTEM, "admin", "系统管理员"), (Duty.SECURITY, "security", "安全管理员"),
+                                 (Duty.AUDIT, "auditor", "审计管理员")):
+        if db.session.scalar(select(User.id).where(User.admin_duty == duty).limit(1)) is not None:
+            continue
+        username = username if ctx.take_username(username) else next(
+            f"demo_{username}{n}" for n in range(1, 1000) if ctx.take_username(f"demo_{username}{n}"))
+        _new_user(ctx, username=username, display_name=name, role=Role.NONE, court=ctx.intermediate).admin_duty = duty
+        ctx.add("用户")
     db.session.flush()
 
 

@@ -6,8 +6,8 @@ from datetime import date, datetime
 from flask import Flask, request, url_for
 from flask_login import current_user
 
-from portal import areas, clock
-from portal.auth.models import Role
+from portal import areas, clock, privacy
+from portal.auth.models import Duty, Role
 
 
 @dataclass
@@ -19,7 +19,7 @@ class NavEntry:
 
 
 def navigation_entries() -> list[tuple]:
-    """(label, endpoint, roles that see it[, group]) from every feature area's ``NAVIGATION``, in area order;
+    """(label, endpoint, roles or duties that see it[, group]) from every feature area's ``NAVIGATION``, in area order;
     entries with the same group label share one menu in the header."""
     from portal import AREAS
 
@@ -56,6 +56,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    privacy.register(app)
 
     entries = navigation_entries()
 
@@ -64,7 +65,7 @@ def init_app(app: Flask) -> None:
         items = []
         if current_user.is_authenticated:
             visible = [(label, endpoint, group) for label, endpoint, roles, *group in entries
-                       if current_user.role in roles]
+                       if current_user.holds(*roles)]
             exact = any(endpoint == request.endpoint for _, endpoint, _ in visible)
             groups: dict[str, NavEntry] = {}
             for label, endpoint, group in visible:
@@ -80,4 +81,4 @@ def init_app(app: Flask) -> None:
                 groups[group[0]].active |= entry.active
         # What areas put in the header beside the user's name (the unread-messages badge): portal.areas.
         header = areas.collect("header_panel", current_user) if current_user.is_authenticated else []
-        return {"navigation": items, "header_panels": header, "Role": Role}
+        return {"navigation": items, "header_panels": header, "Role": Role, "Duty": Duty}

@@ -32,7 +32,7 @@ for variable in [v for v in os.environ if v.startswith("PORTAL_") and v not in
 
 import portal.auth.models  # noqa: E402
 from portal import clock, create_app  # noqa: E402
-from portal.auth.models import Court, CourtLevel, Department, Role, User  # noqa: E402
+from portal.auth.models import Court, CourtLevel, Department, Duty, Role, User  # noqa: E402
 from portal.config import DefaultConfig  # noqa: E402
 from portal.extensions import db  # noqa: E402
 from portal.register.models import Deputy, DeputyKind, DeputyLevel, Gender, Mandate, Pairing  # noqa: E402
@@ -283,8 +283,12 @@ def _court_factory():
 
 
 def _user_factory(court: Court):
-    def factory(role: Role | str = Role.LIAISON, **kw) -> User:
+    def factory(role: Role | Duty | str = Role.LIAISON, **kw) -> User:
+        """A user of business ``role``; a duty (``Duty.AUDIT``) makes an administrator with no business role, and
+        ``admin_duty=`` gives a business role a duty as well."""
         n = next(_counter)
+        if isinstance(role, Duty) or role in Duty.__members__.values():
+            role, kw["admin_duty"] = Role.NONE, Duty(role)
         user = User(username=kw.pop("username", f"user{n}"), display_name=kw.pop("display_name", f"用户{n}"),
                     role=Role(role), court=kw.pop("court", court), **kw)
         user.set_password(PASSWORD)
@@ -362,8 +366,8 @@ def log_in(client, username: str, password: str = PASSWORD):
 def login_as(client, make_user, make_deputy):
     """Log the test client in as a new user of ``role``; a deputy user is linked to a new register entry."""
 
-    def login(role: Role | str, **kw) -> User:
-        if Role(role) == Role.DEPUTY and "deputy" not in kw:
+    def login(role: Role | Duty | str, **kw) -> User:
+        if role == Role.DEPUTY and "deputy" not in kw:
             kw["deputy"] = make_deputy()
         user = make_user(role, **kw)
         response = log_in(client, user.username)

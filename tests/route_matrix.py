@@ -6,12 +6,17 @@ function ``records(court, make_user, make_deputy, make_department) -> {placehold
 import importlib
 from pathlib import Path
 
-from portal.auth.models import Role
+from portal.auth.models import Duty, Role
 
-STAFF = {Role.ADMIN, Role.LIAISON, Role.LEADER, Role.HANDLER}
-EVERYONE = set(Role)
-EDITORS = {Role.ADMIN, Role.LIAISON}
-ADMIN = {Role.ADMIN}
+# Who the matrix logs in as: each business role, and each administrator duty held alone (no business role). A
+# user with a business role and a duty reaches the union of both (tests/test_roles.py).
+ACTORS = [Role.LIAISON, Role.LEADER, Role.HANDLER, Role.DEPUTY, Duty.SYSTEM, Duty.SECURITY, Duty.AUDIT]
+STAFF = {Role.LIAISON, Role.LEADER, Role.HANDLER}
+BUSINESS = STAFF | {Role.DEPUTY}  # everyone doing liaison work; administrators alone are not
+EVERYONE = set(ACTORS)
+EDITORS = {Role.LIAISON}
+SYSTEM, SECURITY, AUDIT = {Duty.SYSTEM}, {Duty.SECURITY}, {Duty.AUDIT}
+ADMINS = SYSTEM | SECURITY | AUDIT
 PUBLIC = None  # reachable without logging in
 
 _handovers: dict[str, object] = {}
@@ -51,8 +56,8 @@ ROUTES = {
     "auth.login": ("GET", "/login", PUBLIC),
     "auth.logout": ("POST", "/logout", EVERYONE),
     "auth.password": ("GET", "/password", EVERYONE),
-    "register.index": ("GET", "/register/", STAFF),
-    "register.detail": ("GET", "/register/{deputy}", STAFF),
+    "register.index": ("GET", "/register/", STAFF | SYSTEM),
+    "register.detail": ("GET", "/register/{deputy}", STAFF | SYSTEM),
     "register.export_xlsx": ("GET", "/register/export.xlsx", STAFF),
     "register.export_docx": ("GET", "/register/export.docx", STAFF),
     "register.create": ("GET", "/register/new", EDITORS),
@@ -66,19 +71,20 @@ ROUTES = {
     "register.new_term": ("GET", "/register/new-term", EDITORS),
     "register.new_term_confirm": ("POST", "/register/new-term/" + "0" * 32, EDITORS),
     "register.pick": ("GET", "/register/pick?dq=zs", EDITORS),
-    "admin.index": ("GET", "/admin/", ADMIN),
-    "admin.setup": ("GET", "/admin/setup", ADMIN),
-    "admin.users": ("GET", "/admin/users", ADMIN),
-    "admin.user_new": ("GET", "/admin/users/new", ADMIN),
-    "admin.user_edit": ("GET", "/admin/users/{user}", ADMIN),
-    "admin.user_reset_password": ("POST", "/admin/users/{user}/reset-password", ADMIN),
-    "admin.deputy_account": ("POST", "/admin/deputy-account/{deputy}", ADMIN),
-    "admin.departments": ("GET", "/admin/departments", ADMIN),
-    "admin.department_form": ("GET", "/admin/departments/{department}", ADMIN),
-    "admin.courts": ("GET", "/admin/courts", ADMIN),
-    "admin.court_form": ("GET", "/admin/courts/{court}", ADMIN),
-    "admin.audit": ("GET", "/admin/audit", ADMIN),
-    "admin.audit_export": ("GET", "/admin/audit/export.csv", ADMIN),
+    "admin.index": ("GET", "/admin/", ADMINS),
+    "admin.setup": ("GET", "/admin/setup", SYSTEM),
+    "admin.users": ("GET", "/admin/users", SYSTEM),
+    "admin.user_new": ("GET", "/admin/users/new", SYSTEM),
+    "admin.user_edit": ("GET", "/admin/users/{user}", SYSTEM),
+    "admin.deputy_account": ("POST", "/admin/deputy-account/{deputy}", SYSTEM),
+    "admin.departments": ("GET", "/admin/departments", SYSTEM),
+    "admin.department_form": ("GET", "/admin/departments/{department}", SYSTEM),
+    "admin.courts": ("GET", "/admin/courts", SYSTEM),
+    "admin.court_form": ("GET", "/admin/courts/{court}", SYSTEM),
+    "admin.security": ("GET", "/admin/security/accounts", SECURITY),
+    "admin.user_reset_password": ("POST", "/admin/users/{user}/reset-password", SECURITY),
+    "admin.audit": ("GET", "/admin/audit", AUDIT),
+    "admin.audit_export": ("GET", "/admin/audit/export.csv", AUDIT),
 }
 
 RECORD_MAKERS = []

@@ -2,16 +2,16 @@
 from portal.agenda.models import AgendaFeed
 from portal.auth.models import Role
 from portal.extensions import db
-from tests.route_matrix import ADMIN, EVERYONE, PUBLIC
+from tests.route_matrix import BUSINESS, PUBLIC, SECURITY
 
 ROUTES = {
-    "agenda.index": ("GET", "/agenda/?view=week", EVERYONE),
-    "agenda.download": ("GET", "/agenda/calendar.ics", EVERYONE),
-    "agenda.feed": ("GET", "/agenda/feed", EVERYONE),
-    "agenda.delete_feed": ("POST", "/agenda/feed/delete", EVERYONE),
+    "agenda.index": ("GET", "/agenda/?view=week", BUSINESS),
+    "agenda.download": ("GET", "/agenda/calendar.ics", BUSINESS),
+    "agenda.feed": ("GET", "/agenda/feed", BUSINESS),
+    "agenda.delete_feed": ("POST", "/agenda/feed/delete", BUSINESS),
     "agenda.feed_ics": ("GET", "/agenda/feed/{feed_token}.ics", PUBLIC),
-    "agenda.feeds": ("GET", "/agenda/feeds", ADMIN),
-    "agenda.revoke": ("POST", "/agenda/feeds/{feed_user}/revoke", ADMIN),
+    "agenda.feeds": ("GET", "/agenda/feeds", SECURITY),
+    "agenda.revoke": ("POST", "/agenda/feeds/{feed_user}/revoke", SECURITY),
 }
 
 

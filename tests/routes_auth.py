@@ -10,7 +10,7 @@ from sqlalchemy import update
 from portal import clock
 from portal.auth.models import LoginThrottle, UserSession
 from portal.extensions import db
-from tests.route_matrix import ADMIN, EVERYONE, PUBLIC, hand_to_next_users
+from tests.route_matrix import EVERYONE, PUBLIC, SECURITY, hand_to_next_users
 
 MATRIX_TOKEN_HASH = "matrix" + "0" * 58  # no token hashes to this
 
@@ -23,12 +23,12 @@ ROUTES = {
     "auth.enrol": ("GET", "/account/twofactor", EVERYONE),
     "auth.renew_recovery_codes": ("POST", "/account/twofactor/recovery-codes", EVERYONE),
     "auth.disable_twofactor": ("POST", "/account/twofactor/disable", EVERYONE),
-    # the security administrator's (安全管理员 once the admin roles are split)
-    "auth.security.policy_form": ("GET", "/admin/security/", ADMIN),
-    "auth.security.locks": ("GET", "/admin/security/locks", ADMIN),
-    "auth.security.unlock": ("POST", "/admin/security/locks/{login_lock}/unlock", ADMIN),
-    "auth.security.end_sessions": ("POST", "/admin/security/users/{user}/end-sessions", ADMIN),
-    "auth.security.reset_twofactor": ("POST", "/admin/security/users/{user}/reset-twofactor", ADMIN),
+    # the security administrator's
+    "auth.security.policy_form": ("GET", "/admin/security/", SECURITY),
+    "auth.security.locks": ("GET", "/admin/security/locks", SECURITY),
+    "auth.security.unlock": ("POST", "/admin/security/locks/{login_lock}/unlock", SECURITY),
+    "auth.security.end_sessions": ("POST", "/admin/security/users/{user}/end-sessions", SECURITY),
+    "auth.security.reset_twofactor": ("POST", "/admin/security/users/{user}/reset-twofactor", SECURITY),
 }
 
 

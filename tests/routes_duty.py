@@ -26,7 +26,7 @@ from portal.register.models import DeputyLevel
 from portal.uploads import upload_dir
 from tests.route_matrix import EDITORS
 
-VIEWERS = {Role.ADMIN, Role.LIAISON, Role.LEADER}
+VIEWERS = {Role.LIAISON, Role.LEADER}
 DEPUTY = {Role.DEPUTY}
 YEAR = clock.today().year
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -30,7 +30,7 @@ from portal.hearings.models import (
 from portal.hearings.services import check_in_code
 from portal.models import utcnow
 from portal.uploads import upload_dir
-from tests.route_matrix import EDITORS, EVERYONE, STAFF, hand_to_next_users
+from tests.route_matrix import BUSINESS, EDITORS, STAFF, hand_to_next_users
 
 DEPUTY = {Role.DEPUTY}
 MARKER = "（2024）桂0981民初9999号"  # the case number of the matrix's hearings, and nobody else's
@@ -89,7 +89,7 @@ ROUTES = {
     "hearings.notified_all": ("POST", "/hearings/{hearing}/notified", EDITORS),
     "hearings.upload_materials": ("POST", "/hearings/{hearing}/materials", EDITORS),
     "hearings.delete_material": ("POST", "/hearings/{hearing}/materials/{material}/delete", EDITORS),
-    "hearings.material": ("GET", "/hearings/{hearing}/materials/{material}/起诉状.docx", EVERYONE),
+    "hearings.material": ("GET", "/hearings/{hearing}/materials/{material}/起诉状.docx", BUSINESS),
     "hearings.invite": ("GET", "/hearings/{hearing}/invite", EDITORS),
     "hearings.invite_selected": ("POST", "/hearings/{hearing}/invite", EDITORS, {"deputy_id": Latest("free_deputy")}),
     "hearings.draw": ("GET", "/hearings/{hearing}/draw", EDITORS),

@@ -12,7 +12,7 @@ from portal.items.models import Item, ItemKind, ItemOrigin, ItemState
 from portal.uploads import upload_dir
 from tests.route_matrix import EDITORS, STAFF
 
-SUPERVISORS = {Role.ADMIN, Role.LIAISON, Role.LEADER}
+SUPERVISORS = {Role.LIAISON, Role.LEADER}
 
 ROUTES = {
     "items.index": ("GET", "/items/", STAFF),

@@ -10,7 +10,7 @@ from portal.auth.models import Role
 from portal.extensions import db
 from portal.notices.models import Channel, Message, MessageState, Newsletter, NewsletterComment
 from portal.uploads import upload_dir
-from tests.route_matrix import EDITORS, EVERYONE, STAFF, hand_to_next_users
+from tests.route_matrix import BUSINESS, EDITORS, EVERYONE, STAFF, hand_to_next_users
 
 ROUTES = {
     "notices.index": ("GET", "/notices/?state=dead", EDITORS),
@@ -29,7 +29,7 @@ ROUTES = {
     "notices.comment_to_item": ("POST", "/notices/newsletters/{newsletter}/comments/{newsletter_comment}/item", EDITORS),
     "notices.read_newsletter": ("GET", "/notices/newsletters/{newsletter}/read", {Role.DEPUTY}),
     "notices.newsletter_file": ("GET", "/notices/newsletters/{newsletter}/files/{newsletter_file}/工作信息.docx",
-                                EVERYONE),
+                                BUSINESS),
 }
 
 

@@ -5,7 +5,7 @@ from portal.auth.models import Role
 from portal.summary import services
 from tests.route_matrix import EDITORS
 
-READERS = {Role.ADMIN, Role.LIAISON, Role.LEADER}
+READERS = {Role.LIAISON, Role.LEADER}
 SECTION = "/summary/{summary}/sections/{summary_section}"
 
 ROUTES = {

@@ -1,8 +1,8 @@
 """The role matrix: every route, requested as every role and anonymously, gives the expected answer."""
 import pytest
 
-from portal.auth.models import Role
-from tests.route_matrix import PUBLIC, ROUTES, form_data
+from portal.auth.models import Duty
+from tests.route_matrix import ACTORS, PUBLIC, ROUTES, form_data
 
 pytestmark = pytest.mark.shared_records  # one app and one set of records for the module, each test rolled back
 
@@ -13,7 +13,7 @@ def test_matrix_covers_every_route(app):
 
 
 @pytest.mark.parametrize("endpoint", sorted(ROUTES))
-@pytest.mark.parametrize("role", [None, *Role], ids=lambda r: r.value if r else "anonymous")
+@pytest.mark.parametrize("role", [None, *ACTORS], ids=lambda r: r.value if r else "anonymous")
 def test_route_answers_by_role(client, login_as, records, endpoint, role):
     method, template, allowed, *data = ROUTES[endpoint]
     url = template.format(**records)
@@ -37,7 +37,7 @@ def test_route_answers_by_role(client, login_as, records, endpoint, role):
 @pytest.mark.parametrize("app_config", [{"WTF_CSRF_ENABLED": True}])
 @pytest.mark.parametrize("endpoint", sorted(e for e, (method, *_) in ROUTES.items() if method == "POST"))
 def test_every_post_needs_a_csrf_token(app, client, records, make_user, endpoint):
-    admin = make_user(Role.ADMIN)
+    admin = make_user(Duty.SYSTEM)
     page = client.get("/login").get_data(as_text=True)
     token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
     client.post("/login", data={"username": admin.username, "password": "Passw0rd-test", "csrf_token": token})

@@ -312,7 +312,7 @@ def test_deputies_reach_no_staff_page(client, login_as, people, make_activity):
 
 def test_delete_and_its_guard(client, login_as, people, make_activity):
     activity = make_activity(deputies=[people["张三"]])
-    login_as(Role.ADMIN)
+    login_as(Role.LIAISON)
     assert client.post(f"/activities/{activity.id}/delete").status_code == 303
     assert db.session.scalar(select(func.count(Activity.id))) == 0
     activity = make_activity(deputies=[people["张三"]])

@@ -8,13 +8,13 @@ from sqlalchemy import select
 from portal import clock
 from portal.access import visible_court_ids
 from portal.audit import AuditLog
-from portal.auth.models import Court, CourtLevel, Department, Role, User
+from portal.auth.models import Court, CourtLevel, Department, Duty, Role, User
 from portal.extensions import db
 from tests.conftest import log_in
 
 
 def test_admin_creates_user_with_generated_password(client, login_as, court, make_department):
-    login_as(Role.ADMIN)
+    login_as(Duty.SYSTEM)
     department = make_department("刑事审判庭")
     response = client.post("/admin/users/new", data={
         "username": "liuqi", "display_name": "刘七", "role": "handler", "court_id": court.id,
@@ -29,7 +29,7 @@ def test_admin_creates_user_with_generated_password(client, login_as, court, mak
 
 
 def test_user_form_errors_in_chinese(client, login_as, court):
-    admin = login_as(Role.ADMIN)
+    admin = login_as(Duty.SYSTEM)
     response = client.post("/admin/users/new", data={"username": admin.username.upper(), "display_name": "",
                                                      "role": "handler", "court_id": court.id, "password": "abc",
                                                      "phone": "12345"})
@@ -45,7 +45,7 @@ def test_user_form_errors_in_chinese(client, login_as, court):
 
 
 def test_a_users_department_belongs_to_the_users_court(client, login_as, court, make_court, make_department):
-    login_as(Role.ADMIN)
+    login_as(Duty.SYSTEM)
     basic = make_court(name="青溪县人民法院", parent=court)
     ours, theirs = make_department("立案庭"), make_department("执行局", court=basic)
     data = {"username": "zhou", "display_name": "周某", "role": "handler", "court_id": court.id,
@@ -78,12 +78,12 @@ def test_the_services_refuse_a_department_of_another_court(app, court, make_cour
                     department=theirs)
     user = make_user(Role.HANDLER)
     with pytest.raises(ServiceError, match="不属于所选法院"):
-        save_user(user, username=user.username, display_name="x", role="handler", court_id=court.id,
-                  department_id=theirs.id, phone="", active=True, password=None)
+        save_user(user, actor=make_user(Duty.SYSTEM), username=user.username, display_name="x", role="handler",
+                  admin_duty=None, court_id=court.id, department_id=theirs.id, phone="", active=True)
 
 
 def test_the_user_form_offers_the_chosen_courts_departments(client, login_as, court, make_court, make_department):
-    login_as(Role.ADMIN)
+    login_as(Duty.SYSTEM)
     basic = make_court(name="青溪县人民法院", parent=court)
     make_department("立案庭")
     make_department("执行局", court=basic)
@@ -101,7 +101,7 @@ def test_the_user_form_offers_the_chosen_courts_departments(client, login_as, co
     ("13912345678", "13912345678"), ("+86 139 1234 5678", "13912345678"), ("１３９１２３４５６７８", "13912345678"),
     ("0571-88886666", "0571-88886666"), ("0571-88886666转123", "0571-88886666-123"), ("", "")])
 def test_phone_numbers_are_normalised(client, login_as, court, typed, stored):
-    login_as(Role.ADMIN)
+    login_as(Duty.SYSTEM)
     response = client.post("/admin/users/new", data={"username": "tel", "display_name": "电话", "role": "liaison",
                                                      "court_id": court.id, "phone": typed, "active": "y"})
     assert response.status_code == 200, response.get_data(as_text=True)
@@ -110,7 +110,7 @@ def test_phone_numbers_are_normalised(client, login_as, court, typed, stored):
 
 @pytest.mark.parametrize("typed", ["12345", "1391234567", "abc", "23912345678", "88886666", "139123456789"])
 def test_phone_numbers_are_validated(client, login_as, court, make_user, typed):
-    login_as(Role.ADMIN)
+    login_as(Duty.SYSTEM)
     response = client.post("/admin/users/new", data={"username": "tel", "display_name": "电话", "role": "liaison",
                                                      "court_id": court.id, "phone": typed})
     assert response.status_code == 422 and "联系电话应为 11 位手机号码" in response.get_data(as_text=True)
@@ -121,14 +121,13 @@ def test_phone_numbers_are_validated(client, login_as, court, make_user, typed):
 
 
 def test_the_admins_pages_are_one_menu_entry_with_tabs(client, login_as):
-    login_as(Role.ADMIN)
+    login_as(Duty.SYSTEM)
     assert client.get("/admin/").headers["Location"].endswith("/admin/users")
-    for path, tab in (("/admin/users", "用户"), ("/admin/departments", "部门"), ("/admin/courts", "法院"),
-                      ("/admin/audit", "审计日志")):
+    for path, tab in (("/admin/users", "用户"), ("/admin/departments", "部门"), ("/admin/courts", "法院")):
         page = client.get(path).get_data(as_text=True)
         assert '<a class="nav-link text-dark active fw-bold" href="/admin/" aria-current="page">系统管理</a>' in page
         assert f'aria-current="page" href="{path}">{tab}</a>' in page
-        assert ">审计日志</a>" in page and ">部门</a>" in page
+        assert ">部门</a>" in page and ">审计日志</a>" not in page  # the audit log is the audit administrator's
 
 
 def test_the_admin_names_an_unnamed_court_at_first_login(app, client):
@@ -145,14 +144,14 @@ def test_the_admin_names_an_unnamed_court_at_first_login(app, client):
     password = "Qingxi-court1"
     page = client.get("/admin/setup").get_data(as_text=True)
     assert "设置本院" in page and "人民法院 ·" not in page and "（未命名法院） · 系统管理员" in page
-    assert "本院尚未命名" in client.get("/").get_data(as_text=True)  # offered on every page until named
+    assert "本院尚未命名" in client.get("/", follow_redirects=True).get_data(as_text=True)  # on every page until named
     response = client.post("/admin/setup", data={"name": "", "code": "court", "level": "intermediate"})
     assert response.status_code == 422 and "请填写本院名称" in response.get_data(as_text=True)
     response = client.post("/admin/setup", data={"name": "青溪县人民法院", "code": "qxfy", "level": "basic"})
     assert response.status_code == 303
     court = db.session.get(Court, admin.court_id)
     assert (court.name, court.code, court.level) == ("青溪县人民法院", "qxfy", CourtLevel.BASIC)
-    home = client.get("/").get_data(as_text=True)
+    home = client.get("/", follow_redirects=True).get_data(as_text=True)
     assert "已设置本院名称：青溪县人民法院" in home and "青溪县人民法院 · 系统管理员" in home and "本院尚未命名" not in home
     assert client.get("/admin/setup").headers["Location"].endswith("/admin/courts")
     client.post("/logout")
@@ -160,7 +159,7 @@ def test_the_admin_names_an_unnamed_court_at_first_login(app, client):
 
 
 def test_disabling_a_user_ends_their_session(app, client, login_as, make_user, court):
-    login_as(Role.ADMIN)
+    login_as(Duty.SYSTEM)
     target = make_user(Role.LIAISON)
     other = app.test_client()
     log_in(other, target.username)
@@ -173,15 +172,15 @@ def test_disabling_a_user_ends_their_session(app, client, login_as, make_user, c
 
 
 def test_admin_cannot_lock_themselves_out(client, login_as, court):
-    admin = login_as(Role.ADMIN)
+    admin = login_as(Duty.SYSTEM)
     response = client.post(f"/admin/users/{admin.id}", data={
         "username": admin.username, "display_name": "x", "role": "liaison", "court_id": court.id})
     assert response.status_code == 422
-    assert db.session.get(User, admin.id).role == Role.ADMIN
+    assert (db.session.get(User, admin.id).role, db.session.get(User, admin.id).admin_duty) == (Role.NONE, Duty.SYSTEM)
 
 
 def test_reset_password_shows_a_new_one_once(client, login_as, make_user):
-    login_as(Role.ADMIN)
+    login_as(Duty.SECURITY)
     target = make_user(Role.LEADER)
     page = client.post(f"/admin/users/{target.id}/reset-password").get_data(as_text=True)
     password = re.search(r'id="new-password">([^<]+)<', page).group(1)
@@ -189,7 +188,7 @@ def test_reset_password_shows_a_new_one_once(client, login_as, make_user):
 
 
 def test_departments_and_courts(client, login_as, court):
-    login_as(Role.ADMIN)
+    login_as(Duty.SYSTEM)
     assert client.post("/admin/departments/new", data={"name": "民一庭", "court_id": court.id,
                                                        "active": "y"}).status_code == 303
     assert "民一庭" in client.get("/admin/departments").get_data(as_text=True)
@@ -214,11 +213,11 @@ def test_court_scopes(app, court, make_court, make_user):
     assert set(visible_court_ids(make_user(Role.LIAISON))) == {court.id, basic.id, tribunal.id}
     assert visible_court_ids(make_user(Role.HANDLER)) == [court.id]
     assert set(visible_court_ids(make_user(Role.LEADER, court=basic))) == {basic.id}
-    assert set(visible_court_ids(make_user(Role.ADMIN))) == {court.id, basic.id, tribunal.id, other.id}
+    assert set(visible_court_ids(make_user(Duty.SYSTEM))) == {court.id, basic.id, tribunal.id, other.id}
 
 
 def test_audit_records_create_update_delete_with_actor(client, login_as, court):
-    admin = login_as(Role.ADMIN)
+    admin = login_as(Duty.SYSTEM)
     client.post("/admin/departments/new", data={"name": "执行局", "court_id": court.id, "active": "y"})
     department = db.session.scalar(select(Department).where(Department.name == "执行局"))
     client.post(f"/admin/departments/{department.id}", data={"name": "执行局", "court_id": court.id})
@@ -234,7 +233,7 @@ def test_audit_records_create_update_delete_with_actor(client, login_as, court):
 
 
 def test_audit_never_stores_passwords(client, login_as, make_user):
-    login_as(Role.ADMIN)
+    login_as(Duty.SECURITY)
     target = make_user(Role.LEADER)
     client.post(f"/admin/users/{target.id}/reset-password")
     for entry in db.session.scalars(select(AuditLog).where(AuditLog.entity == "user")):
@@ -255,7 +254,7 @@ def test_audit_rows_cannot_be_changed(app, make_deputy):
 
 
 def test_audit_page_lists_and_filters(client, login_as, make_deputy):
-    login_as(Role.ADMIN)
+    login_as(Duty.AUDIT)
     make_deputy(name="周九")
     page = client.get("/admin/audit?entity=deputy").get_data(as_text=True)
     assert "周九" in page and "新增" in page and "代表委员" in page
@@ -267,19 +266,21 @@ def test_audit_page_lists_and_filters(client, login_as, make_deputy):
                 if r.endpoint.startswith("admin.audit") and r.methods - {"GET", "HEAD", "OPTIONS"}]
 
 
-def test_audit_page_names_references_and_records(client, login_as, court, make_user):
-    login_as(Role.ADMIN)
+def test_audit_page_names_references_and_records(app, client, login_as, court, make_user):
+    login_as(Role.LIAISON)  # does the work; the audit administrator reads of it
     leader = make_user(Role.LEADER, display_name="钱院长")
     client.post("/register/new", data={"name": "吴十", "gender": "male", "kind": "npc", "level": "city",
                                        "term": "第十六届", "mobile": "13512345678"})
     entry = db.session.scalar(select(AuditLog).where(AuditLog.entity == "deputy"))
     assert entry.record_id is not None
-    page = client.get("/admin/audit?entity=deputy").get_data(as_text=True)
-    assert f"#{entry.record_id} 吴十" in page and "#None" not in page
     client.post(f"/pairing/leader/{leader.id}", data={"deputy_ids": entry.record_id, "since": "2025-03-01"})
-    page = client.get("/admin/audit?entity=deputy_pairing").get_data(as_text=True)
+    auditor = app.test_client()
+    log_in(auditor, make_user(Duty.AUDIT).username)
+    page = auditor.get("/admin/audit?entity=deputy").get_data(as_text=True)
+    assert f"#{entry.record_id} 吴十" in page and "#None" not in page
+    page = auditor.get("/admin/audit?entity=deputy_pairing").get_data(as_text=True)
     assert "吴十" in page and "钱院长" in page and "2025-03-01" in page
-    department_page = client.get("/admin/audit?entity=user").get_data(as_text=True)
+    department_page = auditor.get("/admin/audit?entity=user").get_data(as_text=True)
     assert "启用：<span class=\"diff-after\">是</span>" in department_page
 
 
@@ -307,7 +308,7 @@ def test_migration_turns_the_old_placeholder_court_into_an_unnamed_one(tmp_path)
 
 def test_audit_page_shows_any_stored_value_of_any_record_type(client, login_as, make_deputy, court):
     """A duty report's versions store their text as a JSON object; the page shows it with the sections' labels."""
-    login_as(Role.ADMIN)
+    login_as(Duty.AUDIT)
     deputy = make_deputy(name="王建国")
     user = User(username="wangjg", display_name="王建国", role=Role.DEPUTY, court=court, deputy_id=deputy.id)
     user.set_password("x" * 12)
@@ -327,8 +328,8 @@ def test_audit_page_shows_any_stored_value_of_any_record_type(client, login_as, 
     assert everything.status_code == 200
 
 
-def test_audit_page_shows_local_times_display_names_and_the_system(client, login_as, court):
-    admin = login_as(Role.ADMIN, display_name="赵管理")
+def test_audit_page_shows_local_times_display_names_and_the_system(app, client, login_as, court, make_user):
+    admin = login_as(Role.LIAISON, display_name="赵管理")
     starts = datetime(2030, 3, 1, 1, 30, tzinfo=timezone.utc)  # 09:30 in Beijing
     response = client.post("/hearings/new", data={
         "court_id": court.id, "case_number": "(2024)桂0981民初1234号", "cause": "民间借贷纠纷", "case_type": "",
@@ -339,7 +340,9 @@ def test_audit_page_shows_local_times_display_names_and_the_system(client, login
     department = Department(name="执行局", court=court)  # outside a request: the system, not a user
     db.session.add(department)
     db.session.commit()
-    page = client.get("/admin/audit").get_data(as_text=True)
+    auditor = app.test_client()
+    log_in(auditor, make_user(Duty.AUDIT).username)
+    page = auditor.get("/admin/audit").get_data(as_text=True)
     assert "2030-03-01 09:30" in page and starts.isoformat() not in page and "2030-03-01T01:30" not in page
     rows = re.findall(r"<tr><td[^>]*>[^<]*</td><td>([^<]*)</td><td>[^<]*</td>\s*<td>([^<]*)</td>", page)
     assert ("赵管理", "旁听庭审") in rows and (admin.username, "旁听庭审") not in rows

@@ -5,7 +5,7 @@ import pytest
 from icalendar import Calendar
 
 from portal import clock
-from portal.auth.models import Role
+from portal.auth.models import Duty, Role
 from portal.extensions import db
 from portal.hearings.models import CaseType, Hearing, HearingInvitation, InvitationStatus
 
@@ -85,11 +85,11 @@ def test_a_private_feed_works_without_login_until_renewed_or_revoked(calendar, a
     assert anonymous.get(new_path).status_code == 200
 
     admin = app.test_client()
-    log_in(admin, make_user(Role.ADMIN).username)
+    log_in(admin, make_user(Duty.SECURITY).username)
     assert user.display_name in admin.get("/agenda/feeds").get_data(as_text=True)
     assert admin.post(f"/agenda/feeds/{user.id}/revoke").status_code == 303
     assert anonymous.get(new_path).status_code == 404
-    assert client.post(f"/agenda/feeds/{user.id}/revoke").status_code == 403  # only the admin revokes others'
+    assert client.post(f"/agenda/feeds/{user.id}/revoke").status_code == 403  # only the security administrator revokes others'
     assert anonymous.get("/agenda/feed/guessed.ics").status_code == 404
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import exc, func, select, text
 
 from portal import audit, clock
 from portal.audit import AuditLog
-from portal.auth.models import Role
+from portal.auth.models import Duty, Role
 from portal.extensions import db
 from tests.conftest import PASSWORD, log_in
 
@@ -54,7 +54,7 @@ def test_logins_failures_lockout_and_logout_are_audited_with_address_and_result(
     assert failed[-1].changes["reason"] == [None, "账户已锁定"]
     assert [r.ip for r in failed] == ["127.0.0.1"] * 4
     assert [(r.actor, r.success) for r in security_rows("lockout")] == [(user.username, False)]
-    admin = make_user(Role.ADMIN)
+    admin = make_user(Duty.AUDIT)
     assert log_in(client, admin.username).status_code == 302
     page = client.get("/admin/audit?action=security").get_data(as_text=True)
     assert "登录失败" in page and "nobody（未登录）" in page and "账户锁定" in page
@@ -74,12 +74,14 @@ def test_password_change_reset_and_role_change_are_audited(client, login_as, mak
     client.post("/password", data={"current": PASSWORD, "new": "Another-pass1", "confirm": "Another-pass1"})
     assert [r.user_id for r in security_rows("password_change")] == [user.id]
     client.post("/logout")
-    admin = login_as(Role.ADMIN)
+    security = login_as(Duty.SECURITY)
     client.post(f"/admin/users/{user.id}/reset-password")
+    client.post("/logout")
+    admin = login_as(Duty.SYSTEM)
     client.post(f"/admin/users/{user.id}", data={"username": user.username, "display_name": user.display_name,
                                                  "role": "leader", "court_id": user.court_id, "active": "y"})
     (reset,) = security_rows("password_reset")
-    assert (reset.user_id, reset.entity, reset.record_id) == (admin.id, "user", user.id)
+    assert (reset.user_id, reset.entity, reset.record_id) == (security.id, "user", user.id)
     (change,) = security_rows("role_change")
     assert (change.user_id, change.record_id, change.changes) == (admin.id, user.id, {"role": ["承办人", "院领导"]})
 
@@ -157,7 +159,7 @@ def test_hashes_do_not_depend_on_how_the_database_returns_values(app, make_deput
 
 def test_concurrent_requests_never_chain_to_the_same_row(app, make_user, court):
     """Real concurrent requests: 12 threads, each with its own client and session, log in and save at once."""
-    users = [make_user(Role.ADMIN).username for _ in range(12)]
+    users = [make_user(Duty.SYSTEM).username for _ in range(12)]
     court_id, barrier, statuses = court.id, threading.Barrier(len(users)), []
 
     def work(username):
@@ -211,7 +213,7 @@ def test_purge_keeps_180_days_and_the_chain_verifiable(app, runner, make_deputy)
 
 def test_the_admin_exports_the_filtered_trail_as_csv(client, login_as, make_deputy):
     make_deputy(name="=HYPERLINK(1)")
-    admin = login_as(Role.ADMIN)
+    admin = login_as(Duty.AUDIT)
     page = client.get("/admin/audit?entity=deputy").get_data(as_text=True)
     assert 'href="/admin/audit/export.csv?entity=deputy"' in page
     response = client.get("/admin/audit/export.csv?entity=deputy")

@@ -4,7 +4,7 @@ import time
 import pytest
 from sqlalchemy import select
 
-from portal.auth.models import LoginThrottle, Role
+from portal.auth.models import Duty, LoginThrottle, Role
 from portal.extensions import db
 from tests.conftest import PASSWORD, log_in
 
@@ -206,7 +206,7 @@ def test_every_login_checks_exactly_one_password_hash(client, make_user, monkeyp
 
 @pytest.mark.parametrize("app_config", [{"LOGIN_MAX_FAILURES": 3}])
 def test_lockout_is_per_source_address(app, make_user):
-    user = make_user(Role.ADMIN)
+    user = make_user(Role.LIAISON)
     attacker, owner = _from(app.test_client(), "203.0.113.9"), _from(app.test_client(), "10.1.1.5")
     for _ in range(3):
         log_in(attacker, user.username, "bad-password1")
@@ -221,7 +221,7 @@ def test_the_security_admin_unlocks(app, client, login_as, make_user):
     log_in(locked, user.username, "bad-password1")
     log_in(locked, user.username, "bad-password1")
     assert log_in(locked, user.username).status_code == 422
-    admin = login_as(Role.ADMIN)
+    admin = login_as(Duty.SECURITY)
     page = client.get("/admin/security/locks").get_data(as_text=True)
     assert user.username in page and "203.0.113.7" in page
     lock = db.session.scalar(select(LoginThrottle).where(LoginThrottle.username == user.username))

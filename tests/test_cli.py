@@ -6,7 +6,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from portal import cli, clock
-from portal.auth.models import Court, CourtLevel, Role, User
+from portal.auth.models import Court, CourtLevel, Duty, Role, User
 from portal.extensions import db
 from portal.register.models import DeputyKind
 from tests.conftest import log_in
@@ -15,9 +15,10 @@ from tests.conftest import log_in
 def test_init_db_creates_the_first_admin_once(runner):
     result = runner.invoke(args=["init-db"])
     assert result.exit_code == 0, result.output
-    assert "已创建管理员账户：用户名 admin，初始密码" in result.output
+    assert "已创建系统管理员账户：用户名 admin，初始密码" in result.output and "安全管理员和审计管理员" in result.output
     password = result.output.split("初始密码 ")[1].split("（")[0]
-    admin = db.session.scalar(select(User).where(User.role == Role.ADMIN))
+    admin = db.session.scalar(select(User).where(User.admin_duty == Duty.SYSTEM))
+    assert admin.role == Role.NONE
     assert admin.check_password(password)
     again = runner.invoke(args=["init-db"])
     assert "管理员账户已存在" in again.output
@@ -80,7 +81,7 @@ def test_init_db_refuses_a_bad_court_code(runner):
 
 
 def test_reset_password_for_a_lost_admin_password(app, runner, client, make_user, tmp_path):
-    admin = make_user(Role.ADMIN, username="admin")
+    admin = make_user(Duty.SYSTEM, username="admin")
     assert log_in(client, "admin").status_code == 302
     other = app.test_client()
     for _ in range(app.config["LOGIN_MAX_FAILURES"]):

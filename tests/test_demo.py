@@ -5,7 +5,7 @@ from collections import Counter
 from sqlalchemy import func, select
 
 from portal import demo
-from portal.auth.models import Court, CourtLevel, Department, Role, User
+from portal.auth.models import Court, CourtLevel, Department, Duty, Role, User
 from portal.auth.services import ensure_admin
 from portal.extensions import db
 from portal.register.models import COURT_ROLES, Deputy, DeputyKind, DeputyLevel, DeputyStatus
@@ -38,7 +38,7 @@ def test_seed_demo_command_builds_a_court_tree_and_register(runner):
         assert roles[Role.LIAISON] == 1 and 2 <= roles[Role.LEADER] <= 3 and 2 <= roles[Role.HANDLER] <= 4
     handlers = db.session.scalars(select(User).where(User.role == Role.HANDLER)).all()
     assert all(h.department is not None and h.department.court_id == h.court_id for h in handlers)
-    assert db.session.scalar(select(func.count()).select_from(User).where(User.role == Role.ADMIN)) == 1
+    assert db.session.scalar(select(func.count()).select_from(User).where(User.admin_duty == Duty.SYSTEM)) == 1
     assert db.session.scalar(select(User).where(User.username == "ylzy_president")).display_name
 
     deputies = db.session.scalars(select(Deputy)).all()
@@ -88,9 +88,10 @@ def test_seed_demo_prints_the_demo_accounts(runner, client):
                   "云岭市中级人民法院承办人：ylzy_h0001", "代表委员（用户名是手机号码）："):
         assert label in result.output, result.output
     assert "管理员 admin 的密码不变：仍是 make run（init-db）第一次运行时显示的密码" in result.output
+    assert f"管理员（系统、安全、审计三员）：security、auditor（密码 {demo.DEMO_PASSWORD}）" in result.output
     deputy = re.search(r"代表委员（用户名是手机号码）：(1\d{10})", result.output).group(1)
     for username, password in (("ylzy_president", demo.DEMO_PASSWORD), (deputy, demo.DEMO_PASSWORD),
-                               ("admin", admin_password)):
+                               ("admin", admin_password), ("auditor", demo.DEMO_PASSWORD)):
         assert client.post("/login", data={"username": username, "password": password}).status_code == 302, username
         client.post("/logout")
 
@@ -98,7 +99,10 @@ def test_seed_demo_prints_the_demo_accounts(runner, client):
 def test_seed_demo_without_an_admin_names_the_one_it_creates(runner):
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
-    assert f"管理员：admin（密码 {demo.DEMO_PASSWORD}）" in result.output
+    assert f"管理员（系统、安全、审计三员）：admin、security、auditor（密码 {demo.DEMO_PASSWORD}）" in result.output
+    duties = dict(db.session.execute(select(User.username, User.admin_duty).where(User.admin_duty.is_not(None))).all())
+    assert duties == {"admin": Duty.SYSTEM, "security": Duty.SECURITY, "auditor": Duty.AUDIT}
+    assert db.session.scalar(select(func.count()).select_from(User).where(User.role == Role.NONE)) == 3
 
 
 def test_running_twice_adds_to_the_same_court_tree(runner):
@@ -110,7 +114,7 @@ def test_running_twice_adds_to_the_same_court_tree(runner):
     mobiles = list(db.session.scalars(select(Deputy.mobile)))
     assert len(mobiles) == 400 and len(set(mobiles)) == 400
     assert db.session.scalar(select(func.count()).select_from(User).where(User.role == Role.DEPUTY)) == 20
-    assert db.session.scalar(select(func.count()).select_from(User).where(User.role == Role.ADMIN)) == 1
+    assert db.session.scalar(select(func.count()).select_from(User).where(User.admin_duty == Duty.SYSTEM)) == 1
 
 
 def test_same_seed_gives_the_same_names(app):
@@ -134,7 +138,7 @@ def test_placeholder_court_of_init_db_becomes_the_intermediate_court(app):
     assert db.session.scalar(select(func.count()).select_from(Court)) == 8
     assert db.session.scalar(select(func.count()).select_from(Court).where(Court.parent_id.is_(None))) == 1
     assert db.session.get(User, admin.id).court.name == "云岭市中级人民法院"
-    assert db.session.scalar(select(func.count()).select_from(User).where(User.role == Role.ADMIN)) == 1
+    assert db.session.scalar(select(func.count()).select_from(User).where(User.admin_duty == Duty.SYSTEM)) == 1
 
 
 def test_size_scales_the_register_and_the_staff(app):

@@ -81,7 +81,7 @@ def test_an_issue_is_corrected_with_a_new_file_and_keeps_its_number(app, client,
 def test_a_save_on_a_copy_changed_meanwhile_is_refused_with_what_was_typed(app, client, court, make_user):
     other = app.test_client()
     log_in(client, make_user(Role.LIAISON).username)
-    log_in(other, make_user(Role.ADMIN, display_name="王管理").username)
+    log_in(other, make_user(Role.LIAISON, display_name="王管理").username)
     newsletter = _register(client)
     url = f"/notices/newsletters/{newsletter.id}/edit"
     assert 'name="version" type="hidden" value="1"' in client.get(url).get_data(as_text=True)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from portal import clock
 from portal.audit import AuditLog
 from portal.auth import policy
-from portal.auth.models import Role, SecurityPolicy, User, verify_password
+from portal.auth.models import Duty, Role, SecurityPolicy, User, verify_password
 from portal.extensions import db
 from tests.conftest import PASSWORD, log_in
 
@@ -79,14 +79,14 @@ def test_a_new_account_and_the_first_admin_must_change_their_password(app, clien
 
     admin, _ = ensure_admin("Initial-pass1")
     assert admin.must_change_password
-    login_as(Role.ADMIN)
+    login_as(Duty.SYSTEM)
     client.post("/admin/users/new", data={"username": "newbie", "display_name": "新人", "role": "handler",
                                           "court_id": court.id, "active": "y", "password": "Initial-pass2"})
     assert db.session.scalar(select(User).where(User.username == "newbie")).must_change_password
 
 
 def test_the_security_admin_edits_the_policy(client, login_as):
-    login_as(Role.ADMIN)
+    login_as(Duty.SECURITY)
     page = client.get("/admin/security/").get_data(as_text=True)
     assert "安全策略" in page and 'value="8"' in page
     response = client.post("/admin/security/", data={"min_length": "4", "min_classes": "5", "history_count": "3",
@@ -95,11 +95,11 @@ def test_the_security_admin_edits_the_policy(client, login_as):
     assert response.status_code == 422 and "密码最短长度应在 8 到 64 位之间" in page and "字符类别数应为 1 到 4" in page
     response = client.post("/admin/security/", data={"min_length": "10", "min_classes": "3", "history_count": "3",
                                                      "max_age_days": "180", "check_common": "y",
-                                                     "twofactor_roles": ["admin", "leader"]})
+                                                     "twofactor_roles": ["audit", "leader"]})
     assert response.status_code == 303
     saved = db.session.get(SecurityPolicy, 1)
     assert (saved.min_length, saved.history_count, saved.max_age_days) == (10, 3, 180)
-    assert saved.twofactor_roles == ["admin", "leader"]
+    assert saved.twofactor_roles == ["audit", "leader"]
     assert db.session.scalar(select(AuditLog).where(AuditLog.entity == "security_policy")).action == "create"
     page = client.get("/admin/security/").get_data(as_text=True)
     assert 'id="twofactor-leader" value="leader" checked' in page

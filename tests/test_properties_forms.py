@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from portal.auth.models import Role
+from portal.auth.models import Duty, Role
 from portal.extensions import db
 from portal.register.models import Deputy
 from tests.route_matrix import ROUTES, form_data
@@ -20,7 +20,7 @@ def _post_cases():
     for endpoint, (_, _, allowed, *_) in sorted(ROUTES.items()):
         if endpoint in ("auth.logout", "auth.login"):
             continue
-        roles = [r for r in (Role.LIAISON, Role.DEPUTY, Role.ADMIN) if allowed is None or r in allowed]
+        roles = [r for r in (Role.LIAISON, Role.DEPUTY, *Duty) if allowed is None or r in allowed]
         if roles:
             yield pytest.param(endpoint, roles[0], id=endpoint)
 

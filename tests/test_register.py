@@ -9,7 +9,7 @@ from docx import Document
 from sqlalchemy import event, func, select
 
 from portal.audit import AuditLog
-from portal.auth.models import Role
+from portal.auth.models import Duty, Role
 from portal.extensions import db
 from portal.register.models import Deputy, DeputyKind, DeputyLevel, DeputyStatus, Gender
 from portal.register.services import RegisterFilters, list_deputies, search_condition
@@ -268,7 +268,7 @@ def test_deputy_reaches_only_own_record(client, login_as, make_deputy):
 
 
 def test_admin_opens_a_login_for_a_deputy(client, login_as, make_deputy):
-    login_as(Role.ADMIN)
+    login_as(Duty.SYSTEM)
     deputy = make_deputy(name="孙八", mobile="13600000000")
     response = client.post(f"/admin/deputy-account/{deputy.id}")
     page = response.get_data(as_text=True)

@@ -266,7 +266,7 @@ def test_every_export_command_takes_the_same_court_options(runner, city, tmp_pat
 
 # --- an export holds exactly what its list shows, for every role ---------------------------------------------------
 
-STAFF = [Role.ADMIN, Role.LIAISON, Role.LEADER, Role.HANDLER]
+STAFF = [Role.LIAISON, Role.LEADER, Role.HANDLER]
 # (list page, its export, how to read the export, markers of every record that may be on either)
 EXPORT_OF_LIST = {
     "items": ("/items/", "/items/figures", "/items/export.docx", docx_text,

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from portal import clock
 from portal.audit import AuditLog
-from portal.auth.models import Role, User, UserSession
+from portal.auth.models import Duty, Role, User, UserSession
 from portal.extensions import db
 from tests.conftest import PASSWORD, log_in
 
@@ -90,12 +90,13 @@ def test_the_security_admin_ends_a_users_sessions(app, client, login_as, make_us
     target = make_user(Role.HANDLER)
     theirs = app.test_client()
     log_in(theirs, target.username)
-    admin = login_as(Role.ADMIN)
-    assert "结束该用户的所有会话" in client.get(f"/admin/users/{target.id}").get_data(as_text=True)
+    admin = login_as(Duty.SECURITY)
+    assert f"/admin/security/users/{target.id}/end-sessions" in client.get("/admin/security/accounts").get_data(
+        as_text=True)
     response = client.post(f"/admin/security/users/{target.id}/end-sessions", follow_redirects=True)
     assert "已结束“" in response.get_data(as_text=True) and "的 1 个会话" in response.get_data(as_text=True)
     assert theirs.get("/").status_code == 302
-    assert client.get("/").status_code == 200  # the admin's own session goes on
+    assert client.get("/admin/security/accounts").status_code == 200  # the admin's own session goes on
     entry = db.session.scalar(select(AuditLog).where(AuditLog.summary == "结束用户全部会话"))
     assert entry.record_id == target.id and entry.user_id == admin.id
 
@@ -104,7 +105,7 @@ def test_a_reset_password_ends_sessions_and_must_be_changed(app, client, login_a
     target = make_user(Role.HANDLER)
     theirs = app.test_client()
     log_in(theirs, target.username)
-    login_as(Role.ADMIN)
+    login_as(Duty.SECURITY)
     page = client.post(f"/admin/users/{target.id}/reset-password").get_data(as_text=True)
     password = re.search(r'id="new-password">([^<]+)<', page).group(1)
     assert theirs.get("/").status_code == 302
@@ -126,7 +127,7 @@ def test_disabling_ends_every_session(app, client, login_as, make_user, court):
     target = make_user(Role.LIAISON)
     theirs = app.test_client()
     log_in(theirs, target.username)
-    login_as(Role.ADMIN)
+    login_as(Duty.SYSTEM)
     client.post(f"/admin/users/{target.id}", data={"username": target.username, "display_name": "某",
                                                    "role": "liaison", "court_id": court.id})
     assert _sessions(target) == 0 and theirs.get("/").status_code == 302

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from portal import clock
 from portal.audit import AuditLog
 from portal.auth import policy, twofactor
-from portal.auth.models import STAFF_ROLES, Role, User
+from portal.auth.models import STAFF_ROLES, Duty, Role, User
 from portal.extensions import db
 from tests.conftest import PASSWORD, log_in
 
@@ -129,7 +129,7 @@ def test_a_role_that_requires_it_is_sent_to_enrolment(client, make_user):
 
 @pytest.mark.parametrize("app_config", [{"ENVIRONMENT": "production"}])
 def test_production_requires_it_of_the_staff_by_default(client, make_user, make_deputy):
-    assert set(policy.current().twofactor_roles) == {r.value for r in STAFF_ROLES}
+    assert set(policy.current().twofactor_roles) == {r.value for r in (*STAFF_ROLES, *Duty)}  # administrators too
     assert log_in(client, make_user(Role.HANDLER).username).headers["Location"] == "/login/enrol"
     deputy = make_user(Role.DEPUTY, deputy=make_deputy())
     assert log_in(client.application.test_client(), deputy.username).headers["Location"] == "/"
@@ -157,9 +157,9 @@ def test_wrong_codes_lock_like_wrong_passwords(client, make_user):
 
 def test_the_security_admin_resets_a_lost_phone(client, login_as, make_user):
     user, _, _ = _enrolled(make_user)
-    login_as(Role.ADMIN)
-    page = client.get(f"/admin/users/{user.id}").get_data(as_text=True)
-    assert "重置双因素认证" in page
+    login_as(Duty.SECURITY)
+    page = client.get(f"/admin/security/accounts?q={user.username}").get_data(as_text=True)
+    assert f"/admin/security/users/{user.id}/reset-twofactor" in page
     assert client.post(f"/admin/security/users/{user.id}/reset-twofactor").status_code == 303
     assert not db.session.get(User, user.id).twofactor_enabled
     assert db.session.scalar(select(AuditLog).where(AuditLog.summary == "管理员重置双因素认证")).record_id == user.id

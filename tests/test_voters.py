@@ -154,7 +154,7 @@ def test_cppcc_member_is_told_the_area_is_for_npc_deputies(client, login_as, mak
     assert response.status_code == 403 and "政协委员没有选民" in text(response)
 
 
-@pytest.mark.parametrize("role", [Role.ADMIN, Role.LIAISON, Role.LEADER, Role.HANDLER])
+@pytest.mark.parametrize("role", [Role.LIAISON, Role.LEADER, Role.HANDLER])
 def test_staff_read_but_never_edit(client, login_as, make_user, deputy, court, role):
     make_user(Role.DEPUTY, deputy=deputy)
     record = contact(deputy, court)

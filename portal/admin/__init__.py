@@ -1,10 +1,19 @@
-"""Administration: users, departments, courts and the audit log."""
+"""Administration, split among three administrators (三员分立): the system administrator (users, departments,
+courts, the first court's name), the security administrator (login locks, password resets, ending sessions,
+calendar subscriptions) and the audit administrator (the audit log)."""
 from flask import Blueprint
 
-from portal.auth.models import Role
+from portal.auth.models import Duty
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-# One menu entry for the whole area (the admin's menu is the longest); its pages are tabs (admin/_tabs.html).
-NAVIGATION = [("系统管理", "admin.index", (Role.ADMIN,))]
+# One menu entry for the duty a user holds (admin.index leads to its first page); its pages are tabs
+# (admin/_tabs.html).
+NAVIGATION = [("系统管理", "admin.index", (Duty.SYSTEM,)), ("安全管理", "admin.index", (Duty.SECURITY,)),
+              ("审计日志", "admin.index", (Duty.AUDIT,))]
+# Each duty's pages (endpoint, tab label); the first is where the duty's administrator starts.
+TABS = {Duty.SYSTEM: [("admin.users", "用户"), ("admin.departments", "部门"), ("admin.courts", "法院")],
+        Duty.SECURITY: [("admin.security", "账户"), ("auth.security.locks", "登录锁定"),
+                        ("auth.security.policy_form", "安全策略"), ("agenda.feeds", "日历订阅")],
+        Duty.AUDIT: [("admin.audit", "审计日志")]}
 
 from portal.admin import routes  # noqa: E402,F401

@@ -7,8 +7,8 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, Validatio
 from portal import params
 from portal.admin import services
 from portal.auth.forms import strong_password
-from portal.auth.models import Court, CourtLevel, Role, User
-from portal.auth.services import normalise_phone, phone_problem, username_taken
+from portal.auth.models import Court, CourtLevel, Duty, Role, User
+from portal.auth.services import duty_problem, normalise_phone, phone_problem, username_taken
 from portal.forms import Form
 
 
@@ -30,7 +30,10 @@ class UserForm(Form):
     username = StringField("用户名", validators=[DataRequired("请填写用户名。"), Length(max=60, message="用户名不能超过 60 个字符。"),
                                               Regexp(r"^[A-Za-z0-9_.@-]+$", message="用户名只能包含字母、数字和 _ . @ -。")])
     display_name = StringField("姓名", validators=[DataRequired("请填写姓名。"), Length(max=60)])
-    role = SelectField("角色", choices=Role.choices())
+    role = SelectField("业务角色", choices=Role.choices(), description="管理员不做联络工作时选“无业务角色”。")
+    # 三员分立: at most one duty a person; only a business role lets anyone change business records.
+    admin_duty = SelectField("管理职责", choices=[("", "（无）")] + Duty.choices(), filters=[lambda v: v or None],
+                             validate_choice=False)
     court_id = SelectField("所属法院", coerce=_id, choices=[])
     # The choices are the chosen court's departments; whether the posted one is of that court is checked below,
     # with a message that says so, not WTForms' "not a valid choice".
@@ -59,10 +62,28 @@ class UserForm(Form):
         if problem:
             raise ValidationError(problem)
 
+    def validate_role(self, field) -> None:
+        if self._own and field.data != self.user.role.value:
+            raise ValidationError("不能修改自己的业务角色，请由另一位系统管理员修改。")
+
+    def validate_admin_duty(self, field) -> None:
+        if field.data is not None and field.data not in Duty.__members__.values():
+            raise ValidationError("请选择列表中的管理职责。")
+        if self._own and field.data != (self.user.admin_duty.value if self.user.admin_duty else None):
+            raise ValidationError("不能修改自己的管理职责。")
+        problem = duty_problem(Role(self.role.data), Duty(field.data) if field.data else None) \
+            if self.role.data in Role.__members__.values() else None
+        if problem:
+            raise ValidationError(problem)
+
     def validate_active(self, field) -> None:
-        if self.user is not None and self.user.id == current_user.id and (
-                not field.data or self.role.data != Role.ADMIN):
-            raise ValidationError("不能停用自己的账户或取消自己的管理员角色。")
+        if self._own and not field.data:
+            raise ValidationError("不能停用自己的账户。")
+
+    @property
+    def _own(self) -> bool:
+        """Whether the form edits the signed-in user's own account: nobody raises or changes their own powers."""
+        return self.user is not None and self.user.id == current_user.id
 
 
 class DepartmentForm(Form):

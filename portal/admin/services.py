@@ -8,8 +8,8 @@ from portal import audit, clock
 from portal.access import court_subtree_ids
 from portal.audit import SECURITY_EVENTS, AuditLog, in_batches, shown
 from portal.auth import services as accounts
-from portal.auth.models import Court, CourtLevel, Department, Role, User
-from portal.errors import ServiceError
+from portal.auth.models import STAFF_ROLES, Court, CourtLevel, Department, Duty, Role, User
+from portal.errors import Forbidden, ServiceError
 from portal.extensions import db
 from portal.models import like_pattern
 from portal.pagination import Page, paginate
@@ -48,38 +48,58 @@ def department_problem(court_id: int | None, department_id: int | None) -> str |
     return accounts.department_problem(court_id, department)
 
 
-def save_user(user: User | None, *, username: str, display_name: str, role: str, court_id: int,
-              department_id: int | None, phone: str, active: bool, password: str | None) -> tuple[User, str | None]:
+def save_user(user: User | None, *, actor: User, username: str, display_name: str, role: str,
+              admin_duty: str | None, court_id: int, department_id: int | None, phone: str, active: bool,
+              password: str | None = None) -> tuple[User, str | None]:
     """Create ``user`` (None) or update it from the user form; returns it and the password generated, if any.
 
-    A department of another court is refused (ServiceError; the user form checks it first). A new password, or disabling the account, ends the
-    user's sessions.
+    A department of another court, or a role with a duty it cannot hold, is refused (ServiceError; the user form
+    checks first). ``actor`` (the system administrator) changes neither their own role nor their own duty, nor
+    disables their own account (Forbidden): nobody raises their own powers. A password is set only on a new
+    account: resetting one is the security administrator's. Disabling the account ends the user's sessions.
+    Changes of role and duty are in the audit trail (the user's ``role`` and ``admin_duty`` fields).
     """
     court = db.session.get(Court, court_id)
     department = db.session.get(Department, department_id) if department_id else None
+    role, duty = Role(role), Duty(admin_duty) if admin_duty else None
     if user is None:
         generated = None if password else accounts.generate_password()
-        user = accounts.create_user(username=username, display_name=display_name, role=Role(role), court=court,
-                                    password=password or generated, phone=phone, department=department)
+        user = accounts.create_user(username=username, display_name=display_name, role=role, court=court,
+                                    password=password or generated, phone=phone, department=department,
+                                    admin_duty=duty)
         user.active = active
         return user, generated
-    problem = accounts.department_problem(court.id, department)
+    if user.id == actor.id and (role != user.role or duty != user.admin_duty or not active):
+        raise Forbidden("不能修改自己的业务角色或管理职责，也不能停用自己的账户。")
+    problem = accounts.department_problem(court.id, department) or accounts.duty_problem(role, duty)
     if problem:
-        raise ServiceError(problem, {"department_id": problem})
-    ends_sessions = bool(password) or (user.active and not active)
-    if user.role != Role(role):
-        audit.security("role_change", target=user, changed={"role": [user.role.label, Role(role).label]})
-    if password:
-        audit.security("password_reset", target=user)
-    user.username, user.display_name, user.role = username.strip(), display_name.strip(), Role(role)
+        raise ServiceError(problem, {"department_id" if "部门" in problem else "role": problem})
+    ends_sessions = user.active and not active
+    before = user.roles_label
+    user.username, user.display_name, user.role, user.admin_duty = username.strip(), display_name.strip(), role, duty
     user.court, user.department, user.phone, user.active = court, department, phone, active
-    if password:
-        user.set_password(password)
-        user.must_change_password = True
+    if user.roles_label != before:
+        audit.security("role_change", target=user, changed={"role": [before, user.roles_label]})
     if ends_sessions:
         accounts.end_sessions(user)
     db.session.flush()
     return user, None
+
+
+# --- the security administrator's and the audit administrator's work -------------------------------------
+
+def reset_password(user: User, actor: User) -> str:
+    """A new password for ``user`` (shown once, changed at their next login), ending their sessions and any login
+    lock; not one's own (修改密码 is for that). Recorded in the audit trail."""
+    if user.id == actor.id:
+        raise Forbidden("不能为自己重置密码：请使用“修改密码”。")
+    return accounts.reset_password(user)
+
+
+def record_audit_read(filters: dict) -> None:
+    """Reading the trail is in the trail: whoever reads it (the audit administrator) is recorded too."""
+    shown_filters = "；".join(f"{key}={value}" for key, value in filters.items() if value not in (None, ""))
+    audit.security("audit_read", detail={"filter": shown_filters or "（无）"})
 
 
 def unnamed_court() -> Court | None:
@@ -101,7 +121,7 @@ def name_court(court: Court, *, name: str, code: str, level: str) -> None:
 def head_choices() -> list[User]:
     """Who may head a department (庭长): the active staff, by court."""
     return list(db.session.scalars(select(User).options(selectinload(User.court))
-                                   .where(User.active.is_(True), User.role != Role.DEPUTY)
+                                   .where(User.active.is_(True), User.role.in_(STAFF_ROLES))
                                    .order_by(User.court_id, User.display_name)))
 
 
@@ -124,6 +144,8 @@ def list_users(*, q: str, role: str, court_id: int | None, cursor: str | None, p
         query = query.where(User.username.ilike(pattern, escape="\\") | User.display_name.ilike(pattern, escape="\\"))
     if role in Role.__members__.values():
         query = query.where(User.role == Role(role))
+    elif role in Duty.__members__.values():
+        query = query.where(User.admin_duty == Duty(role))
     if court_id:
         query = query.where(User.court_id == court_id)
     return paginate(query, [User.username, User.id], cursor=cursor, per_page=per_page, total=total,

@@ -3,9 +3,9 @@ by type and court; a deputy sees their own. Each area contributes its entries; t
 and each user may subscribe to a private feed that an administrator can revoke."""
 from flask import Blueprint
 
-from portal.auth.models import Role
+from portal.auth.models import BUSINESS_ROLES
 
 bp = Blueprint("agenda", __name__, url_prefix="/agenda")
-NAVIGATION = [("工作日历", "agenda.index", tuple(Role))]
+NAVIGATION = [("工作日历", "agenda.index", BUSINESS_ROLES)]
 
 from portal.agenda import models, routes  # noqa: E402,F401

@@ -6,14 +6,14 @@ from flask import flash, redirect, request, url_for
 from flask_login import current_user
 
 from portal import clock, params
-from portal.access import court_scope, require_role, visible_court_ids
+from portal.access import court_scope, require_duty, require_role, visible_court_ids
 from portal.agenda import bp, services
-from portal.auth.models import Role
+from portal.auth.models import BUSINESS_ROLES, Duty, Role
 from portal.documents import send_download
 from portal.extensions import csrf
 from portal.htmx import render
 
-everyone = require_role(*Role)
+everyone = require_role(*BUSINESS_ROLES)
 ICS = "text/calendar; charset=utf-8"
 
 
@@ -78,14 +78,15 @@ def feed_ics(token: str):
     return send_download(services.ics(found, f"工作日历 {user.display_name}"), "工作日历.ics", ICS)
 
 
+# Revoking a calendar's private address ends a credential: the security administrator's work.
 @bp.get("/feeds")
-@require_role(Role.ADMIN)
+@require_duty(Duty.SECURITY)
 def feeds():
     return render("agenda/feeds.html", block="content", feeds=services.feeds())
 
 
 @bp.post("/feeds/<int:user_id>/revoke")
-@require_role(Role.ADMIN)
+@require_duty(Duty.SECURITY)
 def revoke(user_id: int):
     services.revoke_feed(user_id)
     flash("已撤销该用户的日历订阅。", "success")

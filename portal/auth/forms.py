@@ -3,7 +3,7 @@ from flask_login import current_user
 from wtforms import BooleanField, IntegerField, PasswordField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, ValidationError
 
-from portal.auth.models import Role
+from portal.auth.models import Duty, Role
 from portal.auth.services import password_problem
 from portal.forms import Form
 
@@ -52,5 +52,5 @@ class PolicyForm(Form):
     max_age_days = IntegerField("密码最长使用天数", description="超过后登录时须修改密码；0 表示不限。",
                                 validators=[InputRequired("请填写天数。"), NumberRange(0, 3650, "天数应在 0 到 3650 之间。")])
     check_common = BooleanField("禁止使用常见弱密码（如 123456、woaini1314）")
-    twofactor_roles = SelectMultipleField("须使用双因素认证登录的角色", choices=Role.choices(),
+    twofactor_roles = SelectMultipleField("须使用双因素认证登录的角色", choices=Role.choices()[1:] + Duty.choices(),
                                           description="这些角色的用户输入密码后还须输入手机认证应用中的验证码；未绑定的将在登录时被引导绑定。")

@@ -25,13 +25,28 @@ def hash_password(password: str) -> str:
 
 
 class Role(LabeledEnum):
-    ADMIN = "admin", "系统管理员"
+    """A user's business role: what liaison work they do. An administrator may hold none (``NONE``)."""
+
+    NONE = "none", "无业务角色"
     LIAISON = "liaison", "联络员"
     LEADER = "leader", "院领导"
     HANDLER = "handler", "承办人"
     DEPUTY = "deputy", "代表委员"
 
-STAFF_ROLES = (Role.ADMIN, Role.LIAISON, Role.LEADER, Role.HANDLER)
+
+STAFF_ROLES = (Role.LIAISON, Role.LEADER, Role.HANDLER)  # the court's staff doing the liaison work
+BUSINESS_ROLES = (*STAFF_ROLES, Role.DEPUTY)
+
+
+class Duty(LabeledEnum):
+    """An administrator's duty (三员分立, 等保三级): each is held by a different person, and none does another's work.
+
+    A duty comes beside the business role, not instead of it: a small court's liaison may also be its system
+    administrator, and only a business role lets anyone change the liaison work's records."""
+
+    SYSTEM = "system", "系统管理员"  # users, departments, courts, settings
+    SECURITY = "security", "安全管理员"  # security policy, two-factor, unlocks, password resets, ending sessions
+    AUDIT = "audit", "审计管理员"  # reads and exports the audit trail, nothing else
 
 
 class CourtLevel(LabeledEnum):
@@ -81,9 +96,9 @@ class Department(TimestampMixin, db.Model):
 class User(UserMixin, TimestampMixin, db.Model):
     __audited__ = True
     __audit_label__ = "用户"
-    __audit_labels__ = {"username": "用户名", "display_name": "姓名", "role": "角色", "court_id": "所属法院",
-                        "department_id": "部门", "deputy_id": "关联代表委员", "phone": "电话", "active": "启用",
-                        "must_change_password": "须修改密码"}
+    __audit_labels__ = {"username": "用户名", "display_name": "姓名", "role": "业务角色", "admin_duty": "管理职责",
+                        "court_id": "所属法院", "department_id": "部门", "deputy_id": "关联代表委员", "phone": "电话",
+                        "active": "启用", "must_change_password": "须修改密码"}
     __audit_exclude__ = {"password_hash", "session_token", "last_login_at", "password_changed_at", "totp_secret",
                          "totp_last_step"}
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -91,6 +106,7 @@ class User(UserMixin, TimestampMixin, db.Model):
     display_name: Mapped[str] = mapped_column(String(60))
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(enum_type(Role, "user_role"))
+    admin_duty: Mapped[Duty | None] = mapped_column(enum_type(Duty, "admin_duty"))
     court_id: Mapped[int] = mapped_column(ForeignKey("court.id"), index=True)
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
     deputy_id: Mapped[int | None] = mapped_column(ForeignKey("deputy.id"), unique=True)
@@ -148,6 +164,25 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     def has_role(self, *roles: Role) -> bool:
         return self.role in roles
+
+    def holds(self, *grants: "Role | Duty") -> bool:
+        """Whether the user's business role or administrator duty is one of ``grants``."""
+        return self.role in grants or (self.admin_duty is not None and self.admin_duty in grants)
+
+    @property
+    def roles_label(self) -> str:
+        """The role and the duty as lists show them: 联络员、系统管理员; 安全管理员 (a duty alone)."""
+        parts = [self.role.label] if self.role != Role.NONE else []
+        if self.admin_duty is not None:
+            parts.append(self.admin_duty.label)
+        return "、".join(parts) or Role.NONE.label
+
+    @property
+    def short_role_label(self) -> str:
+        """One word for the page header: the business role, else the duty."""
+        if self.role == Role.NONE and self.admin_duty is not None:
+            return self.admin_duty.label
+        return self.role.label
 
 
 class LoginThrottle(db.Model):
@@ -211,7 +246,7 @@ class SecurityPolicy(TimestampMixin, db.Model):
     history_count: Mapped[int] = mapped_column(Integer, default=5)
     max_age_days: Mapped[int] = mapped_column(Integer, default=90)  # 0: no maximum
     check_common: Mapped[bool] = mapped_column(Boolean, default=True)
-    twofactor_roles: Mapped[list] = mapped_column(JSON, default=list)  # Role values
+    twofactor_roles: Mapped[list] = mapped_column(JSON, default=list)  # Role and Duty values
 
     def __str__(self) -> str:
         return "安全策略"
@@ -220,4 +255,4 @@ class SecurityPolicy(TimestampMixin, db.Model):
     def defaults(cls, production: bool) -> "SecurityPolicy":
         """The policy before the security administrator saves one: two-factor login for the staff in production."""
         return cls(id=1, min_length=8, min_classes=3, history_count=5, max_age_days=90, check_common=True,
-                   twofactor_roles=[r.value for r in STAFF_ROLES] if production else [])
+                   twofactor_roles=[r.value for r in (*STAFF_ROLES, *Duty)] if production else [])

@@ -81,4 +81,5 @@ def password_change_due(user: User) -> str | None:
 
 
 def twofactor_required(user: User) -> bool:
-    return user.role.value in (current().twofactor_roles or [])
+    required = current().twofactor_roles or []
+    return user.role.value in required or (user.admin_duty is not None and user.admin_duty.value in required)

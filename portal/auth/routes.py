@@ -9,7 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from portal import audit, params
 from portal.auth import bp, policy, twofactor
 from portal.auth.forms import CodeForm, LoginForm, PasswordForm
-from portal.auth.models import Role, User
+from portal.auth.models import Duty, User
 from portal.auth.services import (
     LoginLocked,
     authenticate,
@@ -86,7 +86,7 @@ def _log_in(user: User, next_url: str):
 
 
 def _landing(user: User, next_url: str) -> str:
-    if user.role == Role.ADMIN and not user.court.named:  # init-db was given no name for the court
+    if user.admin_duty == Duty.SYSTEM and not user.court.named:  # init-db was given no name for the court
         return url_for("admin.setup")
     return next_url
 

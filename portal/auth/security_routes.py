@@ -1,21 +1,22 @@
 """The security administrator's pages (/admin/security/…): the password and two-factor policy, login locks, and
 ending a user's sessions or resetting their second factor.
 
-Guarded like the other admin pages for now; at the split of the admin roles these all move to 安全管理员.
+The security administrator's alone (三员分立); the accounts they act on are listed on admin.security.
 """
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
 
 from portal import params
-from portal.access import require_role
+from portal.access import require_duty
 from portal.auth import policy, services, twofactor
 from portal.auth.forms import PolicyForm
-from portal.auth.models import Role, User
-from portal.errors import NotFound
+from portal.auth.models import Duty, User
+from portal.errors import Forbidden, NotFound
 from portal.extensions import db
 from portal.htmx import render
 
 bp = Blueprint("security", __name__, url_prefix="/admin/security")
-security_admin = require_role(Role.ADMIN)  # 安全管理员 once the roles are split
+security_admin = require_duty(Duty.SECURITY)
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -47,9 +48,13 @@ def unlock(throttle_id: int):
 
 
 def _user(user_id: int) -> User:
+    """Another user: nobody ends their own sessions or resets their own second factor here (修改密码, 退出 and
+    账户安全 are for that)."""
     user = db.session.get(User, user_id)
     if user is None:
         raise NotFound
+    if user.id == current_user.id:
+        raise Forbidden("不能为自己结束会话或重置双因素认证：请使用“退出”或“账户安全”。")
     return user
 
 
@@ -59,7 +64,7 @@ def end_sessions(user_id: int):
     user = _user(user_id)
     ended = services.end_sessions_by_admin(user)
     flash(f"已结束“{user.display_name}”的 {ended} 个会话，其所有设备须重新登录。", "success")
-    return redirect(url_for("admin.user_edit", user_id=user.id), 303)
+    return redirect(url_for("admin.security"), 303)
 
 
 @bp.post("/users/<int:user_id>/reset-twofactor")
@@ -69,4 +74,4 @@ def reset_twofactor(user_id: int):
     if user.twofactor_enabled:
         twofactor.disable(user, by_admin=True)
         flash(f"已重置“{user.display_name}”的双因素认证，其下次登录时须重新绑定（如其角色要求）。", "success")
-    return redirect(url_for("admin.user_edit", user_id=user.id), 303)
+    return redirect(url_for("admin.security"), 303)

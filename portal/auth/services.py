@@ -14,6 +14,7 @@ from portal.auth.models import (
     Court,
     CourtLevel,
     Department,
+    Duty,
     LoginThrottle,
     Role,
     User,
@@ -225,18 +226,28 @@ def department_problem(court_id: int | None, department: Department | None) -> s
 
 
 def create_user(*, username: str, display_name: str, role: Role, court: Court, password: str,
-                department: Department | None = None, deputy=None, phone: str = "") -> User:
-    """A new account, whose initial password must be changed at the first login; a department of another court is
-    refused (ServiceError)."""
-    problem = department_problem(court.id, department)
+                department: Department | None = None, deputy=None, phone: str = "",
+                admin_duty: Duty | None = None) -> User:
+    """A new account, whose initial password must be changed at the first login; a department of another court, or
+    a duty for a deputy or for nobody, is refused (ServiceError)."""
+    problem = department_problem(court.id, department) or duty_problem(role, admin_duty)
     if problem:
-        raise ServiceError(problem, {"department_id": problem})
+        raise ServiceError(problem, {"department_id" if department and "部门" in problem else "role": problem})
     user = User(username=username.strip(), display_name=display_name.strip(), role=role, court=court,
-                department=department, deputy=deputy, phone=phone, must_change_password=True)
+                department=department, deputy=deputy, phone=phone, must_change_password=True, admin_duty=admin_duty)
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def duty_problem(role: Role, duty: Duty | None) -> str | None:
+    """Why an account cannot have this business role and administrator duty, or None."""
+    if role == Role.NONE and duty is None:
+        return "请选择业务角色或管理职责（至少一项）。"
+    if role == Role.DEPUTY and duty is not None:
+        return "代表委员账户不能担任管理职责。"
+    return None
 
 
 def username_taken(username: str, exclude_id: int | None = None) -> bool:
@@ -282,13 +293,14 @@ def default_court(*, name: str = "", code: str = "court") -> Court:
 
 
 def ensure_admin(password: str | None = None) -> tuple[User, str | None]:
-    """The first admin account, created when no admin exists. Returns the user and a new password, if any."""
-    admin = db.session.scalar(select(User).where(User.role == Role.ADMIN).order_by(User.id))
+    """The first system administrator (no business role), created when there is none: they create the other
+    accounts, among them the security and audit administrators. Returns the user and a new password, if any."""
+    admin = db.session.scalar(select(User).where(User.admin_duty == Duty.SYSTEM).order_by(User.id))
     if admin:
         return admin, None
     password = password or generate_password()
-    admin = create_user(username="admin", display_name="系统管理员", role=Role.ADMIN, court=default_court(),
-                        password=password)
+    admin = create_user(username="admin", display_name="系统管理员", role=Role.NONE, court=default_court(),
+                        password=password, admin_duty=Duty.SYSTEM)
     return admin, password
 
 

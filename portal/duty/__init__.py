@@ -6,7 +6,7 @@ from portal.auth.models import Role
 
 bp = Blueprint("duty", __name__, url_prefix="/duty")
 
-VIEWERS = (Role.ADMIN, Role.LIAISON, Role.LEADER)  # staff who follow duty reports
+VIEWERS = (Role.LIAISON, Role.LEADER)  # staff who follow duty reports
 NAVIGATION = [("代表述职", "duty.index", VIEWERS), ("我的述职", "duty.mine", (Role.DEPUTY,))]
 EVENTS = {
     "report.submitted": "提交述职报告",

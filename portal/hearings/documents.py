@@ -47,6 +47,7 @@ from portal.hearings.models import (
 )
 from portal.items.models import ItemOrigin
 from portal.items.services import items_from
+from portal.privacy import shown_mobile
 from portal.register.models import Deputy, DeputyKind
 from portal.uploads import check_upload
 
@@ -711,7 +712,7 @@ def list_xlsx(query: Select, scope, filters: services.HearingFilters) -> bytes:
         hearing, deputy = by_id[x.hearing_id], x.deputy
         invitation_rows.append([
             _local_naive(hearing.starts_at), hearing.court.name, hearing.case_number, hearing.cause, deputy.name,
-            deputy.kind.label if deputy.kind else "", deputy.mobile, x.invite_method.label, x.status.label,
+            deputy.kind.label if deputy.kind else "", shown_mobile(deputy.mobile), x.invite_method.label, x.status.label,
             _local_naive(x.answered_at), x.decline_reason, _local_naive(x.checked_in_at),
             "是" if x.joined_mediation else ""])
     return build_workbook([Sheet("庭审", HEARING_HEADERS, hearing_rows),

@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from portal import attachments, clock, params
 from portal.access import EDITOR_ROLES, court_scope, require_editor, require_role, require_staff
-from portal.auth.models import Court, Role
+from portal.auth.models import BUSINESS_ROLES, Court, Role
 from portal.documents import XLSX, send_download
 from portal.errors import ServiceError
 from portal.extensions import db
@@ -99,7 +99,7 @@ def export_xlsx():
     filters, scope = services.HearingFilters.from_args(request.args, when="all"), court_scope(current_user)
     filters.period.check()
     data = documents.list_xlsx(services.filtered_hearings(filters, scope.court_ids), scope, filters)
-    return send_download(data, f"旁听庭审_{clock.today():%Y%m%d}.xlsx", XLSX)
+    return send_download(data, f"旁听庭审_{clock.today():%Y%m%d}.xlsx", XLSX, audit="旁听庭审邀请（含代表委员手机号码）")
 
 
 # --- creating and editing ---------------------------------------------------------------------------------------
@@ -345,7 +345,7 @@ def delete_material(hearing_id: int, attachment_id: int):
 
 
 @bp.get("/<int:hearing_id>/materials/<int:attachment_id>/<path:filename>")
-@require_role(*Role)
+@require_role(*BUSINESS_ROLES)
 def material(hearing_id: int, attachment_id: int, filename: str):
     """Staff of the hearing's court and the deputies invited to it may download the materials."""
     hearing = db.session.get(Hearing, hearing_id)

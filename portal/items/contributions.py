@@ -71,8 +71,6 @@ def todo_counts(user) -> list[tuple[str, int, str]]:
         wanted = [("待交办", Item.state == S.INSTRUCTED, url_for("items.index", state=S.INSTRUCTED.value)),
                   ("待审定答复", replies, url_for("items.queue")),
                   ("待办结", Item.state == S.RATED, url_for("items.index", state=S.RATED.value))]
-        if user.role == Role.ADMIN:
-            wanted.insert(0, ("待批示", Item.state == S.REGISTERED, url_for("items.index", state=S.REGISTERED.value)))
     row = db.session.execute(select(*(count_if(condition) for _, condition, _ in wanted))
                              .where(visible_condition(user))).one()
     return [(label, n, link) for (label, _, link), n in zip(wanted, row, strict=True)]

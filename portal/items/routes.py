@@ -14,7 +14,7 @@ from jinja2_fragments.flask import render_block
 
 from portal import areas, attachments, clock, params, periods
 from portal.access import EDITOR_ROLES, CourtScope, court_scope, require_editor, require_role, require_staff
-from portal.auth.models import Role
+from portal.auth.models import BUSINESS_ROLES, Role
 from portal.documents import XLSX, send_download
 from portal.errors import Forbidden, ServiceError
 from portal.htmx import is_partial, render
@@ -25,7 +25,7 @@ from portal.items.queries import BoardFilters
 from portal.versioning import save_unless_stale
 
 OWNER = "item"
-everyone = require_role(*Role)
+everyone = require_role(*BUSINESS_ROLES)
 
 
 def origin_url(item: Item) -> str | None:
@@ -81,7 +81,7 @@ def mine():
 # --- registration ---------------------------------------------------------------------------------------------
 
 @bp.route("/new", methods=["GET", "POST"])
-@require_role(Role.ADMIN, Role.LIAISON, Role.DEPUTY)
+@require_role(Role.LIAISON, Role.DEPUTY)
 def create():
     deputy = current_user.deputy if current_user.role == Role.DEPUTY else None
     if current_user.role == Role.DEPUTY and deputy is None:
@@ -226,7 +226,7 @@ def _board_row(item: Item, error: str | None = None):
 
 
 @bp.post("/<int:item_id>/contacts")
-@require_role(Role.ADMIN, Role.LIAISON, Role.LEADER)
+@require_role(Role.LIAISON, Role.LEADER)
 def add_contact(item_id: int):
     item = queries.visible_item(current_user, item_id)
     form = ContactForm()
@@ -241,7 +241,7 @@ def add_contact(item_id: int):
 
 
 @bp.post("/<int:item_id>/files")
-@require_role(Role.ADMIN, Role.LIAISON, Role.HANDLER)
+@require_role(Role.LIAISON, Role.HANDLER)
 def upload(item_id: int):
     item = queries.visible_item(current_user, item_id)
     files = request.files.getlist("files")

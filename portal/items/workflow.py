@@ -46,26 +46,26 @@ class Transition:
 
 S = ItemState
 TRANSITIONS: dict[str, Transition] = {
-    "instruct": Transition("批示", (S.REGISTERED,), S.INSTRUCTED, (Role.LEADER, Role.ADMIN)),
+    "instruct": Transition("批示", (S.REGISTERED,), S.INSTRUCTED, (Role.LEADER,)),
     "assign": Transition("交办", (S.INSTRUCTED, S.ASSIGNED, S.IN_PROGRESS), S.ASSIGNED,
-                         (Role.LIAISON, Role.LEADER, Role.ADMIN)),
+                         (Role.LIAISON, Role.LEADER)),
     "progress": Transition("记录进展", (S.ASSIGNED, S.IN_PROGRESS), S.IN_PROGRESS,
-                           (Role.HANDLER, Role.LIAISON, Role.ADMIN)),
-    "opinions": Transition("填写三级意见", HANDLING, None, (Role.HANDLER, Role.LIAISON, Role.LEADER, Role.ADMIN),
+                           (Role.HANDLER, Role.LIAISON)),
+    "opinions": Transition("填写三级意见", HANDLING, None, (Role.HANDLER, Role.LIAISON, Role.LEADER),
                            kinds=(ItemKind.CONCERNED_CASE,)),
-    "sign_division": Transition("庭长签署", HANDLING, None, (Role.HANDLER, Role.LEADER, Role.LIAISON, Role.ADMIN),
+    "sign_division": Transition("庭长签署", HANDLING, None, (Role.HANDLER, Role.LEADER, Role.LIAISON),
                                 kinds=(ItemKind.CONCERNED_CASE,), signer="head"),
     "sign_vp": Transition("分管副院长签署", HANDLING, None, (Role.LEADER,), kinds=(ItemKind.CONCERNED_CASE,),
                           signer="leader"),
-    "draft": Transition("起草答复", HANDLING, S.REPLY_DRAFTED, (Role.HANDLER, Role.LIAISON, Role.ADMIN)),
+    "draft": Transition("起草答复", HANDLING, S.REPLY_DRAFTED, (Role.HANDLER, Role.LIAISON)),
     "hear": Transition("听取代表意见", (S.REPLY_DRAFTED,), S.REPLY_HEARD,
-                       (Role.LIAISON, Role.HANDLER, Role.ADMIN, Role.DEPUTY), needs_deputy=True),
+                       (Role.LIAISON, Role.HANDLER, Role.DEPUTY), needs_deputy=True),
     "answer": Transition("正式答复", (S.REPLY_DRAFTED, S.REPLY_HEARD), S.ANSWERED,
-                         (Role.LIAISON, Role.LEADER, Role.ADMIN)),
+                         (Role.LIAISON, Role.LEADER)),
     # Every deputy of the item rates (co-proposers too); the item is 已评价 once all have (see _rate).
-    "rate": Transition("评价", (S.ANSWERED,), None, (Role.DEPUTY, Role.LIAISON, Role.ADMIN), needs_deputy=True),
-    "close": Transition("办结", (S.ANSWERED, S.RATED), S.CLOSED, (Role.LIAISON, Role.ADMIN)),
-    "supervise": Transition("督办", HANDLING, None, (Role.LIAISON, Role.LEADER, Role.ADMIN)),
+    "rate": Transition("评价", (S.ANSWERED,), None, (Role.DEPUTY, Role.LIAISON), needs_deputy=True),
+    "close": Transition("办结", (S.ANSWERED, S.RATED), S.CLOSED, (Role.LIAISON,)),
+    "supervise": Transition("督办", HANDLING, None, (Role.LIAISON, Role.LEADER)),
 }
 del S
 

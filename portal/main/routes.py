@@ -28,6 +28,8 @@ def index():
     the period and court scope chosen (the figures block alone when the dashboard's pickers ask by htmx)."""
     if current_user.role == Role.DEPUTY:
         return redirect(url_for("workspace.index"))  # the deputy's home is their workspace
+    if current_user.role == Role.NONE:
+        return redirect(url_for("admin.index"))  # an administrator without a business role sees no liaison work
     board = figures.dashboard(current_user, court_scope(current_user), periods.from_request(),
                               request.args.get("as_of", ""))
     panels = [] if is_partial("figures") else collect("home_panel", current_user)

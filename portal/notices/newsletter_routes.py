@@ -8,7 +8,7 @@ from flask_login import current_user
 from portal import clock, params
 from portal.access import court_scope, require_editor, require_role, require_staff, visible_court_ids
 from portal.attachments import get_file, send
-from portal.auth.models import Role
+from portal.auth.models import BUSINESS_ROLES, Role
 from portal.errors import ServiceError
 from portal.htmx import render
 from portal.notices import bp, newsletters
@@ -132,7 +132,7 @@ def read_newsletter(newsletter_id: int):
 
 
 @bp.get("/newsletters/<int:newsletter_id>/files/<int:attachment_id>/<path:filename>")
-@require_role(*Role)
+@require_role(*BUSINESS_ROLES)
 def newsletter_file(newsletter_id: int, attachment_id: int, filename: str):
     """The issue's file: staff of the issue's court (or above) and every deputy (issues are sent to all)."""
     staff = current_user.role != Role.DEPUTY

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from portal import params
 from portal.access import court_scope, require_editor, require_role
-from portal.auth.models import Role
+from portal.auth.models import Duty, Role
 from portal.errors import NotFound, ServiceError
 from portal.htmx import render
 from portal.notices import bp, services
@@ -14,7 +14,7 @@ from portal.notices.forms import BatchForm, PreferenceForm
 from portal.notices.models import Channel, MessageState
 from portal.register.services import RegisterFilters, filter_choices
 
-everyone = require_role(*Role)
+everyone = require_role(*Role, *Duty)
 
 
 @bp.get("/")

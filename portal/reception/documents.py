@@ -19,6 +19,7 @@ from portal.documents.gbt9704 import (
     format_datetime,
 )
 from portal.documents.xlsx import Sheet, build_workbook, list_title
+from portal.privacy import shown_mobile
 from portal.reception.models import Reception
 from portal.reception.services import FollowUp, ReceptionFilters, followups_of
 from portal.register.models import Deputy
@@ -234,7 +235,7 @@ def register_document(receptions: list[Reception], filters: ReceptionFilters, sc
                                   hosts="、".join(u.display_name for u in r.hosts), subject=r.subject,
                                   handling=handling, court=r.court.name, place=r.place,
                                   deputies="、".join(d.name for d in r.deputies),
-                                  mobiles="、".join(d.mobile for d in r.deputies if d.mobile),
+                                  mobiles="、".join(shown_mobile(d.mobile) for d in r.deputies if d.mobile),
                                   others="、".join(r.other_visitor_names),
                                   liaison_officer=r.liaison_officer.display_name if r.liaison_officer else "",
                                   content=r.content, requests=r.requests, noted=r.handling, items=items))

@@ -251,7 +251,8 @@ def export_docx():
 @require_staff
 def export_xlsx():
     """The log as filtered, as a spreadsheet."""
-    return send_download(build_register_xlsx(_register()), f"来访接待_{clock.today():%Y%m%d}.xlsx", XLSX)
+    return send_download(build_register_xlsx(_register()), f"来访接待_{clock.today():%Y%m%d}.xlsx", XLSX,
+                         audit="来访接待（含代表委员手机号码）")
 
 
 # --- the deputy's own visits --------------------------------------------------------------------------------------

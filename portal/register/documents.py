@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from portal import clock
 from portal.documents.gbt9704 import OfficialDocument, format_date
+from portal.privacy import shown_mobile
 from portal.register.models import Mandate
 
 HEADERS = ["序号", "姓名", "性别", "类别", "层级", "届次", "代表组/界别", "工作单位及职务", "联系电话", "状态"]
@@ -82,6 +83,6 @@ def register_document(mandates: list[Mandate], filter_summary: str, court_name: 
     rows = [RegisterRow(name=m.deputy.name, gender=m.deputy.gender.label, kind=m.kind.label, level=m.level.label,
                         term=m.term, group=m.group_name,
                         work_unit_post=" ".join(p for p in (m.deputy.work_unit, m.deputy.post) if p),
-                        mobile=m.deputy.mobile, status=m.status.label) for m in mandates]
+                        mobile=shown_mobile(m.deputy.mobile), status=m.status.label) for m in mandates]
     return RegisterDocument(court_name=court_name, filter_summary=filter_summary, generated_on=clock.today(),
                             rows=rows, people=len({m.deputy_id for m in mandates}))

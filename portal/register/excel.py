@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from portal.documents.xlsx import Sheet, build_workbook
+from portal.privacy import shown_address, shown_mobile
 from portal.register.models import COURT_ROLES, DeputyKind, DeputyLevel, Gender, Mandate
 from portal.register.services import mandate_key, mobile_owners, mobile_taken, normalise_mobile, validate_deputy
 
@@ -89,9 +90,9 @@ def _mandate_cells(mandate: Mandate) -> list[str]:
         "constituency": mandate.constituency,
         "work_unit": deputy.work_unit,
         "post": deputy.post,
-        "mobile": deputy.mobile,
+        "mobile": shown_mobile(deputy.mobile),
         "email": deputy.email,
-        "address": deputy.address,
+        "address": shown_address(deputy.address),
         "court_roles": deputy.court_roles,
         "note": deputy.note,
     }

@@ -8,15 +8,15 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal import clock, params
-from portal.access import EDITOR_ROLES, require_editor, require_staff
+from portal.access import EDITOR_ROLES, require_editor, require_role, require_staff
 from portal.areas import collect
-from portal.auth.models import User
+from portal.auth.models import Role, User
 from portal.documents import DOCX, XLSX, send_download
 from portal.documents.gbt9704 import format_date
 from portal.errors import ServiceError
 from portal.extensions import db
 from portal.htmx import is_partial, render
-from portal.register import bp, excel, imports, terms
+from portal.register import READERS, bp, excel, imports, terms
 from portal.register.documents import build_register_docx, register_document
 from portal.register.forms import DeputyForm, MandateForm, PersonForm
 from portal.register.models import Deputy, DeputyKind, DeputyLevel, DeputyStatus, Mandate
@@ -46,7 +46,7 @@ def get_deputy_or_404(deputy_id: int) -> Deputy:
 
 
 @bp.get("/")
-@require_staff
+@require_role(*READERS)
 def index():
     filters = RegisterFilters.from_args(request.args)
     page = list_deputies(filters, **params.page_args())
@@ -101,12 +101,14 @@ def create():
 
 
 @bp.get("/<int:deputy_id>")
-@require_staff
+@require_role(*READERS)
 def detail(deputy_id: int):
     deputy = get_deputy_or_404(deputy_id)
     account = db.session.scalar(select(User).where(User.deputy_id == deputy.id))
+    # The other areas' panels are the liaison work's records: not for an administrator without a business role.
+    panels = collect("register_panel", deputy) if current_user.role != Role.NONE else []
     return render_template("register/detail.html", deputy=deputy, account=account,
-                           can_edit=current_user.role in EDITOR_ROLES, panels=collect("register_panel", deputy))
+                           can_edit=current_user.role in EDITOR_ROLES, panels=panels)
 
 
 @bp.route("/<int:deputy_id>/edit", methods=["GET", "POST"])

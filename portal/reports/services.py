@@ -27,9 +27,11 @@ WEEKDAYS = "一二三四五六日"
 
 class OfficeReader:
     """Whose calendar a document written on the command line (user None) reads: the whole court scope, as an admin
-    sees it (the agenda hooks ask for a user; the figures' ``Scope.user`` stays None)."""
+    sees it (the agenda hooks ask for a user; the figures' ``Scope.user`` stays None): no business role, which sees
+    every court (access.visible_court_ids)."""
 
-    role = Role.ADMIN
+    role = Role.NONE
+    admin_duty = None
     id = court_id = department_id = deputy_id = None
     is_authenticated = True
 

@@ -5,10 +5,10 @@ from flask import Blueprint
 
 from portal.auth.models import Role
 
-EDITORS = (Role.ADMIN, Role.LIAISON)
+EDITORS = (Role.LIAISON,)
 # Leaders read and export. Handlers do not: the summary quotes the court's item figures, which a handler's own
 # dashboard narrows to their department.
-READERS = (Role.ADMIN, Role.LIAISON, Role.LEADER)
+READERS = (Role.LIAISON, Role.LEADER)
 
 bp = Blueprint("summary", __name__, url_prefix="/summary")
 NAVIGATION = [("年度工作总结", "summary.index", READERS, "联络工作")]

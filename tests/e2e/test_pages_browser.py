@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from portal.auth.models import Role
+from portal.auth.models import Duty, Role
 from portal.register.models import DeputyKind, DeputyLevel, Gender
 from tests.e2e.conftest import log_in
 
@@ -16,7 +16,8 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def admin(make_user, make_court, make_department, make_deputy, court):
-    """An admin in a deployment with a few of everything, so no page is shown empty."""
+    """A liaison who is also the system administrator (a small court's fullest menu), in a deployment with a few of
+    everything, so no page is shown empty."""
     basic = make_court(code="b1", name="某某区人民法院", parent=court)
     make_department("立案庭")
     make_department("民一庭", court=basic)
@@ -29,7 +30,7 @@ def admin(make_user, make_court, make_department, make_deputy, court):
                 group_name="科技界", work_unit="滨江科技有限公司", post="董事长", mobile="13900000002")
     for n in range(3, 25):  # more than one page of the register
         make_deputy(mobile=f"139000000{n:02d}")
-    return make_user(Role.ADMIN, username="admin", display_name="系统管理员")
+    return make_user(Role.LIAISON, admin_duty=Duty.SYSTEM, username="admin", display_name="系统管理员")
 
 
 def visit(page, shot, path: str, name: str, heading: str) -> None:
@@ -68,8 +69,17 @@ def test_every_page_as_admin(page, shot, admin):
     expect(page.locator("#results tbody tr")).to_have_count(3)
     visit(page, shot, "/admin/departments", "10-admin-departments", "部门")
     visit(page, shot, "/admin/courts", "11-admin-courts", "法院设置")
-    visit(page, shot, "/admin/audit", "12-admin-audit", "审计日志")
     visit(page, shot, "/password", "13-password", "修改密码")
+
+
+def test_the_security_and_audit_administrators_pages(page, shot, admin, make_user):
+    log_in(page, make_user(Duty.SECURITY, username="security").username)
+    visit(page, shot, "/admin/security/accounts", "12-admin-security", "账户安全")
+    visit(page, shot, "/admin/security/", "12-admin-policy", "安全策略")
+    visit(page, shot, "/agenda/feeds", "12-admin-feeds", "日历订阅管理")
+    page.get_by_role("button", name="退出").click()
+    log_in(page, make_user(Duty.AUDIT, username="auditor").username)
+    visit(page, shot, "/admin/audit", "12-admin-audit", "审计日志")
 
 
 def test_logout(page, make_user):
@@ -89,11 +99,11 @@ def test_logout(page, make_user):
 
 
 @pytest.mark.parametrize(("path", "label", "option", "expected"), [
-    ("/admin/users", "角色", "院领导", ["leader"]),
+    ("/admin/users", "角色或职责", "院领导", ["leader"]),
     ("/admin/audit", "对象", "法院", ["某某区人民法院", "某某市中级人民法院"]),  # newest first
 ])
-def test_admin_filters_swap_the_results(page, admin, path, label, option, expected):
-    log_in(page, admin.username)
+def test_admin_filters_swap_the_results(page, admin, make_user, path, label, option, expected):
+    log_in(page, admin.username if path == "/admin/users" else make_user(Duty.AUDIT).username)
     page.goto(path)
     page.evaluate("window.__marker = 1")
     with page.expect_response(lambda r: r.request.headers.get("hx-request") == "true") as answer:
