@@ -130,6 +130,8 @@ def world(app, court, make_court, make_user, make_deputy, make_department):
     db.session.add(DutyTerm(level=DeputyLevel.CITY, name="第十六届", start_year=YEAR - 1, end_year=YEAR + 3))
     db.session.add(Newsletter(court_id=court.id, year=YEAR, number=1, title="工作信息", published_on=d(2, 1)))
     db.session.add(Newsletter(court_id=c.id, year=YEAR, number=1, title="工作信息", published_on=d(2, 1)))
+    db.session.add(Newsletter(court_id=court.id, year=YEAR - 1, number=9, title="上年工作信息",
+                              published_on=d(12, 1, YEAR - 1)))
     db.session.commit()
     return {"a": court, "b": b, "c": c, "liaison": make_user(Role.LIAISON)}
 
@@ -300,6 +302,14 @@ def test_a_hearing_figure_links_to_exactly_its_hearings(client, dashboard):
         f"（{YEAR}）某01民初1号", f"（{YEAR}）某0102民初3号"}
     assert shown_titles(page(client, figure_link(dashboard, "hearings", "attended", 1)), numbers) == {
         f"（{YEAR}）某0102民初3号"}
+
+def test_message_and_newsletter_figures_link_to_exactly_their_records(client, dashboard, world):
+    """The SMS figure's outbox holds the year's sent SMS of the courts (not last year's, not the dead one)."""
+    outbox = page(client, figure_link(dashboard, "notices", "sms", -1)).split('id="results"', 1)[1]
+    assert outbox.count("<tr><td") == 3
+    assert page(client, figure_link(dashboard, "notices", "email", -1)).split('id="results"', 1)[1].count("<tr><td") == 1
+    issues = page(client, figure_link(dashboard, "notices", "newsletters", -1)).split('id="results"', 1)[1]
+    assert issues.count("<tr><td") == 1
 
 
 def test_the_figures_follow_the_court_scope(client, dashboard, world):

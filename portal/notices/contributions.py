@@ -31,8 +31,9 @@ def deputy_panel(deputy, year: int | None) -> Panel:
 
 def figures(scope):
     """SMS and emails sent in the period (by the day they went out) and the issues of 《法院工作信息》 published in it,
-    per court and in total: one grouped query each. The outbox lists every sent message of a channel (it has no
-    period filter), so those figures link to the channel's sent messages."""
+    per court and in total: one grouped query each. The outbox, filtered by channel, state and day sent (the
+    days a message went out, ``sent_from``/``sent_to``) lists exactly those messages; the newsletter list the issues
+    published in the period."""
     from portal.access import EDITOR_ROLES
     from portal.figures.definitions import FigureGroup, count_if, figure, tally
     from portal.notices.models import Newsletter
@@ -46,10 +47,12 @@ def figures(scope):
         select(Newsletter.court_id, func.count())
         .where(Newsletter.court_id.in_(scope.court_ids), Newsletter.published_on >= scope.start,
                Newsletter.published_on <= scope.end).group_by(Newsletter.court_id)), ["issues"])
+    days_sent = {"sent_from": scope.start.isoformat(), "sent_to": scope.end.isoformat()}
     return FigureGroup("notices", "消息与《法院工作信息》", order=60, figures=[
         figure("sms", "发送短信", sent["sms"], scope.links("notices.index", EDITOR_ROLES, channel="sms",
-                                                                state="sent")),
+                                                                state="sent", **days_sent)),
         figure("email", "发送电子邮件", sent["email"], scope.links("notices.index", EDITOR_ROLES, channel="email",
-                                                                      state="sent")),
-        figure("newsletters", "《法院工作信息》期数", issues["issues"], scope.links("notices.newsletter_list")),
+                                                                      state="sent", **days_sent)),
+        figure("newsletters", "《法院工作信息》期数", issues["issues"], scope.links(
+            "notices.newsletter_list", published_from=scope.start.isoformat(), published_to=scope.end.isoformat())),
     ])

@@ -20,8 +20,10 @@ from portal.versioning import save_unless_stale
 @require_staff
 def newsletter_list():
     scope = court_scope(current_user)
-    page = newsletters.list_newsletters(scope.court_ids, **params.page_args())
-    return render("notices/newsletters.html", block="results", page=page, scope=scope,
+    published = {key: params.parse_date(request.args.get(key)) for key in ("published_from", "published_to")}
+    page = newsletters.list_newsletters(scope.court_ids, **published, **params.page_args())
+    return render("notices/newsletters.html", block="results", page=page, scope=scope, published=published,
+                  published_args={key: day.isoformat() if day else "" for key, day in published.items()},
                   year_count=newsletters.year_count(scope.court_ids, clock.today().year),
                   comments=newsletters.comment_counts([n.id for n in page.items]))
 

@@ -140,9 +140,14 @@ def delete_newsletter(newsletter: Newsletter) -> None:
     db.session.flush()
 
 
-def list_newsletters(court_ids: list[int], *, cursor: str | None, per_page: int, total: int | None,
-                     number: int) -> Page:
+def list_newsletters(court_ids: list[int], published_from: date | None = None, published_to: date | None = None, *,
+                     cursor: str | None, per_page: int, total: int | None, number: int) -> Page:
+    """The issues of the courts, published between the two days when given, the latest first."""
     query = select(Newsletter).where(Newsletter.court_id.in_(court_ids))
+    if published_from:
+        query = query.where(Newsletter.published_on >= published_from)
+    if published_to:
+        query = query.where(Newsletter.published_on <= published_to)
     return paginate(query, [Newsletter.published_on, Newsletter.id], cursor=cursor, per_page=per_page,
                     descending=True, total=total, number=number)
 

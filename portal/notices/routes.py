@@ -22,7 +22,9 @@ everyone = require_role(*Role, *Duty)
 def index():
     scope = court_scope(current_user)
     filters = services.OutboxFilters(state=params.parse_choice(request.args.get("state"), MessageState),
-                                     channel=params.parse_choice(request.args.get("channel"), Channel))
+                                     channel=params.parse_choice(request.args.get("channel"), Channel),
+                                     sent_from=params.parse_date(request.args.get("sent_from")),
+                                     sent_to=params.parse_date(request.args.get("sent_to")))
     page = services.outbox(filters, scope.court_ids, **params.page_args())
     return render("notices/index.html", block="results", page=page, filters=filters, scope=scope,
                   counts=services.state_counts(scope.court_ids), states=MessageState,

@@ -4,6 +4,7 @@ Other areas call ``tell_deputy`` and ``tell_user`` (usually from a domain-event 
 of the change); nothing here sends anything: the worker does (``portal.notices.delivery``).
 """
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from flask import current_app, has_request_context, url_for
 from sqlalchemy import func, select, update
@@ -155,6 +156,13 @@ def mark_all_read(user_id: int) -> int:
 class OutboxFilters:
     state: MessageState | None = None
     channel: Channel | None = None
+    sent_from: date | None = None  # the court's days a message went out (the dashboard's figures link here)
+    sent_to: date | None = None
+
+    def as_args(self) -> dict[str, str]:
+        return {"state": self.state.value if self.state else "", "channel": self.channel.value if self.channel else "",
+                "sent_from": self.sent_from.isoformat() if self.sent_from else "",
+                "sent_to": self.sent_to.isoformat() if self.sent_to else ""}
 
 
 def outbox(filters: OutboxFilters, court_ids: list[int], *, cursor: str | None, per_page: int, total: int | None,
@@ -165,6 +173,10 @@ def outbox(filters: OutboxFilters, court_ids: list[int], *, cursor: str | None, 
         query = query.where(Message.state == filters.state)
     if filters.channel:
         query = query.where(Message.channel == filters.channel)
+    if filters.sent_from:
+        query = query.where(Message.sent_at >= clock.start_of_day(filters.sent_from))
+    if filters.sent_to:
+        query = query.where(Message.sent_at < clock.start_of_day(filters.sent_to + timedelta(days=1)))
     return paginate(query, [Message.id], cursor=cursor, per_page=per_page, descending=True, total=total,
                     number=number)
 
