@@ -12,7 +12,9 @@ emptied first) the run
    just before each page, so each page's requests/s and p95 are read against the ceiling of the same moment,
 4. times the exports in a fresh process each (seconds, peak RSS above the process before the export) and the same
    cells written as raw XML into a zip, the floor any writer could reach,
-5. reads one worker's RSS fresh, after 200 pages and after 20 exports.
+5. reads one worker's RSS fresh, after 200 pages and after 20 exports,
+6. runs the load test (``tests/benchmarks/load.py``): 50 clients mixing reads and writes, no server error and
+   every acknowledged write present afterwards.
 
 Results go to ``bench/RESULTS.md`` and ``bench/results.json`` (one entry per database; ``BENCH_OUT`` names another
 folder, for a trial run). Timings are reported,
@@ -40,6 +42,8 @@ from datetime import datetime
 from http.cookiejar import CookieJar
 from pathlib import Path
 from zoneinfo import ZoneInfo
+
+from tests.benchmarks import load
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -141,6 +145,7 @@ class Run:
     pages: list[PageResult] = field(default_factory=list)
     exports: list[ExportResult] = field(default_factory=list)
     rss_mb: dict = field(default_factory=dict)
+    load: dict = field(default_factory=dict)
 
 
 # --- data -----------------------------------------------------------------------------------------------------------
@@ -458,6 +463,14 @@ def bench(label: str, url_for_size) -> Run:
                 ceiling_rps=round(ceiling["rps"], 1), ceiling_p95_ms=ceiling["p95_ms"], failures=measured["failures"]))
         run.ceiling = {"rps": round(sum(c["rps"] for c in ceilings) / len(ceilings), 1),
                        "p95_ms": round(sum(c["p95_ms"] for c in ceilings) / len(ceilings), 2)}
+        print(f"[{label}] load test: {load.CLIENTS} clients for {load.SECONDS} s …", flush=True)
+        today = datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
+        outcome = load.run(portal.base, users["liaison"], PASSWORD, today)
+        lost = load.missing(app, outcome.acknowledged)
+        run.load = {"clients": load.CLIENTS, "seconds": load.SECONDS, "reads": outcome.reads,
+                    "writes": outcome.writes, "acknowledged": len(outcome.acknowledged), "refused": outcome.refused,
+                    "server_errors": len(outcome.server_errors), "errors_seen": sorted(set(outcome.server_errors))[:10],
+                    "acknowledged_missing": len(lost)}
     finally:
         portal.stop()
         hello.stop()
@@ -506,7 +519,7 @@ def write_results(runs: list[Run]) -> None:
                "connections": CONNECTIONS, "seconds_per_page": SECONDS}
     payload = {"machine": machine, "runs": [asdict(run) for run in runs]}
     if runs:  # the first run at the top level too, in the shape the issue names, so runs compare
-        payload.update({k: payload["runs"][0][k] for k in ("ceiling", "pages", "exports", "rss_mb")})
+        payload.update({k: payload["runs"][0][k] for k in ("ceiling", "pages", "exports", "rss_mb", "load")})
     (OUT / "results.json").write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n")
     lines = ["# `make bench` results", "",
              f"{machine['date']}, {machine['cores']} cores; gunicorn with {WORKERS} sync workers, wrk with "
@@ -528,6 +541,13 @@ def write_results(runs: list[Run]) -> None:
         for e in run.exports:
             lines.append(f"| {e.name} | — | — | — | {e.skipped} |" if e.skipped else
                          f"| {e.name} | {e.rows} | {e.seconds} | {e.peak_mb} | {e.xml_ratio} |")
+        lo = run.load
+        if lo:
+            verdict = "passed" if not lo["server_errors"] and not lo["acknowledged_missing"] else "FAILED"
+            lines += ["", f"Load test ({verdict}): {lo['clients']} clients for {lo['seconds']} s, {lo['reads']} reads and "
+                          f"{lo['writes']} writes; {lo['acknowledged']} writes acknowledged, "
+                          f"{lo['acknowledged_missing']} of them missing afterwards; {lo['server_errors']} server errors"
+                          f"{': ' + '; '.join(lo['errors_seen']) if lo['errors_seen'] else ''}; {lo['refused']} refused (4xx)."]
         rss = run.rss_mb
         lines += ["", f"One worker's RSS: {rss.get('fresh')} MB fresh, {rss.get('after_pages')} MB after 200 pages, "
                       f"{rss.get('after_exports')} MB after 20 exports.", ""]
