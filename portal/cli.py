@@ -7,7 +7,7 @@ import sys
 import click
 from flask import Flask, current_app
 from flask_migrate import upgrade
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from portal.auth.models import Court, Department, Duty, Role
 from portal.extensions import db
@@ -131,6 +131,14 @@ def _name_the_court(court_name: str | None, court_code: str | None) -> None:
         click.echo(f"本院：{court.name}（代码 {court.code}，{court.level.label}）")
     else:
         click.echo("本院尚未命名：管理员首次登录时将提示填写本院名称（或运行 init-db --court-name 名称）。")
+
+
+def refresh_planner_statistics() -> None:
+    """ANALYZE: the query planner's statistics of every table. SQLite keeps none until asked, and without them it
+    answers a list of a hundred courts' items by sorting every item instead of reading the date index (0.3 s
+    against 2 ms at a province's size). PostgreSQL's autovacuum keeps its own; running it there is harmless."""
+    db.session.execute(text("ANALYZE"))
+    db.session.commit()
 
 
 @click.command("init-db")
@@ -301,6 +309,7 @@ def seed_demo(size: int, province: bool, scale: float, seed: int) -> None:
     else:
         counts = seed_data(size=size, random_seed=seed)
     db.session.commit()
+    refresh_planner_statistics()  # the data just grew from nothing
     click.echo("已生成演示数据：" + "，".join(f"{label} {n}" for label, n in counts.items()))
     click.echo(f"演示账户（密码均为 {DEMO_PASSWORD}）：")
     for label, usernames in demo_accounts():

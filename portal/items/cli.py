@@ -4,7 +4,7 @@ from pathlib import Path
 
 import click
 
-from portal.cli import court_options, export_period, export_scope, period_options
+from portal.cli import court_options, export_period, export_scope, period_options, refresh_planner_statistics
 
 
 def register(export: click.Group) -> None:
@@ -13,12 +13,14 @@ def register(export: click.Group) -> None:
 
 @click.command("supervise")
 def supervise() -> None:
-    """The overdue check (超期升级督办) of every court, for cron or a systemd timer; run it as often as you like."""
+    """The overdue check (超期升级督办) of every court, for cron or a systemd timer; run it as often as you like.
+    It also refreshes the query planner's statistics (ANALYZE)."""
     from portal.extensions import db
     from portal.items.supervision import escalate_overdue
 
     count = escalate_overdue()
     db.session.commit()
+    refresh_planner_statistics()  # SQLite's planner needs fresh statistics as the data grows; this runs hourly
     click.echo(f"已升级督办 {count} 件超期事项。" if count else "没有新的超期事项。")
 
 
