@@ -51,6 +51,7 @@ def test_a_deputy_enrols_on_a_phone_and_logs_in_with_a_code(page, shot, make_use
     page.get_by_role("link", name="我已保存，继续").click()
     expect(page.get_by_text("已启用：登录时除密码外")).to_be_visible()
 
+    page.wait_for_load_state()  # portal.js (deferred) opens the menu: a click before it runs does nothing
     page.get_by_role("button", name="菜单").click()
     page.get_by_role("button", name="退出").click()
     page.wait_for_url(lambda url: urlsplit(url).path == "/login")
