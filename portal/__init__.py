@@ -17,8 +17,9 @@ from portal.params import IdConverter
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 # Feature areas, in navigation order. Each is a package ``portal.<area>`` with a blueprint ``bp`` and, optionally,
-# ``NAVIGATION`` (label, endpoint, roles) entries, a ``cli`` module with ``register(export_group)`` and a ``demo``
-# module with ``seed(context)``.
+# ``NAVIGATION`` (label, endpoint, roles) entries, a ``cli`` module with ``register(export_group)``, a ``demo``
+# module with ``seed(context)``, ``contributions`` (the hooks of ``portal.areas``) and ``messages`` (what it tells
+# people through notices). README's "Inside" lists the files of an area.
 AREAS = ["main", "auth", "register", "items", "hearings", "reception", "activities", "surveys", "duty", "voters",
          "workspace", "pairing", "agenda", "notices", "figures", "reports", "summary", "admin"]
 

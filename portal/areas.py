@@ -26,7 +26,8 @@ An area contributes by defining any of these functions in ``portal/<area>/contri
   deadline, in one query: the lists of the monthly briefing and the quarterly report, beside those figures.
 
 - ``scheduled_notices(now) -> int``: queue the messages the area sends by itself on a schedule (a survey's
-  deadline reminder), idempotently: every pass of the notices worker calls it; the number queued.
+  deadline reminder, a hearing's day-before reminder, an item falling due; written in the area's ``messages.py``
+  and kept to one per record with ``portal.notices.services.told``), idempotently: every pass of the notices worker calls it; the number queued.
 
 ``collect`` calls one of them in every area that has it and keeps what is not None, by ``order``.
 """

@@ -440,7 +440,7 @@ def _answer(rng: random.Random, invitation: dict, hearing: dict, ahead: bool) ->
 
 def _invitation_messages(ctx: DemoContext, hearings: list[dict], hearing_ids: list[int], invitations: list[dict],
                          invitation_ids: list[int], today: date) -> None:
-    """The SMS each invitation of the last year sent (as notices.subscriptions.hearing_invitation words it)."""
+    """The SMS each invitation of the last year sent (as portal.hearings.messages.invitation_sent words it)."""
     since = clock.from_local(datetime.combine(today - timedelta(days=365), time()))
     mobiles = dict(db.session.execute(select(Deputy.id, Deputy.mobile).where(Deputy.id.in_(
         {i["deputy_id"] for i in invitations if i["invited_at"] >= since}))).all()) if invitations else {}

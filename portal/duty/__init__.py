@@ -17,4 +17,4 @@ EVENTS = {
     "duty_session.closed": "述职会结束",
 }
 
-from portal.duty import models, routes  # noqa: E402,F401
+from portal.duty import messages, models, routes  # noqa: E402,F401

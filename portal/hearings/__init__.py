@@ -13,4 +13,4 @@ EVENTS = {
     "invitation.answered": "答复旁听邀请",
 }
 
-from portal.hearings import models, routes, subscriptions  # noqa: E402,F401
+from portal.hearings import messages, models, routes  # noqa: E402,F401

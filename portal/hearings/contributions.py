@@ -1,7 +1,7 @@
 """What the hearings area shows on other areas' pages: the panel of the deputy's workspace (the latest invitations
 and the year's counts), the hearing a tracked item came from, hearings on the work calendar, and attended hearings
 as contacts for pairing."""
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import url_for
 from sqlalchemy import func, select
@@ -11,6 +11,7 @@ from portal import clock
 from portal.areas import Contact, Entry, Panel
 from portal.auth.models import Role
 from portal.extensions import db
+from portal.hearings import messages
 from portal.hearings.models import (
     Hearing,
     HearingInvitation,
@@ -136,3 +137,8 @@ def home_panel(user) -> Panel | None:
         return None
     return Panel(title="旁听邀请待答复", template="hearings/_home_panel.html", order=20,
                  link=url_for("hearings.index", when="upcoming"), extra={"waiting": waiting})
+
+
+def scheduled_notices(now: datetime) -> int:
+    """The day-before reminder of each invitation, queued by the notices worker's passes."""
+    return messages.queue_reminders(now)

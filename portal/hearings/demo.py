@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, time, timedelta
 
+from sqlalchemy import select
+
 from portal import clock
 from portal.auth.models import Court, CourtLevel
 from portal.demo import (
@@ -15,8 +17,10 @@ from portal.demo import (
     DemoContext,
 )
 from portal.extensions import db
+from portal.hearings import messages
 from portal.hearings.draw import Candidate, draw
 from portal.hearings.models import (
+    EXPECTING,
     SCORE_FIELDS,
     CaseType,
     Hearing,
@@ -145,6 +149,19 @@ def seed(ctx: DemoContext) -> None:
             _past_answers(ctx, rng, hearing, invitations)
             _forum(ctx, rng, hearing, invitations)
     db.session.flush()
+    _queue_upcoming_reminders(ctx)
+
+
+def _queue_upcoming_reminders(ctx: DemoContext) -> None:
+    """The reminder the notices worker would queue the day before, for every upcoming hearing, left due now (so
+    that ``notify send-due`` on a fresh demo delivers them)."""
+    ctx.add("待发庭审提醒", 0)
+    invitations = db.session.scalars(
+        select(HearingInvitation).join(Hearing).where(Hearing.starts_at > clock.now(),
+                                                      HearingInvitation.status.in_(EXPECTING))).all()
+    for invitation in invitations:
+        messages.remind(invitation)
+        ctx.add("待发庭审提醒")
 
 
 def _invite(ctx, rng, hearing, court, liaison, day, last_invited) -> list[HearingInvitation]:

@@ -27,4 +27,4 @@ EVENTS = {
     "item.escalated": "超期升级督办",
 }
 
-from portal.items import models, routes  # noqa: E402,F401
+from portal.items import messages, models, routes  # noqa: E402,F401

@@ -1,7 +1,7 @@
 """What tracked items show on other areas' pages (portal.areas): the deputy's workspace panel with the year's counts
 for the archive (履职档案), the supervision notice (督办提醒) on the staff home page, and deadlines on the work
 calendar."""
-from datetime import date
+from datetime import date, datetime
 
 from flask import url_for
 from sqlalchemy import and_, case, func, or_, select
@@ -11,6 +11,7 @@ from portal.areas import Entry, Outstanding, Panel
 from portal.auth.models import Department, Role, User
 from portal.extensions import db
 from portal.figures.definitions import Chart, FigureGroup, Rate, Table, count_if, figure, month_columns, tally
+from portal.items import messages
 from portal.items.models import Item, ItemKind, item_deputy
 from portal.items.queries import (
     KIND_GROUPS,
@@ -215,3 +216,8 @@ def outstanding_items(scope) -> list[Outstanding]:
 
 def scope_court_name(scope, court_id: int) -> str:
     return next((c.name.removesuffix("人民法院") for c in scope.columns if c.id == court_id), "")
+
+
+def scheduled_notices(now: datetime) -> int:
+    """The reminder of each item falling due soon, queued by the notices worker's passes."""
+    return messages.queue_reminders(now)

@@ -54,4 +54,4 @@ bp = Blueprint("notices", __name__, url_prefix="/notices")
 NAVIGATION = [("消息发送", "notices.index", (Role.LIAISON,), "联络工作"),
               ("法院工作信息", "notices.newsletter_list", STAFF_ROLES, "联络工作")]
 
-from portal.notices import models, newsletter_routes, routes, subscriptions  # noqa: E402,F401
+from portal.notices import models, newsletter_routes, routes  # noqa: E402,F401

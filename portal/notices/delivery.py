@@ -110,12 +110,8 @@ def _text(message: Message) -> str:
 
 
 def send_due() -> int:
-    """Queue the scheduled reminders, then send everything due now, batch after batch; the number tried."""
-    from portal.notices.reminders import queue_due_soon_reminders, queue_hearing_reminders
-
+    """Queue the areas' scheduled reminders, then send everything due now, batch after batch; the number tried."""
     with audit.as_system(db.session):
-        queue_hearing_reminders()
-        queue_due_soon_reminders()
         for area in contributing("scheduled_notices"):
             area.scheduled_notices(clock.now())
     tried = 0

@@ -1,6 +1,5 @@
-"""Demo notices: a year of batch notices already sent (greetings, briefings), the reminders of the upcoming
-hearings left queued and due, so that ``notify send-due`` on a fresh demo delivers them, and two years of
-《法院工作信息》 (``demo_newsletters``)."""
+"""Demo notices: a year of batch notices already sent (greetings, briefings) and two years of 《法院工作信息》
+(``demo_newsletters``). The hearings' demo leaves the reminders of the upcoming hearings queued."""
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
@@ -10,10 +9,8 @@ from sqlalchemy import select
 from portal import clock
 from portal.demo import DemoContext
 from portal.extensions import db
-from portal.hearings.models import EXPECTING, Hearing, HearingInvitation
 from portal.notices import demo_newsletters
 from portal.notices.models import Batch, Channel, Message, MessageState
-from portal.notices.reminders import REMINDER, hearing_line
 from portal.register.models import Deputy
 
 # (month, day, subject, text, greeting)
@@ -27,7 +24,7 @@ BATCHES = (
 
 
 def seed(ctx: DemoContext) -> None:
-    for label in ("群发消息", "已发短信", "待发庭审提醒"):
+    for label in ("群发消息", "已发短信"):
         ctx.add(label, 0)
     court = ctx.intermediate
     today = clock.today()
@@ -53,21 +50,4 @@ def seed(ctx: DemoContext) -> None:
         db.session.execute(Message.__table__.insert(), rows)
         ctx.add("群发消息")
         ctx.add("已发短信", len(rows))
-    _queue_upcoming_reminders(ctx)
     demo_newsletters.seed(ctx)
-
-
-def _queue_upcoming_reminders(ctx: DemoContext) -> None:
-    """The reminder the worker would queue the day before, for every upcoming hearing, due now."""
-    from portal.notices import services
-
-    invitations = db.session.scalars(
-        select(HearingInvitation).join(Hearing).where(Hearing.starts_at > clock.now(),
-                                                      HearingInvitation.status.in_(EXPECTING))).all()
-    for invitation in invitations:
-        hearing = invitation.hearing
-        services.tell_deputy(invitation.deputy, REMINDER,
-                             f"{services.salutation(invitation.deputy)}：{hearing_line(hearing)}，诚邀您届时旁听。",
-                             court_id=hearing.court_id, about=invitation,
-                             link=services.link_to("hearings.mine_detail", invitation_id=invitation.id))
-        ctx.add("待发庭审提醒")

@@ -1,7 +1,8 @@
 """Queueing messages (the outbox), a deputy's channels, the in-portal inbox, and the staff's view of the outbox.
 
-Other areas call ``tell_deputy`` and ``tell_user`` (usually from a domain-event listener, inside the transaction
-of the change); nothing here sends anything: the worker does (``portal.notices.delivery``).
+Other areas call ``tell_deputy``, ``tell_deputies`` and ``tell_user`` (from their ``messages`` module: a
+domain-event listener inside the transaction of the change, or a scheduled reminder that ``told`` keeps to one per
+record); nothing here sends anything: the worker does (``portal.notices.delivery``).
 """
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -107,6 +108,15 @@ def tell_deputies(deputies: list[Deputy], subject: str, body_for, *, court_id: i
         if deputy.id in accounts:
             messages.append(_queue(Channel.PORTAL, body, user_id=accounts[deputy.id], **common))
     return messages
+
+
+def told(model, subject: str, *, since=None):
+    """SQL: a message of ``subject`` about the row of ``model`` was queued (since the instant column ``since``):
+    the test that keeps a scheduled reminder to one per record."""
+    condition = (Message.about_type == model.__tablename__) & (Message.about_id == model.id) & (Message.subject == subject)
+    if since is not None:
+        condition &= Message.created_at >= since
+    return select(Message.id).where(condition).exists()
 
 
 def tell_user(user: User, subject: str, body: str, *, link: str = "", about=None, sms: bool = False) -> list[Message]:

@@ -8,7 +8,7 @@ from portal.auth.models import STAFF_ROLES
 bp = Blueprint("surveys", __name__, url_prefix="/surveys")
 NAVIGATION = [("民意测评", "surveys.index", STAFF_ROLES, "联络工作")]
 # Both carry what portal.notices needs to queue the messages: deputy_ids, heading (the subject), body ({称呼} filled per
-# deputy) and link; see portal.notices.subscriptions.survey_notice.
+# deputy) and link; see portal.surveys.messages.
 EVENTS = {"survey.opened": "发出民意测评", "survey.reminded": "民意测评催填提醒"}
 
-from portal.surveys import models, routes  # noqa: E402,F401
+from portal.surveys import messages, models, routes  # noqa: E402,F401
