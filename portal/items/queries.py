@@ -6,15 +6,17 @@ see, Forbidden inside them when the item is not theirs.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import and_, case, distinct, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from portal import clock, params
 from portal.access import visible_court_ids
 from portal.auth.models import Court, Department, Role, User
+from portal.documents import STREAM_ROWS
 from portal.errors import Forbidden, NotFound
 from portal.extensions import db
 from portal.items.models import Item, ItemKind, ItemRating, ItemState, Rating, item_deputy
@@ -402,6 +404,19 @@ def period_items(court_ids: list[int], date_from: date, date_to: date, *, user=N
     return list(db.session.scalars(
         select(Item).options(*_row_options()).where(_period_condition(court_ids, date_from, date_to, user))
         .order_by(Item.received_on, Item.id)))
+
+
+def stream_period_items(court_ids: list[int], date_from: date, date_to: date, *, user=None) -> Iterator[Item]:
+    """``period_items`` read in batches (``yield_per``), for a streamed export: one batch is held at a time."""
+    query = (select(Item).options(*_row_options()).where(_period_condition(court_ids, date_from, date_to, user))
+             .order_by(Item.received_on, Item.id).execution_options(yield_per=STREAM_ROWS))
+    return iter(db.session.scalars(query))
+
+
+def period_court_count(court_ids: list[int], date_from: date, date_to: date, *, user=None) -> int:
+    """How many courts the period's items (that ``user`` sees) belong to."""
+    return db.session.scalar(select(func.count(distinct(Item.court_id)))
+                             .where(_period_condition(court_ids, date_from, date_to, user))) or 0
 
 
 def year_counts(deputy_id: int, year: int | None) -> dict[ItemKind, int]:
