@@ -270,3 +270,54 @@ def test_items_route_streams_the_tree_document(app, client, login_as) -> None:
     assert response.status_code == 200
     assert_same(response.data, empty)
     assert [row[0] for row in table_texts(response.data)] == ["序号", "合计"]
+
+
+# --- the other list exports: the big table streamed from the data's lists ---------------------------------------
+
+@pytest.mark.parametrize("size", [0, len(NASTY)])
+def test_activity_register_streamed_is_the_tree(size) -> None:
+    from portal.activities.documents import ActivityRegister
+    from portal.activities.documents import RegisterLine as ActivityLine
+    from portal.activities.documents import register_docx as activity_docx
+
+    lines = [ActivityLine(held_on=datetime.date(2025, 3, i % 27 + 1), court="某某法院", kind="座谈", title=text,
+                          place=text, deputies=text, others="", persons=i + 1, staff="李四", content=text,
+                          opinions=text, items=i % 2) for i, text in enumerate(NASTY[:size])]
+    data = ActivityRegister(court_name="某某法院", period="2025年", generated_on=datetime.date(2025, 12, 31),
+                            lines=lines)
+    streamed = activity_docx(data).to_bytes()
+    assert_same(streamed, activity_docx(data, stream=False).to_bytes())
+    assert len(table_texts(streamed)) == 1 + size + 1
+
+
+@pytest.mark.parametrize("size", [0, len(NASTY)])
+def test_duty_overview_streamed_is_the_tree(size) -> None:
+    from portal.duty.documents import OverviewDeputyLine, OverviewDocument, OverviewGroupLine, overview_docx
+
+    data = OverviewDocument(court_name="某某法院", court_scope="某某法院", year=2025, scope="",
+                            generated_on=datetime.date(2025, 12, 31),
+                            groups=[OverviewGroupLine("城区代表组", 10, 3, "30%", 2, 1, NASTY[0])],
+                            deputies=[OverviewDeputyLine(text, text, "当面述职", "已备案", "2025-06-01", text)
+                                      for text in NASTY[:size]])
+    streamed = overview_docx(data).to_bytes()
+    assert_same(streamed, overview_docx(data, stream=False).to_bytes())
+    texts = [p.text for p in docx.Document(io.BytesIO(streamed)).paragraphs]
+    assert f"共 {size} 人\t制表日期：2025年12月31日" in texts
+    assert ("本年度尚无代表述职。" in texts) == (size == 0)
+
+
+@pytest.mark.parametrize("size", [0, len(NASTY)])
+def test_hearing_period_report_streamed_is_the_tree(size) -> None:
+    from portal.hearings.documents import HearingPeriodReport, PeriodDeputyRow, PeriodHearingRow, period_docx
+
+    report = HearingPeriodReport(
+        court_name="某某法院", signer="某某法院", period="2025年", filter_line="范围：某某法院",
+        hearings=[PeriodHearingRow("2025年3月1日\n09:00", text, text, "民一庭", "王法官", 3, 2, text)
+                  for text in NASTY[:size]],
+        deputies=[PeriodDeputyRow(text, "人大代表", "市级", text, 2, 1) for text in NASTY[:size]],
+        generated_on=datetime.date(2025, 12, 31))
+    streamed = period_docx(report).to_bytes()
+    assert_same(streamed, period_docx(report, stream=False).to_bytes())
+    document = docx.Document(io.BytesIO(streamed))
+    assert len(document.tables[0].rows) == 1 + size + 1
+    assert ("本期没有邀请代表委员旁听庭审。" in [p.text for p in document.paragraphs]) == (size == 0)
