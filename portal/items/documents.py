@@ -16,7 +16,7 @@ from portal.auth.models import User
 from portal.documents.gbt9704 import OfficialDocument, format_date
 from portal.documents.xlsx import Sheet, build_workbook, list_title
 from portal.items.models import Item, ItemContact, ItemEvent
-from portal.items.queries import FigureReport, Figures
+from portal.items.queries import FigureReport, Figures, stream_period_rows
 from portal.items.services import number_parts
 from portal.items.supervision import SUPERVISED
 from portal.items.workflow import division_head
@@ -415,12 +415,24 @@ def build_item_xlsx(court_name: str, items: list[Item], report: FigureReport) ->
                           title=list_title(court_name, "交办督办件办理情况", period))
 
 
-def item_table(court_name: str, date_from: datetime.date, date_to: datetime.date, items: Iterable[Item],
+def stream_table_rows(court_ids: list[int], date_from: datetime.date, date_to: datetime.date, *,
+                      user=None) -> Iterator[TableRow]:
+    """``item_table``'s rows of the period's items, made as ``queries.stream_period_rows`` reads them: the same
+    text as from the items themselves."""
+    for r, names in stream_period_rows(court_ids, date_from, date_to, user=user):
+        yield TableRow(court=r.court, number=r.number, kind=r.kind.label,
+                       source="、".join(names) or r.source_body or r.origin.label, title=r.title,
+                       department=r.department or "", deadline=r.deadline.isoformat() if r.deadline else "",
+                       state=r.state.label, answered=r.answered_on.isoformat() if r.answered_on else "",
+                       rating=r.rating.label if r.rating else "")
+
+
+def item_table(court_name: str, date_from: datetime.date, date_to: datetime.date, items: Iterable[Item | TableRow],
                report: FigureReport, *, several_courts: bool | None = None) -> ItemTable:
-    """The period's items, one row each, with the figures of ``report`` under them. ``items`` may be a query's
-    streamed result (``queries.stream_period_items``; ``several_courts`` then from ``queries.period_court_count``):
-    the rows are made as they are read."""
-    rows = (TableRow(court=i.court.name, number=i.number, kind=i.kind.label,
+    """The period's items, one row each, with the figures of ``report`` under them. ``items`` may be an iterator
+    of rows already made (``stream_table_rows``; ``several_courts`` then from ``queries.period_court_count``): the
+    table is streamed from it."""
+    rows = (i if isinstance(i, TableRow) else TableRow(court=i.court.name, number=i.number, kind=i.kind.label,
                      source="、".join(d.name for d in i.deputies) or i.source_body or i.origin.label, title=i.title,
                      department=i.department.name if i.department else "",
                      deadline=i.deadline.isoformat() if i.deadline else "", state=i.state.label,

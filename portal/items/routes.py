@@ -325,8 +325,8 @@ def export_docx():
     start, end = _bounds(period)
     report = queries.figures(scope.court_ids, start, end, user=current_user)
     several = queries.period_court_count(scope.court_ids, start, end, user=current_user) > 1
-    items = queries.stream_period_items(scope.court_ids, start, end, user=current_user)
-    data = documents.item_table(scope.title, start, end, items, report, several_courts=several)
+    rows = documents.stream_table_rows(scope.court_ids, start, end, user=current_user)
+    data = documents.item_table(scope.title, start, end, rows, report, several_courts=several)
     return send_download(documents.item_table_docx(data), f"交办督办件统计表_{start:%Y%m%d}-{end:%Y%m%d}.docx")
 
 

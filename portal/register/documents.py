@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from portal import clock
 from portal.documents.gbt9704 import OfficialDocument, format_date
-from portal.privacy import shown_mobile
+from portal.privacy import mask_mobile, sees_personal_info
 from portal.register.models import Mandate
 
 HEADERS = ["序号", "姓名", "性别", "类别", "层级", "届次", "代表组/界别", "工作单位及职务", "联系电话", "状态"]
@@ -91,10 +91,11 @@ def build_register_docx(data: RegisterDocument) -> bytes:
 def register_document(mandates: Iterable[Mandate], filter_summary: str, court_name: str) -> RegisterDocument:
     """The data of the register's Word export: a line per mandate, made as the mandates are read (``mandates``
     may be a query's streamed result, ``services.stream_filtered``)."""
+    full = sees_personal_info()  # once, not per row: the same as shown_mobile for each
     rows = (RegisterRow(name=m.deputy.name, gender=m.deputy.gender.label, kind=m.kind.label, level=m.level.label,
                         term=m.term, group=m.group_name,
                         work_unit_post=" ".join(p for p in (m.deputy.work_unit, m.deputy.post) if p),
-                        mobile=shown_mobile(m.deputy.mobile), status=m.status.label, person=m.deputy_id)
+                        mobile=(m.deputy.mobile or "") if full else mask_mobile(m.deputy.mobile), status=m.status.label, person=m.deputy_id)
             for m in mandates)
     return RegisterDocument(court_name=court_name, filter_summary=filter_summary, generated_on=clock.today(),
                             rows=rows)

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from sqlalchemy import Select, and_, case, distinct, exists, func, or_, select, text
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from portal import clock, params
 from portal.auth.models import User
@@ -201,7 +201,7 @@ def all_filtered(filters: RegisterFilters) -> list[Mandate]:
 def stream_filtered(filters: RegisterFilters) -> Iterator[Mandate]:
     """``all_filtered`` for the Word register (the person, without pairings), read in batches (``yield_per``): a
     streamed export holds one batch at a time."""
-    query = _filtered_query(filters).options(selectinload(Mandate.deputy))
+    query = _filtered_query(filters).options(contains_eager(Mandate.deputy))  # the query joins the deputy
     return iter(db.session.scalars(query.execution_options(yield_per=STREAM_ROWS)))
 
 
