@@ -666,6 +666,48 @@ def test_item_table_export_with_figures(client, login_as, office):
     assert document.sections[0].page_width > document.sections[0].page_height  # landscape
 
 
+def test_item_table_export_streams_what_the_tree_builds(app, client, office, make_court, make_user, make_deputy):
+    """The route's rows (plain columns, streamed) are the rows the tree path makes from the ORM items, across
+    courts (the number then names the court) and for a handler, who sees only their department's items."""
+    import zipfile
+
+    from flask_login import login_user
+
+    from portal.access import court_scope
+    from portal.items import documents
+    from tests.conftest import PASSWORD
+
+    walk(new_item(office, title="建议一 & <二>\x0b"), office, *FULL)
+    new_item(office, title="两位代表的建议", deputies=[office["deputy"], office["cppcc"]])
+    new_item(office, kind=ItemKind.LETTER, title="来信\n两行", deputies=[], source_body="市人大常委会")
+    lower = make_court(name="某某区人民法院", parent=office["court"])
+    create_item(court_id=lower.id, kind=ItemKind.SUGGESTION, title="下级法院的建议", content="内容",
+                deputies=[make_deputy(name="王五")], origin=ItemOrigin.RECEPTION)
+    db.session.commit()
+    year = TODAY().year
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    for user in (office["liaison"], office["handler"]):
+        client.post("/logout")
+        assert client.post("/login", data={"username": user.username, "password": PASSWORD}).status_code == 302
+        response = client.get(f"/items/export.docx?from={year}-01-01&to={year}-12-31")
+        assert response.status_code == 200
+        with app.test_request_context():
+            login_user(user)
+            scope = court_scope(user)
+            tree = documents.item_table_docx(documents.item_table(
+                scope.title, start, end, queries.period_items(scope.court_ids, start, end, user=user),
+                queries.figures(scope.court_ids, start, end, user=user)), stream=False).to_bytes()
+
+        def body(data):
+            return zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml")
+
+        assert body(response.data) == body(tree)
+        rows = Document(io.BytesIO(response.data)).tables[0].rows
+        assert len(rows) >= (2 + 3 if user is office["liaison"] else 2 + 1)
+        if user is office["liaison"]:
+            assert any("\n" in row.cells[1].text for row in rows[1:-1])  # several courts: numbers name them
+
+
 def test_cli_export_items(runner, office, tmp_path):
     walk(new_item(office), office, *FULL)
     year = TODAY().year

@@ -67,8 +67,12 @@ def register_data(activities, period, scope) -> ActivityRegister:
     return ActivityRegister(court_name=scope.title, period=period.label, generated_on=clock.today(), lines=lines)
 
 
-def build_register_docx(data: ActivityRegister) -> bytes:
-    """Landscape A4: title and period, the table with a totals row, and the summary line."""
+def register_docx(data: ActivityRegister, *, stream: bool = True) -> OfficialDocument:
+    """Landscape A4: title and period, the table with a totals row, and the summary line.
+
+    ``stream``: the big table is written row by row from its template row when the document is saved, not built
+    as a python-docx tree (``stream=False``: the tree as before, for comparison).
+    """
     document = OfficialDocument(landscape=True)
     document.title(f"{data.court_name}\n联络活动登记汇总" if data.court_name else "联络活动登记汇总")
     document.subtitle(f"（{data.period}）")
@@ -79,10 +83,16 @@ def build_register_docx(data: ActivityRegister) -> bytes:
          for i, line in enumerate(data.lines, start=1)),
         widths_mm=WIDTHS_MM, aligns=ALIGNS, font_size_pt=11,
         total_row=("合计", f"{data.activities} 次", "", "", "", "", data.persons, "", _items_summary(data)),
+        stream=stream,
     )
     document.split_line(f"共开展联络活动 {data.activities} 次、{data.persons} 人次；{_items_summary(data)}",
                         f"制表日期：{format_date(data.generated_on)}")
-    return document.to_bytes()
+    return document
+
+
+def build_register_docx(data: ActivityRegister) -> bytes:
+    """The bytes of the .docx of ``register_docx``."""
+    return register_docx(data).to_bytes()
 
 
 def _items_summary(data: ActivityRegister) -> str:

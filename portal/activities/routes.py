@@ -7,7 +7,7 @@ from flask_login import current_user
 from portal import clock, params
 from portal.access import EDITOR_ROLES, court_scope, require_editor, require_staff, visible_court_ids
 from portal.activities import bp, services
-from portal.activities.documents import build_register_docx, build_register_xlsx, register_data
+from portal.activities.documents import build_register_xlsx, register_data, register_docx
 from portal.activities.forms import ActivityForm, OpinionForm
 from portal.activities.models import Activity
 from portal.attachments import check_files, delete_file, get_file, save_files, send
@@ -56,7 +56,7 @@ def _register():
 @require_staff
 def export_docx():
     """The 联络活动登记汇总 of the list as filtered: the same filters, period and court scope."""
-    return send_download(build_register_docx(_register()), f"联络活动登记汇总_{clock.today():%Y%m%d}.docx")
+    return send_download(register_docx(_register()), f"联络活动登记汇总_{clock.today():%Y%m%d}.docx")
 
 
 @bp.get("/export.xlsx")

@@ -4,7 +4,9 @@
 turns one plain data object into the bytes of one `.docx`.
 """
 
+import tempfile
 from io import BytesIO
+from typing import IO, Protocol
 
 from flask import send_file
 
@@ -12,11 +14,23 @@ from portal.uploads import content_disposition
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SPOOL_BYTES = 4 * 1024 * 1024  # a written document larger than this goes to a temporary file on disk
+STREAM_ROWS = 500  # rows a streamed export reads from its query at a time (``yield_per``)
 
 
-def send_download(data: bytes, filename: str, mimetype: str = DOCX, *, audit: str | None = None):
+class Writable(Protocol):
+    """A document that writes itself to a file (``gbt9704.OfficialDocument``): a streamed table's rows are read
+    from the database while the file is written."""
+
+    def write(self, target: IO[bytes]) -> None: ...
+
+
+def send_download(data: bytes | Writable, filename: str, mimetype: str = DOCX, *, audit: str | None = None):
     """Send a generated file (a document or a spreadsheet) as a download under ``filename``, which may carry
     names people typed (see portal.uploads.content_disposition).
+
+    ``data``: the file's bytes, or a document with ``write()``, which is written to a temporary file on disk (so
+    a large export's memory does not grow with its rows; small ones stay in memory) that is sent and then removed.
 
     ``audit``: what personal information the file holds (``"代表委员名册"``); the download is then a security
     event in the audit trail, with who, when, from where, the file and the filter (the query string) it used.
@@ -28,6 +42,29 @@ def send_download(data: bytes, filename: str, mimetype: str = DOCX, *, audit: st
 
         trail.security("export", detail={"content": audit, "file": filename,
                                          "filter": request.query_string.decode(errors="replace")[:500]})
-    response = send_file(BytesIO(data), mimetype=mimetype)
+    if isinstance(data, bytes | bytearray):
+        response = send_file(BytesIO(data), mimetype=mimetype)
+    else:
+        response = _send_written(data, mimetype)
     response.headers["Content-Disposition"] = content_disposition(filename)
+    return response
+
+
+def _send_written(document: Writable, mimetype: str):
+    """Write ``document`` in memory up to SPOOL_BYTES, then to a temporary file on disk, which is sent from there
+    and removed when the response closes it."""
+    file = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - closed here or by the response
+    try:
+        document.write(file)
+        size = file.tell()
+        file.seek(0)
+        if size <= SPOOL_BYTES:
+            data = file.read()
+            file.close()
+            return send_file(BytesIO(data), mimetype=mimetype)
+    except BaseException:
+        file.close()
+        raise
+    response = send_file(file, mimetype=mimetype)
+    response.content_length = size
     return response

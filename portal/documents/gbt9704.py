@@ -12,8 +12,12 @@ import copy
 import datetime
 import io
 import re
+import secrets
 import unicodedata
-from collections.abc import Iterable, Sequence
+import zipfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import IO
 
 import docx
 from docx.document import Document as DocxDocument
@@ -195,10 +199,42 @@ def _fill_run(t, text: str) -> None:
             run.append(el)
 
 
-class OfficialDocument:
-    """A GB/T 9704-2012 document under construction; call the builders in reading order, then `to_bytes()`.
+def _escape(text: str) -> str:
+    """Escape text for an element's content exactly as lxml serialises it (quotes stay as they are)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
-    `doc` is the underlying python-docx document for rare extras.
+
+_BREAK_XML = {"\n": "<w:br/>", "\t": "<w:tab/>"}
+
+
+def _run_content_xml(text: str) -> str:
+    """The children of a table cell's run holding `text` (already cleaned), serialised as `_fill_run` leaves them."""
+    if "\n" not in text and "\t" not in text:
+        return f'<w:t xml:space="preserve">{_escape(text)}</w:t>'
+    return "".join(_BREAK_XML.get(part) or f'<w:t xml:space="preserve">{_escape(part)}</w:t>'
+                   for part in re.split(r"(\n|\t)", text) if part)
+
+
+# Rows of a streamed table written to the zip at once: large enough to keep the write calls few, small enough that
+# memory does not grow with the table.
+_STREAM_BATCH = 500
+
+
+@dataclass
+class _StreamedTable:
+    """A table whose data rows are written at save time from `rows`, each a copy of the template row in the XML."""
+
+    markers: list[str]  # the placeholder text of each cell of the template row, in order
+    rows: Iterable[Sequence[object]]
+
+
+class OfficialDocument:
+    """A GB/T 9704-2012 document under construction; call the builders in reading order, then `to_bytes()` or
+    `write()`.
+
+    `doc` is the underlying python-docx document for rare extras. Large tables can be streamed (`table(...,
+    stream=True)`): their rows are only read, and written, when the document is saved, so memory does not grow
+    with them; text that depends on those rows (a count under the table) comes from `later()`.
     """
 
     doc: DocxDocument
@@ -208,6 +244,10 @@ class OfficialDocument:
         self.doc = docx.Document()
         self.landscape = landscape
         self._title_paragraph: Paragraph | None = None
+        # Placeholders are private-use characters around a random token, so no stored text can look like one.
+        self._token = secrets.token_hex(8)
+        self._streams: list[_StreamedTable] = []
+        self._laters: dict[str, Callable[[], object]] = {}
         self._setup_page()
         self._setup_styles()
         self._setup_settings()
@@ -473,6 +513,7 @@ class OfficialDocument:
         font_size_pt: float = 12,
         total_row: Sequence[object] | None = None,
         aligns: list[str] | None = None,
+        stream: bool = False,
     ) -> Table:
         """Add a bordered table: a bold header row repeated on every page, then `rows`, then `total_row` in bold.
 
@@ -480,6 +521,11 @@ class OfficialDocument:
         columns across the type area; `aligns` (left, center, right, justify per column) defaults to left.
         Rows never split across pages. Rows are copies of one prepared row, so thousands take milliseconds.
         Returns the python-docx table for rare extras.
+
+        `stream`: `rows` (any iterable, e.g. a generator over a query) is read only when the document is saved,
+        and each row is written straight into the file as the prepared row's XML with the cell texts put in: the
+        document is the same, but neither the rows nor their XML are held in memory. The returned table then
+        holds the header, one placeholder row and the total row; do not change the placeholder row.
         """
         n = len(headers)
         if widths_mm is None:
@@ -515,10 +561,16 @@ class OfficialDocument:
         self._fill_row(head, headers, n)
         tbl.append(head)
         proto = prototype(bold=False, header=False, cell_aligns=aligns)
-        for values in rows:
-            tr = copy.deepcopy(proto)
-            self._fill_row(tr, values, n)
-            tbl.append(tr)
+        if stream:
+            markers = [self._marker(f"c{len(self._streams)}.{j}") for j in range(n)]
+            self._fill_row(proto, markers, n)
+            tbl.append(proto)
+            self._streams.append(_StreamedTable(markers, rows))
+        else:
+            for values in rows:
+                tr = copy.deepcopy(proto)
+                self._fill_row(tr, values, n)
+                tbl.append(tr)
         if total_row is not None:
             tr = prototype(bold=True, header=False, cell_aligns=aligns)
             self._fill_row(tr, total_row, n)
@@ -546,9 +598,91 @@ class OfficialDocument:
         for t, value in zip(list(tr.iter(_T)), values):
             _fill_run(t, clean_text(value))
 
+    def _marker(self, name: str) -> str:
+        return f"\ue000{self._token}:{name}\ue001"
+
+    def later(self, value: Callable[[], object]) -> str:
+        """A placeholder for text known only once the streamed tables before it are written (e.g. "共 N 人" counted
+        while their rows were read): put it in any text given to the builders; on saving, `value()` (one line,
+        through `clean_text`) replaces it. Without streamed tables it is resolved on saving too.
+        """
+        marker = self._marker(f"l{len(self._laters)}")
+        self._laters[marker] = value
+        return marker
+
     def to_bytes(self) -> bytes:
         """Return the finished .docx file."""
         buffer = io.BytesIO()
-        self.doc.save(buffer)
+        self.write(buffer)
         return buffer.getvalue()
+
+    def write(self, target: IO[bytes]) -> None:
+        """Write the finished .docx file to a binary file (a temporary file for a large streamed table).
+
+        Without streamed tables or `later()` texts this is python-docx's own save. Otherwise python-docx saves the
+        (small) document with the placeholder rows, and the zip is copied part by part, word/document.xml
+        streamed: the XML before each placeholder row, the table's rows made from that row, the XML after it.
+        """
+        if not self._streams and not self._laters:
+            self.doc.save(target)
+            return
+        package = io.BytesIO()
+        self.doc.save(package)
+        with zipfile.ZipFile(package) as source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+            for info in source.infolist():
+                if info.filename == "word/document.xml":
+                    with out.open(info.filename, "w") as part:
+                        self._write_document_xml(source.read(info).decode("utf-8"), part)
+                else:
+                    out.writestr(info, source.read(info))
+        self._streams.clear()  # their rows are read: the document cannot be saved twice
+
+    def _write_document_xml(self, xml: str, part: IO[bytes]) -> None:
+        position = 0
+        for table in self._streams:
+            first, last = xml.find(table.markers[0]), xml.find(table.markers[-1])
+            start = max(xml.rfind("<w:tr>", 0, first), xml.rfind("<w:tr ", 0, first))
+            end = xml.find("</w:tr>", last) + len("</w:tr>")
+            if not position <= start < first <= last < end:
+                raise RuntimeError("the streamed table's placeholder row is missing or was changed")
+            part.write(self._resolve_laters(xml[position:start]).encode("utf-8"))
+            self._write_rows(xml[start:end], table, part)
+            position = end
+        part.write(self._resolve_laters(xml[position:]).encode("utf-8"))
+
+    @staticmethod
+    def _write_rows(row: str, table: _StreamedTable, part: IO[bytes]) -> None:
+        """Write a row per item of `table.rows`: the template `row` with each cell's placeholder `<w:t>` replaced
+        by the cell's text as `_fill_run` would have made it."""
+        pieces, position = [], 0
+        for marker in table.markers:
+            at = row.index(marker)
+            t_start, t_end = row.rindex("<w:t ", 0, at), row.index("</w:t>", at) + len("</w:t>")
+            pieces.append(row[position:t_start])
+            position = t_end
+        tail = row[position:]
+        n = len(pieces)
+        batch: list[str] = []
+        for values in table.rows:
+            if len(values) != n:
+                raise ValueError(f"a table row needs {n} values, got {len(values)}: {values!r}")
+            for piece, value in zip(pieces, values):
+                batch.append(piece)
+                batch.append(_run_content_xml(clean_text(value)))
+            batch.append(tail)
+            if len(batch) >= _STREAM_BATCH * (2 * n + 1):
+                part.write("".join(batch).encode("utf-8"))
+                batch.clear()
+        part.write("".join(batch).encode("utf-8"))
+
+    def _resolve_laters(self, xml: str) -> str:
+        if "\ue000" not in xml:
+            return xml
+        for marker, value in self._laters.items():
+            if marker in xml:
+                text = clean_text(value())
+                if "\n" in text or "\t" in text:
+                    raise ValueError(f"later() text must be one line, not {text!r}")
+                xml = xml.replace(marker, _escape(text))
+        return xml
 

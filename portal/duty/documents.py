@@ -174,8 +174,12 @@ class OverviewDocument:
         return f"{self.year}年代表述职情况汇总"
 
 
-def build_overview_docx(data: OverviewDocument) -> bytes:
-    """Landscape: the groups' figures, then every deputy who reported (in person or in writing) and the results."""
+def overview_docx(data: OverviewDocument, *, stream: bool = True) -> OfficialDocument:
+    """Landscape: the groups' figures, then every deputy who reported (in person or in writing) and the results.
+
+    ``stream``: the big table is written row by row from its template row when the document is saved, not built
+    as a python-docx tree (``stream=False``: the tree as before, for comparison).
+    """
     document = OfficialDocument(landscape=True)
     document.title(data.title)
     document.subtitle(f"（{data.scope}）" if data.scope else "（全部代表组）")
@@ -193,11 +197,16 @@ def build_overview_docx(data: OverviewDocument) -> bytes:
                        [(n, d.group, d.name, d.kind, d.state, d.session, d.evaluation)
                         for n, d in enumerate(data.deputies, 1)],
                        widths_mm=[13, 48, 22, 22, 28, 36, 56],
-                       aligns=["center", "left", "center", "center", "center", "center", "left"])
+                       aligns=["center", "left", "center", "center", "center", "center", "left"], stream=stream)
     else:
         document.paragraph("本年度尚无代表述职。")
     document.split_line(f"共 {len(data.deputies)} 人", f"制表日期：{format_date(data.generated_on)}")
-    return document.to_bytes()
+    return document
+
+
+def build_overview_docx(data: OverviewDocument) -> bytes:
+    """The bytes of the .docx of ``overview_docx``."""
+    return overview_docx(data).to_bytes()
 
 
 # --- the data of the documents, from the database ------------------------------------------------------------

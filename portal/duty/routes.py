@@ -524,4 +524,4 @@ def overview_docx():
     group = GroupKey.parse(params.clean_query(request.args.get("group"), 150))
     document = documents.overview_document(year, group=group, scope=court_scope(current_user))
     name = f"{year}年代表述职情况汇总{'_' + group.name if group else ''}.docx"
-    return send_download(documents.build_overview_docx(document), name)
+    return send_download(documents.overview_docx(document), name)

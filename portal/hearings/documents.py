@@ -610,7 +610,12 @@ class HearingPeriodReport:
         return sum(h.attended for h in self.hearings)
 
 
-def build_period_docx(report: HearingPeriodReport) -> bytes:
+def period_docx(report: HearingPeriodReport, *, stream: bool = True) -> OfficialDocument:
+    """The period's 统计表: the hearings, then the deputies who were invited, with totals.
+
+    ``stream``: the big table is written row by row from its template row when the document is saved, not built
+    as a python-docx tree (``stream=False``: the tree as before, for comparison).
+    """
     doc = OfficialDocument(landscape=True)
     doc.title("邀请代表委员旁听庭审情况统计表")
     doc.subtitle(f"（{report.period}）")
@@ -625,7 +630,7 @@ def build_period_docx(report: HearingPeriodReport) -> bytes:
               widths_mm=[11, 31, 46, 28, 24, 16, 12, 12, 45], font_size_pt=10.5,
               aligns=["center", "left", "left", "left", "left", "left", "center", "center", "left"],
               total_row=("合计", f"{len(report.hearings)} 场", "", "", "", "", report.invited_total,
-                         report.attended_total, ""))
+                         report.attended_total, ""), stream=stream)
     doc.heading("二、代表委员旁听情况", 1)
     if report.deputies:
         doc.table(["序号", "姓名", "类别", "层级", "工作单位及职务", "受邀次数", "出席次数"],
@@ -634,11 +639,16 @@ def build_period_docx(report: HearingPeriodReport) -> bytes:
                   widths_mm=[12, 24, 24, 28, 89, 24, 24], font_size_pt=10.5,
                   aligns=["center", "left", "left", "left", "left", "center", "center"],
                   total_row=("合计", f"{len(report.deputies)} 人", "", "", "", report.invited_total,
-                             report.attended_total))
+                             report.attended_total), stream=stream)
     else:
         doc.paragraph("本期没有邀请代表委员旁听庭审。")
     doc.signature(report.signer, report.generated_on)
-    return doc.to_bytes()
+    return doc
+
+
+def build_period_docx(report: HearingPeriodReport) -> bytes:
+    """The bytes of the .docx of ``period_docx``."""
+    return period_docx(report).to_bytes()
 
 
 # --- the sign-in sheet (签到表) -------------------------------------------------------------------------------

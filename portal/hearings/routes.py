@@ -88,7 +88,7 @@ def export_period():
     filters.period.check()
     report = documents.period_report(services.filtered_hearings(filters, scope.court_ids), scope, filters)
     day = clock.today()
-    return send_download(documents.build_period_docx(report), f"旁听庭审情况统计表_{day:%Y%m%d}.docx")
+    return send_download(documents.period_docx(report), f"旁听庭审情况统计表_{day:%Y%m%d}.docx")
 
 
 @bp.get("/export.xlsx")

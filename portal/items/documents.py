@@ -8,6 +8,7 @@ the database; beside it, the adapter that fills the dataclass from an item (``re
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from portal import clock
@@ -15,7 +16,7 @@ from portal.auth.models import User
 from portal.documents.gbt9704 import OfficialDocument, format_date
 from portal.documents.xlsx import Sheet, build_workbook, list_title
 from portal.items.models import Item, ItemContact, ItemEvent
-from portal.items.queries import FigureReport, Figures
+from portal.items.queries import FigureReport, Figures, stream_period_rows
 from portal.items.services import number_parts
 from portal.items.supervision import SUPERVISED
 from portal.items.workflow import division_head
@@ -297,14 +298,18 @@ class FigureLine:
 
 @dataclass
 class ItemTable:
+    """A period's items and figures. ``rows`` may be a generator over a query (the table is streamed and the rows
+    read once); ``several_courts`` then says whether they span courts (None: found from the rows, a list)."""
+
     court_name: str
     date_from: datetime.date
     date_to: datetime.date
-    rows: list[TableRow]
+    rows: Iterable[TableRow]
     total: FigureLine
     by_kind: list[FigureLine]
     by_department: list[FigureLine]
     dated: datetime.date
+    several_courts: bool | None = None
 
 
 FIGURE_HEADERS = ["", "收件（件）", "办结（件）", "办结率", "按期办结率", "满意率"]
@@ -321,8 +326,12 @@ def _figure_rows(lines: list[FigureLine]):
              _percent(f.satisfied_rate)) for f in lines]
 
 
-def build_item_table(data: ItemTable) -> bytes:
-    """The table of a period's items with the totals, then the figures by kind and by department."""
+def item_table_docx(data: ItemTable, *, stream: bool = True) -> OfficialDocument:
+    """The table of a period's items with the totals, then the figures by kind and by department.
+
+    ``stream``: the items' rows are read and written when the document is saved (``stream=False``: the
+    python-docx tree as before, for comparison).
+    """
     document = OfficialDocument(landscape=True)
     document.title(f"{data.court_name}交办督办件办理情况统计表")
     document.subtitle(f"（{format_date(data.date_from)}至{format_date(data.date_to)}）")
@@ -332,15 +341,22 @@ def build_item_table(data: ItemTable) -> bytes:
         f"办结率{_percent(t.closed_rate)}；按期办结率{_percent(t.on_time_rate)}；满意率{_percent(t.satisfied_rate)}"
         f"（满意和基本满意件数占已评价件数的比例）。")
     document.heading("一、办理情况明细", 1)
-    several = len({r.court for r in data.rows}) > 1  # numbers repeat across courts: name the court too
+    several = data.several_courts
+    if several is None:
+        several = len({r.court for r in data.rows}) > 1  # numbers repeat across courts: name the court too
+    counted = [0]
 
     def number(r: TableRow) -> str:
         return f"{r.number}\n{r.court.removesuffix('人民法院')}" if several else r.number
 
-    document.table(ITEM_HEADERS, [(n, number(r), r.kind, r.source, r.title, r.department, r.deadline, r.state,
-                                   r.answered, r.rating) for n, r in enumerate(data.rows, start=1)],
-                   widths_mm=ITEM_WIDTHS, aligns=ITEM_ALIGNS, font_size_pt=10,
-                   total_row=["合计", f"{t.received}件", "", f"已办结{t.closed}件", "", "", "", "", "", ""])
+    def lines() -> Iterator[tuple]:
+        for n, r in enumerate(data.rows, start=1):
+            counted[0] = n
+            yield (n, number(r), r.kind, r.source, r.title, r.department, r.deadline, r.state, r.answered, r.rating)
+
+    document.table(ITEM_HEADERS, lines(), widths_mm=ITEM_WIDTHS, aligns=ITEM_ALIGNS, font_size_pt=10,
+                   total_row=["合计", f"{t.received}件", "", f"已办结{t.closed}件", "", "", "", "", "", ""],
+                   stream=stream)
     widths = [65, 32, 32, 32, 32, 32]
     aligns = ["left"] + ["center"] * 5
     document.heading("二、按类别统计", 1)
@@ -349,8 +365,13 @@ def build_item_table(data: ItemTable) -> bytes:
     document.heading("三、按承办部门统计", 1)
     document.table(["承办部门", *FIGURE_HEADERS[1:]], _figure_rows(data.by_department), widths_mm=widths,
                    aligns=aligns, total_row=_figure_rows([t])[0])
-    document.split_line(f"共 {len(data.rows)} 件", f"制表日期：{format_date(data.dated)}")
-    return document.to_bytes()
+    document.split_line(f"共 {document.later(lambda: counted[0])} 件", f"制表日期：{format_date(data.dated)}")
+    return document
+
+
+def build_item_table(data: ItemTable) -> bytes:
+    """The bytes of the .docx of ``item_table_docx``."""
+    return item_table_docx(data).to_bytes()
 
 
 def _figure_line(f: Figures) -> FigureLine:
@@ -394,15 +415,32 @@ def build_item_xlsx(court_name: str, items: list[Item], report: FigureReport) ->
                           title=list_title(court_name, "交办督办件办理情况", period))
 
 
-def item_table(court_name: str, date_from: datetime.date, date_to: datetime.date, items: list[Item],
-               report: FigureReport) -> ItemTable:
-    """The period's items, one row each, with the figures of ``report`` under them."""
-    rows = [TableRow(court=i.court.name, number=i.number, kind=i.kind.label,
+def stream_table_rows(court_ids: list[int], date_from: datetime.date, date_to: datetime.date, *,
+                      user=None) -> Iterator[TableRow]:
+    """``item_table``'s rows of the period's items, made as ``queries.stream_period_rows`` reads them: the same
+    text as from the items themselves."""
+    for r, names in stream_period_rows(court_ids, date_from, date_to, user=user):
+        yield TableRow(court=r.court, number=r.number, kind=r.kind.label,
+                       source="、".join(names) or r.source_body or r.origin.label, title=r.title,
+                       department=r.department or "", deadline=r.deadline.isoformat() if r.deadline else "",
+                       state=r.state.label, answered=r.answered_on.isoformat() if r.answered_on else "",
+                       rating=r.rating.label if r.rating else "")
+
+
+def item_table(court_name: str, date_from: datetime.date, date_to: datetime.date, items: Iterable[Item | TableRow],
+               report: FigureReport, *, several_courts: bool | None = None) -> ItemTable:
+    """The period's items, one row each, with the figures of ``report`` under them. ``items`` may be an iterator
+    of rows already made (``stream_table_rows``; ``several_courts`` then from ``queries.period_court_count``): the
+    table is streamed from it."""
+    rows = (i if isinstance(i, TableRow) else TableRow(court=i.court.name, number=i.number, kind=i.kind.label,
                      source="、".join(d.name for d in i.deputies) or i.source_body or i.origin.label, title=i.title,
                      department=i.department.name if i.department else "",
                      deadline=i.deadline.isoformat() if i.deadline else "", state=i.state.label,
                      answered=i.answered_on.isoformat() if i.answered_on else "",
-                     rating=i.rating.label if i.rating else "") for i in items]
+                     rating=i.rating.label if i.rating else "") for i in items)
+    if isinstance(items, list):
+        rows = list(rows)
     return ItemTable(court_name=court_name, date_from=date_from, date_to=date_to, rows=rows,
                      total=_figure_line(report.total), by_kind=[_figure_line(f) for f in report.by_kind],
-                     by_department=[_figure_line(f) for f in report.by_department], dated=clock.today())
+                     by_department=[_figure_line(f) for f in report.by_department], dated=clock.today(),
+                     several_courts=several_courts)

@@ -6,15 +6,17 @@ see, Forbidden inside them when the item is not theirs.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import Row, and_, case, distinct, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from portal import clock, params
 from portal.access import visible_court_ids
 from portal.auth.models import Court, Department, Role, User
+from portal.documents import STREAM_ROWS
 from portal.errors import Forbidden, NotFound
 from portal.extensions import db
 from portal.items.models import Item, ItemKind, ItemRating, ItemState, Rating, item_deputy
@@ -402,6 +404,34 @@ def period_items(court_ids: list[int], date_from: date, date_to: date, *, user=N
     return list(db.session.scalars(
         select(Item).options(*_row_options()).where(_period_condition(court_ids, date_from, date_to, user))
         .order_by(Item.received_on, Item.id)))
+
+
+def stream_period_rows(court_ids: list[int], date_from: date, date_to: date, *,
+                       user=None) -> Iterator[tuple[Row, list[str]]]:
+    """``period_items`` for the streamed Word table: the columns it shows (``court`` and ``department`` by name)
+    and each item's deputies' names in the order of ``Item.deputies``, read in batches (``yield_per``) without
+    ORM objects, so a batch is all that is held at a time."""
+    query = (select(Item.id, Item.number, Item.kind, Item.source_body, Item.origin, Item.title, Item.deadline,
+                    Item.state, Item.answered_on, Item.rating, Court.name.label("court"),
+                    Department.name.label("department"))
+             .join(Court, Court.id == Item.court_id).outerjoin(Department, Department.id == Item.department_id)
+             .where(_period_condition(court_ids, date_from, date_to, user)).order_by(Item.received_on, Item.id)
+             .execution_options(yield_per=STREAM_ROWS))
+    for batch in db.session.execute(query).partitions():
+        names: dict[int, list[str]] = {r.id: [] for r in batch}
+        for item_id, name in db.session.execute(
+                select(item_deputy.c.item_id, Deputy.name).join(Deputy, Deputy.id == item_deputy.c.deputy_id)
+                .where(item_deputy.c.item_id.in_(list(names)))
+                .order_by(item_deputy.c.item_id, Deputy.name_pinyin, Deputy.id)):
+            names[item_id].append(name)
+        for r in batch:
+            yield r, names[r.id]
+
+
+def period_court_count(court_ids: list[int], date_from: date, date_to: date, *, user=None) -> int:
+    """How many courts the period's items (that ``user`` sees) belong to."""
+    return db.session.scalar(select(func.count(distinct(Item.court_id)))
+                             .where(_period_condition(court_ids, date_from, date_to, user))) or 0
 
 
 def year_counts(deputy_id: int, year: int | None) -> dict[ItemKind, int]:

@@ -323,10 +323,11 @@ def export_docx():
     period, scope = periods.from_request(), court_scope(current_user)
     period.check()
     start, end = _bounds(period)
-    items = queries.period_items(scope.court_ids, start, end, user=current_user)
-    data = documents.item_table(scope.title, start, end, items,
-                               queries.figures(scope.court_ids, start, end, user=current_user))
-    return send_download(documents.build_item_table(data), f"交办督办件统计表_{start:%Y%m%d}-{end:%Y%m%d}.docx")
+    report = queries.figures(scope.court_ids, start, end, user=current_user)
+    several = queries.period_court_count(scope.court_ids, start, end, user=current_user) > 1
+    rows = documents.stream_table_rows(scope.court_ids, start, end, user=current_user)
+    data = documents.item_table(scope.title, start, end, rows, report, several_courts=several)
+    return send_download(documents.item_table_docx(data), f"交办督办件统计表_{start:%Y%m%d}-{end:%Y%m%d}.docx")
 
 
 @bp.get("/export.xlsx")

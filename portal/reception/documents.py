@@ -5,6 +5,7 @@ receptions into that data."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from docx.enum.table import WD_ROW_HEIGHT_RULE
@@ -12,6 +13,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 
 from portal import clock
+from portal.documents import STREAM_ROWS
 from portal.documents.gbt9704 import (
     OfficialDocument,
     clean_text,
@@ -85,12 +87,17 @@ class RegisterLine:
 
 @dataclass
 class ReceptionRegister:
-    """The receptions of a period, with the totals the summary shows."""
+    """The receptions of a period, with the totals the summary shows.
+
+    ``lines`` may be a generator over a query (``stream_register_document``): the Word table is streamed, the
+    lines read once, and ``items`` and ``answered`` are counted as they are read (``visits`` and ``persons`` are
+    then only known to the document).
+    """
 
     court_name: str
     period: str
     generated_on: datetime.date
-    lines: list[RegisterLine] = field(default_factory=list)
+    lines: Iterable[RegisterLine] = field(default_factory=list)
     items: int = 0  # tracked items raised at these visits
     answered: int = 0  # of which answered (已答复, 已评价 or 已办结)
 
@@ -156,26 +163,42 @@ def _as_form(table, rows) -> None:
             row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
 
 
-def build_register_docx(data: ReceptionRegister) -> bytes:
-    """Return the period's 接待登记汇总: landscape A4, title and period, the table with a totals row, a summary."""
+def register_docx(data: ReceptionRegister, *, stream: bool = True) -> OfficialDocument:
+    """The period's 接待登记汇总: landscape A4, title and period, the table with a totals row, a summary.
+
+    ``stream``: the table's lines are read and written when the document is saved (``stream=False``: the
+    python-docx tree as before, for comparison).
+    """
     document = OfficialDocument(landscape=True)
     document.title(f"{data.court_name}\n来访接待登记汇总" if data.court_name else "来访接待登记汇总")
     document.subtitle(f"（{data.period}）")
+    visits, persons = [0], [0]
+
+    def rows() -> Iterator[tuple]:
+        for i, line in enumerate(data.lines, start=1):
+            visits[0], persons[0] = i, persons[0] + line.persons
+            yield (i, f"{format_date(line.received_at)}\n{line.received_at:%H:%M}", line.channel, line.visitors,
+                   line.persons, line.hosts, line.subject, line.handling)
+
+    visits_text, persons_text = document.later(lambda: visits[0]), document.later(lambda: persons[0])
+    summary = document.later(lambda: _items_summary(data))
     document.table(
         REGISTER_HEADERS,
-        (
-            (i, f"{format_date(line.received_at)}\n{line.received_at:%H:%M}", line.channel, line.visitors,
-             line.persons, line.hosts, line.subject, line.handling)
-            for i, line in enumerate(data.lines, start=1)
-        ),
+        rows(),
         widths_mm=REGISTER_WIDTHS_MM,
         aligns=REGISTER_ALIGNS,
         font_size_pt=11,
-        total_row=("合计", f"{data.visits} 次", "", "", data.persons, "", "", _items_summary(data)),
+        total_row=("合计", f"{visits_text} 次", "", "", persons_text, "", "", summary),
+        stream=stream,
     )
-    document.split_line(f"共接待 {data.visits} 次、{data.persons} 人次；{_items_summary(data)}",
+    document.split_line(f"共接待 {visits_text} 次、{persons_text} 人次；{summary}",
                         f"制表日期：{format_date(data.generated_on)}")
-    return document.to_bytes()
+    return document
+
+
+def build_register_docx(data: ReceptionRegister) -> bytes:
+    """The bytes of the .docx of ``register_docx``."""
+    return register_docx(data).to_bytes()
 
 
 def build_register_xlsx(data: ReceptionRegister) -> bytes:
@@ -219,27 +242,48 @@ def record_document(reception: Reception) -> ReceptionRecord:
         subject=reception.subject, content=reception.content, requests=reception.requests, handling=handling)
 
 
+def _register_line(r: Reception, followup: FollowUp) -> RegisterLine:
+    items = followup_text(followup)
+    handling = "\n".join(p for p in (r.handling, items) if p)
+    visitors = "、".join([d.name for d in r.deputies] + r.other_visitor_names)
+    return RegisterLine(received_at=clock.to_local(r.received_at).replace(tzinfo=None),
+                        channel=r.channel.label, visitors=visitors, persons=r.person_count,
+                        hosts="、".join(u.display_name for u in r.hosts), subject=r.subject,
+                        handling=handling, court=r.court.name, place=r.place,
+                        deputies="、".join(d.name for d in r.deputies),
+                        mobiles="、".join(shown_mobile(d.mobile) for d in r.deputies if d.mobile),
+                        others="、".join(r.other_visitor_names),
+                        liaison_officer=r.liaison_officer.display_name if r.liaison_officer else "",
+                        content=r.content, requests=r.requests, noted=r.handling, items=items)
+
+
+def _lines(receptions: Iterable[Reception], register: ReceptionRegister) -> Iterator[RegisterLine]:
+    """The receptions' lines, their follow-ups read a batch at a time (which also stays under database parameter
+    limits), counting the register's tracked items as they go."""
+    batch: list[Reception] = []
+    iterator = iter(receptions)
+    while True:
+        batch = [r for _, r in zip(range(STREAM_ROWS), iterator)]
+        if not batch:
+            return
+        followups = followups_of([r.id for r in batch])
+        for r in batch:
+            followup = followups[r.id]
+            register.items += len(followup.items)
+            register.answered += len(followup.items) - len(followup.open_items)
+            yield _register_line(r, followup)
+
+
 def register_document(receptions: list[Reception], filters: ReceptionFilters, scope) -> ReceptionRegister:
-    """The data of the period's 接待登记汇总 of a court scope (portal.access.CourtScope)."""
-    followups: dict[int, FollowUp] = {}
-    ids = [r.id for r in receptions]
-    for start in range(0, len(ids), 500):  # stay under database parameter limits
-        followups.update(followups_of(ids[start:start + 500]))
-    lines = []
-    for r in receptions:
-        items = followup_text(followups[r.id])
-        handling = "\n".join(p for p in (r.handling, items) if p)
-        visitors = "、".join([d.name for d in r.deputies] + r.other_visitor_names)
-        lines.append(RegisterLine(received_at=clock.to_local(r.received_at).replace(tzinfo=None),
-                                  channel=r.channel.label, visitors=visitors, persons=r.person_count,
-                                  hosts="、".join(u.display_name for u in r.hosts), subject=r.subject,
-                                  handling=handling, court=r.court.name, place=r.place,
-                                  deputies="、".join(d.name for d in r.deputies),
-                                  mobiles="、".join(shown_mobile(d.mobile) for d in r.deputies if d.mobile),
-                                  others="、".join(r.other_visitor_names),
-                                  liaison_officer=r.liaison_officer.display_name if r.liaison_officer else "",
-                                  content=r.content, requests=r.requests, noted=r.handling, items=items))
-    return ReceptionRegister(court_name=scope.title, period=filters.period.label,
-                             generated_on=clock.today(), lines=lines,
-                             items=sum(len(f.items) for f in followups.values()),
-                             answered=sum(len(f.items) - len(f.open_items) for f in followups.values()))
+    """The data of the period's 接待登记汇总 of a court scope (portal.access.CourtScope), its lines in a list."""
+    register = stream_register_document(receptions, filters, scope)
+    register.lines = list(register.lines)
+    return register
+
+
+def stream_register_document(receptions: Iterable[Reception], filters: ReceptionFilters, scope) -> ReceptionRegister:
+    """``register_document`` with its lines made as ``receptions`` (a query's streamed result,
+    ``services.stream_filtered``) are read, for the streamed Word table."""
+    register = ReceptionRegister(court_name=scope.title, period=filters.period.label, generated_on=clock.today())
+    register.lines = _lines(receptions, register)
+    return register

@@ -17,10 +17,11 @@ from portal.htmx import is_partial, render
 from portal.reception import bp
 from portal.reception.documents import (
     build_record_docx,
-    build_register_docx,
     build_register_xlsx,
     record_document,
     register_document,
+    register_docx,
+    stream_register_document,
 )
 from portal.reception.forms import FollowupForm, ReceptionForm
 from portal.reception.models import Reception
@@ -40,6 +41,7 @@ from portal.reception.services import (
     load_reception,
     local_input,
     period_counts,
+    stream_filtered,
     update_reception,
 )
 from portal.register.models import Deputy
@@ -244,7 +246,10 @@ def _register():
 @require_staff
 def export_docx():
     """The 接待登记汇总 of the log as filtered."""
-    return send_download(build_register_docx(_register()), f"来访接待登记汇总_{clock.today():%Y%m%d}.docx")
+    filters, scope = ReceptionFilters.from_args(request.args), court_scope(current_user)
+    filters.period.check()
+    data = stream_register_document(stream_filtered(filters, scope.court_ids), filters, scope)
+    return send_download(register_docx(data), f"来访接待登记汇总_{clock.today():%Y%m%d}.docx")
 
 
 @bp.get("/export.xlsx")

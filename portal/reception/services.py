@@ -1,4 +1,5 @@
 """Queries and writes for the reception log. Services flush; the request commits."""
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -9,6 +10,7 @@ from portal import clock, params, periods
 from portal.access import current_user_id
 from portal.attachments import delete_file, files_of
 from portal.auth.models import Court, Role, User
+from portal.documents import STREAM_ROWS
 from portal.errors import NotFound, ServiceError
 from portal.extensions import db
 from portal.items.models import Item, ItemKind, ItemOrigin, ItemState
@@ -218,8 +220,17 @@ def filter_choices(court_ids: list[int]) -> dict:
 
 def all_filtered(filters: ReceptionFilters, court_ids: list[int]) -> list[Reception]:
     """Every reception matching ``filters``, oldest first, for the period register."""
+    return list(db.session.scalars(_register_query(filters, court_ids)))
+
+
+def stream_filtered(filters: ReceptionFilters, court_ids: list[int]) -> Iterator[Reception]:
+    """``all_filtered`` read in batches (``yield_per``), for a streamed export: one batch is held at a time."""
+    return iter(db.session.scalars(_register_query(filters, court_ids).execution_options(yield_per=STREAM_ROWS)))
+
+
+def _register_query(filters: ReceptionFilters, court_ids: list[int]):
     query = filtered_query(filters, court_ids).options(*_list_options(), selectinload(Reception.liaison_officer))
-    return list(db.session.scalars(query.order_by(Reception.received_at, Reception.id)))
+    return query.order_by(Reception.received_at, Reception.id)
 
 
 # --- one reception -----------------------------------------------------------------------------------------------

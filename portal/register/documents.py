@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from portal import clock
 from portal.documents.gbt9704 import OfficialDocument, format_date
-from portal.privacy import shown_mobile
+from portal.privacy import mask_mobile, sees_personal_info
 from portal.register.models import Mandate
 
 HEADERS = ["序号", "姓名", "性别", "类别", "层级", "届次", "代表组/界别", "工作单位及职务", "联系电话", "状态"]
@@ -35,21 +36,21 @@ class RegisterRow:
     work_unit_post: str
     mobile: str
     status: str
+    person: int | None = None  # the deputy's id: a person may have several mandates, and is counted once
 
 
 @dataclass
 class RegisterDocument:
-    """Everything the register document shows; built by the register area's service."""
+    """Everything the register document shows; built by the register area's service.
+
+    ``rows`` may be a generator over a query: the Word table is streamed, and the rows read once.
+    """
 
     court_name: str
     filter_summary: str
     generated_on: datetime.date
-    rows: list[RegisterRow] = field(default_factory=list)
-    people: int | None = None  # how many people the rows are (a person may have several mandates); len(rows)
-
-    @property
-    def people_count(self) -> int:
-        return len(self.rows) if self.people is None else self.people
+    rows: Iterable[RegisterRow] = field(default_factory=list)
+    people: int | None = None  # how many people the rows are; None: counted while they are read
 
     @property
     def title(self) -> str:
@@ -59,30 +60,42 @@ class RegisterDocument:
         return "人大代表、政协委员名册"
 
 
-def build_register_docx(data: RegisterDocument) -> bytes:
-    """Return the register as a .docx: landscape A4, title, filter line, the table, then count and date."""
+def register_docx(data: RegisterDocument, *, stream: bool = True) -> OfficialDocument:
+    """The register as a document: landscape A4, title, filter line, the table, then count and date.
+
+    ``stream``: the table's rows are read and written when the document is saved (``stream=False``: the
+    python-docx tree as before, for comparison).
+    """
     document = OfficialDocument(landscape=True)
     document.title(data.title)
     if data.filter_summary:
         document.subtitle(data.filter_summary)
-    document.table(
-        HEADERS,
-        (
-            (i, r.name, r.gender, r.kind, r.level, r.term, r.group, r.work_unit_post, r.mobile, r.status)
-            for i, r in enumerate(data.rows, start=1)
-        ),
-        widths_mm=WIDTHS_MM,
-        aligns=ALIGNS,
-    )
-    document.split_line(f"共 {data.people_count} 人", f"制表日期：{format_date(data.generated_on)}")
-    return document.to_bytes()
+    people: set[object] = set()
+
+    def lines() -> Iterator[tuple]:
+        for i, r in enumerate(data.rows, start=1):
+            people.add(i if r.person is None else ("person", r.person))
+            yield (i, r.name, r.gender, r.kind, r.level, r.term, r.group, r.work_unit_post, r.mobile, r.status)
+
+    document.table(HEADERS, lines(), widths_mm=WIDTHS_MM, aligns=ALIGNS, stream=stream)
+    count = document.later(lambda: len(people) if data.people is None else data.people)
+    document.split_line(f"共 {count} 人", f"制表日期：{format_date(data.generated_on)}")
+    return document
 
 
-def register_document(mandates: list[Mandate], filter_summary: str, court_name: str) -> RegisterDocument:
-    """The data of the register's Word export: a line per mandate."""
-    rows = [RegisterRow(name=m.deputy.name, gender=m.deputy.gender.label, kind=m.kind.label, level=m.level.label,
+def build_register_docx(data: RegisterDocument) -> bytes:
+    """Return the register as the bytes of a .docx (see ``register_docx``)."""
+    return register_docx(data).to_bytes()
+
+
+def register_document(mandates: Iterable[Mandate], filter_summary: str, court_name: str) -> RegisterDocument:
+    """The data of the register's Word export: a line per mandate, made as the mandates are read (``mandates``
+    may be a query's streamed result, ``services.stream_filtered``)."""
+    full = sees_personal_info()  # once, not per row: the same as shown_mobile for each
+    rows = (RegisterRow(name=m.deputy.name, gender=m.deputy.gender.label, kind=m.kind.label, level=m.level.label,
                         term=m.term, group=m.group_name,
                         work_unit_post=" ".join(p for p in (m.deputy.work_unit, m.deputy.post) if p),
-                        mobile=shown_mobile(m.deputy.mobile), status=m.status.label) for m in mandates]
+                        mobile=(m.deputy.mobile or "") if full else mask_mobile(m.deputy.mobile), status=m.status.label, person=m.deputy_id)
+            for m in mandates)
     return RegisterDocument(court_name=court_name, filter_summary=filter_summary, generated_on=clock.today(),
-                            rows=rows, people=len({m.deputy_id for m in mandates}))
+                            rows=rows)

@@ -17,7 +17,7 @@ from portal.errors import ServiceError
 from portal.extensions import db
 from portal.htmx import is_partial, render
 from portal.register import READERS, bp, excel, imports, terms
-from portal.register.documents import build_register_docx, register_document
+from portal.register.documents import register_document, register_docx
 from portal.register.forms import DeputyForm, MandateForm, PersonForm
 from portal.register.models import Deputy, DeputyKind, DeputyLevel, DeputyStatus, Mandate
 from portal.register.services import (
@@ -32,6 +32,7 @@ from portal.register.services import (
     list_deputies,
     pick_deputies,
     set_status,
+    stream_filtered,
     update_deputy,
     update_mandate,
     validate_deputy,
@@ -188,8 +189,8 @@ def export_xlsx():
 @require_staff
 def export_docx():
     filters = RegisterFilters.from_args(request.args)
-    document = register_document(all_filtered(filters), filters.summary(), current_user.court.name)
-    return send_download(build_register_docx(document), f"代表委员名册_{clock.today():%Y%m%d}.docx", DOCX,
+    document = register_document(stream_filtered(filters), filters.summary(), current_user.court.name)
+    return send_download(register_docx(document), f"代表委员名册_{clock.today():%Y%m%d}.docx", DOCX,
                          audit="代表委员名册")
 
 

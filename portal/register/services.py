@@ -1,13 +1,15 @@
 """Queries and writes for the deputy register, and its public lookups for other areas (``search_condition``,
 ``pick_deputies``, ``deputies_by_ids``)."""
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from sqlalchemy import Select, and_, case, distinct, exists, func, or_, select, text
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from portal import clock, params
 from portal.auth.models import User
+from portal.documents import STREAM_ROWS
 from portal.extensions import db
 from portal.models import like_pattern
 from portal.pagination import Page, paginate
@@ -192,15 +194,26 @@ def list_deputies(filters: RegisterFilters, *, cursor: str | None, per_page: int
 def all_filtered(filters: RegisterFilters) -> list[Mandate]:
     """Every mandate matching ``filters`` of the people the search finds, in the chosen order of the people,
     for exports: one row per mandate, as the import reads them back."""
+    options = selectinload(Mandate.deputy).selectinload(Deputy.pairings).selectinload(Pairing.leader)
+    return list(db.session.scalars(_filtered_query(filters).options(options)))
+
+
+def stream_filtered(filters: RegisterFilters) -> Iterator[Mandate]:
+    """``all_filtered`` for the Word register (the person, without pairings), read in batches (``yield_per``): a
+    streamed export holds one batch at a time."""
+    query = _filtered_query(filters).options(contains_eager(Mandate.deputy))  # the query joins the deputy
+    return iter(db.session.scalars(query.execution_options(yield_per=STREAM_ROWS)))
+
+
+def _filtered_query(filters: RegisterFilters) -> Select:
     _, keys, descending = SORTS[filters.sort]
-    query = (select(Mandate).join(Mandate.deputy).options(selectinload(Mandate.deputy).selectinload(
-        Deputy.pairings).selectinload(Pairing.leader)).where(*mandate_conditions(filters)))
+    query = select(Mandate).join(Mandate.deputy).where(*mandate_conditions(filters))
     condition = search_condition(filters.q)
     if condition is not None:
         query = query.where(condition)
     order = [k.desc() if descending else k.asc() for k in keys()]
     level_order = case({level.value: level.rank for level in DeputyLevel}, value=Mandate.level)
-    return list(db.session.scalars(query.order_by(*order, Mandate.status, level_order, Mandate.id)))
+    return query.order_by(*order, Mandate.status, level_order, Mandate.id)
 
 
 def filter_choices() -> dict:
