@@ -17,11 +17,51 @@ def _names() -> list[str]:
     return list(db.session.scalars(select(Deputy.name).order_by(Deputy.id)))
 
 
-def test_seed_demo_command_builds_a_court_tree_and_register(runner):
+def test_seed_demo_on_an_empty_database(runner, app, client):
+    """One run on an empty database (no init-db): the court tree and register, the administrators it creates,
+    the notices it leaves queued (then delivered), and two years of newsletters."""
     result = runner.invoke(args=["seed-demo", "--size", "1"])
     assert result.exit_code == 0, result.output
     assert "已生成演示数据" in result.output and "代表委员 200" in result.output
+    _check_court_tree_and_register()
+    _check_the_administrators_it_created(result.output)
+    _check_newsletters(client)
+    _check_notices_sent_and_reminders_delivered(runner, app)
 
+
+def test_seed_demo_after_init_db_prints_the_accounts_and_a_second_run_adds_to_the_same_tree(runner, client):
+    init = runner.invoke(args=["init-db"])  # as `make demo` does: the admin of `make run` comes first
+    admin_password = init.output.split("初始密码 ")[1].split("（")[0]
+    result = runner.invoke(args=["seed-demo", "--size", "1"])
+    assert result.exit_code == 0, result.output
+    assert f"演示账户（密码均为 {demo.DEMO_PASSWORD}）" in result.output
+    for label in ("云岭市中级人民法院院领导：ylzy_president", "云岭市中级人民法院联络员：ylzy_liaison",
+                  "云岭市中级人民法院承办人：ylzy_h0001", "代表委员（用户名是手机号码）："):
+        assert label in result.output, result.output
+    assert "管理员 admin 的密码不变：仍是 make run（init-db）第一次运行时显示的密码" in result.output
+    assert f"管理员（系统、安全、审计三员）：security、auditor（密码 {demo.DEMO_PASSWORD}）" in result.output
+    deputy = re.search(r"代表委员（用户名是手机号码）：(1\d{10})", result.output).group(1)
+    for username, password in (("ylzy_president", demo.DEMO_PASSWORD), ("ylzy_liaison", demo.DEMO_PASSWORD),
+                               (deputy, demo.DEMO_PASSWORD), ("admin", admin_password),
+                               ("auditor", demo.DEMO_PASSWORD)):
+        assert client.post("/login", data={"username": username, "password": password}).status_code == 302, username
+        client.post("/logout")
+
+    from portal.notices.models import Newsletter
+
+    newsletters = db.session.scalar(select(func.count()).select_from(Newsletter))
+    second = runner.invoke(args=["seed-demo", "--size", "1"])
+    assert second.exit_code == 0, second.output
+    assert "法院 0" in second.output and "代表委员 200" in second.output
+    assert db.session.scalar(select(func.count()).select_from(Court).where(Court.parent_id.is_(None))) == 1
+    mobiles = list(db.session.scalars(select(Deputy.mobile)))
+    assert len(mobiles) == 400 and len(set(mobiles)) == 400
+    assert db.session.scalar(select(func.count()).select_from(User).where(User.role == Role.DEPUTY)) == 20
+    assert db.session.scalar(select(func.count()).select_from(User).where(User.admin_duty == Duty.SYSTEM)) == 1
+    assert db.session.scalar(select(func.count()).select_from(Newsletter)) == newsletters  # no issue added
+
+
+def _check_court_tree_and_register() -> None:
     top = db.session.scalar(select(Court).where(Court.parent_id.is_(None)))
     assert top.name == "云岭市中级人民法院" and top.level == CourtLevel.INTERMEDIATE
     basic = [c for c in top.children if c.level == CourtLevel.BASIC]
@@ -68,53 +108,11 @@ def test_seed_demo_command_builds_a_court_tree_and_register(runner):
                for a in accounts)
 
 
-def test_demo_accounts_can_log_in(runner, client):
-    assert runner.invoke(args=["seed-demo"]).exit_code == 0
-    account = db.session.scalar(select(User).where(User.role == Role.DEPUTY).order_by(User.id))
-    response = client.post("/login", data={"username": account.deputy.mobile, "password": demo.DEMO_PASSWORD})
-    assert response.status_code == 302
-    client.post("/logout")
-    response = client.post("/login", data={"username": "ylzy_liaison", "password": "Demo1234"})
-    assert response.status_code == 302
-
-
-def test_seed_demo_prints_the_demo_accounts(runner, client):
-    init = runner.invoke(args=["init-db"])  # as `make demo` does: the admin of `make run` comes first
-    admin_password = init.output.split("初始密码 ")[1].split("（")[0]
-    result = runner.invoke(args=["seed-demo"])
-    assert result.exit_code == 0, result.output
-    assert f"演示账户（密码均为 {demo.DEMO_PASSWORD}）" in result.output
-    for label in ("云岭市中级人民法院院领导：ylzy_president", "云岭市中级人民法院联络员：ylzy_liaison",
-                  "云岭市中级人民法院承办人：ylzy_h0001", "代表委员（用户名是手机号码）："):
-        assert label in result.output, result.output
-    assert "管理员 admin 的密码不变：仍是 make run（init-db）第一次运行时显示的密码" in result.output
-    assert f"管理员（系统、安全、审计三员）：security、auditor（密码 {demo.DEMO_PASSWORD}）" in result.output
-    deputy = re.search(r"代表委员（用户名是手机号码）：(1\d{10})", result.output).group(1)
-    for username, password in (("ylzy_president", demo.DEMO_PASSWORD), (deputy, demo.DEMO_PASSWORD),
-                               ("admin", admin_password), ("auditor", demo.DEMO_PASSWORD)):
-        assert client.post("/login", data={"username": username, "password": password}).status_code == 302, username
-        client.post("/logout")
-
-
-def test_seed_demo_without_an_admin_names_the_one_it_creates(runner):
-    result = runner.invoke(args=["seed-demo"])
-    assert result.exit_code == 0, result.output
-    assert f"管理员（系统、安全、审计三员）：admin、security、auditor（密码 {demo.DEMO_PASSWORD}）" in result.output
+def _check_the_administrators_it_created(output: str) -> None:
+    assert f"管理员（系统、安全、审计三员）：admin、security、auditor（密码 {demo.DEMO_PASSWORD}）" in output
     duties = dict(db.session.execute(select(User.username, User.admin_duty).where(User.admin_duty.is_not(None))).all())
     assert duties == {"admin": Duty.SYSTEM, "security": Duty.SECURITY, "auditor": Duty.AUDIT}
     assert db.session.scalar(select(func.count()).select_from(User).where(User.role == Role.NONE)) == 3
-
-
-def test_running_twice_adds_to_the_same_court_tree(runner):
-    first = runner.invoke(args=["seed-demo", "--size", "1"])
-    second = runner.invoke(args=["seed-demo", "--size", "1"])
-    assert first.exit_code == 0 and second.exit_code == 0, second.output
-    assert "法院 0" in second.output and "代表委员 200" in second.output
-    assert db.session.scalar(select(func.count()).select_from(Court).where(Court.parent_id.is_(None))) == 1
-    mobiles = list(db.session.scalars(select(Deputy.mobile)))
-    assert len(mobiles) == 400 and len(set(mobiles)) == 400
-    assert db.session.scalar(select(func.count()).select_from(User).where(User.role == Role.DEPUTY)) == 20
-    assert db.session.scalar(select(func.count()).select_from(User).where(User.admin_duty == Duty.SYSTEM)) == 1
 
 
 def test_same_seed_gives_the_same_names(app):
@@ -149,12 +147,9 @@ def test_size_scales_the_register_and_the_staff(app):
     assert three["用户"] > 1.5 * one["用户"]  # handlers grow with the size; leaders stay as they are
 
 
-def test_a_fresh_demo_has_sent_notices_and_delivers_its_queued_reminders(runner, app):
-    from sqlalchemy import func, select
-
+def _check_notices_sent_and_reminders_delivered(runner, app) -> None:
     from portal.notices.models import Batch, Channel, Message, MessageState
 
-    assert runner.invoke(args=["seed-demo", "--size", "1"]).exit_code == 0
     assert db.session.scalar(select(func.count()).select_from(Batch)) == 5
     queued = db.session.scalar(select(func.count()).select_from(Message).where(
         Message.state == MessageState.QUEUED, Message.subject == "庭审提醒"))
@@ -168,7 +163,8 @@ def test_a_fresh_demo_has_sent_notices_and_delivers_its_queued_reminders(runner,
         Message.state == MessageState.SENT, Message.subject == "庭审提醒")) >= queued
 
 
-def test_the_demo_has_two_years_of_newsletters_with_comments_and_an_item(runner, app, client):
+def _check_newsletters(client) -> None:
+    """Two years of issues with comments, one of them a tracked item."""
     import io
 
     from docx import Document
@@ -177,7 +173,6 @@ def test_the_demo_has_two_years_of_newsletters_with_comments_and_an_item(runner,
     from portal.attachments import files_of
     from portal.notices.models import Message, Newsletter, NewsletterComment
 
-    assert runner.invoke(args=["seed-demo", "--size", "1"]).exit_code == 0
     top = db.session.scalar(select(Court).where(Court.parent_id.is_(None)))
     today = clock.today()
     issues = db.session.scalars(select(Newsletter).order_by(Newsletter.year, Newsletter.number)).all()
@@ -203,8 +198,6 @@ def test_the_demo_has_two_years_of_newsletters_with_comments_and_an_item(runner,
     told = db.session.scalar(select(func.count()).select_from(Message).where(Message.about_type == "newsletter"))
     assert told > 100
 
-    assert runner.invoke(args=["seed-demo", "--size", "1"]).exit_code == 0  # a second run adds no issue
-    assert db.session.scalar(select(func.count()).select_from(Newsletter)) == len(issues)
     client.post("/login", data={"username": "ylzy_liaison", "password": demo.DEMO_PASSWORD})
     page = client.get(f"/notices/newsletters/{tracked[0].newsletter_id}").get_data(as_text=True)
     assert tracked[0].item.number in page and tracked[0].text in page

@@ -1,12 +1,11 @@
 """The register's Excel export, import template and import: files built in memory, read back with openpyxl."""
 import io
 import re
-import time
 import zipfile
 
 import pytest
 from openpyxl import Workbook, load_workbook
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from portal.auth.models import Role
 from portal.extensions import db
@@ -302,17 +301,22 @@ def test_unreadable_bytes(app, data):
     assert parse_import(data).errors == [RowError(0, "", "无法读取文件：请上传 Excel 2007 及以上版本的 .xlsx 文件。")]
 
 
-def test_two_thousand_rows_parse_quickly(app, make_deputy):
+def test_two_thousand_rows_parse_with_the_register_looked_up_once(app, make_deputy):
+    """(How fast is measured by ``make bench``, never by a timed assertion here.)"""
     for n in range(50):
         make_deputy(mobile=f"137{n:08d}")
     data = workbook_bytes([person(姓名=f"代表{n}", 手机号码=f"138{n:08d}") for n in range(2000)])
 
-    started = time.perf_counter()
-    result = parse_import(data)
-    elapsed = time.perf_counter() - started
+    queries = []
+    listener = lambda *args: queries.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        result = parse_import(data)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
 
     assert result.errors == [] and len(result.rows) == 2000
-    assert elapsed < 5, f"2,000 rows took {elapsed:.1f}s"
+    assert len(queries) <= 10, queries
 
 
 # -------------------------------------------------------------------------------------------- HTTP flow
