@@ -9,7 +9,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from portal import uploads
+from portal import crypto, uploads
 from portal.config import ENVIRONMENT_SETTINGS, DefaultConfig
 from portal.extensions import commit_request, csrf, db, login_manager, migrate
 from portal.params import IdConverter
@@ -54,6 +54,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
     if not app.config.get("AUDIT_KEY"):  # the audit chain's HMAC key: outside the database (portal.audit)
         app.config["AUDIT_KEY"] = _instance_secret_key(Path(app.instance_path), "audit_key")
+    if not app.config.get("DATA_KEY"):  # encrypts the secrets kept in the database (portal.crypto)
+        app.config["DATA_KEY"] = _instance_secret_key(Path(app.instance_path), "data_key")
+    crypto.check_key(app.config["DATA_KEY"])
     app.config.setdefault("UPLOAD_FOLDER", str(Path(app.instance_path) / "uploads"))
     if app.config["UPLOAD_STORAGE"] not in uploads.STORAGES:
         raise RuntimeError(f"UPLOAD_STORAGE must be one of {', '.join(uploads.STORAGES)}, "
@@ -85,8 +88,8 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _instance_secret_key(instance: Path, name: str = "secret_key") -> str:
-    """A random key kept in ``instance/<name>`` so sessions (or the audit chain) survive restarts without
-    configuration."""
+    """A random key kept in ``instance/<name>`` so sessions (or the audit chain, or the encrypted secrets) survive
+    restarts without configuration."""
     path = instance / name
     if not path.exists():
         path.write_text(secrets.token_hex(32))

@@ -11,7 +11,9 @@ A backup is one ``.tar.gz`` holding
   row naming it commits, so every file the snapshot refers to is there (a few newer ones may be too).
 
 The audit chain's key (instance/audit_key or PORTAL_AUDIT_KEY) is deliberately not in the backup: keep it with the
-instance's configuration, so that whoever holds a backup cannot rewrite its audit trail unnoticed.
+instance's configuration, so that whoever holds a backup cannot rewrite its audit trail unnoticed. Nor is the data
+key (instance/data_key or PORTAL_DATA_KEY, portal.crypto) that encrypts the two-factor secrets: whoever holds a
+backup reads none of them, and a restore needs the same key, kept separately, for those secrets to work.
 
 ``restore`` writes a backup into an empty instance (refusing one with data unless ``--force``), upgrades an older
 revision to this version's schema, then checks the counts against the manifest and verifies the audit chain.
@@ -198,7 +200,7 @@ def backup_command(output: Path) -> None:
         raise click.ClickException(str(error)) from error
     total = sum(manifest["counts"].values())
     click.echo(f"已备份到 {output}：数据库版本 {manifest['revision']}，{len(manifest['counts'])} 张表共 {total} 行，"
-               "含上传文件。审计密钥不在备份中，请另行保管 instance/audit_key。")
+               "含上传文件。审计密钥和数据加密密钥不在备份中，请另行保管 instance/audit_key 和 instance/data_key。")
 
 
 @click.command("restore")
@@ -207,6 +209,7 @@ def backup_command(output: Path) -> None:
 def restore_command(archive: Path, force: bool) -> None:
     """Restore a backup made by ``backup`` into this (empty) instance, then check it and the audit chain."""
     from portal import audit
+    from portal.auth import twofactor
 
     try:
         manifest = restore(archive, force=force)
@@ -221,3 +224,9 @@ def restore_command(archive: Path, force: bool) -> None:
                                    f"（{verdict.reason}）。审计密钥是否与备份时相同？")
     click.echo(f"已从 {archive} 恢复（备份于 {manifest['created_at']}），各表行数与备份清单一致，"
                f"审计日志 {verdict.rows} 条校验通过。")
+    unreadable = twofactor.unreadable_secrets()
+    if unreadable:  # the data is there; only these users' second factor waits for the right key
+        click.echo(f"警告：{len(unreadable)} 个用户的双因素认证密钥无法用本机的数据加密密钥解密"
+                   f"（{'、'.join(u.username for u in unreadable[:10])}{'等' if len(unreadable) > 10 else ''}）。"
+                   "请把备份时的 instance/data_key 复制到本机（或设置相同的 PORTAL_DATA_KEY）；"
+                   "否则这些用户只能用恢复码登录，或由安全管理员重置后重新绑定。", err=True)

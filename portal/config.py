@@ -11,6 +11,9 @@ class DefaultConfig:
     # The audit chain's HMAC key (portal.audit), generated into instance/audit_key when not configured. Keep it
     # outside the database and its backups: whoever holds it can forge audit rows.
     AUDIT_KEY: str | None = None
+    # The key that encrypts secrets stored in the database (portal.crypto: the two-factor secrets), generated into
+    # instance/data_key when not configured. Not the audit key, and not in the backups: back it up separately.
+    DATA_KEY: str | None = None
     SQLALCHEMY_DATABASE_URI: str | None = None  # default: SQLite file in instance/
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     SQLITE_BUSY_TIMEOUT_MS = 5000
@@ -59,6 +62,7 @@ ENVIRONMENT_SETTINGS = {
     "PORTAL_DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", str),
     "PORTAL_SECRET_KEY": ("SECRET_KEY", str),
     "PORTAL_AUDIT_KEY": ("AUDIT_KEY", str),
+    "PORTAL_DATA_KEY": ("DATA_KEY", str),
     "PORTAL_ADMIN_PASSWORD": ("ADMIN_PASSWORD", str),
     "PORTAL_COURT_NAME": ("COURT_NAME", str),
     "PORTAL_COURT_CODE": ("COURT_CODE", str),

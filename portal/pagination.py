@@ -2,6 +2,10 @@
 
 A cursor holds the sort key of the row to continue after (``n``) or before (``p``). The total is counted
 once on the first page and carried along in the links, so later pages run no count query.
+
+``paginate_offset`` pages by number instead, for the few lists ordered by something no index holds (a count
+computed per row): there a seek saves nothing, since the database computes every row's key to find any page.
+Its pages fit the same ``pager`` macro.
 """
 import base64
 import json
@@ -125,3 +129,20 @@ def paginate(query: Select, keys: list, *, cursor: str | None, per_page: int, de
         next_cursor=_encode("n", key_of(rows[-1])) if rows and has_next else None,
         prev_cursor=_encode("p", key_of(rows[0])) if rows and has_prev else None,
     )
+
+
+def paginate_offset(query: Select, *, per_page: int, number: int = 1, total: int | None = None,
+                    scalars: bool = True) -> Page:
+    """Page ``number`` of ``query`` (ordered, its last sort key unique), by offset; rows of several columns when
+    not ``scalars``. The cursors are page numbers, only telling the pager there is a page before or after; the
+    total is counted unless given. A number past the end (the list shrank) gives the first page."""
+    if total is None:
+        total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    number = max(1, number)
+    statement = query.limit(per_page + 1).offset((number - 1) * per_page)
+    rows = list(db.session.scalars(statement) if scalars else db.session.execute(statement))
+    if not rows and number > 1:
+        return paginate_offset(query, per_page=per_page, total=total, scalars=scalars)
+    return Page(items=rows[:per_page], total=total, number=number,
+                next_cursor=str(number + 1) if len(rows) > per_page else None,
+                prev_cursor=str(number - 1) if number > 1 else None)

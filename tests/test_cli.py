@@ -240,6 +240,36 @@ def test_backup_while_writing_then_restore_into_an_empty_instance(app, runner, c
             db.engine.dispose()
 
 
+def test_restore_with_another_data_key_warns_whose_two_factor_secret_it_cannot_read(runner, make_user, tmp_path):
+    """The data key is not in the backup: restored on a server with another key, the records are all there and
+    the command names the users whose two-factor secret waits for the right key (instance/data_key)."""
+    import pyotp
+
+    from portal.auth import twofactor
+    from tests.conftest import make_app
+
+    user = make_user(Role.LIAISON)
+    secret = twofactor.new_secret()
+    twofactor.enrol(user, secret, pyotp.TOTP(secret).now())
+    db.session.commit()
+    result = runner.invoke(args=["backup", "-o", str(tmp_path / "portal.tar.gz")])
+    assert result.exit_code == 0 and "instance/data_key" in result.output, result.output
+
+    username = user.username  # read here: inside the target's app context db.session is the target's
+    for key, warned in (("another-data-key-than-the-one-of-the-backup", True), (None, False)):
+        target = make_app(SQLALCHEMY_DATABASE_URI=_restore_target_url(tmp_path),
+                          UPLOAD_FOLDER=str(tmp_path / "restored-uploads"), **({"DATA_KEY": key} if key else {}))
+        with target.app_context():
+            try:
+                restored = target.test_cli_runner().invoke(args=["restore", "--force", str(tmp_path / "portal.tar.gz")])
+                assert restored.exit_code == 0, restored.output
+                assert ("无法用本机的数据加密密钥解密" in restored.output
+                        and username in restored.output) is warned, restored.output
+            finally:
+                db.session.remove()
+                db.engine.dispose()
+
+
 def test_restore_refuses_what_is_no_backup(runner, tmp_path):
     junk = tmp_path / "junk.tar.gz"
     junk.write_bytes(b"not a backup")

@@ -1,11 +1,12 @@
 """The deputy's voter work (联系选民): voter-contact activities, mailbox letters, the flag under two a year, the
 staff list and deputy page, the quarterly Word list, the workspace panel and the 履职档案 section."""
 import io
+import re
 from datetime import date, timedelta
 
 import docx
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from portal import clock
 from portal.areas import ArchiveSection, Panel
@@ -252,3 +253,66 @@ def test_no_panel_or_section_for_a_cppcc_member(app, make_deputy):
     with app.test_request_context():
         assert contributions.deputy_panel(member, YEAR) is None
         assert contributions.archive_section(member, YEAR) is None
+
+
+# --- the staff list at a province's scale: paged, searched, a constant number of queries --------------------------
+
+def _staff_queries(client, url: str) -> tuple[int, str]:
+    statements = []
+
+    def listener(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        response = client.get(url)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert response.status_code == 200
+    return len(statements), text(response)
+
+
+@pytest.mark.parametrize("app_config", [{"PAGE_SIZE": 3}])
+def test_staff_list_pages_with_the_counts_of_every_page_and_a_constant_query_count(
+        client, login_as, make_user, make_deputy, court):
+    names = [f"代表{chr(0x7532 + n)}" for n in range(8)]  # 代表甲… sorted by pinyin as made
+    deputies = [make_deputy(name=name) for name in names]
+    for d in deputies[:5]:
+        make_user(Role.DEPUTY, deputy=d)
+    for d in deputies[5:]:  # three with enough contacts: they come last
+        contact(d, court), contact(d, court, held_on=date(YEAR, 1, 2))
+    letter(deputies[0], court), letter(deputies[0], court), letter(deputies[0], court, received_on=date(YEAR - 1, 5, 1))
+    login_as(Role.LIAISON)
+
+    queries, page = _staff_queries(client, f"/voters/?year={YEAR}")
+    assert "在任人大代表 8 人 · 少于 2 次 5 人 · 未开通账号 3 人" in page and "共 <strong>8</strong> 条" in page
+    assert page.count("<tr class=") == 3 and "下一页" in page and "上一页" not in page
+    row = page[page.index(deputies[0].name):]
+    assert "2 件" in row[:row.index("</tr>")]  # this year's letters only
+    link = re.search(r'href="(/voters/\?[^"]*page=2[^"]*)"', page).group(1).replace("&amp;", "&")
+    second_queries, second = _staff_queries(client, link)
+    assert "第 2 页" in second and "在任人大代表 8 人 · 少于 2 次 5 人" in second and "上一页" in second
+    last = re.search(r'href="(/voters/\?[^"]*page=3[^"]*)"', second).group(1).replace("&amp;", "&")
+    third_queries, third = _staff_queries(client, last)
+    shown = [n for p in (page, second, third) for n in names if n in p[p.index("voter-deputies"):]]
+    assert sorted(shown) == sorted(names) and len(shown) == 8  # every deputy once, across the pages
+    assert third.count('class="table-warning too-few"') == 0 and "下一页" not in third
+    assert second_queries == queries and third_queries == queries  # the same on every page
+
+    for n in range(20):  # more deputies, contacts, letters and accounts: no more queries
+        d = make_deputy(name=f"新增代表{n}")
+        make_user(Role.DEPUTY, deputy=d)
+        contact(d, court), letter(d, court)
+    assert _staff_queries(client, f"/voters/?year={YEAR}")[0] == queries
+    assert _staff_queries(client, link)[0] == queries
+
+
+def test_staff_list_searches_and_answers_the_results_alone_to_htmx(client, login_as, make_deputy):
+    make_deputy(name="张三丰"), make_deputy(name="李四光")
+    login_as(Role.LEADER)
+    page = text(client.get("/voters/?q=zsf", headers={"HX-Request": "true", "HX-Target": "results"}))
+    assert "<html" not in page and "张三丰" in page and "李四光" not in page and "在任人大代表 1 人" in page
+    page = text(client.get("/voters/?q=没有这个人"))
+    assert "没有找到" in page and "<html" in page
+    # a page number past the end (the list shrank) shows the first page
+    assert "张三丰" in text(client.get("/voters/?page=50&cursor=50"))

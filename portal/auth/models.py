@@ -118,9 +118,10 @@ class User(UserMixin, TimestampMixin, db.Model):
     # An initial or reset password must be changed at the next login; so must one older than the policy allows.
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Two-factor login (RFC 6238): the base32 secret, never shown again after enrolment, and the last time step
-    # accepted, so that a code cannot be used twice.
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # Two-factor login (RFC 6238): the base32 secret, never shown again after enrolment, encrypted with the data
+    # key (portal.crypto; read and written only by portal.auth.twofactor), and the last time step accepted, so
+    # that a code cannot be used twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(255))
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
     court: Mapped[Court] = relationship()

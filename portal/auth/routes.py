@@ -26,6 +26,9 @@ from portal.extensions import db
 LOGIN_FAILED = "用户名或密码错误。连续输错多次后账户将被临时锁定。"
 LOGIN_LOCKED = "登录失败次数过多，请 {minutes} 分钟后再试。"
 CODE_FAILED = "验证码不正确或已使用过。请输入认证应用中当前显示的 6 位数字，或一个未使用过的恢复码。"
+SECRET_UNREADABLE = ("无法核对验证码：本服务器的数据加密密钥与您绑定认证应用时所用的不一致，已记录在服务器日志中。"
+                     "请用恢复码登录，或请系统管理员核对数据加密密钥（PORTAL_DATA_KEY 或 instance/data_key）；"
+                     "密钥无法找回时，请安全管理员重置您的双因素认证后重新绑定。")
 PENDING = "pending_login"  # the user whose password was right, while their second factor is asked
 PENDING_SECONDS = 300
 
@@ -115,9 +118,13 @@ def login_code():
         except LoginLocked:
             error = _locked_message()
         else:
-            recovery = False
-            if twofactor.verify_code(user, form.code.data) or (recovery := twofactor.use_recovery_code(
-                    user, form.code.data)):
+            recovery = unreadable = False
+            try:
+                accepted = twofactor.verify_code(user, form.code.data)
+            except twofactor.SecretUnreadable:  # logged; the recovery codes are hashes and still work
+                accepted = False
+                unreadable = True
+            if accepted or (recovery := twofactor.use_recovery_code(user, form.code.data)):
                 clear_failures(user.username, _address())
                 response = _log_in(user, session[PENDING]["next"])
                 if recovery:  # after _log_in, which starts a clean session
@@ -125,7 +132,7 @@ def login_code():
                           "如手机已丢失，请在“账户安全”中重新绑定。", "warning")
                 return response
             record_failure(user.username, _address())
-            error = CODE_FAILED
+            error = SECRET_UNREADABLE if unreadable else CODE_FAILED
         db.session.commit()  # the failure counts although the answer is an error
     status = 422 if request.method == "POST" else 200
     return render_template("auth/login_code.html", form=form, error=error), status

@@ -1,4 +1,11 @@
-"""Two-factor login: time-based one-time codes (RFC 6238, any authenticator app) and single-use recovery codes."""
+"""Two-factor login: time-based one-time codes (RFC 6238, any authenticator app) and single-use recovery codes.
+
+The secret is stored encrypted with the data key (``portal.crypto``), bound to its user's row; only this module
+reads (``secret_of``) or writes (``enrol``) ``User.totp_secret``. A secret that does not decrypt — the server
+runs with another data key than the one it was encrypted with, or the value was changed — raises
+``SecretUnreadable`` and is logged; the login page says so in words, and recovery codes (only their SHA-256 is
+stored, nothing to decrypt) still work.
+"""
 import hashlib
 import hmac
 import re
@@ -10,13 +17,49 @@ from flask import current_app
 from markupsafe import Markup
 from sqlalchemy import delete, func, or_, select, update
 
-from portal import clock, events
+from portal import clock, crypto, events
 from portal.auth.models import RecoveryCode, User
 from portal.errors import ServiceError
 from portal.extensions import db
 
 RECOVERY_CODES = 10
 RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no look-alikes: the codes are written on paper
+
+
+class SecretUnreadable(Exception):
+    """The user's stored secret does not decrypt with this server's data key."""
+
+
+def _context(user_id: int) -> str:
+    """What binds an encrypted secret to its row (migration 0023 encrypts with the same)."""
+    return f"user.totp_secret:{user_id}"
+
+
+def secret_of(user: User) -> str | None:
+    """The user's base32 secret, decrypted; None without two-factor login; SecretUnreadable (logged) when the
+    stored value does not decrypt with this server's data key."""
+    if not user.totp_secret:
+        return None
+    try:
+        return crypto.decrypt(user.totp_secret, _context(user.id))
+    except crypto.DecryptError as error:
+        current_app.logger.error(
+            "The two-factor secret of user %s (#%s) cannot be decrypted: %s. Is DATA_KEY (PORTAL_DATA_KEY or "
+            "instance/data_key) the key it was encrypted with? A security administrator's reset lets the user "
+            "enrol again.", user.username, user.id, error)
+        raise SecretUnreadable(str(error)) from error
+
+
+def unreadable_secrets() -> list[User]:
+    """The users whose secret this server's data key does not decrypt (restore checks this)."""
+    users = db.session.scalars(select(User).where(User.totp_secret.is_not(None)).order_by(User.id))
+    unreadable = []
+    for user in users:
+        try:
+            crypto.decrypt(user.totp_secret, _context(user.id))
+        except crypto.DecryptError:
+            unreadable.append(user)
+    return unreadable
 
 
 def new_secret() -> str:
@@ -51,10 +94,12 @@ def matching_step(secret: str, code: str, after: int | None = None) -> int | Non
 
 def verify_code(user: User, code: str) -> bool:
     """Whether ``code`` is the user's current code, not used before. The step is taken by a conditional UPDATE,
-    so two app servers given the same code at once accept it once."""
-    if not user.totp_secret:
+    so two app servers given the same code at once accept it once. SecretUnreadable when the secret does not
+    decrypt."""
+    secret = secret_of(user)
+    if secret is None:
         return False
-    step = matching_step(user.totp_secret, code, user.totp_last_step)
+    step = matching_step(secret, code, user.totp_last_step)
     if step is None:
         return False
     taken = db.session.execute(update(User).where(User.id == user.id, or_(User.totp_last_step.is_(None),
@@ -106,7 +151,9 @@ def enrol(user: User, secret: str, code: str) -> list[str]:
     if step is None:
         raise ServiceError("验证码不正确。请确认手机时间准确，并输入认证应用中当前显示的 6 位数字。",
                            {"code": "验证码不正确。"})
-    user.totp_secret, user.totp_last_step = secret, step
+    if user.id is None:
+        db.session.flush()  # the encrypted secret is bound to the row's id
+    user.totp_secret, user.totp_last_step = crypto.encrypt(secret, _context(user.id)), step
     codes = new_recovery_codes(user)
     events.announce("user.twofactor_enrolled", user)
     return codes

@@ -7,11 +7,12 @@ deputy's page (/voters/deputy/<id>) and that deputy's quarter as Word. Only the 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal import clock
+from portal import clock, params
 from portal.access import require_role, require_staff
 from portal.auth.models import Role
 from portal.documents import send_download
 from portal.errors import ServiceError
+from portal.htmx import render
 from portal.versioning import save_unless_stale
 from portal.voters import bp, documents, services
 from portal.voters.forms import ContactForm, LetterForm
@@ -128,10 +129,11 @@ def mine_docx():
 @require_staff
 def index():
     year = services.parse_year(request.args.get("year"))
-    rows = services.staff_list(year)
-    return render_template("voters/index.html", year=year, years=_years(), rows=rows, minimum=MIN_CONTACTS,
-                           too_few=sum(1 for r in rows if r.too_few),
-                           no_account=sum(1 for r in rows if r.account_court is None))
+    q = params.clean_query(request.args.get("q"))
+    paging = params.page_args()
+    staff = services.staff_page(year, q, number=paging["number"], per_page=paging["per_page"])
+    return render("voters/index.html", block="results", year=year, years=_years(), q=q, page=staff.page,
+                  minimum=MIN_CONTACTS, too_few=staff.too_few, no_account=staff.no_account)
 
 
 @bp.get("/deputy/<int:deputy_id>")

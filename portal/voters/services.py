@@ -1,5 +1,6 @@
 """The rules of the deputy's voter work: who may read and write what, the year's counts and the flag under two,
-the staff list of the register's NPC deputies, and the letters of a quarter.
+the staff list of the register's NPC deputies (paged: a province's register holds thousands), and the letters
+of a quarter.
 
 The register holds no court per person: it is one register, shared by every court of the deployment, and every
 staff member reads every person on it (register.detail). Voter work follows it: staff read the voter work of any
@@ -8,13 +9,15 @@ NPC deputy on the register, and their list holds every NPC deputy in office, wit
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import exists, extract, func, select
+from sqlalchemy import case, exists, extract, func, select
 
 from portal import clock, events, params
 from portal.auth.models import Court, Role, User
 from portal.errors import NotFound, ServiceError
 from portal.extensions import db
+from portal.pagination import Page, paginate_offset
 from portal.register.models import Deputy, DeputyKind, DeputyStatus, Mandate
+from portal.register.services import search_condition
 from portal.voters.models import MIN_CONTACTS, ContactKind, LetterState, VoterContact, VoterLetter
 
 NPC_ONLY = "联系选民是人大代表的职责：政协委员没有选民，不需要登记联系选民活动和代表信箱来信。"
@@ -111,27 +114,67 @@ class StaffRow:
     deputy: Deputy
     account_court: str | None  # the court of the deputy's login; None: no account, so no voter work recorded
     contacts: int
+    letters: int = 0
 
     @property
     def too_few(self) -> bool:
         return self.contacts < MIN_CONTACTS
 
 
-def staff_list(year: int) -> list[StaffRow]:
-    """Every NPC deputy in office on the register, with the court of their account (if any) and the year's voter
-    contacts; those under two first, then by pinyin. One query, and one for the people's mandates."""
+@dataclass
+class StaffPage:
+    page: Page  # of StaffRow
+    too_few: int  # of all the rows found, not only this page's
+    no_account: int
+
+
+def _year_counts(model, day, year: int):
+    """Each deputy's rows of ``model`` dated in ``year``: one grouped pass over the year's range of the
+    (deputy_id, day) index, instead of one correlated count per deputy."""
+    return (select(model.deputy_id, func.count().label("n"))
+            .where(day >= date(year, 1, 1), day < date(year + 1, 1, 1))
+            .group_by(model.deputy_id).subquery())
+
+
+def _staff_query(year: int, q: str, *columns):
+    """``columns`` of every NPC deputy in office on the register (found by ``q``, if given), beside their year's
+    contacts and letters (``contacts``, ``letters``) and their account's court (``court_name``); and the
+    contacts' expression, to order by (PostgreSQL orders by an output name only when it stands alone)."""
     npc_in_office = exists().where(Mandate.deputy_id == Deputy.id, Mandate.kind == DeputyKind.NPC,
                                    Mandate.status == DeputyStatus.ACTIVE)
-    count = (select(func.count()).select_from(VoterContact)
-             .where(VoterContact.deputy_id == Deputy.id, extract("year", VoterContact.held_on) == year)
-             .correlate(Deputy).scalar_subquery())
-    rows = db.session.execute(
-        select(Deputy, Court.name, count.label("n"))
-        .outerjoin(User, (User.deputy_id == Deputy.id) & (User.role == Role.DEPUTY))
-        .outerjoin(Court, Court.id == User.court_id)
-        .where(npc_in_office)
-        .order_by(count >= MIN_CONTACTS, Deputy.name_pinyin, Deputy.id))
-    return [StaffRow(deputy, court_name, n) for deputy, court_name, n in rows]
+    contacts = _year_counts(VoterContact, VoterContact.held_on, year)
+    letters = _year_counts(VoterLetter, VoterLetter.received_on, year)
+    contacts_n = func.coalesce(contacts.c.n, 0)
+    query = (select(*columns, Court.name.label("court_name"), contacts_n.label("contacts"),
+                    func.coalesce(letters.c.n, 0).label("letters"))
+             .select_from(Deputy)
+             .outerjoin(contacts, contacts.c.deputy_id == Deputy.id)
+             .outerjoin(letters, letters.c.deputy_id == Deputy.id)
+             .outerjoin(User, (User.deputy_id == Deputy.id) & (User.role == Role.DEPUTY))  # one login per person
+             .outerjoin(Court, Court.id == User.court_id)
+             .where(npc_in_office))
+    condition = search_condition(q)
+    return (query if condition is None else query.where(condition)), contacts_n
+
+
+def staff_page(year: int, q: str = "", *, number: int = 1, per_page: int) -> StaffPage:
+    """One page of the NPC deputies in office on the register, with the court of their account (if any) and the
+    year's voter contacts and letters; those under two first, then by pinyin.
+
+    Paged by offset, not keyset: the order starts with a count computed per deputy, which no index holds, so a
+    seek would still compute every deputy's count to find the page, and a cursor would point at a row that moves
+    when a deputy's count passes two. At a province's few thousand deputies the grouped counts and the sort
+    cost a few milliseconds. Three queries a page whatever its size: the totals, the page, the page's mandates
+    (Deputy.mandates loads by selectin)."""
+    found = _staff_query(year, q, Deputy.id)[0].subquery()
+    total, too_few, no_account = db.session.execute(select(
+        func.count(), func.coalesce(func.sum(case((found.c.contacts < MIN_CONTACTS, 1), else_=0)), 0),
+        func.coalesce(func.sum(case((found.c.court_name.is_(None), 1), else_=0)), 0))).one()
+    query, contacts = _staff_query(year, q, Deputy)
+    query = query.order_by(contacts >= MIN_CONTACTS, Deputy.name_pinyin, Deputy.id)
+    page = paginate_offset(query, per_page=per_page, number=number, total=total, scalars=False)
+    page.items = [StaffRow(deputy, court_name, n, letters) for deputy, court_name, n, letters in page.items]
+    return StaffPage(page, too_few, no_account)
 
 
 # --- writing ---------------------------------------------------------------------------------------------------
