@@ -270,6 +270,25 @@ def month_columns(column, year: int, *, timestamp: bool, value=None):
     return columns
 
 
+def month_of(column, year: int, *, timestamp: bool):
+    """The month (1–12) of ``year`` that ``column`` falls in, court time, as one CASE to group a trend's query by:
+    one short search of the month boundaries per row, where ``month_columns`` tests twelve ranges."""
+    bounds = []
+    for month in range(2, 14):
+        first = date(year + 1, 1, 1) if month == 13 else date(year, month, 1)
+        bounds.append(clock.start_of_day(first) if timestamp else first)
+    return case(*((column < bound, month) for month, bound in enumerate(bounds, start=1)))
+
+
+def by_month(rows) -> list[int]:
+    """Twelve counts of a trend's rows (month, count) grouped by ``month_of`` (a month without rows: 0)."""
+    counts = [0] * 12
+    for month, n in rows:
+        if month is not None:
+            counts[int(month) - 1] += int(n or 0)
+    return counts
+
+
 def in_year(column, year: int, *, timestamp: bool):
     """``column`` falls in ``year`` (court time): the bound of a trend's query."""
     first, after = date(year, 1, 1), date(year + 1, 1, 1)
