@@ -178,6 +178,24 @@ def test_item_figures_equal_the_hand_count_per_court_and_in_total(world):
                       "交办督办件、来信、关注案件": ["4", "1", "3", "25%", "100%", "0%", "2"]}
 
 
+def test_a_long_department_breakdown_is_cut_to_the_departments_with_most_items_and_says_so(world):
+    """The home page's scope (``rows``) keeps the departments that received most, in the table's order, and the
+    same figures as the full table; the rest is counted and linked to the figures page of the same scope."""
+    from portal.areas import collect
+
+    full = groups_of(world)["items"].tables[2]
+    with current_app.test_request_context():
+        scope = year_scope(world)
+        cut = next(g for g in collect("figures", Scope.of(scope.court_ids, scope.columns, scope.start, scope.end,
+                                                         link_args=scope.link_args, rows=1))
+                   if g.key == "items").tables[2]
+    assert len(full.rows) == 2 and full.rows[0][1][0].shown() == "5" and full.rows[1][1][0].shown() == "2"
+    assert cut.keys == full.keys[:1] and cut.more == 1  # court A's department: 5 items received, B's 2
+    assert [[c.shown() for c in cells] for _, cells in cut.rows] == [[c.shown() for c in full.rows[0][1]]]
+    assert "受理件数最多的 1 个" in cut.title and cut.more_url.startswith("/figures/?from=")
+    assert full.more == 0 and full.more_url is None and full.title == "按承办部门"
+
+
 def test_items_closed_after_the_as_of_day_are_not_closed_in_that_years_figures(world):
     """甲院来信次年办结 closed in January of the next year: not in YEAR's figures, read today or next year."""
     later = groups_of(world, as_of=d(1, 31, YEAR + 1))["items"]

@@ -61,14 +61,21 @@ class Scope:
     as_of: date
     link_args: dict = field(default_factory=dict)
     user: object = None
+    rows: int | None = None  # a long breakdown shows its first ``rows`` rows (the home page); None: all of them
 
     @classmethod
     def of(cls, court_ids: list[int], courts: list[Court], start: date, end: date, as_of: date | None = None,
-           *, link_args: dict | None = None, user=None) -> Scope:
+           *, link_args: dict | None = None, user=None, rows: int | None = None) -> Scope:
         """The scope of a period: ``as_of`` defaults to its end, or today for a period not yet over."""
         today = clock.today()
         as_of = as_of or (end if end < today else max(start, today))
-        return cls(list(court_ids), courts if len(court_ids) > 1 else [], start, end, as_of, link_args or {}, user)
+        return cls(list(court_ids), courts if len(court_ids) > 1 else [], start, end, as_of, link_args or {}, user,
+                   rows)
+
+    def full_url(self, anchor: str = "") -> str:
+        """The figures page (every row of every breakdown) of this scope, for a breakdown cut at ``rows``."""
+        return url_for("figures.index", **{"from": self.start.isoformat(), "to": self.end.isoformat(),
+                                           "as_of": self.as_of.isoformat()}, **self.court_args(None)) + anchor
 
     @property
     def year(self) -> int:
@@ -90,7 +97,7 @@ class Scope:
         """The first moment after the period, for timestamps: before it is in the period."""
         return clock.start_of_day(self.end + timedelta(days=1))
 
-    def court_args(self, court_id: int | None) -> dict[str, str]:
+    def court_args(self, court_id: int | str | None) -> dict[str, str]:
         """The court picker's arguments of one court alone, or (None) of the whole scope."""
         if court_id is None:
             return dict(self.link_args)
@@ -104,18 +111,29 @@ class Scope:
         return url_for(endpoint, **args, **self.court_args(None)), CourtLinks(self, endpoint, args)
 
 
+_COURT_MARK = "__court__"  # stands for the court's id in a list's address built once for every court
+
+
 class CourtLinks(Mapping):
     """{court id: a list's address for that court alone}, each made when a page shows it: a province's breakdown
-    by department holds thousands of figures times a hundred courts, and the page shows one column of them."""
+    by department holds thousands of figures times a hundred courts, and the page shows one column of them.
+    The address is built once (``url_for`` with a mark for the court) and the court's id put in its place: a
+    hundred courts' columns cost one ``url_for``, not a hundred."""
 
     def __init__(self, scope: Scope, endpoint: str, args: dict) -> None:
         self.scope, self.endpoint, self.args = scope, endpoint, args
         self.ids = [c.id for c in scope.columns]
+        self._ids = set(self.ids)
+        self._pattern: tuple[str, str] | None = None
 
     def __getitem__(self, court_id: int) -> str:
-        if court_id not in self.ids:
+        if court_id not in self._ids:
             raise KeyError(court_id)
-        return url_for(self.endpoint, **self.args, **self.scope.court_args(court_id))
+        if self._pattern is None:
+            marked = url_for(self.endpoint, **self.args, **self.scope.court_args(_COURT_MARK))
+            self._pattern = tuple(marked.split(f"court={_COURT_MARK}", 1))
+        before, after = self._pattern
+        return f"{before}court={court_id}{after}"
 
     def __iter__(self):
         return iter(self.ids)
@@ -250,6 +268,25 @@ def month_columns(column, year: int, *, timestamp: bool, value=None):
         within = (column >= low) & (column < high)
         columns.append(count_if(within) if value is None else func.sum(case((within, value), else_=0)))
     return columns
+
+
+def month_of(column, year: int, *, timestamp: bool):
+    """The month (1–12) of ``year`` that ``column`` falls in, court time, as one CASE to group a trend's query by:
+    one short search of the month boundaries per row, where ``month_columns`` tests twelve ranges."""
+    bounds = []
+    for month in range(2, 14):
+        first = date(year + 1, 1, 1) if month == 13 else date(year, month, 1)
+        bounds.append(clock.start_of_day(first) if timestamp else first)
+    return case(*((column < bound, month) for month, bound in enumerate(bounds, start=1)))
+
+
+def by_month(rows) -> list[int]:
+    """Twelve counts of a trend's rows (month, count) grouped by ``month_of`` (a month without rows: 0)."""
+    counts = [0] * 12
+    for month, n in rows:
+        if month is not None:
+            counts[int(month) - 1] += int(n or 0)
+    return counts
 
 
 def in_year(column, year: int, *, timestamp: bool):

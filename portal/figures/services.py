@@ -25,9 +25,11 @@ class Dashboard:
     problem: str = ""
 
 
-def dashboard(user, court_scope: CourtScope, period: periods.Period, as_of_typed: str = "") -> Dashboard:
+def dashboard(user, court_scope: CourtScope, period: periods.Period, as_of_typed: str = "", *,
+              rows: int | None = None) -> Dashboard:
     """Every area's figures for the court scope and the period (``as_of``: the day the outcomes are counted to,
-    default the period's end or today), in order, with the year's month-by-month trend gathered from them."""
+    default the period's end or today), in order, with the year's month-by-month trend gathered from them; a long
+    breakdown cut to its first ``rows`` rows (the home page), the rest on the figures page."""
     start, end = period.or_bounds(FIRST_DAY, clock.today()) if not period.problem else (clock.today(),) * 2
     as_of = params.parse_date(as_of_typed)
     problem = period.problem
@@ -36,7 +38,7 @@ def dashboard(user, court_scope: CourtScope, period: periods.Period, as_of_typed
     elif as_of is not None and as_of < start:
         problem = problem or "统计日不能早于统计期间的开始日期。"
         as_of = None
-    scope = scope_of(user, court_scope, start, end, as_of)
+    scope = scope_of(user, court_scope, start, end, as_of, rows=rows)
     groups = [] if problem else areas.collect("figures", scope)
     typed = (period.typed_from, period.typed_to)
     quick = [(label, {"from": a.isoformat(), "to": b.isoformat()}, typed == (a.isoformat(), b.isoformat()))
@@ -45,13 +47,15 @@ def dashboard(user, court_scope: CourtScope, period: periods.Period, as_of_typed
                      quick, as_of_typed if as_of else "", problem)
 
 
-def scope_of(user, court_scope: CourtScope, start: date, end: date, as_of: date | None = None) -> Scope:
+def scope_of(user, court_scope: CourtScope, start: date, end: date, as_of: date | None = None, *,
+             rows: int | None = None) -> Scope:
     """The figures' scope of a court scope and a period, with a column for each court (the chosen court first, then
     those below it): the dashboard's, and the documents' that quote its figures (``user`` None: a document of the
     whole scope, as the command line writes it)."""
     columns = [Court(c.id, c.name) for c in sorted(court_scope.courts, key=lambda c: c.id != court_scope.court.id)
                if c.id in court_scope.court_ids]
-    return Scope.of(court_scope.court_ids, columns, start, end, as_of, link_args=court_scope.as_args(), user=user)
+    return Scope.of(court_scope.court_ids, columns, start, end, as_of, link_args=court_scope.as_args(), user=user,
+                    rows=rows)
 
 
 def trend_chart(scope: Scope, groups: list[FigureGroup]) -> Chart:

@@ -95,7 +95,7 @@ def figures(scope):
     """Hearings held in the period (开庭日期 in it, 已开庭), the invitations to them and the 人次 who attended, per
     court and in total: the list's own query (``filtered_hearings``) grouped by court; one more for the trend."""
     from portal import periods
-    from portal.figures.definitions import FigureGroup, Rate, count_if, figure, in_year, month_columns, tally
+    from portal.figures.definitions import FigureGroup, Rate, by_month, count_if, figure, in_year, month_of, tally
     from portal.hearings.services import HearingFilters, filtered_hearings
 
     filters = HearingFilters(when="all", status=HearingStatus.HELD.value,
@@ -113,12 +113,11 @@ def figures(scope):
     group = FigureGroup("hearings", "邀请旁听庭审", order=30, figures=[
         figure("held", "旁听庭审场次", counted["held"], links), invited, attended,
         figure("declined", "谢绝人次", counted["declined"], links), Rate("attended_rate", "出席率", attended, invited)])
-    trend = db.session.execute(
-        select(*month_columns(Hearing.starts_at, scope.year, timestamp=True))
-        .join(HearingInvitation, HearingInvitation.hearing_id == Hearing.id)
+    month = month_of(Hearing.starts_at, scope.year, timestamp=True)
+    group.trend = {"旁听人次": by_month(db.session.execute(
+        select(month, func.count()).join(HearingInvitation, HearingInvitation.hearing_id == Hearing.id)
         .where(Hearing.court_id.in_(scope.court_ids), HearingInvitation.status == InvitationStatus.ATTENDED,
-               in_year(Hearing.starts_at, scope.year, timestamp=True))).one()
-    group.trend = {"旁听人次": list(trend)}
+               in_year(Hearing.starts_at, scope.year, timestamp=True)).group_by(month)))}
     return group
 
 

@@ -4,13 +4,23 @@ calendar."""
 from datetime import date, datetime
 
 from flask import url_for
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, select
 
-from portal import clock
 from portal.areas import Entry, Outstanding, Panel
 from portal.auth.models import Department, Role, User
 from portal.extensions import db
-from portal.figures.definitions import Chart, FigureGroup, Rate, Table, count_if, figure, month_columns, tally
+from portal.figures.definitions import (
+    Chart,
+    FigureGroup,
+    Rate,
+    Table,
+    by_month,
+    count_if,
+    figure,
+    in_year,
+    month_of,
+    tally,
+)
 from portal.items import messages
 from portal.items.models import Item, ItemKind, item_deputy
 from portal.items.queries import (
@@ -118,9 +128,9 @@ def figures(scope):
     base = {"received_from": scope.start.isoformat(), "received_to": scope.end.isoformat(),
             "as_of": scope.as_of.isoformat()}
 
-    def line(chosen, **args) -> list:
-        """受理 … 超期 of the rows ``chosen`` keeps, each linked to the board under ``args``."""
-        counted = tally([(r[0], *r[4:]) for r in rows if chosen(r)], ITEM_COUNTS)
+    def line(chosen: list, **args) -> list:
+        """受理 … 超期 of the rows ``chosen``, each linked to the board under ``args``."""
+        counted = tally([(r[0], *r[4:]) for r in chosen], ITEM_COUNTS)
 
         def fig(key: str, name: str, outcome_key: str = ""):
             return figure(key, name, counted[key], scope.links("items.index", **base, **args,
@@ -135,7 +145,7 @@ def figures(scope):
                 Rate("on_time_rate", "按期办结率", on_time, closed), rated, satisfied,
                 Rate("satisfied_rate", "满意率", satisfied, rated), fig("overdue", "超期", "overdue")]
 
-    total = line(lambda r: True)
+    total = line(rows)
     headers = ["受理", "办结", "在办", "办结率", "按期办结率", "满意率", "超期"]
 
     def cells(figures_: list) -> list:
@@ -143,33 +153,46 @@ def figures(scope):
         return [by_key[k] for k in ("received", "closed", "open", "closed_rate", "on_time_rate", "satisfied_rate",
                                     "overdue")]
 
-    groups = Table("按分组", headers, [(label, cells(line(lambda r, ks=kinds: ItemKind(r[1]) in ks, group=key)))
-                                    for key, (label, kinds) in KIND_GROUPS.items()])
-    kinds = Table("按类别", headers, [(kind.label, cells(line(lambda r, k=kind: ItemKind(r[1]) == k, kind=kind.value)))
-                                   for kind in ItemKind if any(ItemKind(r[1]) == kind for r in rows)])
-    departments = {}
-    for r in rows:
+    by_kind: dict[ItemKind, list] = {}
+    departments: dict[int | None, tuple[int, str | None]] = {}
+    by_department_rows: dict[int | None, list] = {}
+    for r in rows:  # each row once into its kind's and its department's share
+        by_kind.setdefault(ItemKind(r[1]), []).append(r)
         departments.setdefault(r[2], (r[0], r[3]))
+        by_department_rows.setdefault(r[2], []).append(r)
+    groups = Table("按分组", headers, [(label, cells(line([r for k in ks for r in by_kind.get(k, [])], group=key)))
+                                    for key, (label, ks) in KIND_GROUPS.items()])
+    kinds = Table("按类别", headers, [(kind.label, cells(line(by_kind[kind], kind=kind.value)))
+                                   for kind in ItemKind if kind in by_kind])
+    shown = list(departments)
+    if scope.rows is not None and len(shown) > scope.rows:  # the home page: the departments with most items
+        received = {d: sum(r[4] for r in by_department_rows[d]) for d in shown}
+        shown = sorted(shown, key=lambda d: -received[d])[:scope.rows]
+        shown.sort(key=list(departments).index)  # in the table's usual order
     several = len({court for court, _ in departments.values()}) > 1
     department_lines = []
-    for department_id, (court_id, name) in departments.items():
+    for department_id in shown:
+        court_id, name = departments[department_id]
         label = name or "未交办"
         if name and several:
             label = f"{scope_court_name(scope, court_id)} · {name}"
         args = {"department": str(department_id)} if department_id else {}
-        figures_ = line(lambda r, d=department_id: r[2] == d, **args)
+        figures_ = line(by_department_rows[department_id], **args)
         if not department_id:  # the board has no filter for "no department": no link rather than a wrong one
             for f in figures_:
                 if not f.is_rate:
                     f.url, f.court_urls = None, {}
         department_lines.append((label, figures_))
-    by_department = Table("按承办部门", headers, [(label, cells(f)) for label, f in department_lines],
-                          keys=list(departments))
+    cut = len(departments) - len(shown)
+    by_department = Table(f"按承办部门（受理件数最多的 {len(shown)} 个）" if cut else "按承办部门", headers,
+                          [(label, cells(f)) for label, f in department_lines], keys=shown, more=cut,
+                          more_url=scope.full_url("#group-items") if cut else None)
 
     def by_key(figures_, key):
         return next(f for f in figures_ if f.key == key)
 
-    states = Chart("items_by_department", "各承办部门办理情况", "stacked", [label for label, _ in department_lines], [
+    states = Chart("items_by_department", f"受理件数最多的 {len(shown)} 个承办部门办理情况" if cut else "各承办部门办理情况",
+                   "stacked", [label for label, _ in department_lines], [
         ("按期办结", [by_key(f, "on_time").total for _, f in department_lines]),
         ("逾期办结", [by_key(f, "closed").total - by_key(f, "on_time").total for _, f in department_lines]),
         ("在办未超期", [by_key(f, "open").total - by_key(f, "overdue").total for _, f in department_lines]),
@@ -183,14 +206,18 @@ def figures(scope):
                          urls=[scope.links("items.index", **base, outcome=key)[0]
                                for key in [k for k, _ in satisfaction_keys] + ["unrated"]])
 
-    first, after = date(scope.year, 1, 1), date(scope.year + 1, 1, 1)
-    in_year = or_(and_(Item.received_on >= first, Item.received_on < after),
-                  and_(Item.closed_at >= clock.start_of_day(first), Item.closed_at < clock.start_of_day(after)))
-    trend = db.session.execute(select(*month_columns(Item.received_on, scope.year, timestamp=False),
-                                      *month_columns(Item.closed_at, scope.year, timestamp=True))
-                               .where(Item.court_id.in_(scope.court_ids), *seen, in_year)).one()
+    # the year's trend: received by month (ix_item_figures), closed by month (ix_item_closed), each a range read
+    in_scope = [Item.court_id.in_(scope.court_ids), *seen]
+    received_month = month_of(Item.received_on, scope.year, timestamp=False)
+    closed_month = month_of(Item.closed_at, scope.year, timestamp=True)
+    received_trend = by_month(db.session.execute(
+        select(received_month, func.count()).where(*in_scope, in_year(Item.received_on, scope.year, timestamp=False))
+        .group_by(received_month)))
+    closed_trend = by_month(db.session.execute(
+        select(closed_month, func.count()).where(*in_scope, in_year(Item.closed_at, scope.year, timestamp=True))
+        .group_by(closed_month)))
     return FigureGroup("items", "交办督办件", figures=total, tables=[groups, kinds, by_department],
-                       charts=[states, satisfaction], trend={"受理件数": list(trend[:12]), "办结件数": list(trend[12:])},
+                       charts=[states, satisfaction], trend={"受理件数": received_trend, "办结件数": closed_trend},
                        order=10)
 
 

@@ -20,7 +20,7 @@ from portal.documents import STREAM_ROWS
 from portal.errors import Forbidden, NotFound
 from portal.extensions import db
 from portal.items.models import Item, ItemKind, ItemRating, ItemState, Rating, item_deputy
-from portal.items.supervision import DEADLINE_STATES, HANDLING, deadline_state_column
+from portal.items.supervision import DEADLINE_STATES, HANDLING, deadline_state_in
 from portal.models import like_pattern
 from portal.pagination import Page, paginate
 from portal.register.models import Deputy
@@ -71,25 +71,26 @@ def attention_condition(user, today: date | None = None):
     courts (escalated to them). Liaison and admin: every flagged item in their courts.
     """
     today = today or clock.today()
-    state = deadline_state_column(today)
-    flagged = state.in_(("overdue", "soon"))
+    flagged = deadline_state_in(("overdue", "soon"), today)
     courts = Item.court_id.in_(visible_court_ids(user))
     if user.role == Role.LEADER:
-        return and_(courts, or_(and_(Item.leader_id == user.id, flagged), state == "overdue"))
+        return and_(courts, or_(and_(Item.leader_id == user.id, flagged), deadline_state_in(["overdue"], today)))
     if user.role == Role.HANDLER:
         return and_(visible_condition(user), flagged, Item.state.in_(HANDLING))
     return and_(courts, flagged)
 
 
 def supervision_counts(user, court_ids: list[int] | None = None) -> dict[str, int]:
-    """{"overdue": n, "soon": m} of the items flagged for ``user`` (in ``court_ids``, if given), in one query."""
+    """{"overdue": n, "soon": m} of the items flagged for ``user`` (in ``court_ids``, if given), in one query over
+    ix_item_supervised_due (the flagged items are a range of ``Item.supervised_due``, the overdue ones before today)."""
     if user.role == Role.DEPUTY:
         return {"overdue": 0, "soon": 0}
-    state = deadline_state_column()
-    where = attention_condition(user) if court_ids is None else and_(attention_condition(user),
-                                                                     Item.court_id.in_(court_ids))
-    row = db.session.execute(select(func.count(case((state == "overdue", 1))), func.count(case((state == "soon", 1))))
-                             .where(where)).one()
+    today = clock.today()
+    where = attention_condition(user, today)
+    if court_ids is not None:
+        where = and_(where, Item.court_id.in_(court_ids))
+    row = db.session.execute(select(func.count(case((deadline_state_in(["overdue"], today), 1))),
+                                    func.count(case((deadline_state_in(["soon"], today), 1)))).where(where)).one()
     return {"overdue": row[0], "soon": row[1]}
 
 
@@ -202,7 +203,7 @@ def _filtered(user, filters: BoardFilters, court_ids: list[int], *, with_state: 
     if filters.leader:
         conditions.append(Item.leader_id == int(filters.leader))
     if filters.deadline:
-        conditions.append(deadline_state_column() == filters.deadline)
+        conditions.append(deadline_state_in([filters.deadline]))
     if filters.deputy:
         deputy_condition = search_condition(filters.deputy)
         if deputy_condition is not None:
@@ -257,7 +258,6 @@ def queue(user, court_ids: list[int], *, cursor: str | None, per_page: int, tota
     Liaison and admin: items waiting for the liaison office (to assign, hear, answer, close).
     """
     today = clock.today()
-    state = deadline_state_column(today)
     if user.role == Role.HANDLER:
         work = and_(visible_condition(user), Item.state.in_(HANDLING))
     elif user.role == Role.LEADER:
@@ -270,10 +270,8 @@ def queue(user, court_ids: list[int], *, cursor: str | None, per_page: int, tota
     in_scope = Item.court_id.in_(court_ids)
     work = and_(work, in_scope)
     attention = and_(attention_condition(user, today), in_scope)
-    due = func.coalesce(Item.deadline, Item.proposal_due)
-    flagged = list(db.session.scalars(
-        select(Item).options(*_row_options()).where(attention)
-        .order_by(case((state == "overdue", 0), else_=1), due, Item.id).limit(100)))
+    flagged = list(db.session.scalars(  # the overdue first: their due date is before the others'
+        select(Item).options(*_row_options()).where(attention).order_by(Item.supervised_due, Item.id).limit(100)))
     rest = select(Item).options(*_row_options()).where(work, ~attention)
     page = paginate(rest, [Item.received_on, Item.id], cursor=cursor, per_page=per_page, descending=True,
                     total=total, number=number)

@@ -73,10 +73,10 @@ def create_item(*, court_id: int, kind: ItemKind, title: str, content: str = "",
 
 def due_soon_condition(today: date):
     """SQL: the item is being handled by a named handler and falls due within ``ITEM_DUE_SOON_DAYS`` (for reminders)."""
-    from portal.items.supervision import HANDLING, deadline_state_column
+    from portal.items.supervision import HANDLING, deadline_state_in
 
     return and_(Item.state.in_(HANDLING), Item.handler_id.is_not(None), Item.assigned_at.is_not(None),
-                deadline_state_column(today) == "soon")
+                deadline_state_in(["soon"], today))
 
 
 def items_from(origin: ItemOrigin, origin_ids: list[int]) -> dict[int, list[Item]]:

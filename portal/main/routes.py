@@ -20,6 +20,8 @@ from portal.figures import services as figures
 from portal.htmx import is_partial, render
 from portal.main import bp
 
+HOME_ROWS = 20  # a breakdown's rows on the home page (the 330 departments of a province: on the figures page)
+
 
 @bp.get("/")
 @login_required
@@ -31,7 +33,7 @@ def index():
     if current_user.role == Role.NONE:
         return redirect(url_for("admin.index"))  # an administrator without a business role sees no liaison work
     board = figures.dashboard(current_user, court_scope(current_user), periods.from_request(),
-                              request.args.get("as_of", ""))
+                              request.args.get("as_of", ""), rows=HOME_ROWS)
     panels = [] if is_partial("figures") else collect("home_panel", current_user)
     response = render("main/index.html", block="figures", board=board, panels=panels)
     return response, 422 if board.problem else 200

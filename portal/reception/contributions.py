@@ -57,7 +57,7 @@ def figures(scope):
     """Visits and 人次 (each person each visit: a deputy who came twice is two) of the period, deputies and members
     apart, per court and in total: one statement grouped by court over one row per visit; one more for the trend."""
     from portal import periods
-    from portal.figures.definitions import FigureGroup, figure, in_year, month_columns, tally
+    from portal.figures.definitions import FigureGroup, by_month, figure, in_year, month_of, tally
     from portal.reception.services import ReceptionFilters, _conditions, npc_deputy
 
     filters = ReceptionFilters(period=periods.parse(scope.start.isoformat(), scope.end.isoformat()))
@@ -85,9 +85,9 @@ def figures(scope):
     ])
     persons = (select(func.count()).select_from(ReceptionDeputy)
                .where(ReceptionDeputy.reception_id == Reception.id).scalar_subquery() + Reception.other_count)
-    trend = db.session.execute(select(*month_columns(Reception.received_at, scope.year, timestamp=True,
-                                                     value=persons))
-                               .where(Reception.court_id.in_(scope.court_ids),
-                                      in_year(Reception.received_at, scope.year, timestamp=True))).one()
-    group.trend = {"接待人次": [int(n or 0) for n in trend]}
+    month = month_of(Reception.received_at, scope.year, timestamp=True)
+    group.trend = {"接待人次": by_month(db.session.execute(
+        select(month, func.sum(persons)).where(Reception.court_id.in_(scope.court_ids),
+                                               in_year(Reception.received_at, scope.year, timestamp=True))
+        .group_by(month)))}
     return group
