@@ -1,7 +1,7 @@
 """indexes for the province's figures and supervision: item.supervised_due (generated), covering indexes
 
-Revision ID: 0023
-Revises: 0022
+Revision ID: 0024
+Revises: 0023
 Create Date: 2026-12-02 11:30:00
 
 - ``item.supervised_due``: a generated column (the database computes it on every insert and update, bulk ones
@@ -22,8 +22,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0023'
-down_revision = '0022'
+revision = '0024'
+down_revision = '0023'
 branch_labels = None
 depends_on = None
 
