@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from portal.auth.models import Duty, Role
 from portal.extensions import db
 from portal.register.models import Deputy
+from tests.conftest import make_app
 from tests.route_matrix import ROUTES, form_data
 from tests.test_params import FormFields, _keys_read, _methods
 from tests.test_properties import ANY_TEXT, EXAMPLES
@@ -17,8 +18,9 @@ EXECUTES = ("<script>alert", "<img src=x")  # a payload that reached the page un
 
 def _post_cases():
     """Each route that takes a form, as the liaison (as a deputy or the admin where only they reach it)."""
+    posted = {rule.endpoint for rule in make_app().url_map.iter_rules() if "POST" in rule.methods}
     for endpoint, (_, _, allowed, *_) in sorted(ROUTES.items()):
-        if endpoint in ("auth.logout", "auth.login"):
+        if endpoint in ("auth.logout", "auth.login") or endpoint not in posted:
             continue
         roles = [r for r in (Role.LIAISON, Role.DEPUTY, *Duty) if allowed is None or r in allowed]
         if roles:
@@ -27,8 +29,6 @@ def _post_cases():
 
 @pytest.mark.parametrize(("endpoint", "role"), list(_post_cases()))
 def test_any_text_in_every_form_field_never_answers_500_nor_executes(app, client, login_as, records, endpoint, role):
-    if "POST" not in _methods(app, endpoint):
-        pytest.skip("no form")
     _, template, *_ = ROUTES[endpoint]
     login_as(role, deputy=db.session.get(Deputy, records["deputy"])) if role == Role.DEPUTY else login_as(role)
     url = template.format(**records)
