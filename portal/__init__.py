@@ -20,7 +20,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # ``NAVIGATION`` (label, endpoint, roles) entries, a ``cli`` module with ``register(export_group)`` and a ``demo``
 # module with ``seed(context)``.
 AREAS = ["main", "auth", "register", "items", "hearings", "reception", "activities", "surveys", "duty", "voters",
-         "workspace", "pairing", "agenda", "notices", "figures", "reports", "summary", "admin"]
+         "workspace", "pairing", "agenda", "notices", "figures", "reports", "summary", "trash", "admin"]
 
 
 def create_app(test_config: dict | None = None) -> Flask:
