@@ -308,6 +308,8 @@ def restore(entry: DeletedRecord, user) -> tuple[str, dict] | None:
         raise Forbidden()
     kind = KINDS.get(entry.kind) or Kind(entry.kind)
     rows = decoded_rows(entry)
+    if not rows:
+        raise ServiceError("无法恢复：回收站中没有这条记录的内容。", status=409)
     if kind.check:
         kind.check(rows)
     present = {(row["table"], row["values"].get("id")) for row in rows}
