@@ -21,7 +21,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # module with ``seed(context)``, ``contributions`` (the hooks of ``portal.areas``) and ``messages`` (what it tells
 # people through notices). README's "Inside" lists the files of an area.
 AREAS = ["main", "auth", "register", "items", "hearings", "reception", "activities", "surveys", "duty", "voters",
-         "workspace", "pairing", "agenda", "notices", "figures", "reports", "summary", "admin"]
+         "workspace", "pairing", "agenda", "notices", "figures", "reports", "summary", "trash", "admin"]
 
 
 def create_app(test_config: dict | None = None) -> Flask:

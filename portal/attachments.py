@@ -2,6 +2,10 @@
 
 An attachment belongs to one record, named by ``owner_type`` (the owner's table) and ``owner_id``. The owning
 area checks access to its record before it lists or sends the record's files.
+
+A file staff delete goes to the recycle bin (``delete_file``, portal.trash): its row is kept there and its stored
+file stays until the bin's entry is purged. ``remove_file`` forgets a file at once, for a file replaced by another
+(an issue's new file, a court's new letter template).
 """
 from datetime import datetime
 from io import BytesIO
@@ -112,8 +116,17 @@ def send(attachment: Attachment | None):
     return response
 
 
-def delete_file(attachment: Attachment) -> None:
-    """Forget an attachment; the stored file is removed after the record is gone."""
+def delete_file(attachment: Attachment, *, court_id: int | None, record: str = "") -> None:
+    """Put an attachment in the recycle bin (``court_id``: its record's court; ``record``: what its record is, for
+    the bin's label); the stored file stays until the bin's entry is purged."""
+    from portal.trash import services as trash  # the bin's services import the audit trail, which reads models
+
+    label = f"附件：{attachment.original_name}" + (f"（{record}）" if record else "")
+    trash.discard(attachment, kind=AREA, label=label, court_id=court_id)
+
+
+def remove_file(attachment: Attachment) -> None:
+    """Forget an attachment at once (a file replaced by another); the stored file is removed after the row."""
     db.session.delete(attachment)
     db.session.flush()
     uploads.remove(AREA, attachment.stored_name)

@@ -29,6 +29,8 @@ from portal import uploads
 from portal.attachments import Attachment, delete_file
 from portal.extensions import db
 from portal.items.models import Item, ItemKind, ItemOrigin
+from portal.trash import services as trash
+from portal.trash.models import DeletedRecord
 from portal.uploads import StoredFile
 from tests.conftest import DATABASE_URL, PASSWORD
 
@@ -65,8 +67,11 @@ def test_an_attachment_is_kept_in_the_database_and_downloads(app, client, login_
 
     download = client.get(f"/items/{item.id}/files/{attachment.id}/x")
     assert download.status_code == 200 and download.data == PDF
-    with app.test_request_context():
-        delete_file(db.session.get(Attachment, attachment.id))
+    with app.test_request_context(method="POST"):  # deleted, the file waits in the recycle bin; purged, it is gone
+        delete_file(db.session.get(Attachment, attachment.id), court_id=item.court_id)
+        db.session.commit()
+        assert db.session.scalar(select(func.count(StoredFile.id))) == 1
+        trash.purge(db.session.scalar(select(DeletedRecord)), None)
         db.session.commit()
     assert db.session.scalar(select(func.count(StoredFile.id))) == 0
 

@@ -170,7 +170,7 @@ def delete(activity_id: int):
     except ServiceError as error:
         flash(error.message, "warning")
         return redirect(url_for("activities.detail", activity_id=activity.id), 303)
-    flash("已删除该次联络活动记录。", "success")
+    flash("已删除该次联络活动记录，可在回收站恢复。", "success")
     return redirect(url_for("activities.index"), 303)
 
 
@@ -224,7 +224,7 @@ def delete_opinion(activity_id: int, opinion_id: int):
     activity = _activity(activity_id)
     services.delete_opinion(activity, services.find_opinion(activity, opinion_id))
     if not is_partial("opinions"):
-        flash("已删除意见建议。", "success")
+        flash("已删除意见建议，可在回收站恢复。", "success")
         return redirect(url_for("activities.detail", activity_id=activity.id, _anchor="opinions"), 303)
     return _detail(activity)
 
@@ -245,7 +245,7 @@ def delete_attachment(activity_id: int, attachment_id: int):
     if found is None:
         raise NotFound()
     name = found.original_name
-    delete_file(found)
-    flash(f"已删除附件“{name}”。", "success")
+    delete_file(found, court_id=activity.court_id, record=services.trash_label(activity))
+    flash(f"已删除附件“{name}”，可在回收站恢复。", "success")
     return redirect(url_for("activities.detail", activity_id=activity.id), 303)
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from portal import clock, events, params, periods
 from portal.access import current_user_id
 from portal.activities.models import Activity, ActivityDeputy, ActivityKind, ActivityOpinion, ActivityStaff
-from portal.attachments import delete_file, files_of
+from portal.attachments import files_of
 from portal.auth.models import Court, Role, User
 from portal.errors import NotFound, ServiceError
 from portal.extensions import db
@@ -24,6 +24,7 @@ from portal.models import like_pattern
 from portal.pagination import Page, paginate
 from portal.register.models import Deputy
 from portal.register.services import deputies_by_ids, search_condition
+from portal.trash import services as trash
 
 OWNER_TYPE = "activity"  # attachments (photos, minutes, scans) of an activity
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png")
@@ -265,10 +266,31 @@ def delete_activity(activity: Activity) -> None:
     """Delete an activity with its links, opinions and files; not once an opinion became a tracked item."""
     if any(o.item_id for o in activity.opinions):
         raise ServiceError("本次活动的意见建议已转为跟踪事项，不能删除；如有误请修改活动记录。", status=409)
-    for attachment in files_of(OWNER_TYPE, [activity.id])[activity.id]:
-        delete_file(attachment)
-    db.session.delete(activity)
-    db.session.flush()
+    trash.discard(activity, kind="activity", label=trash_label(activity), court_id=activity.court_id,
+                  children=files_of(OWNER_TYPE, [activity.id])[activity.id])
+
+
+def trash_label(activity: Activity) -> str:
+    """What the bin calls an activity: 2026-03-01 联络活动：座谈会."""
+    return f"{activity.held_on.isoformat()} 联络活动：{activity.title}"
+
+
+def _activity_page(activity_id: int) -> tuple[str, dict]:
+    return "activities.detail", {"activity_id": activity_id}
+
+
+def _opinion_check(rows: list[dict]) -> None:
+    """An opinion comes back only while its deputy is still among the activity's deputies."""
+    values = rows[0]["values"]
+    if not db.session.get(ActivityDeputy, (values["activity_id"], values["deputy_id"])) and \
+            db.session.get(Activity, values["activity_id"]) is not None:
+        raise ServiceError("无法恢复：提出意见的代表委员已不在本次活动的参加人员中。", status=409)
+
+
+trash.register("activity", "联络活动", link=lambda values: _activity_page(values["id"]))
+trash.register("activity_opinion", "联络活动意见建议", check=_opinion_check,
+               link=lambda values: _activity_page(values["activity_id"]))
+trash.owner_page(OWNER_TYPE, _activity_page)
 
 
 # --- opinions ------------------------------------------------------------------------------------------------------
@@ -306,9 +328,9 @@ def find_opinion(activity: Activity, opinion_id: int) -> ActivityOpinion:
 def delete_opinion(activity: Activity, opinion: ActivityOpinion) -> None:
     if opinion.item_id:
         raise ServiceError("该意见建议已转为跟踪事项，不能删除。", status=409)
-    activity.opinions.remove(opinion)
-    db.session.delete(opinion)
-    db.session.flush()
+    trash.discard(opinion, kind="activity_opinion", court_id=activity.court_id,
+                  label=f"{trash_label(activity)} 的意见建议：{opinion.deputy.name}")
+    db.session.expire(activity, ["opinions"])
 
 
 def opinion_to_item(activity: Activity, opinion: ActivityOpinion) -> tuple[Item, bool]:

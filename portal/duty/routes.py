@@ -125,8 +125,8 @@ def _save_or_submit(year: int, *, submit: bool):
     attachments.save_files(uploads, ATTACHMENT_OWNER, report.id)
     for attachment_id in params.parse_ids(request.form.getlist("remove_file")):
         attachment = attachments.get_file(ATTACHMENT_OWNER, report.id, attachment_id)
-        if attachment is not None:
-            attachments.delete_file(attachment)
+        if attachment is not None:  # the deputy's own draft: changed as it is written, not a record deleted
+            attachments.remove_file(attachment)
     if submit:
         services.submit_report(report, values)  # saves the text as the submitted version
         flash("已提交审查。审查期间报告不能修改；如被退回，可按审查意见修改后再次提交。", "success")
@@ -296,7 +296,7 @@ def term_edit(term_id: int):
 def term_delete(term_id: int):
     term = services.get_term_or_404(term_id)
     services.delete_term(term)
-    flash(f"已删除届期：{term}。", "success")
+    flash(f"已删除届期：{term}，可在回收站恢复。", "success")
     return redirect(url_for("duty.plan"), 303)
 
 
@@ -386,7 +386,7 @@ def session_delete(session_id: int):
         services.delete_session(session)
     except ServiceError as error:
         return _session_page(session, status=409, error=error.message)
-    flash("述职会已删除。", "success")
+    flash("述职会已删除，可在回收站恢复。", "success")
     return redirect(url_for("duty.sessions", year=session.year), 303)
 
 
@@ -476,7 +476,7 @@ def rectification_delete(session_id: int, rectification_id: int):
         services.delete_rectification(session, item)
     except ServiceError as error:
         return _session_page(session, status=409, error=error.message)
-    flash("已删除整改事项。", "success")
+    flash("已删除整改事项，可在回收站恢复。", "success")
     return _back_to(session, f"reporter-{reporter_id}")
 
 

@@ -36,6 +36,7 @@ from portal.models import utcnow
 from portal.pagination import Page, paginate
 from portal.register.models import Deputy, DeputyKind, DeputyLevel, DeputyStatus, Mandate
 from portal.register.services import search_condition
+from portal.trash import services as trash
 
 ATTACHMENT_OWNER = "duty_report"
 # Reporting to voters (向选民述职) is a duty of People's Congress deputies: CPPCC members have no voters, and the
@@ -397,8 +398,8 @@ def save_term(term: DutyTerm | None, values: dict) -> DutyTerm:
 
 
 def delete_term(term: DutyTerm) -> None:
-    db.session.delete(term)
-    db.session.flush()
+    """Put a term in the recycle bin (terms belong to no court: every court's liaison sees it there)."""
+    trash.discard(term, kind="duty_term", label=f"届期：{term}", court_id=None)
 
 
 # --- groups and the planner ----------------------------------------------------------------------------------
@@ -621,8 +622,7 @@ def delete_session(session: DutySession) -> None:
     if session.state != SessionState.PLANNED:
         raise ServiceError("只能删除尚未召开的述职会。")
     people = [(r.deputy_id, session.year) for r in session.reporters]
-    db.session.delete(session)
-    db.session.flush()
+    trash.discard(session, kind="duty_session", label=str(session), court_id=session.court_id)
     for deputy_id, year in people:
         sync_kind(deputy_id, year)
 
@@ -727,8 +727,10 @@ def set_outcome(session: DutySession, rectification: DutyRectification, status: 
 def delete_rectification(session: DutySession, rectification: DutyRectification) -> None:
     if session.state != SessionState.HELD or rectification.status != RectificationStatus.PENDING:
         raise ServiceError("只能删除尚无结果的整改事项。")
-    rectification.reporter.rectifications.remove(rectification)
-    db.session.flush()
+    reporter = rectification.reporter
+    trash.discard(rectification, kind="duty_rectification", court_id=session.court_id,
+                  label=f"{session} 整改事项（{reporter.deputy.name}）：{rectification.content[:60]}")
+    db.session.expire(reporter, ["rectifications"])
 
 
 def hold_session(session: DutySession, voters_present: int) -> None:
@@ -782,3 +784,47 @@ def reports_by_deputy(deputy_ids: list[int], year: int) -> dict[int, DutyReport]
         return {}
     return {r.deputy_id: r for r in db.session.scalars(select(DutyReport).where(DutyReport.deputy_id.in_(deputy_ids),
                                                                                  DutyReport.year == year))}
+
+
+# --- the recycle bin ----------------------------------------------------------------------------------------------
+
+def _session_page(session_id: int) -> tuple[str, dict]:
+    return "duty.session", {"session_id": session_id}
+
+
+def _check_session_restore(rows: list[dict]) -> None:
+    """A session comes back only while none of its deputies reports at another session of its year."""
+    year = rows[0]["values"]["year"]
+    for row in rows[1:]:
+        if row["table"] == DutySessionDeputy.__tablename__:
+            other = session_of_reporter(row["values"]["deputy_id"], year)
+            if other is not None:
+                deputy = db.session.get(Deputy, row["values"]["deputy_id"])
+                raise ServiceError(f"无法恢复：{deputy.name if deputy else '述职代表'}已安排在 "
+                                   f"{other.held_on.isoformat()} 的述职会当面述职，一年只述职一次。", status=409)
+
+
+def _session_restored(rows: list[dict]) -> None:
+    year = rows[0]["values"]["year"]
+    for row in rows[1:]:
+        if row["table"] == DutySessionDeputy.__tablename__:
+            sync_kind(row["values"]["deputy_id"], year)
+    db.session.flush()
+
+
+def _check_rectification_restore(rows: list[dict]) -> None:
+    """A pending rectification comes back only while its session is held (not yet closed)."""
+    reporter = db.session.get(DutySessionDeputy, rows[0]["values"]["reporter_id"])
+    if reporter is not None and reporter.session.state != SessionState.HELD:
+        raise ServiceError(f"无法恢复：述职会{reporter.session.state.label}，整改事项不能再增加。", status=409)
+
+
+def _rectification_page(values: dict) -> tuple[str, dict] | None:
+    reporter = db.session.get(DutySessionDeputy, values["reporter_id"])
+    return _session_page(reporter.session_id) if reporter else None
+
+
+trash.register("duty_term", "届期", link=lambda values: ("duty.plan", {}))
+trash.register("duty_session", "述职会", check=_check_session_restore, restored=_session_restored,
+               link=lambda values: _session_page(values["id"]))
+trash.register("duty_rectification", "整改事项", check=_check_rectification_restore, link=_rectification_page)

@@ -31,7 +31,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
 
 from portal import clock, uploads
-from portal.attachments import Attachment, delete_file, save_files
+from portal.attachments import Attachment, remove_file, save_files
 from portal.auth.models import Court
 from portal.documents.gbt9704 import OfficialDocument, clean_text, format_date
 from portal.documents.xlsx import Sheet, build_workbook, list_title
@@ -321,7 +321,7 @@ def save_template(court_id: int, upload: FileStorage) -> Attachment:
                                                            Attachment.owner_id == court_id)))
     (attachment,) = save_files([upload], TEMPLATE_OWNER, court_id)
     for previous in old:
-        delete_file(previous)
+        remove_file(previous)
     return attachment
 
 
@@ -329,7 +329,7 @@ def reset_template(court_id: int) -> int:
     old = list(db.session.scalars(select(Attachment).where(Attachment.owner_type == TEMPLATE_OWNER,
                                                            Attachment.owner_id == court_id)))
     for attachment in old:
-        delete_file(attachment)
+        remove_file(attachment)
     return len(old)
 
 

@@ -339,8 +339,8 @@ def delete_material(hearing_id: int, attachment_id: int):
     hearing = services.get_hearing_or_404(hearing_id, for_edit=True)
     attachment = attachments.get_file(MATERIALS, hearing.id, attachment_id) or abort(404)
     name = attachment.original_name
-    attachments.delete_file(attachment)
-    flash(f"已删除材料“{name}”。", "success")
+    attachments.delete_file(attachment, court_id=hearing.court_id, record=f"庭审材料：{hearing}")
+    flash(f"已删除材料“{name}”，可在回收站恢复。", "success")
     return redirect(url_for("hearings.detail", hearing_id=hearing.id, _anchor="materials"), 303)
 
 
@@ -577,7 +577,7 @@ def delete_opinion(opinion_id: int):
     except ServiceError as error:
         flash(error.message, "danger")
     else:
-        flash("已删除该条意见。", "success")
+        flash("已删除该条意见，可在回收站恢复。", "success")
     return redirect(url_for("hearings.forum", hearing_id=hearing_id, _anchor="opinions"), 303)
 
 

@@ -34,6 +34,7 @@ from portal.items.services import create_item, items_from
 from portal.models import like_pattern, utcnow
 from portal.pagination import Page, paginate
 from portal.register.models import Deputy, DeputyKind, DeputyLevel, DeputyStatus, Mandate
+from portal.trash import services as trash
 
 S = InvitationStatus
 
@@ -664,8 +665,18 @@ def opinion_item(opinion: HearingOpinion) -> Item | None:
 def delete_opinion(opinion: HearingOpinion) -> None:
     if opinion_item(opinion):
         raise ServiceError("该意见已转为督办件，不能删除。")
-    db.session.delete(opinion)
-    db.session.flush()
+    hearing = opinion.hearing
+    trash.discard(opinion, kind="hearing_opinion", court_id=hearing.court_id,
+                  label=f"庭审旁听意见：{opinion.deputy.name}（{hearing}）")
+
+
+def _hearing_page(hearing_id: int) -> tuple[str, dict]:
+    return "hearings.detail", {"hearing_id": hearing_id}
+
+
+trash.register("hearing_opinion", "庭审旁听意见",
+               link=lambda values: ("hearings.forum", {"hearing_id": values["hearing_id"]}))
+trash.owner_page("hearing", _hearing_page)  # the hearing's materials (portal.hearings.routes.MATERIALS)
 
 
 def opinion_to_item(opinion: HearingOpinion, kind: ItemKind) -> tuple[Item, bool]:

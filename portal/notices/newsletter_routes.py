@@ -103,7 +103,7 @@ def delete_newsletter(newsletter_id: int):
     except ServiceError as error:
         flash(error.message, "warning")
         return redirect(url_for("notices.newsletter_detail", newsletter_id=newsletter.id), 303)
-    flash(f"已删除{label}。", "success")
+    flash(f"已删除{label}，可在回收站恢复。", "success")
     return redirect(url_for("notices.newsletter_list"), 303)
 
 

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from portal import clock
 from portal.access import current_user_id
-from portal.attachments import check_files, delete_file, files_of, save_files
+from portal.attachments import check_files, files_of, remove_file, save_files
 from portal.auth.models import Court
 from portal.errors import NotFound, ServiceError
 from portal.extensions import db
@@ -19,6 +19,7 @@ from portal.notices.models import Channel, Message, MessageState, Newsletter, Ne
 from portal.notices.services import link_to, tell_deputies
 from portal.pagination import Page, paginate
 from portal.register.services import RegisterFilters, filtered_query
+from portal.trash import services as trash
 
 OWNER_TYPE = "newsletter"  # the issue's file (PDF or Word) in portal.attachments
 NUMBER_TRIES = 5  # SQLite: a save that read the last number before another committed takes the next one
@@ -108,7 +109,7 @@ def replace_file(newsletter: Newsletter, files) -> bool:
     if not any(f and f.filename for f in files):
         return False
     for attachment in files_of(OWNER_TYPE, [newsletter.id])[newsletter.id]:
-        delete_file(attachment)
+        remove_file(attachment)
     save_files(files, OWNER_TYPE, newsletter.id)
     return True
 
@@ -121,9 +122,10 @@ def delete_newsletter(newsletter: Newsletter) -> None:
     corrected instead (title, date, summary, file). The other issues keep their numbers (printed on them); the
     last issue's number, deleted, goes to the next one registered.
 
-    The notices about it that have not gone out (queued, failed, given up) are withdrawn with it, as are the
-    in-portal ones, which would lead to a missing page; the SMS and emails sent stay in the outbox, the record
-    of what deputies were told. One being sent at this moment is left to the worker.
+    The issue goes to the recycle bin with its file (portal.trash). The notices about it that have not gone out
+    (queued, failed, given up) are withdrawn with it, and not restored with it, as are the in-portal ones, which
+    would lead to a missing page; the SMS and emails sent stay in the outbox, the record of what deputies were
+    told. One being sent at this moment is left to the worker.
     """
     count = len(newsletter.comments)
     if count:
@@ -134,10 +136,18 @@ def delete_newsletter(newsletter: Newsletter) -> None:
                                        [MessageState.QUEUED, MessageState.FAILED, MessageState.DEAD]))
     for message in db.session.scalars(unsent):
         db.session.delete(message)
-    for attachment in files_of(OWNER_TYPE, [newsletter.id])[newsletter.id]:
-        delete_file(attachment)
-    db.session.delete(newsletter)
-    db.session.flush()
+    trash.discard(newsletter, kind="newsletter", label=f"{newsletter.issue_label}：{newsletter.title}",
+                  court_id=newsletter.court_id, children=files_of(OWNER_TYPE, [newsletter.id])[newsletter.id])
+
+
+def _newsletter_page(newsletter_id: int) -> tuple[str, dict]:
+    return "notices.newsletter_detail", {"newsletter_id": newsletter_id}
+
+
+# Restored, an issue keeps its number: when a new issue took it meanwhile, the bin refuses (uq_newsletter_number).
+# The notices withdrawn with it are not sent again.
+trash.register("newsletter", "法院工作信息", link=lambda values: _newsletter_page(values["id"]))
+trash.owner_page(OWNER_TYPE, _newsletter_page)
 
 
 def list_newsletters(court_ids: list[int], published_from: date | None = None, published_to: date | None = None, *,

@@ -42,6 +42,7 @@ from portal.reception.services import (
     local_input,
     period_counts,
     stream_filtered,
+    trash_label,
     update_reception,
 )
 from portal.register.models import Deputy
@@ -199,7 +200,7 @@ def delete(reception_id: int):
     except ServiceError as error:
         flash(error.message, "warning")
         return redirect(url_for("reception.detail", reception_id=reception.id), 303)
-    flash("已删除该次接待记录。", "success")
+    flash("已删除该次接待记录，可在回收站恢复。", "success")
     return redirect(url_for("reception.index"), 303)
 
 
@@ -219,8 +220,8 @@ def delete_attachment(reception_id: int, attachment_id: int):
     if found is None:
         abort(404)
     name = found.original_name
-    delete_file(found)
-    flash(f"已删除附件“{name}”。", "success")
+    delete_file(found, court_id=reception.court_id, record=trash_label(reception))
+    flash(f"已删除附件“{name}”，可在回收站恢复。", "success")
     return redirect(url_for("reception.detail", reception_id=reception.id), 303)
 
 

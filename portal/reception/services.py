@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from portal import clock, params, periods
 from portal.access import current_user_id
-from portal.attachments import delete_file, files_of
+from portal.attachments import files_of
 from portal.auth.models import Court, Role, User
 from portal.documents import STREAM_ROWS
 from portal.errors import NotFound, ServiceError
@@ -20,6 +20,7 @@ from portal.pagination import Page, paginate
 from portal.reception.models import Channel, Reception, ReceptionDeputy, ReceptionHost
 from portal.register.models import Deputy, DeputyKind, Mandate
 from portal.register.services import search_condition
+from portal.trash import services as trash
 
 OWNER_TYPE = "reception"  # attachments of a reception
 DEFAULT_PLACE = "人大代表政协委员联络之家"
@@ -357,10 +358,23 @@ def add_followup(reception: Reception, kind: ItemKind, title: str, case_number: 
 
 
 def delete_reception(reception: Reception) -> None:
-    """Delete a reception and its attachments; one that raised tracked items stays (ServiceError)."""
+    """Put a reception, with its visitors, hosts and attachments, in the recycle bin; one that raised tracked items
+    stays (ServiceError)."""
     if items_from(ItemOrigin.RECEPTION, [reception.id])[reception.id]:
         raise ServiceError("该次接待已登记跟踪事项，不能删除；如有误请修改接待记录。")
-    for attachment in files_of(OWNER_TYPE, [reception.id])[reception.id]:
-        delete_file(attachment)
-    db.session.delete(reception)
-    db.session.flush()
+    trash.discard(reception, kind="reception", label=trash_label(reception), court_id=reception.court_id,
+                  children=files_of(OWNER_TYPE, [reception.id])[reception.id])
+
+
+def trash_label(reception: Reception) -> str:
+    """What the bin calls a reception: 2026-03-01 来访接待：张三、李四."""
+    who = "、".join(link.deputy.name for link in reception.deputy_links) or reception.other_visitors
+    return f"{clock.local_date(reception.received_at).isoformat()} 来访接待：{who or reception.subject}"
+
+
+def _reception_page(reception_id: int) -> tuple[str, dict]:
+    return "reception.detail", {"reception_id": reception_id}
+
+
+trash.register("reception", "来访接待", link=lambda values: _reception_page(values["id"]))
+trash.owner_page(OWNER_TYPE, _reception_page)

@@ -99,7 +99,7 @@ def edit(survey_id: int):
 @require_editor
 def delete(survey_id: int):
     services.delete_survey(_survey(survey_id))
-    flash("已删除问卷草稿。", "success")
+    flash("已删除问卷草稿，可在回收站恢复。", "success")
     return redirect(url_for("surveys.index"), 303)
 
 

@@ -32,6 +32,7 @@ from portal.surveys.models import (
     SurveyResponse,
     SurveyState,
 )
+from portal.trash import services as trash
 
 # The points of a rating question, best first; staff pick one of these or type their own choices.
 SCALES = {"satisfaction": ("满意度（满意/基本满意/不满意）", ["满意", "基本满意", "不满意"]),
@@ -100,9 +101,9 @@ def update_survey(survey: Survey, values: dict) -> Survey:
 
 
 def delete_survey(survey: Survey) -> None:
+    """Put a draft, with its questions, in the recycle bin (a survey sent out is never deleted)."""
     _draft_only(survey)
-    db.session.delete(survey)
-    db.session.flush()
+    trash.discard(survey, kind="survey", label=f"民意测评草稿：{survey.title}", court_id=survey.court_id)
 
 
 def parse_options(kind: QuestionKind, scale: str, typed: str) -> list[str]:
@@ -539,3 +540,6 @@ def answer_to_item(survey: Survey, answer: SurveyAnswer) -> tuple[Item, bool]:
     answer.item = item
     db.session.flush()
     return item, True
+
+
+trash.register("survey", "民意测评草稿", link=lambda values: ("surveys.detail", {"survey_id": values["id"]}))
