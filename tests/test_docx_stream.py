@@ -232,7 +232,8 @@ def test_register_route_streams_the_tree_document(app, client, login_as, make_de
     from portal.register.documents import register_document
     from portal.register.services import RegisterFilters, all_filtered
 
-    storable = [t for t in NASTY if "\ud800" not in t]  # a database cannot hold lone surrogates
+    # a database cannot hold lone surrogates, nor PostgreSQL a NUL (the forms strip both before they are stored)
+    storable = [t for t in NASTY if "\ud800" not in t and "\x00" not in t]
     for i, text in enumerate(storable[:9]):
         make_deputy(name=f"代表{i}{text[:20]}", work_unit=text[:100], post=text[:50])
     user = login_as(Role.LIAISON)
