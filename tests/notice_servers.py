@@ -64,5 +64,4 @@ def configure(app, smtp, sms) -> None:
     server, _ = sms
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port, SMS_BACKEND="http",
                       SMS_URL=f"http://127.0.0.1:{server.server_port}/send", SMS_METHOD="POST",
-                      SMS_PARAMS="account=court&mobile={mobile}&content={text}", SMS_SUCCESS=r"^0\b",
-                      SMS_QUIET_HOURS="")
+                      SMS_PARAMS="account=court&mobile={mobile}&content={text}", SMS_SUCCESS=r"^0\b")

@@ -1196,11 +1196,8 @@ def test_the_sign_in_sheet_lists_who_is_expected(app, court, make_deputy, make_u
 
 def _send_failing(monkeypatch, fails) -> None:
     """Run the worker with the log backends (SMS at any hour); an SMS for which ``fails(outgoing)`` is refused."""
-    from flask import current_app
-
     from portal.notices import backends, delivery
 
-    current_app.config["SMS_QUIET_HOURS"] = ""
     real = backends.sms_backend
 
     def backend():

@@ -22,11 +22,6 @@ from .notice_servers import configure, gateway, smtp_server  # noqa: F401 - fixt
 
 
 @pytest.fixture
-def app_config(request):
-    return {"SMS_QUIET_HOURS": ""}
-
-
-@pytest.fixture
 def configured(app, smtp_server, gateway):
     configure(app, smtp_server, gateway)
     return app
@@ -258,7 +253,6 @@ def test_the_day_before_a_hearing_each_expected_deputy_is_reminded_once(app, cou
                            HearingInvitation(deputy_id=declined.id, status=InvitationStatus.DECLINED)]
     db.session.add(hearing)
     db.session.commit()
-    app.config["SMS_QUIET_HOURS"] = ""
     assert runner.invoke(args=["notify", "send-due"]).exit_code == 0
     assert runner.invoke(args=["notify", "send-due"]).exit_code == 0
     reminders = db.session.scalars(select(Message).where(Message.subject == "庭审提醒")).all()
