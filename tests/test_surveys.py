@@ -14,6 +14,7 @@ from portal.extensions import db
 from portal.items.models import Item, ItemKind, ItemOrigin
 from portal.notices.models import Channel, Message, MessageState
 from portal.register.models import DeputyKind
+from portal.summary import services as summaries
 from portal.surveys import services
 from portal.surveys.contributions import deputy_panel, item_origin_url
 from portal.surveys.models import (
@@ -431,3 +432,22 @@ def test_the_year_summary_cites_the_surveys(client, login_as, people, make_surve
     assert summary.lines[0].satisfaction == 67 and summary.lines[1].satisfaction is None
     login_as(Role.LIAISON)
     assert "回收率 75%；其中《民意测评表》满意率 67%。" in client.get("/surveys/").get_data(as_text=True)
+
+
+def test_the_figures_and_the_annual_summary_count_the_years_surveys(client, login_as, people, make_survey, court):
+    rating = make_survey([people["张三"], people["李四"], people["王五"]], title="民意测评表", opened_at=clock.now())
+    make_survey([people["张三"]], title="征求意见函", opened_at=clock.now())
+    answer(rating, people["张三"], 0, (0,))
+    answer(rating, people["李四"], 1, (0,))
+    login_as(Role.LIAISON)
+    page = client.get("/figures/").get_data(as_text=True)
+    section = page[page.index("民意测评"):]
+    for key, shown in (("surveys", "2"), ("sent", "4"), ("answered", "2"), ("rate", "50%")):
+        row = re.search(rf'<tr data-figure="{key}">(.*?)</tr>', section, re.S).group(1)
+        assert re.findall(r'figure-total">([^<]*)<', row) == [shown], key
+    assert "民意测评表" in section
+    snapshot = summaries.compute([court.id], clock.today().year)
+    assert [snapshot.values[f] for f in ("民意测评次数", "测评发出份数", "测评收回份数", "测评回收率")] == ["2", "4", "2", "50%"]
+    assert snapshot.tables["surveys"]["rows"] == [["民意测评表", "3", "2", "100%"], ["征求意见函", "1", "0", "—"]]
+    assert snapshot.tables["surveys"]["total"] == ["合计", "4", "2", ""]
+    assert "座谈会次数" in snapshot.values  # the activities area's fields by type are there too

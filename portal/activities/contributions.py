@@ -1,6 +1,6 @@
 """What activities show elsewhere: the deputy's workspace panel (the activities they took part in, and the year's
-counts for the archive), the link from a tracked item to the activity whose opinion it came from, activities on
-the work calendar and as contacts for pairing."""
+counts for the archive), the period's figures and the annual summary's fields by type, the link from a tracked
+item to the activity whose opinion it came from, activities on the work calendar and as contacts for pairing."""
 from datetime import date
 
 from flask import has_request_context, url_for
@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from portal import clock
-from portal.activities.models import Activity, ActivityDeputy
+from portal.activities.models import Activity, ActivityDeputy, ActivityKind
 from portal.activities.services import activities_of_deputy, deputy_year_counts
 from portal.areas import Contact, Entry, Panel
 from portal.auth.models import STAFF_ROLES, Role
@@ -59,6 +59,13 @@ def last_contacts(deputy_ids: list[int]) -> dict[int, Contact]:
                               .where(ActivityDeputy.deputy_id.in_(deputy_ids), Activity.held_on <= clock.today())
                               .group_by(ActivityDeputy.deputy_id))
     return {deputy_id: Contact(day, "联络活动") for deputy_id, day in rows}
+
+
+def summary_fields() -> list[tuple[str, str, str, int, str, str]]:
+    """The annual summary's fields of each activity type, read from the figures' table by type: (field, what it
+    counts, group, table, row, column)."""
+    return [(f"{kind.label}{column}", f"联络活动：{kind.label}{column}", "activities", 0, kind.label, column)
+            for column in ("次数", "人次") for kind in ActivityKind]
 
 
 def figures(scope):

@@ -6,21 +6,22 @@ How "refresh the figures without losing the edits" works
 A generated sentence does not hold a number but a field in braces, named in Chinese so that staff can read it:
 “全年共接待来访的人大代表、政协委员{接待人次}人次”. The page shows the sentence with the number in place, marked as a
 number from the records; the edit box shows the field, and staff rewrite the prose around it as they like (they may
-also type a field of ``FIELDS`` themselves, or delete one and type a number of their own, which is then theirs).
+also type a field of ``fields()`` themselves, or delete one and type a number of their own, which is then theirs).
 
 The numbers are kept once per summary (``AnnualSummary.figures``: every field's value and the tables, computed from
 the dashboard's figure groups "as of" a day). 刷新数字 recomputes that snapshot and nothing else, so every edit of
 the prose stays exactly as saved and every field shows the new number; a section that staff rewrote without
 fields is untouched by a refresh. The numbers are never counted here: each comes from an area's
 ``contributions.figures(scope)`` (``FigureGroup.get``, or a row of one of its tables) under the definitions of
-``portal.figures.definitions.NOTES``, and the surveys' from ``portal.surveys.services.year_summary``.
+``portal.figures.definitions.NOTES``.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
-from portal.activities.models import ActivityKind
+from portal import areas
 
 FIELD = re.compile(r"\{([^{}\s]{1,20})\}")
 
@@ -28,13 +29,17 @@ ITEM_GROUPS = {"建议提案": "建议、提案", "交办督办件": "交办督�
 ITEM_COLUMNS = {"受理": "受理", "办结": "办结", "在办": "在办", "办结率": "办结率", "满意率": "满意率"}
 
 
-def _figure(group: str, key: str):
-    return lambda groups, surveys: groups[group].get(key).shown() if group in groups else "0"
+def _figure(group: str, key: str, missing: str = "0"):
+    """A figure of a group (``missing`` when the group is not there)."""
+    def value(groups):
+        return groups[group].get(key).shown() if group in groups else missing
+    value.group = group
+    return value
 
 
 def _table_cell(group: str, table: int, row: str, column: str):
     """A cell of a figure group's breakdown (a row missing from it counts none)."""
-    def value(groups, surveys):
+    def value(groups):
         found = groups.get(group)
         if found is None or len(found.tables) <= table:
             return "0"
@@ -44,11 +49,13 @@ def _table_cell(group: str, table: int, row: str, column: str):
             return "0"
         cell = cells[breakdown.headers.index(column)]
         return cell.shown() if hasattr(cell, "shown") else str(cell)
+    value.group = group
     return value
 
 
-# field name -> (what it counts, how it is read from the figure groups and the year's surveys)
-FIELDS: dict[str, tuple[str, object]] = {
+# field name -> (what it counts, how it is read from the figure groups); with the fields areas name as cells of
+# their tables (``summary_fields``), after their group's own fields: see ``fields()``.
+_FIELDS: dict[str, tuple[str, object]] = {
     "接待次数": ("来访接待：接待次数", _figure("reception", "visits")),
     "接待人次": ("来访接待：接待人次（每人每次计一人次）", _figure("reception", "persons")),
     "来访人大代表人次": ("来访接待：其中人大代表人次", _figure("reception", "npc")),
@@ -59,10 +66,6 @@ FIELDS: dict[str, tuple[str, object]] = {
     "旁听出席率": ("旁听庭审：出席率", _figure("hearings", "attended_rate")),
     "联络活动次数": ("联络活动：活动次数", _figure("activities", "activities")),
     "联络活动人次": ("联络活动：参加人次", _figure("activities", "persons")),
-    **{f"{kind.label}次数": (f"联络活动：{kind.label}次数", _table_cell("activities", 0, kind.label, "次数"))
-       for kind in ActivityKind},
-    **{f"{kind.label}人次": (f"联络活动：{kind.label}人次", _table_cell("activities", 0, kind.label, "人次"))
-       for kind in ActivityKind},
     "受理件数": ("建议提案和交办督办件：受理合计", _figure("items", "received")),
     "办结件数": ("建议提案和交办督办件：办结合计", _figure("items", "closed")),
     "在办件数": ("建议提案和交办督办件：在办合计", _figure("items", "open")),
@@ -74,10 +77,10 @@ FIELDS: dict[str, tuple[str, object]] = {
     "当面述职人数": ("代表述职：当面述职", _figure("duty", "in_person")),
     "书面述职人数": ("代表述职：书面报告", _figure("duty", "written")),
     "述职备案份数": ("代表述职：已备案", _figure("duty", "filed")),
-    "民意测评次数": ("民意测评：开展次数", lambda groups, surveys: str(len(surveys.lines))),
-    "测评发出份数": ("民意测评：发出份数", lambda groups, surveys: str(surveys.recipients)),
-    "测评收回份数": ("民意测评：收回份数", lambda groups, surveys: str(surveys.responses)),
-    "测评回收率": ("民意测评：回收率", lambda groups, surveys: f"{surveys.rate}%" if surveys.recipients else "—"),
+    "民意测评次数": ("民意测评：开展次数", _figure("surveys", "surveys")),
+    "测评发出份数": ("民意测评：发出份数", _figure("surveys", "sent")),
+    "测评收回份数": ("民意测评：收回份数", _figure("surveys", "answered")),
+    "测评回收率": ("民意测评：回收率", _figure("surveys", "rate", missing="—")),
     "结对院领导人数": ("结对联络：截至统计日结对的院领导人数", _figure("pairing", "leaders")),
     "结对关系数": ("结对联络：截至统计日的结对关系数", _figure("pairing", "pairings")),
     "发送短信条数": ("信息通报：发送短信条数", _figure("notices", "sms")),
@@ -86,12 +89,31 @@ FIELDS: dict[str, tuple[str, object]] = {
 }
 
 
-def values_of(groups: dict, surveys) -> dict[str, str]:
-    """Every field's number as the documents print it, from the figure groups (by key) and the year's surveys."""
-    return {name: read(groups, surveys) for name, (_label, read) in FIELDS.items()}
+@cache
+def fields() -> dict[str, tuple[str, object]]:
+    """Every field a text may quote: the ones above, and after each group's the cells areas name through their
+    ``summary_fields()`` hook, as (field, what it counts, group, table, row label, column)."""
+    named: dict[str, list] = {}
+    for declared in areas.collect("summary_fields"):
+        for name, label, group, table, row, column in declared:
+            named.setdefault(group, []).append((name, (label, _table_cell(group, table, row, column))))
+    last_of_group = {read.group: name for name, (_label, read) in _FIELDS.items()}
+    result = {}
+    for name, (label, read) in _FIELDS.items():
+        result[name] = (label, read)
+        if last_of_group[read.group] == name:
+            result.update(named.pop(read.group, []))
+    for rest in named.values():
+        result.update(rest)
+    return result
 
 
-def tables_of(groups: dict, surveys) -> dict[str, dict]:
+def values_of(groups: dict) -> dict[str, str]:
+    """Every field's number as the documents print it, from the figure groups (by key)."""
+    return {name: read(groups) for name, (_label, read) in fields().items()}
+
+
+def tables_of(groups: dict) -> dict[str, dict]:
     """The tables of the sections that have one, as plain rows of text: {section key: {headers, rows, total}}."""
     tables = {}
     items = groups.get("items")
@@ -110,12 +132,13 @@ def tables_of(groups: dict, surveys) -> dict[str, dict]:
             "headers": ["活动类型", "次数", "人次"],
             "rows": [[label, *(c.shown() for c in cells)] for label, cells in activities.tables[0].rows],
             "total": ["合计", activities.get("activities").shown(), activities.get("persons").shown()]}
-    if surveys.lines:
+    surveys = groups.get("surveys")
+    if surveys is not None and surveys.tables:
         tables["surveys"] = {
             "headers": ["测评名称", "发出", "收回", "满意率"],
-            "rows": [[line.survey.title, str(line.recipients), str(line.responses),
-                      "—" if line.satisfaction is None else f"{line.satisfaction}%"] for line in surveys.lines],
-            "total": ["合计", str(surveys.recipients), str(surveys.responses), ""]}
+            "rows": [[label, *(c.shown() if hasattr(c, "shown") else c for c in cells)]
+                     for label, cells in surveys.tables[0].rows],
+            "total": ["合计", surveys.get("sent").shown(), surveys.get("answered").shown(), ""]}
     return tables
 
 
@@ -173,7 +196,7 @@ SECTION_KINDS = {kind.key: kind for kind in SECTIONS}
 
 @dataclass(frozen=True)
 class Part:
-    """A piece of a text as read: prose, or a field with its number (``known``: a field of ``FIELDS``)."""
+    """A piece of a text as read: prose, or a field with its number (``known``: a field of ``fields()``)."""
 
     text: str
     field: str = ""
@@ -187,7 +210,7 @@ def parts(text: str, values: dict[str, str]) -> list[list[Part]]:
         found, last = [], 0
         for match in FIELD.finditer(line):
             name = match.group(1)
-            if name not in FIELDS:
+            if name not in fields():
                 continue
             if match.start() > last:
                 found.append(Part(line[last:match.start()]))
@@ -201,13 +224,13 @@ def parts(text: str, values: dict[str, str]) -> list[list[Part]]:
 
 def rendered(text: str, values: dict[str, str]) -> str:
     """The text with every known field replaced by its number."""
-    return FIELD.sub(lambda m: values.get(m.group(1), "—") if m.group(1) in FIELDS else m.group(0), text)
+    return FIELD.sub(lambda m: values.get(m.group(1), "—") if m.group(1) in fields() else m.group(0), text)
 
 
 def fields_in(text: str) -> list[str]:
     """The known fields a text quotes, each once, in order."""
-    return list(dict.fromkeys(m.group(1) for m in FIELD.finditer(text) if m.group(1) in FIELDS))
+    return list(dict.fromkeys(m.group(1) for m in FIELD.finditer(text) if m.group(1) in fields()))
 
 
 def unknown_fields(text: str) -> list[str]:
-    return list(dict.fromkeys(m.group(1) for m in FIELD.finditer(text) if m.group(1) not in FIELDS))
+    return list(dict.fromkeys(m.group(1) for m in FIELD.finditer(text) if m.group(1) not in fields()))

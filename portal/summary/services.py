@@ -40,9 +40,7 @@ class Snapshot:
 
 def compute(court_ids: list[int], year: int) -> Snapshot:
     """The year's figures of these courts from every area's ``figures(scope)`` (as of 31 December, or today while
-    the year is not over), and the year's surveys."""
-    from portal.surveys.services import year_summary
-
+    the year is not over)."""
     scope = Scope.of(court_ids, [], date(year, 1, 1), date(year, 12, 31))
     if has_request_context():
         groups = areas.collect("figures", scope)
@@ -50,8 +48,7 @@ def compute(court_ids: list[int], year: int) -> Snapshot:
         with current_app.test_request_context():
             groups = areas.collect("figures", scope)
     by_key = {group.key: group for group in groups}
-    surveys = year_summary(court_ids, year)
-    return Snapshot(drafting.values_of(by_key, surveys), drafting.tables_of(by_key, surveys), scope.as_of,
+    return Snapshot(drafting.values_of(by_key), drafting.tables_of(by_key), scope.as_of,
                     clock.now())
 
 
@@ -260,7 +257,7 @@ def draft_for(court_scope: CourtScope, year: int) -> Draft:
 
 
 def field_legend() -> list[tuple[str, str]]:
-    return [(name, label) for name, (label, _read) in drafting.FIELDS.items()]
+    return [(name, label) for name, (label, _read) in drafting.fields().items()]
 
 
 def years() -> list[int]:

@@ -492,10 +492,16 @@ class YearSummary:
 
 
 def year_summary(court_ids: list[int], year: int) -> YearSummary:
-    """The surveys of these courts sent in ``year``, with their counts and 满意率: four queries in all."""
+    """The surveys of these courts sent in ``year``, with their counts and 满意率."""
+    return YearSummary(year=year, lines=lines_between(court_ids, date(year, 1, 1), date(year, 12, 31)))
+
+
+def lines_between(court_ids: list[int], start: date, end: date) -> list[YearLine]:
+    """The surveys of these courts sent from ``start`` to ``end`` (court days), each with its counts and 满意率:
+    four queries in all."""
     surveys = list(db.session.scalars(select(Survey).where(
-        Survey.court_id.in_(court_ids), Survey.opened_at >= clock.start_of_day(date(year, 1, 1)),
-        Survey.opened_at < clock.start_of_day(date(year + 1, 1, 1))).options(selectinload(Survey.questions))
+        Survey.court_id.in_(court_ids), Survey.opened_at >= clock.start_of_day(start),
+        Survey.opened_at < clock.start_of_day(end + timedelta(days=1))).options(selectinload(Survey.questions))
         .order_by(Survey.opened_at, Survey.id)))
     ids = [s.id for s in surveys]
     counts = counts_of(ids)
@@ -513,7 +519,7 @@ def year_summary(court_ids: list[int], year: int) -> YearSummary:
             if rate is not None:
                 break
         lines.append(YearLine(survey, *counts[survey.id], rate))
-    return YearSummary(year=year, lines=lines)
+    return lines
 
 
 def find_text_answer(survey: Survey, answer_id: int) -> SurveyAnswer:
