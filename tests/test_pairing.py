@@ -181,7 +181,7 @@ def test_each_role_reaches_only_its_pairing_pages(pairs, app, client, make_user,
     assert client.get("/pairing/mine").status_code == 403
 
 
-def test_a_visit_or_an_activity_is_a_contact_too(pairs, client, court):
+def test_a_visit_or_an_activity_is_a_contact_too(pairs, client, court, make_user):
     from datetime import datetime, timezone
 
     from portal.activities.models import Activity, ActivityDeputy, ActivityKind
@@ -201,6 +201,29 @@ def test_a_visit_or_an_activity_is_a_contact_too(pairs, client, court):
     page = client.get("/pairing/mine").get_data(as_text=True)
     assert "超期未联系</span>" not in page
     assert "来访接待" in page and "联络活动" in page
+    client.post("/logout")
+    log_in(client, make_user(Role.LIAISON).username)
+    assert _cells(client.get("/pairing/").get_data(as_text=True), "王院长") == ["3", "0", "3", "0"]
+
+
+def test_coverage_counts_an_attended_hearing_and_not_a_future_activity(pairs, client, court, make_user):
+    from datetime import datetime, timezone
+
+    from portal.activities.models import Activity, ActivityDeputy, ActivityKind
+    from portal.hearings.models import CaseType, Hearing, HearingInvitation, InvitationStatus
+
+    leader, recent, stale, never = pairs
+    held = datetime.now(timezone.utc) - timedelta(days=5)
+    hearing = Hearing(court_id=court.id, case_number="（2026）云01民初1号", cause="合同纠纷", case_type=CaseType.CIVIL,
+                      presiding_judge="审判长", court_room="第一法庭", starts_at=held, ends_at=held + timedelta(hours=2))
+    hearing.invitations = [HearingInvitation(deputy_id=stale.id, status=InvitationStatus.ATTENDED)]
+    coming = Activity(court_id=court.id, held_on=clock.today() + timedelta(days=3), kind=ActivityKind.VISIT,
+                      title="下周走访")
+    coming.deputy_links = [ActivityDeputy(deputy_id=never.id)]
+    db.session.add_all([hearing, coming])
+    db.session.commit()
+    log_in(client, make_user(Role.LIAISON).username)
+    assert _cells(client.get("/pairing/").get_data(as_text=True), "王院长") == ["3", "0", "2", "1"]
 
 
 def test_pages_take_the_same_queries_whatever_the_number_of_pairs(court, client, make_user, make_deputy):

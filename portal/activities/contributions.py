@@ -61,6 +61,12 @@ def last_contacts(deputy_ids: list[int]) -> dict[int, Contact]:
     return {deputy_id: Contact(day, "联络活动") for deputy_id, day in rows}
 
 
+def contacted_since(day: date):
+    """SQL: the deputies who took part in an activity held from ``day`` to today (pairing coverage)."""
+    return (select(ActivityDeputy.deputy_id).join(Activity, Activity.id == ActivityDeputy.activity_id)
+            .where(Activity.held_on >= day, Activity.held_on <= clock.today()))
+
+
 def summary_fields() -> list[tuple[str, str, str, int, str, str]]:
     """The annual summary's fields of each activity type, read from the figures' table by type: (field, what it
     counts, group, table, row, column)."""

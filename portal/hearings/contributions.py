@@ -91,6 +91,12 @@ def last_contacts(deputy_ids: list[int]) -> dict[int, Contact]:
     return {deputy_id: Contact(clock.local_date(at), "旁听庭审") for deputy_id, at in rows}
 
 
+def contacted_since(day: date):
+    """SQL: the deputies who attended a hearing on ``day`` or later (pairing coverage)."""
+    return (select(HearingInvitation.deputy_id).join(Hearing, Hearing.id == HearingInvitation.hearing_id)
+            .where(HearingInvitation.status == InvitationStatus.ATTENDED, Hearing.starts_at >= clock.start_of_day(day)))
+
+
 def figures(scope):
     """Hearings held in the period (开庭日期 in it, 已开庭), the invitations to them and the 人次 who attended, per
     court and in total: the list's own query (``filtered_hearings``) grouped by court; one more for the trend."""

@@ -1,5 +1,7 @@
 """What notices show elsewhere: the unread-messages badge in the header, a message sent to a deputy as a
 contact for pairing (结对联络), and the latest issues of 《法院工作信息》 on the deputy's workspace."""
+from datetime import date
+
 from sqlalchemy import func, select
 
 from portal import clock
@@ -13,6 +15,12 @@ def last_contacts(deputy_ids: list[int]) -> dict:
         Message.deputy_id.in_(deputy_ids), Message.state == MessageState.SENT,
         Message.channel.in_([Channel.SMS, Channel.EMAIL])).group_by(Message.deputy_id))
     return {deputy_id: Contact(clock.local_date(sent), "短信或邮件") for deputy_id, sent in rows}
+
+
+def contacted_since(day: date):
+    """SQL: the deputies sent an SMS or email on ``day`` or later (pairing coverage)."""
+    return select(Message.deputy_id).where(Message.state == MessageState.SENT, Message.sent_at >= clock.start_of_day(day),
+                                           Message.channel.in_([Channel.SMS, Channel.EMAIL]))
 
 
 def header_panel(user) -> Panel:

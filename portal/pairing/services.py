@@ -5,14 +5,16 @@ A person may be paired with several leaders at once, across court levels (三级
 court and the president of the basic court of the person's area for provincial and national deputies). A
 pairing runs from the day it began to the day it ended (both entered afterwards, so both are given).
 
-An area that records contact with deputies contributes ``last_contacts(deputy_ids) -> dict[int, Contact]`` in
-its ``contributions.py`` (one aggregate query); the latest of all areas' answers is the person's last contact.
+An area that records contact with deputies contributes in its ``contributions.py`` ``last_contacts(deputy_ids)
+-> dict[int, Contact]`` (one aggregate query; the latest of all areas' answers is the person's last contact) and
+``contacted_since(day)``, a SELECT of the deputies in contact on that day or later, which the coverage of every
+leader counts in one query (a province's thousands of paired people are never fetched).
 """
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import current_app
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, func, select, union
 from sqlalchemy.orm import contains_eager, selectinload
 
 from portal import areas, clock
@@ -109,25 +111,20 @@ class Coverage:
 
 def coverage(court_ids: list[int]) -> list[Coverage]:
     """Every leader of these courts with how many people in office they are paired with (how many of them
-    provincial or above) and how many were in contact lately: two queries and one per contributing area,
-    whatever the number of leaders."""
+    provincial or above) and how many were in contact lately: two queries whatever the number of leaders."""
     leaders = list(db.session.scalars(select(User).join(Court, User.court_id == Court.id)
                                       .options(contains_eager(User.court)).where(
         User.role == Role.LEADER, User.active.is_(True), User.court_id.in_(court_ids))
         .order_by(Court.parent_id.is_not(None), Court.code, Court.id, User.display_name)))  # the top court first
-    pairs = db.session.execute(
-        select(Pairing.leader_id, Pairing.deputy_id, _provincial_or_above()).join(Pairing.deputy).where(
+    contacted = union(*areas.collect("contacted_since", contact_limit()))
+    counts = db.session.execute(
+        select(Pairing.leader_id, func.count(), func.count().filter(_provincial_or_above()),
+               func.count().filter(Pairing.deputy_id.in_(contacted))).join(Pairing.deputy).where(
             Pairing.leader_id.in_([u.id for u in leaders]), Pairing.current(clock.today()), Deputy.in_office())
-    ).all()
-    contacts = last_contacts(list({deputy_id for _, deputy_id, _ in pairs}))
-    limit = contact_limit()
+        .group_by(Pairing.leader_id))
     rows = {u.id: Coverage(u) for u in leaders}
-    for leader_id, deputy_id, provincial in pairs:
-        row = rows[leader_id]
-        row.paired += 1
-        row.provincial += 1 if provincial else 0
-        if deputy_id in contacts and contacts[deputy_id].on >= limit:
-            row.contacted += 1
+    for leader_id, paired, provincial, in_contact in counts:
+        rows[leader_id].paired, rows[leader_id].provincial, rows[leader_id].contacted = paired, provincial, in_contact
     return list(rows.values())
 
 

@@ -1,6 +1,8 @@
 """What the reception log shows on other areas' pages (portal.areas): the deputy's workspace panel, the visits on
 the register's page of a person, the page a tracked item raised at a reception came from, and visits as contacts
 for pairing."""
+from datetime import date
+
 from flask import url_for
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -51,6 +53,12 @@ def last_contacts(deputy_ids: list[int]) -> dict[int, Contact]:
                               .join(Reception, Reception.id == ReceptionDeputy.reception_id)
                               .where(ReceptionDeputy.deputy_id.in_(deputy_ids)).group_by(ReceptionDeputy.deputy_id))
     return {deputy_id: Contact(clock.local_date(at), "来访接待") for deputy_id, at in rows}
+
+
+def contacted_since(day: date):
+    """SQL: the deputies of a visit, call or letter on ``day`` or later (pairing coverage)."""
+    return (select(ReceptionDeputy.deputy_id).join(Reception, Reception.id == ReceptionDeputy.reception_id)
+            .where(Reception.received_at >= clock.start_of_day(day)))
 
 
 def figures(scope):
