@@ -1,7 +1,8 @@
 """Keyset pagination: every page costs the same, however deep, because it seeks past the last row seen.
 
 A cursor holds the sort key of the row to continue after (``n``) or before (``p``). The total is counted
-once on the first page and carried along in the links, so later pages run no count query.
+once on the first page and carried along in the links, so later pages run no count query; a page that counts its
+rows anyway (per state, say) passes that number and runs none at all.
 
 ``paginate_offset`` pages by number instead, for the few lists ordered by something no index holds (a count
 computed per row): there a seek saves nothing, since the database computes every row's key to find any page.
@@ -96,10 +97,15 @@ def _typed(value, key):
 
 
 def paginate(query: Select, keys: list, *, cursor: str | None, per_page: int, descending: bool = False,
-             total: int | None = None, number: int = 1) -> Page:
-    """One page of ``query`` ordered by the column list ``keys`` (unique together, the last one the id)."""
+             total: int | None = None, number: int = 1, counted: int | None = None) -> Page:
+    """One page of ``query`` ordered by the column list ``keys`` (unique together, the last one the id).
+
+    ``counted``: the number of rows of ``query``, when the page has just counted them itself (a board's counts
+    per state): then no count query runs, on the first page either."""
     decoded = _decode(cursor, keys) if cursor else None
-    if total is None or decoded is None:
+    if counted is not None:
+        total = counted
+    elif total is None or decoded is None:
         total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     if decoded is None:
         number = 1

@@ -464,7 +464,10 @@ def test_board_filters_counts_and_htmx_results(client, login_as, office):
     assert "常委会交办件" in page and "市人大常委会办公室" in page
     fragment = client.get("/items/?kind=letter", headers={**HX, "HX-Target": "results"}).get_data(as_text=True)
     assert "<html" not in fragment and "刚收到的来信" in fragment and "已交办的建议" not in fragment
-    assert "刚收到的来信" not in client.get("/items/?state=assigned").get_data(as_text=True)
+    assigned = client.get("/items/?state=assigned").get_data(as_text=True)
+    assert "刚收到的来信" not in assigned and "共 <strong>1</strong> 条" in assigned  # the total is the state's count
+    assert "共 <strong>2</strong> 条" in client.get("/items/?state=registered").get_data(as_text=True)
+    assert "共 <strong>1</strong> 条" in client.get("/items/?kind=letter").get_data(as_text=True)
     assert "已交办的建议" in client.get(f"/items/?department={office['civil'].id}").get_data(as_text=True)
     assert "已交办的建议" in client.get(f"/items/?leader={office['leader'].id}").get_data(as_text=True)
     assert "刚收到的来信" not in client.get(f"/items/?leader={office['leader'].id}").get_data(as_text=True)

@@ -193,6 +193,20 @@ def test_a_deputy_chooses_channels_and_a_missing_email_is_explained(app, client,
     assert (chosen.sms, chosen.email, chosen.greetings) == (True, False, False)
 
 
+def test_the_outbox_pager_counts_what_the_filters_show(app, client, make_user, make_deputy, court):
+    deputy = make_deputy(email="zs@example.com")
+    for channel, state in ((Channel.SMS, MessageState.SENT), (Channel.SMS, MessageState.SENT),
+                           (Channel.EMAIL, MessageState.SENT), (Channel.SMS, MessageState.DEAD)):
+        db.session.add(Message(court_id=court.id, channel=channel, deputy_id=deputy.id, address="x", body="问候",
+                               state=state, sent_at=clock.now() if state == MessageState.SENT else None))
+    db.session.add(Message(court_id=court.id, channel=Channel.PORTAL, user_id=make_user(Role.LIAISON).id, body="站内"))
+    db.session.commit()
+    log_in(client, make_user(Role.LIAISON).username)
+    for query, total in (("", 4), ("?state=sent", 3), ("?state=dead", 1), ("?state=queued", 0),
+                         ("?channel=email", 1), ("?state=sent&channel=sms", 2)):
+        assert f"共 <strong>{total}</strong> 条" in client.get(f"/notices/{query}").get_data(as_text=True), query
+
+
 @pytest.mark.parametrize("role", [Role.DEPUTY, Role.HANDLER, Role.LEADER])
 def test_only_the_liaison_office_sees_the_outbox(app, client, make_user, role, make_deputy):
     kw = {"deputy": make_deputy()} if role == Role.DEPUTY else {}

@@ -315,6 +315,7 @@ def test_pagination_walks_every_reception(client, login_as, people, make_recepti
     seen, url = [], "/reception/?from=&to="
     while url:
         body = client.get(url).get_data(as_text=True)
+        assert "共 <strong>12</strong> 条" in body  # on every page
         seen += re.findall(r"<td>(事由\d\d)", body)
         following = re.search(r'href="([^"]+)" hx-get="[^"]+" hx-target="#results" hx-push-url="true">下一页', body)
         url = following.group(1).replace("&amp;", "&") if following else None

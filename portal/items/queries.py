@@ -221,12 +221,14 @@ def _row_options():
             selectinload(Item.leader), selectinload(Item.court))
 
 
-def list_items(user, filters: BoardFilters, court_ids: list[int], *, cursor: str | None, per_page: int,
-               total: int | None, number: int) -> Page:
-    """The board: the items ``user`` sees in ``court_ids`` (the court scope) under ``filters``."""
+def list_items(user, filters: BoardFilters, court_ids: list[int], counts: dict[str, int], *, cursor: str | None,
+               per_page: int, total: int | None, number: int) -> Page:
+    """The board: the items ``user`` sees in ``court_ids`` (the court scope) under ``filters``; ``counts`` are
+    its ``state_counts``, which hold the list's total."""
     query = select(Item).options(*_row_options()).where(_filtered(user, filters, court_ids))
+    counted = counts[filters.state] if filters.state else sum(counts.values())
     return paginate(query, [Item.received_on, Item.id], cursor=cursor, per_page=per_page, descending=True,
-                    total=total, number=number)
+                    total=total, number=number, counted=counted)
 
 
 def state_counts(user, filters: BoardFilters, court_ids: list[int]) -> dict[str, int]:

@@ -39,9 +39,9 @@ def origin_url(item: Item) -> str | None:
 # --- lists ----------------------------------------------------------------------------------------------------
 
 def _board_context(filters: BoardFilters, scope: CourtScope) -> dict:
-    page = queries.list_items(current_user, filters, scope.court_ids, **params.page_args())
-    return {"filters": filters, "page": page, "scope": scope,
-            "counts": queries.state_counts(current_user, filters, scope.court_ids)}
+    counts = queries.state_counts(current_user, filters, scope.court_ids)
+    page = queries.list_items(current_user, filters, scope.court_ids, counts, **params.page_args())
+    return {"filters": filters, "page": page, "scope": scope, "counts": counts}
 
 
 def _common() -> dict:

@@ -25,9 +25,10 @@ def index():
                                      channel=params.parse_choice(request.args.get("channel"), Channel),
                                      sent_from=params.parse_date(request.args.get("sent_from")),
                                      sent_to=params.parse_date(request.args.get("sent_to")))
-    page = services.outbox(filters, scope.court_ids, **params.page_args())
+    counts = services.state_counts(scope.court_ids)
+    page = services.outbox(filters, scope.court_ids, counts, **params.page_args())
     return render("notices/index.html", block="results", page=page, filters=filters, scope=scope,
-                  counts=services.state_counts(scope.court_ids), states=MessageState,
+                  counts=counts, states=MessageState,
                   state_options=[(s.value, s.label) for s in MessageState],
                   channel_options=[(c.value, c.label) for c in (Channel.SMS, Channel.EMAIL)])
 

@@ -175,8 +175,13 @@ class OutboxFilters:
                 "sent_to": self.sent_to.isoformat() if self.sent_to else ""}
 
 
-def outbox(filters: OutboxFilters, court_ids: list[int], *, cursor: str | None, per_page: int, total: int | None,
-           number: int) -> Page:
+def outbox(filters: OutboxFilters, court_ids: list[int], counts: dict[MessageState, int], *, cursor: str | None,
+           per_page: int, total: int | None, number: int) -> Page:
+    """The SMS and emails of these courts under ``filters``, newest first; ``counts`` are their ``state_counts``,
+    which hold the list's total unless it is narrowed by channel or day."""
+    counted = None
+    if not (filters.channel or filters.sent_from or filters.sent_to):
+        counted = counts.get(filters.state, 0) if filters.state else sum(counts.values())
     query = (select(Message).where(Message.court_id.in_(court_ids), Message.channel != Channel.PORTAL)
              .options(selectinload(Message.deputy), selectinload(Message.user)))  # the page names each recipient
     if filters.state:
@@ -188,7 +193,7 @@ def outbox(filters: OutboxFilters, court_ids: list[int], *, cursor: str | None, 
     if filters.sent_to:
         query = query.where(Message.sent_at < clock.start_of_day(filters.sent_to + timedelta(days=1)))
     return paginate(query, [Message.id], cursor=cursor, per_page=per_page, descending=True, total=total,
-                    number=number)
+                    number=number, counted=counted)
 
 
 def state_counts(court_ids: list[int]) -> dict[MessageState, int]:

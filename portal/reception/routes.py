@@ -66,10 +66,11 @@ def _can_edit() -> bool:
 def index():
     court_ids = visible_court_ids(current_user)
     filters, scope = ReceptionFilters.from_args(request.args), court_scope(current_user)
-    page, followups = list_receptions(filters, scope.court_ids, **params.page_args())
+    counts = period_counts(filters, scope.court_ids)
+    page, followups = list_receptions(filters, scope.court_ids, counts, **params.page_args())
     deputy = db.session.get(Deputy, int(filters.deputy)) if filters.deputy else None
     context = dict(filters=filters, scope=scope, page=page, followups=followups,
-                   counts=period_counts(filters, scope.court_ids), choices=filter_choices(scope.court_ids),
+                   counts=counts, choices=filter_choices(scope.court_ids),
                    deputy=deputy, can_edit=_can_edit())
     if _can_edit() and not is_partial("results"):
         context.update(_form_context(_new_form(court_ids), court_ids), quick=True)

@@ -179,15 +179,6 @@ def _list_options():
             selectinload(Reception.deputy_links))
 
 
-def list_receptions(filters: ReceptionFilters, court_ids: list[int], *, cursor: str | None, per_page: int,
-                    total: int | None, number: int) -> tuple[Page, dict[int, FollowUp]]:
-    """One page of the log, newest first, and the follow-up state of each reception on it."""
-    query = filtered_query(filters, court_ids).options(*_list_options())
-    page = paginate(query, [Reception.received_at, Reception.id], cursor=cursor, per_page=per_page,
-                    descending=True, total=total, number=number)
-    return page, followups_of([r.id for r in page.items])
-
-
 @dataclass
 class PeriodCounts:
     visits: int
@@ -208,6 +199,16 @@ def period_counts(filters: ReceptionFilters, court_ids: list[int]) -> PeriodCoun
         select(func.count(Reception.id), func.coalesce(func.sum(Reception.other_count), 0), deputy_rows, open_items)
         .where(*conditions)).one()
     return PeriodCounts(visits=visits, persons=int(others) + deputies, open_followups=still_open)
+
+
+def list_receptions(filters: ReceptionFilters, court_ids: list[int], counts: PeriodCounts, *, cursor: str | None,
+                    per_page: int, total: int | None, number: int) -> tuple[Page, dict[int, FollowUp]]:
+    """One page of the log, newest first, and the follow-up state of each reception on it; ``counts`` are the
+    same filter's ``period_counts`` (its visits are the list's total)."""
+    query = filtered_query(filters, court_ids).options(*_list_options())
+    page = paginate(query, [Reception.received_at, Reception.id], cursor=cursor, per_page=per_page,
+                    descending=True, total=total, number=number, counted=counts.visits)
+    return page, followups_of([r.id for r in page.items])
 
 
 def filter_choices(court_ids: list[int]) -> dict:
