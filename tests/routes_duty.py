@@ -46,6 +46,7 @@ ROUTES = {
     "duty.review": ("POST", "/duty/reports/{duty_report}/review", EDITORS, {"action": "accept"}),
     "duty.version": ("GET", "/duty/reports/{duty_report}/versions/{duty_version}", VIEWERS),
     "duty.plan": ("GET", "/duty/plan", VIEWERS),
+    "duty.plan_not_reported": ("GET", "/duty/plan/not-reported?group=county|第十八届|城东街道代表组", VIEWERS),
     "duty.term_new": ("GET", "/duty/terms/new", EDITORS),
     "duty.term_edit": ("GET", "/duty/terms/{duty_term}", EDITORS),
     "duty.term_delete": ("POST", "/duty/terms/{duty_term}/delete", EDITORS),

@@ -135,7 +135,7 @@ def figures(scope):
     def links(**args):
         return scope.links("duty.index", VIEWERS, year=year, state=args.pop("state", "all"), **args)
 
-    groups = [g for g in plan(year, with_names=False) if g.rule_applies]
+    groups = [g for g in plan(year, with_unreported=False) if g.rule_applies]
     outside = [g for g in groups if g.warning]
     rule = Table(f"当面述职比例不在20%—30%的代表组（{len(outside)}个）", ["代表人数", "当面述职", "比例", "应当面述职"])
     plan_url = None if scope.user is not None and scope.user.role not in VIEWERS else url_for("duty.plan", year=year)

@@ -267,7 +267,7 @@ def overview_document(year: int, *, group: GroupKey | None, scope) -> OverviewDo
     """
     court_ids, court_name = scope.court_ids, scope.title
     plans = plan(year, level=group.level.value if group else "", term=group.term if group else "",
-                 with_names=False)
+                 with_unreported=False)
     if group:
         plans = [p for p in plans if p.key == group]
     report_filter = [DutyReport.year == year, DutyReport.state != ReportState.DRAFT]

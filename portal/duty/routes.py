@@ -31,7 +31,7 @@ from portal.duty.models import (
     VersionAction,
 )
 from portal.duty.services import ATTACHMENT_OWNER, GroupKey
-from portal.errors import ServiceError
+from portal.errors import NotFound, ServiceError
 from portal.htmx import render
 from portal.models import utcnow
 from portal.register.models import DeputyKind, DeputyLevel
@@ -262,6 +262,16 @@ def plan():
     return render("duty/plan.html", block="groups", year=year, level=level, term=term, groups=groups,
                   warnings=warnings, terms=services.list_terms(), levels=DeputyLevel.choices(), years=_years(),
                   can_edit=current_user.role in EDITOR_ROLES)
+
+
+@bp.get("/plan/not-reported")
+@viewers
+def plan_not_reported():
+    """The names of a group's members who have not reported in this term, opened from the planner's row (htmx)."""
+    group = GroupKey.parse(params.clean_query(request.args.get("group"), 150))
+    if group is None:
+        raise NotFound()
+    return render_template("duty/_not_reported.html", people=services.not_reported(group))
 
 
 def _term_form(term):

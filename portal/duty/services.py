@@ -1,7 +1,7 @@
 """Queries and writes for duty reports, terms and duty-report sessions. Services flush; the request commits."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from flask_login import current_user
@@ -482,7 +482,7 @@ class GroupPlan:
     year_of_term: int | None
     low: int = 0
     high: int = 0
-    not_reported: list = field(default_factory=list)  # rows (id, name, …) of members with no session this term
+    not_reported: int = 0  # members with no session in this term (their names: ``not_reported``)
 
     @property
     def share_percent(self) -> float:
@@ -502,9 +502,10 @@ class GroupPlan:
         return f"{side} 20%—30%，本组应安排 {wanted}"
 
 
-def plan(year: int, *, level: str = "", term: str = "", with_names: bool = True) -> list[GroupPlan]:
-    """Every NPC group's in-person reporting for ``year``, in three grouped queries and (``with_names``) one list
-    query of the members who have not reported in this term.
+def plan(year: int, *, level: str = "", term: str = "", with_unreported: bool = True) -> list[GroupPlan]:
+    """Every NPC group's in-person reporting for ``year``, in three grouped queries and (``with_unreported``) one
+    more counting each group's members who have not reported in this term (a province has thousands: their names
+    are ``not_reported(key)``, asked for one group at a time).
 
     Sessions of every court count: whether a deputy has reported is a fact about the deputy, and the register is
     shared by the whole deployment.
@@ -532,24 +533,31 @@ def plan(year: int, *, level: str = "", term: str = "", with_names: bool = True)
         low, high = suggested_range(members)
         plans[(lv, t, g)] = GroupPlan(GroupKey(lv, t, g), members, planned, sessions.get((lv, t, g), 0), term_row,
                                       term_row.year_of_term(year) if term_row else None, low, high)
-    for deputy in not_reported_in_term(conditions) if with_names else ():
-        group = plans.get((deputy.level, deputy.term, deputy.group_name))
-        if group is not None:
-            group.not_reported.append(deputy)
+    if with_unreported:
+        for lv, t, g, n in db.session.execute(_not_reported_in_term(conditions, select(*keys, func.count()))
+                                              .group_by(*keys)):
+            if (lv, t, g) in plans:
+                plans[(lv, t, g)].not_reported = n
     return sorted(plans.values(), key=lambda p: (p.key.level.rank, p.key.term, p.key.name))
 
 
-def not_reported_in_term(conditions) -> list:
-    """Group members with no session in their term (any year of it; all years when the term is not set up)."""
+def not_reported(key: GroupKey) -> list:
+    """The group's members in office with no session in their term, by name: rows (id, name)."""
+    query = _not_reported_in_term([_group_members(), _in_group(key)], select(Deputy.id, Deputy.name))
+    return list(db.session.execute(query.join(Deputy, Deputy.id == Mandate.deputy_id)
+                                   .order_by(Deputy.name_pinyin, Deputy.id)))
+
+
+def _not_reported_in_term(conditions, query):
+    """``query`` over the mandates meeting ``conditions`` with no session of their group in their term (any year
+    of it; all years when the term is not set up)."""
     reported = (select(DutySessionDeputy.id).join(DutySession)
-                .where(DutySessionDeputy.deputy_id == Deputy.id, _session_of_mandate(),
+                .where(DutySessionDeputy.deputy_id == Mandate.deputy_id, _session_of_mandate(),
                        DutySession.year >= func.coalesce(DutyTerm.start_year, 0),
                        DutySession.year <= func.coalesce(DutyTerm.end_year, 9999)))
-    query = (select(Deputy.id, Deputy.name, Mandate.level, Mandate.term, Mandate.group_name)
-             .join(Mandate, Mandate.deputy_id == Deputy.id)
-             .outerjoin(DutyTerm, and_(DutyTerm.level == Mandate.level, DutyTerm.name == Mandate.term))
-             .where(*conditions, ~exists(reported)).order_by(Deputy.name_pinyin, Deputy.id))
-    return list(db.session.execute(query))
+    return (query.select_from(Mandate)
+            .outerjoin(DutyTerm, and_(DutyTerm.level == Mandate.level, DutyTerm.name == Mandate.term))
+            .where(*conditions, ~exists(reported)))
 
 
 # --- sessions ------------------------------------------------------------------------------------------------

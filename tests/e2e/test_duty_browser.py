@@ -121,6 +121,9 @@ def test_liaison_runs_a_session_from_plan_to_close(page, snap, make_user, make_d
     page.goto("/duty/plan")
     row = page.locator("tr", has_text="城东街道代表组")
     expect(row).to_contain_text("低于 20%—30%，本组应安排 2—3 人")
+    row.get_by_text("10 人").click()  # the names of who has not reported come when the row is opened
+    expect(row.locator(".names")).to_contain_text("张伟")
+    expect(row.locator(".names a")).to_have_count(10)
     snap("10-planner")
     row.get_by_role("link", name="安排述职会").click()
     expect(page.get_by_label("代表组")).to_have_value("county|第十八届|城东街道代表组")
