@@ -46,6 +46,21 @@ def test_staff_see_their_courts_hearings_by_month_and_week(calendar, client, mak
     assert "测01民初7号" not in far_week and "这段时间没有安排" in far_week
 
 
+def test_a_busy_day_shows_its_first_entries_and_opens_its_week_for_the_rest(calendar, client, make_user, court):
+    day, *_ = calendar
+    for n in range(5):  # six hearings on the day in all
+        _hearing(court, day, hour=10 + n, case_number=f"（2026）测01民初{100 + n}号")
+    log_in(client, make_user(Role.LIAISON).username)
+    month = client.get(f"/agenda/?date={day.isoformat()}").get_data(as_text=True)
+    grid, phone_list = month.split('class="agenda-list', 1)
+    for shown in (grid, phone_list):  # the grid and the phone's list alike
+        assert "（2026）测01民初7号" in shown and "（2026）测01民初102号" in shown
+        assert "（2026）测01民初103号" not in shown and "另有 2 项 ›" in shown
+    assert f"/agenda/?date={day.isoformat()}&amp;view=week" in month or f"view=week&amp;date={day.isoformat()}" in month
+    week = client.get(f"/agenda/?view=week&date={day.isoformat()}").get_data(as_text=True)
+    assert all(f"（2026）测01民初{100 + n}号" in week for n in range(5)) and "另有" not in week
+
+
 def test_the_ics_holds_what_is_shown(calendar, client, make_user):
     day, ours, _ = calendar
     log_in(client, make_user(Role.LIAISON).username)
