@@ -451,3 +451,6 @@ def test_the_figures_and_the_annual_summary_count_the_years_surveys(client, logi
     assert snapshot.tables["surveys"]["rows"] == [["民意测评表", "3", "2", "100%"], ["征求意见函", "1", "0", "—"]]
     assert snapshot.tables["surveys"]["total"] == ["合计", "4", "2", ""]
     assert "座谈会次数" in snapshot.values  # the activities area's fields by type are there too
+    month = clock.today().strftime("%Y-%m")
+    briefing = client.get(f"/reports/briefing?month={month}").get_data(as_text=True)
+    assert "开展民意测评、征求意见2次，发出4份，收回2份，回收率50%。" in briefing

@@ -280,13 +280,21 @@ def _notices_sentence(g: FigureGroup, when: str, as_of: date) -> str:
             f"编发《法院工作信息》{_f(g, 'newsletters')}期。")
 
 
+def _surveys_sentence(g: FigureGroup, when: str, as_of: date) -> str:
+    if not _n(g, "surveys"):
+        return f"{when}，未开展民意测评和征求意见。"
+    return (f"{when}，开展民意测评、征求意见{_f(g, 'surveys')}次，发出{_f(g, 'sent')}份，收回{_f(g, 'answered')}份，"
+            f"回收率{_f(g, 'rate')}。")
+
+
 def _any_sentence(g: FigureGroup, when: str, as_of: date) -> str:
     """An area's figures without a sentence of their own: "标题：项目 n，项目 m。"."""
     return f"{g.title}：" + "，".join(f"{f.label}{f.shown()}" for f in g.figures) + "。"
 
 
 SENTENCES = {"items": _items_sentence, "reception": _reception_sentence, "hearings": _hearings_sentence,
-             "activities": _activities_sentence, "duty": _duty_sentence, "notices": _notices_sentence}
+             "activities": _activities_sentence, "duty": _duty_sentence, "notices": _notices_sentence,
+             "surveys": _surveys_sentence}
 
 
 def sentences(groups: list[FigureGroup], when: str, as_of: date) -> list[tuple[str, str]]:
