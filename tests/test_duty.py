@@ -420,7 +420,11 @@ def test_planner_warns_outside_20_to_30_percent_from_the_second_year(client, log
     assert "离任者" not in page and "钱委员" not in page
     assert "7 人" in page and "城东代表3" not in page  # the names come when the row is opened
     opened = text(client.get(f"/duty/plan/not-reported?group={east_plan.key.value}"))
+    assert "城东街道代表组：本届尚未安排当面述职的代表" in opened and "共 7 人" in opened  # a page of its own
     assert all(d.name in opened for d in east[3:]) and all(d.name not in opened for d in east[:3])
+    fragment = text(client.get(f"/duty/plan/not-reported?group={east_plan.key.value}",
+                               headers={"HX-Request": "true", "HX-Target": f"{east_plan.key.element_id}-names"}))
+    assert "<html" not in fragment and fragment.count('href="/register/') == 7
     assert client.get("/duty/plan/not-reported?group=nonsense").status_code == 404
 
     _session(court, east, east[3:5])  # 3 of 10 now

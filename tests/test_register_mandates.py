@@ -117,7 +117,7 @@ def test_duty_groups_count_each_mandate(app, make_deputy):
     make_deputy(level=DeputyLevel.COUNTY, term="第十一届", group_name="城东代表组")
     db.session.commit()
 
-    members = {(p.key.level, p.key.name): p.members for p in plan(2026, with_names=False)}
+    members = {(p.key.level, p.key.name): p.members for p in plan(2026, with_unreported=False)}
 
     assert members == {(DeputyLevel.CITY, "城区代表组"): 1, (DeputyLevel.COUNTY, "城东代表组"): 2}
 

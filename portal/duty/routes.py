@@ -271,7 +271,8 @@ def plan_not_reported():
     group = GroupKey.parse(params.clean_query(request.args.get("group"), 150))
     if group is None:
         raise NotFound()
-    return render_template("duty/_not_reported.html", people=services.not_reported(group))
+    return render("duty/not_reported.html", block="names", target=f"{group.element_id}-names", group=group,
+                  people=services.not_reported(group))
 
 
 def _term_form(term):

@@ -1,6 +1,7 @@
 """Queries and writes for duty reports, terms and duty-report sessions. Services flush; the request commits."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 
@@ -420,6 +421,11 @@ class GroupKey:
     @property
     def label(self) -> str:
         return f"{self.level.label}{self.term} · {self.name}"
+
+    @property
+    def element_id(self) -> str:
+        """An HTML id for the group's row parts (its names are any text)."""
+        return "group-" + hashlib.blake2s(self.value.encode(), digest_size=6).hexdigest()
 
     @classmethod
     def parse(cls, value: str) -> GroupKey | None:
