@@ -1,7 +1,13 @@
-"""The role matrix: every route, requested as every role and anonymously, gives the expected answer."""
+"""The role matrix: every route, requested as every role and anonymously, gives the expected answer.
+
+On PostgreSQL (``make test``'s second pass) only the answers that run the route's own queries are asked for: a
+refusal, of a role or of nobody logged in, is decided before any of them, the same on every database, and those
+are three in four of the matrix's cases.
+"""
 import pytest
 
 from portal.auth.models import Duty
+from tests.conftest import DATABASE_URL
 from tests.route_matrix import ACTORS, PUBLIC, ROUTES, form_data
 
 pytestmark = pytest.mark.shared_records  # one app and one set of records for the module, each test rolled back
@@ -12,8 +18,16 @@ def test_matrix_covers_every_route(app):
     assert endpoints == set(ROUTES), "add new routes to the role matrix"
 
 
-@pytest.mark.parametrize("endpoint", sorted(ROUTES))
-@pytest.mark.parametrize("role", [None, *ACTORS], ids=lambda r: r.value if r else "anonymous")
+def _cases():
+    refusals = not DATABASE_URL.startswith("postgresql")
+    for role in [None, *ACTORS]:
+        for endpoint in sorted(ROUTES):
+            allowed = ROUTES[endpoint][2]
+            if refusals or allowed is PUBLIC or (role is not None and role in allowed):
+                yield pytest.param(endpoint, role, id=f"{role.value if role else 'anonymous'}-{endpoint}")
+
+
+@pytest.mark.parametrize(("endpoint", "role"), list(_cases()))
 def test_route_answers_by_role(client, login_as, records, endpoint, role):
     method, template, allowed, *data = ROUTES[endpoint]
     url = template.format(**records)
