@@ -276,6 +276,23 @@ def test_the_dashboard_shows_each_court_and_the_total(dashboard, world):
     assert "style=" not in dashboard.split('id="figures"', 1)[1]  # CSP: no inline styles
 
 
+def test_a_tribunal_counts_in_its_basic_courts_column_and_its_link_shows_both(client, world, make_court):
+    tribunal = make_court(code="b01", name="某某区人民法院城东人民法庭", parent=world["b"], level=CourtLevel.TRIBUNAL)
+    db.session.add(Item(court_id=tribunal.id, number="T-99", kind=ItemKind.LETTER, title="法庭来信",
+                        received_on=d(3, 1), state=ItemState.REGISTERED))
+    db.session.commit()
+    log_in(client, world["liaison"].username)
+    html = page(client, "/", **{"from": f"{YEAR}-01-01", "to": f"{YEAR}-12-31", "court": world["a"].id,
+                                "scope": "lower"})
+    head = html.split('id="group-items"', 1)[1].split("</thead>", 1)[0]
+    assert "某某区" in head and "城东人民法庭" not in head  # the tribunal is no column of its own
+    assert "其下各法院的数字含其下级法院" in html
+    row = re.search(r'<tr data-figure="received">(.*?)</tr>', html, re.S).group(1)
+    assert re.findall(r">(\d+)</a>", row) == ["5", "3", "8"]  # the basic court's column holds the tribunal's letter
+    board = page(client, figure_link(html, "items", "received", 1))
+    assert shown_titles(board, [*TITLES, "法庭来信"]) == {"乙院建议", "乙院来信超期", "法庭来信"}
+
+
 @pytest.mark.parametrize(("key", "column", "expected"), [
     ("received", -1, {"甲院建议按期", "甲院提案逾期", "甲院来信次年办结", "甲院交办件超期", "甲院关注案件不满意", "乙院建议",
                       "乙院来信超期"}),

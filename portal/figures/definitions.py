@@ -49,10 +49,11 @@ class Court:
 
 @dataclass(frozen=True)
 class Scope:
-    """Which records the figures count: the courts (``court_ids``), the courts that get a column of their own
-    (``columns``: every court in scope when it spans several), the period ``start``..``end`` and the day the
-    outcomes are counted to (``as_of``). ``link_args`` are the court picker's arguments of the whole scope; ``user``
-    (optional) narrows what a handler sees, as on their lists."""
+    """Which records the figures count: the courts (``court_ids``), the columns they are shown in (``columns``,
+    when the scope spans several courts: the chosen court, then each court below it with the courts below that,
+    ``column_of`` saying which column each court counts in), the period ``start``..``end`` and the day the outcomes
+    are counted to (``as_of``). ``link_args`` are the court picker's arguments of the whole scope; ``user``
+    (optional) narrows what a handler sees, as on their lists; ``court_names`` name every court in scope."""
 
     court_ids: list[int]
     columns: list[Court]
@@ -62,15 +63,25 @@ class Scope:
     link_args: dict = field(default_factory=dict)
     user: object = None
     rows: int | None = None  # a long breakdown shows its first ``rows`` rows (the home page); None: all of them
+    column_of: Mapping[int, int] = field(default_factory=dict)  # court id -> its column's court id
+    court_names: Mapping[int, str] = field(default_factory=dict)
+    rolled: frozenset[int] = frozenset()  # the columns that count courts below theirs
 
     @classmethod
     def of(cls, court_ids: list[int], courts: list[Court], start: date, end: date, as_of: date | None = None,
-           *, link_args: dict | None = None, user=None, rows: int | None = None) -> Scope:
+           *, link_args: dict | None = None, user=None, rows: int | None = None,
+           column_of: Mapping[int, int] | None = None, court_names: Mapping[int, str] | None = None) -> Scope:
         """The scope of a period: ``as_of`` defaults to its end, or today for a period not yet over."""
         today = clock.today()
         as_of = as_of or (end if end < today else max(start, today))
-        return cls(list(court_ids), courts if len(court_ids) > 1 else [], start, end, as_of, link_args or {}, user,
-                   rows)
+        columns = courts if len(court_ids) > 1 else []
+        column_of = dict(column_of or {}) if columns else {}
+        return cls(list(court_ids), columns, start, end, as_of, link_args or {}, user, rows, column_of,
+                   dict(court_names or {}), frozenset(c for court, c in column_of.items() if c != court))
+
+    def with_lower(self, court_id: int) -> bool:
+        """The column of ``court_id`` counts courts below it too."""
+        return court_id in self.rolled
 
     def full_url(self, anchor: str = "") -> str:
         """The figures page (every row of every breakdown) of this scope, for a breakdown cut at ``rows``."""
@@ -101,7 +112,7 @@ class Scope:
         """The court picker's arguments of one court alone, or (None) of the whole scope."""
         if court_id is None:
             return dict(self.link_args)
-        return {"court": str(court_id), "scope": "own"}
+        return {"court": str(court_id), "scope": "lower" if self.with_lower(court_id) else "own"}
 
     def links(self, endpoint: str, only_for: tuple = (), **args) -> tuple[str | None, Mapping[int, str]]:
         """(the list's address for the whole scope, {court id: the same list for that court alone}); none when the
@@ -124,15 +135,17 @@ class CourtLinks(Mapping):
         self.scope, self.endpoint, self.args = scope, endpoint, args
         self.ids = [c.id for c in scope.columns]
         self._ids = set(self.ids)
-        self._pattern: tuple[str, str] | None = None
+        self._patterns: dict[str, tuple[str, str]] = {}  # by the link's scope: own, or with the courts below
 
     def __getitem__(self, court_id: int) -> str:
         if court_id not in self._ids:
             raise KeyError(court_id)
-        if self._pattern is None:
-            marked = url_for(self.endpoint, **self.args, **self.scope.court_args(_COURT_MARK))
-            self._pattern = tuple(marked.split(f"court={_COURT_MARK}", 1))
-        before, after = self._pattern
+        court_args = self.scope.court_args(court_id)
+        pattern = self._patterns.get(court_args["scope"])
+        if pattern is None:
+            marked = url_for(self.endpoint, **self.args, **{**court_args, "court": _COURT_MARK})
+            pattern = self._patterns[court_args["scope"]] = tuple(marked.split(f"court={_COURT_MARK}", 1))
+        before, after = pattern
         return f"{before}court={court_id}{after}"
 
     def __iter__(self):
@@ -235,6 +248,35 @@ class FigureGroup:
     def get(self, key: str):
         """The figure (or rate) ``key`` of the group, for a document that quotes one."""
         return next(f for f in self.figures if f.key == key)
+
+
+def fold_into_columns(groups: list[FigureGroup], scope: Scope) -> list[FigureGroup]:
+    """Each figure's per-court counts summed into the scope's columns (a tribunal's into its basic court's), so that
+    a province's hundred courts read as the courts below the chosen one; the totals do not change."""
+    if not scope.column_of:
+        return groups
+    folded: set[int] = set()
+
+    def fold(value) -> None:
+        if isinstance(value, Rate):
+            fold(value.numerator)
+            fold(value.denominator)
+        elif isinstance(value, Figure) and id(value) not in folded:
+            folded.add(id(value))
+            values: dict[int, int] = {}
+            for court_id, n in value.values.items():
+                column = scope.column_of.get(court_id, court_id)
+                values[column] = values.get(column, 0) + n
+            value.values = values
+
+    for group in groups:
+        for value in group.figures:
+            fold(value)
+        for table in group.tables:
+            for _label, cells in table.rows:
+                for value in cells:
+                    fold(value)
+    return groups
 
 
 def tally(rows, keys: list[str]) -> dict[str, tuple[dict[int, int], int]]:

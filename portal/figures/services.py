@@ -6,7 +6,7 @@ from datetime import date
 
 from portal import areas, clock, params, periods
 from portal.access import CourtScope
-from portal.figures.definitions import NOTES, Chart, Court, FigureGroup, Scope
+from portal.figures.definitions import NOTES, Chart, Court, FigureGroup, Scope, fold_into_columns
 
 FIRST_DAY = date(2000, 1, 1)  # an open start: the portal holds nothing older
 MONTHS = [f"{m}月" for m in range(1, 13)]
@@ -39,7 +39,7 @@ def dashboard(user, court_scope: CourtScope, period: periods.Period, as_of_typed
         problem = problem or "统计日不能早于统计期间的开始日期。"
         as_of = None
     scope = scope_of(user, court_scope, start, end, as_of, rows=rows)
-    groups = [] if problem else areas.collect("figures", scope)
+    groups = [] if problem else figure_groups(scope)
     typed = (period.typed_from, period.typed_to)
     quick = [(label, {"from": a.isoformat(), "to": b.isoformat()}, typed == (a.isoformat(), b.isoformat()))
              for label, a, b in periods.quick_choices()]
@@ -49,13 +49,28 @@ def dashboard(user, court_scope: CourtScope, period: periods.Period, as_of_typed
 
 def scope_of(user, court_scope: CourtScope, start: date, end: date, as_of: date | None = None, *,
              rows: int | None = None) -> Scope:
-    """The figures' scope of a court scope and a period, with a column for each court (the chosen court first, then
-    those below it): the dashboard's, and the documents' that quote its figures (``user`` None: a document of the
-    whole scope, as the command line writes it)."""
-    columns = [Court(c.id, c.name) for c in sorted(court_scope.courts, key=lambda c: c.id != court_scope.court.id)
-               if c.id in court_scope.court_ids]
-    return Scope.of(court_scope.court_ids, columns, start, end, as_of, link_args=court_scope.as_args(), user=user,
-                    rows=rows)
+    """The figures' scope of a court scope and a period: the dashboard's, and the documents' that quote its figures
+    (``user`` None: a document of the whole scope, as the command line writes it). Its columns are the chosen court
+    (its own records), then each court directly below it counting the courts below that too: an intermediate
+    court's basic courts each with their tribunals."""
+    in_scope = {c.id: c for c in court_scope.courts if c.id in court_scope.court_ids}
+    chosen = court_scope.court.id
+    columns = [in_scope[chosen]] + [c for c in in_scope.values() if c.parent_id == chosen]
+    column_ids = {c.id for c in columns}
+    column_of = {}
+    for court in in_scope.values():
+        above = court
+        while above.id not in column_ids and above.parent_id in in_scope:
+            above = in_scope[above.parent_id]
+        column_of[court.id] = above.id
+    return Scope.of(court_scope.court_ids, [Court(c.id, c.name) for c in columns], start, end, as_of,
+                    link_args=court_scope.as_args(), user=user, rows=rows, column_of=column_of,
+                    court_names={c.id: c.name for c in in_scope.values()})
+
+
+def figure_groups(scope: Scope) -> list[FigureGroup]:
+    """Every area's figure group for ``scope``, in order, counted into its columns."""
+    return fold_into_columns(areas.collect("figures", scope), scope)
 
 
 def trend_chart(scope: Scope, groups: list[FigureGroup]) -> Chart:

@@ -243,7 +243,7 @@ def outstanding_items(scope) -> list[Outstanding]:
 
 
 def scope_court_name(scope, court_id: int) -> str:
-    return next((c.name.removesuffix("人民法院") for c in scope.columns if c.id == court_id), "")
+    return scope.court_names.get(court_id, "").removesuffix("人民法院")
 
 
 def scheduled_notices(now: datetime) -> int:

@@ -1,5 +1,5 @@
 """What the monthly briefing and the quarterly report say: their periods (a month, a quarter), the meeting day, and
-the data of each document, gathered from the figures (``areas.collect("figures", scope)``) and the areas' hooks.
+the data of each document, gathered from the figures (``figures.services.figure_groups(scope)``) and the areas' hooks.
 
 No number is counted here: every figure is a dashboard figure of the same scope (``figures.services.scope_of``),
 quoted by its key; the lists (what is open, what comes next) are the hooks' ``outstanding_items`` and
@@ -16,8 +16,8 @@ from portal.access import CourtScope
 from portal.areas import Entry, Outstanding
 from portal.auth.models import Role
 from portal.documents.gbt9704 import format_date
-from portal.figures.definitions import NOTES, Figure, FigureGroup, Scope
-from portal.figures.services import FIRST_DAY, scope_of
+from portal.figures.definitions import NOTES, Figure, FigureGroup, Scope, fold_into_columns
+from portal.figures.services import FIRST_DAY, figure_groups, scope_of
 
 MONTH_PROBLEM = "月份应写作 2025-03（四位年份、两位月份）。"
 QUARTER_PROBLEM = "年份应为四位数字，季度应为 1—4。"
@@ -174,7 +174,7 @@ def open_items(scope: Scope) -> OpenItems:
     """The figures of the areas that list their open records (``outstanding_items``) for ``scope``, and those
     records under the row of the 按承办部门 table that counts them."""
     modules = areas.contributing("outstanding_items")
-    groups = [g for module in modules if (g := module.figures(scope)) is not None]
+    groups = fold_into_columns([g for module in modules if (g := module.figures(scope)) is not None], scope)
     records = [r for module in modules for r in module.outstanding_items(scope)]
     group = groups[0] if groups else None
     table = next((t for t in group.tables if t.keys), None) if group else None
@@ -341,7 +341,7 @@ def briefing(user, court_scope: CourtScope, month: Month) -> Briefing:
     """The briefing on ``month`` as ``user`` sees it (None: the whole scope, for the command line): its figures (as of its last day, or today while it runs), what was still open at
     that day by department, and the entries of the month the meeting plans."""
     scope = scope_of(user, court_scope, month.first, month.last)
-    groups = areas.collect("figures", scope)
+    groups = figure_groups(scope)
     ahead = ahead_of(month)
     return Briefing(court_scope=court_scope, month=month, meeting=meeting_day(month), scope=scope, groups=groups,
                     paragraphs=sentences(groups, f"{month.number}月", scope.as_of),
@@ -433,10 +433,10 @@ def quarterly(user, court_scope: CourtScope, quarter: Quarter) -> QuarterlyRepor
     items by department at the quarter's end, and the entries of the next quarter."""
     scope = scope_of(user, court_scope, quarter.first, quarter.last)
     before = quarter.shift(-4)
-    now = areas.collect("figures", scope)
-    comparisons = compare(now, areas.collect("figures", scope_of(user, court_scope, before.first, before.last)),
-                          areas.collect("figures", scope_of(user, court_scope, date(quarter.year, 1, 1),
-                                                            quarter.last, scope.as_of)))
+    now = figure_groups(scope)
+    comparisons = compare(now, figure_groups(scope_of(user, court_scope, before.first, before.last)),
+                          figure_groups(scope_of(user, court_scope, date(quarter.year, 1, 1), quarter.last,
+                                                 scope.as_of)))
     paragraphs = [(title, text + comparison_sentence(c)) for (title, text), c in
                   zip(sentences(now, "本季度", scope.as_of), comparisons, strict=True)]
     open_ = open_items(backlog_scope(user, court_scope, scope.as_of))
