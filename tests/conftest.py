@@ -171,7 +171,8 @@ def app(request, _migrated, app_config):
     config, request_class, routes = dict(app.config), app.request_class, len(list(app.url_map.iter_rules()))
     with app.app_context():
         yield app
-        _empty_database()  # the app's pooled connections stay open for the next test (PostgreSQL: no new backend)
+        _empty_database()
+        db.engine.dispose()
     app.config.clear()  # what the test changed is not seen by the next one
     app.config.update(config)
     app.request_class = request_class
