@@ -15,11 +15,16 @@ An area contributes by defining any of these functions in ``portal/<area>/contri
   (工作日历) between two days, with ``AGENDA_KINDS`` (key -> label) declared beside it;
 - ``last_contacts(deputy_ids) -> dict[int, Contact]``: each deputy's latest contact with the court this area
   records (a visit, a hearing attended, an activity, a message), in one aggregate query: for pairing (结对联络);
+- ``contacted_since(day) -> Select``: the ids of the deputies in such contact on ``day`` or later, as a SELECT
+  that pairing's coverage counts in one query with every other area's;
 - ``figures(scope) -> FigureGroup | None``: the area's figures for a ``portal.figures.definitions.Scope`` (courts,
   per-court columns, period, "as of" day), computed in one query grouped by ``court_id`` (so the per-court values
   and the total come from the same rows), each ``Figure`` with the address of the list that shows exactly its
   records: for the dashboard, and for the briefing, the quarterly report and the annual summary, which quote the
-  same figures under the same definitions (``definitions.NOTES``).
+  same figures under the same definitions (``definitions.NOTES``); the dashboard folds the per-court values into
+  its columns (``definitions.fold_into_columns``);
+- ``summary_fields() -> list[tuple]``: fields of the annual summary read from a cell of the area's figure tables,
+  as (field, what it counts, group key, table, row label, column), beside the summary's own (``summary.drafting``).
 
 - ``outstanding_items(scope) -> list[Outstanding]``: the records behind the figures 在办 and 超期 of a ``Scope`` (the
   tracked items received in its period and not closed by its "as of" day), with their department, handler and
