@@ -276,6 +276,14 @@ def test_the_dashboard_shows_each_court_and_the_total(dashboard, world):
     assert "style=" not in dashboard.split('id="figures"', 1)[1]  # CSP: no inline styles
 
 
+def test_the_plain_home_page_asks_for_its_figures_after_it_is_shown(client, world):
+    log_in(client, world["liaison"].username)
+    home = page(client, "/")
+    assert "待办" in home and 'id="group-items"' not in home and 'hx-trigger="load"' in home
+    block = client.get("/", headers={"HX-Request": "true", "HX-Target": "figures"}).get_data(as_text=True)
+    assert "<html" not in block and 'id="group-items"' in block and "待办" not in block
+
+
 def test_a_tribunal_counts_in_its_basic_courts_column_and_its_link_shows_both(client, world, make_court):
     tribunal = make_court(code="b01", name="某某区人民法院城东人民法庭", parent=world["b"], level=CourtLevel.TRIBUNAL)
     db.session.add(Item(court_id=tribunal.id, number="T-99", kind=ItemKind.LETTER, title="法庭来信",

@@ -21,22 +21,30 @@ from portal.htmx import is_partial, render
 from portal.main import bp
 
 HOME_ROWS = 20  # a breakdown's rows on the home page (the 330 departments of a province: on the figures page)
+FIGURE_ARGS = ("from", "to", "as_of", "court", "scope")  # the dashboard's pickers
 
 
 @bp.get("/")
 @login_required
 def index():
     """The staff home: what the user must do next (every area's home panel, 待办), then the dashboard's figures for
-    the period and court scope chosen (the figures block alone when the dashboard's pickers ask by htmx)."""
+    the period and court scope chosen (the figures block alone when the dashboard's pickers ask by htmx).
+
+    The figures of a whole year of a province take a good part of a second: the plain home page comes without
+    them and asks for them as soon as it is shown, so the 待办 panels are there at once. A home page asked with a
+    period or a court chosen (a bookmark, the pickers without script) has its figures at once, and a period that
+    cannot be read answers 422 there."""
     if current_user.role == Role.DEPUTY:
         return redirect(url_for("workspace.index"))  # the deputy's home is their workspace
     if current_user.role == Role.NONE:
         return redirect(url_for("admin.index"))  # an administrator without a business role sees no liaison work
-    board = figures.dashboard(current_user, court_scope(current_user), periods.from_request(),
-                              request.args.get("as_of", ""), rows=HOME_ROWS)
+    board = None
+    if is_partial("figures") or any(name in request.args for name in FIGURE_ARGS):
+        board = figures.dashboard(current_user, court_scope(current_user), periods.from_request(),
+                                  request.args.get("as_of", ""), rows=HOME_ROWS)
     panels = [] if is_partial("figures") else collect("home_panel", current_user)
     response = render("main/index.html", block="figures", board=board, panels=panels)
-    return response, 422 if board.problem else 200
+    return response, 422 if board and board.problem else 200
 
 
 @bp.get("/favicon.ico")

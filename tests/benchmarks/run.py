@@ -72,7 +72,8 @@ class Page:
 
 YEAR = datetime.now(ZoneInfo("Asia/Shanghai")).year  # the court's year, for the periods the pages are read at
 PAGES = [
-    Page("home", "/"),
+    Page("home", "/"),  # its 待办 panels; the figures come in the next request, measured as the dashboard
+    Page("dashboard (a year, every court)", f"/?from={YEAR}-01-01&to={YEAR}-12-31"),
     Page("register page 1", "/register/"),
     Page("register deep page", "/register/", deep=True),
     Page("register search 1 char 王", "/register/?q=王"),
