@@ -27,10 +27,24 @@ def app_config() -> dict:
     return {"WTF_CSRF_ENABLED": True}
 
 
+def _whole_bodies(app):
+    """The app with each response read whole and closed before it is sent: when the browser moves on while a file
+    (a stylesheet, a download) is still being sent, Werkzeug's development server drops the response without
+    closing it, and the open file's ResourceWarning would fail whichever test runs next."""
+    def whole(environ, start_response):
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+    return whole
+
+
 @pytest.fixture
 def live_server(app):
     """The test's app on 127.0.0.1 and a free port; the server thread's requests push their own contexts."""
-    server = make_server(LOCAL_HOST, 0, app, threaded=True)
+    server = make_server(LOCAL_HOST, 0, _whole_bodies(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="e2e-server", daemon=True)
     thread.start()
     try:
