@@ -26,8 +26,8 @@ from sqlalchemy import text
 
 TEST_DIR = tempfile.mkdtemp(prefix="portal-test-")
 os.environ["PORTAL_INSTANCE_PATH"] = TEST_DIR  # never read a developer's instance/config.py
-for variable in [v for v in os.environ if v.startswith("PORTAL_") and v not in
-                 ("PORTAL_INSTANCE_PATH", "PORTAL_TEST_DATABASE_URL")]:
+for variable in [v for v in os.environ if v.startswith("PORTAL_") and not v.startswith("PORTAL_TEST_")
+                 and v != "PORTAL_INSTANCE_PATH"]:  # the suite's own settings (PORTAL_TEST_*) stay
     del os.environ[variable]
 
 import portal.auth.models  # noqa: E402
