@@ -6,8 +6,8 @@ and a deputy (the admin for the admin's pages).
 
 On PostgreSQL (``make test``'s second pass) every parameter gets every kind of garbage on its own: NUL and
 out-of-range numbers reach the database there and fail loudly. SQLite takes both quietly, so what can fail on it
-is the Python that parses them, which the PostgreSQL pass runs as well: there each parameter gets one kind on its
-own, a different one from its neighbour's, and every kind in all parameters at once.
+is the Python that parses them, which the PostgreSQL pass runs as well; on SQLite each parameter gets one kind on
+its own (a different one from its neighbour's). Both send every kind in all parameters at once.
 """
 import base64
 import json
