@@ -52,19 +52,22 @@ def agenda_entries(user, first: date, last: date, court_ids: list[int]) -> list[
             for a in db.session.scalars(query.order_by(Activity.held_on, Activity.id))]
 
 
+def _took_part(*columns):
+    """SQL: ``columns`` of every activity a deputy took part in, held by today (a contact on its day)."""
+    return (select(*columns).join(Activity, Activity.id == ActivityDeputy.activity_id)
+            .where(Activity.held_on <= clock.today()))
+
+
 def last_contacts(deputy_ids: list[int]) -> dict[int, Contact]:
     """An activity a deputy took part in (held already) is a contact on its day."""
-    rows = db.session.execute(select(ActivityDeputy.deputy_id, func.max(Activity.held_on))
-                              .join(Activity, Activity.id == ActivityDeputy.activity_id)
-                              .where(ActivityDeputy.deputy_id.in_(deputy_ids), Activity.held_on <= clock.today())
-                              .group_by(ActivityDeputy.deputy_id))
+    rows = db.session.execute(_took_part(ActivityDeputy.deputy_id, func.max(Activity.held_on))
+                              .where(ActivityDeputy.deputy_id.in_(deputy_ids)).group_by(ActivityDeputy.deputy_id))
     return {deputy_id: Contact(day, "联络活动") for deputy_id, day in rows}
 
 
 def contacted_since(day: date):
     """SQL: the deputies who took part in an activity held from ``day`` to today (pairing coverage)."""
-    return (select(ActivityDeputy.deputy_id).join(Activity, Activity.id == ActivityDeputy.activity_id)
-            .where(Activity.held_on >= day, Activity.held_on <= clock.today()))
+    return _took_part(ActivityDeputy.deputy_id).where(Activity.held_on >= day)
 
 
 def summary_fields() -> list[tuple[str, str, str, int, str, str]]:

@@ -81,20 +81,22 @@ def agenda_entries(user, first: date, last: date, court_ids: list[int]) -> list[
             for h in db.session.scalars(query.order_by(Hearing.starts_at))]
 
 
+def _attended(*columns):
+    """SQL: ``columns`` of every hearing a deputy attended (a contact on its day)."""
+    return (select(*columns).join(Hearing, Hearing.id == HearingInvitation.hearing_id)
+            .where(HearingInvitation.status == InvitationStatus.ATTENDED))
+
+
 def last_contacts(deputy_ids: list[int]) -> dict[int, Contact]:
     """A hearing a deputy attended is a contact on its day."""
-    rows = db.session.execute(select(HearingInvitation.deputy_id, func.max(Hearing.starts_at))
-                              .join(Hearing, Hearing.id == HearingInvitation.hearing_id)
-                              .where(HearingInvitation.deputy_id.in_(deputy_ids),
-                                     HearingInvitation.status == InvitationStatus.ATTENDED)
-                              .group_by(HearingInvitation.deputy_id))
+    rows = db.session.execute(_attended(HearingInvitation.deputy_id, func.max(Hearing.starts_at))
+                              .where(HearingInvitation.deputy_id.in_(deputy_ids)).group_by(HearingInvitation.deputy_id))
     return {deputy_id: Contact(clock.local_date(at), "旁听庭审") for deputy_id, at in rows}
 
 
 def contacted_since(day: date):
     """SQL: the deputies who attended a hearing on ``day`` or later (pairing coverage)."""
-    return (select(HearingInvitation.deputy_id).join(Hearing, Hearing.id == HearingInvitation.hearing_id)
-            .where(HearingInvitation.status == InvitationStatus.ATTENDED, Hearing.starts_at >= clock.start_of_day(day)))
+    return _attended(HearingInvitation.deputy_id).where(Hearing.starts_at >= clock.start_of_day(day))
 
 
 def figures(scope):

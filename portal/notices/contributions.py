@@ -10,17 +10,20 @@ from portal.extensions import db
 from portal.notices.models import Channel, Message, MessageState
 
 
+def _sent(*columns):
+    """SQL: ``columns`` of every SMS or email sent to a deputy (a contact on the day it went out)."""
+    return select(*columns).where(Message.state == MessageState.SENT, Message.channel.in_([Channel.SMS, Channel.EMAIL]))
+
+
 def last_contacts(deputy_ids: list[int]) -> dict:
-    rows = db.session.execute(select(Message.deputy_id, func.max(Message.sent_at)).where(
-        Message.deputy_id.in_(deputy_ids), Message.state == MessageState.SENT,
-        Message.channel.in_([Channel.SMS, Channel.EMAIL])).group_by(Message.deputy_id))
+    rows = db.session.execute(_sent(Message.deputy_id, func.max(Message.sent_at))
+                              .where(Message.deputy_id.in_(deputy_ids)).group_by(Message.deputy_id))
     return {deputy_id: Contact(clock.local_date(sent), "短信或邮件") for deputy_id, sent in rows}
 
 
 def contacted_since(day: date):
     """SQL: the deputies sent an SMS or email on ``day`` or later (pairing coverage)."""
-    return select(Message.deputy_id).where(Message.state == MessageState.SENT, Message.sent_at >= clock.start_of_day(day),
-                                           Message.channel.in_([Channel.SMS, Channel.EMAIL]))
+    return _sent(Message.deputy_id).where(Message.sent_at >= clock.start_of_day(day))
 
 
 def header_panel(user) -> Panel:

@@ -47,18 +47,21 @@ def item_origin_url(item) -> str | None:
     return None
 
 
+def _contacts(*columns):
+    """SQL: ``columns`` of every deputy's visit, call or letter (a contact on its day)."""
+    return select(*columns).join(Reception, Reception.id == ReceptionDeputy.reception_id)
+
+
 def last_contacts(deputy_ids: list[int]) -> dict[int, Contact]:
     """A visit, call or letter of a deputy is a contact on its day."""
-    rows = db.session.execute(select(ReceptionDeputy.deputy_id, func.max(Reception.received_at))
-                              .join(Reception, Reception.id == ReceptionDeputy.reception_id)
+    rows = db.session.execute(_contacts(ReceptionDeputy.deputy_id, func.max(Reception.received_at))
                               .where(ReceptionDeputy.deputy_id.in_(deputy_ids)).group_by(ReceptionDeputy.deputy_id))
     return {deputy_id: Contact(clock.local_date(at), "来访接待") for deputy_id, at in rows}
 
 
 def contacted_since(day: date):
     """SQL: the deputies of a visit, call or letter on ``day`` or later (pairing coverage)."""
-    return (select(ReceptionDeputy.deputy_id).join(Reception, Reception.id == ReceptionDeputy.reception_id)
-            .where(Reception.received_at >= clock.start_of_day(day)))
+    return _contacts(ReceptionDeputy.deputy_id).where(Reception.received_at >= clock.start_of_day(day))
 
 
 def figures(scope):
