@@ -22,7 +22,7 @@ import pytest
 import time_machine
 from flask import has_app_context
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 
 TEST_DIR = tempfile.mkdtemp(prefix="portal-test-")
 os.environ["PORTAL_INSTANCE_PATH"] = TEST_DIR  # never read a developer's instance/config.py
@@ -47,11 +47,18 @@ def _worker_database(url: str) -> str:
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     if not worker or not url.startswith("postgresql"):
         return url
-    from sqlalchemy import create_engine
+    return _database_beside(url, worker)
+
+
+def _database_beside(url: str, suffix: str) -> str:
+    """Another database next to ``url``: a file beside it (SQLite), a database of its own, created when missing
+    (PostgreSQL)."""
     from sqlalchemy.engine import make_url
 
     base = make_url(url)
-    name = f"{base.database}_{worker}"
+    if base.get_backend_name() == "sqlite":
+        return base.set(database=base.database.replace(".db", f"_{suffix}.db")).render_as_string()
+    name = f"{base.database}_{suffix}"
     engine = create_engine(base, isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
         if not connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}):
@@ -121,14 +128,19 @@ def _migrated():
     """Bring the test database to the newest schema once, through the real migrations."""
     app = make_app()
     with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.begin() as connection:
-                connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        from flask_migrate import upgrade
-
-        upgrade(directory=app.extensions["migrate"].directory, revision="heads")
+        _migrate(app)
         db.engine.dispose()
     return True
+
+
+def _migrate(app) -> None:
+    """Bring the app's database from nothing to the newest schema."""
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    from flask_migrate import upgrade
+
+    upgrade(directory=app.extensions["migrate"].directory, revision="heads")
 
 
 def _empty_database() -> None:
@@ -163,16 +175,16 @@ def app_config() -> dict:
 
 @pytest.fixture
 def app(request, _migrated, app_config):
-    if request.node.get_closest_marker("shared_records"):
-        with _rolled_back(request.getfixturevalue("_shared"), app_config) as app:
-            yield app
-        return
+    for marker, shared in (("shared_records", "_shared"), ("seeded_demo", "_demo")):
+        if request.node.get_closest_marker(marker):
+            with _rolled_back(request.getfixturevalue(shared), app_config) as app:
+                yield app
+            return
     app = _app_for(app_config)
     config, request_class, routes = dict(app.config), app.request_class, len(list(app.url_map.iter_rules()))
     with app.app_context():
         yield app
         _empty_database()
-        db.engine.dispose()
     app.config.clear()  # what the test changed is not seen by the next one
     app.config.update(config)
     app.request_class = request_class
@@ -181,6 +193,20 @@ def app(request, _migrated, app_config):
 
 
 _apps: dict = {}
+_pooled: list = []  # the app whose connections stay open for the next test
+
+
+def _drop(app) -> None:
+    """Close the connections an app keeps in its pool."""
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_pools():
+    yield
+    for app in _pooled:
+        _drop(app)
 
 
 def _app_key(app_config: dict) -> str:
@@ -196,6 +222,12 @@ def _app_for(app_config: dict):
         app.test_client_class = IsolatedClient
     else:
         app._got_first_request = False  # so a test can still add routes of its own before its first request
+    # Connecting to PostgreSQL anew for every test cost ~30 ms a test: the last app used keeps its connections
+    # open for the next test, which most often asks for the same app; any other app's are closed.
+    if _pooled and _pooled[0] is not app:
+        _drop(_pooled.pop())
+    if not _pooled:
+        _pooled.append(app)
     return app
 
 
@@ -219,6 +251,33 @@ def _shared(_migrated):
         yield SimpleNamespace(app=app, court_id=court_id, records=ids, files=files)
         _empty_database()
         db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def _demo():
+    """The demo data (``flask seed-demo --size 1``) seeded once for this test process in a database of its own,
+    for the tests marked ``seeded_demo`` that check what it made: each runs in a transaction rolled back at its end.
+
+    Seeding costs 5–10 s; each area's test of its part of the demo once seeded it on its own."""
+    app = make_app(SQLALCHEMY_DATABASE_URI=_database_beside(DATABASE_URL, "demo"),
+                   UPLOAD_FOLDER=os.path.join(TEST_DIR, "demo-uploads"))
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        _migrate(app)
+        output = app.test_cli_runner().invoke(args=["seed-demo", "--size", "1"]).output
+        folder = Path(app.config["UPLOAD_FOLDER"])
+        files = {path: path.read_bytes() for path in folder.rglob("*") if path.is_file()}
+        db.session.remove()
+        yield SimpleNamespace(app=app, output=output, files=files)
+        db.engine.dispose()
+
+
+@pytest.fixture
+def demo_seeded(_demo) -> SimpleNamespace:
+    """What ``seed-demo --size 1`` printed (``output``) and the counts it printed (``counts``, by label)."""
+    line = next(line for line in _demo.output.splitlines() if line.startswith("已生成演示数据："))
+    counts = {label: int(n) for label, n in (part.rsplit(" ", 1) for part in line.split("：", 1)[1].split("，"))}
+    return SimpleNamespace(output=_demo.output, counts=counts)
 
 
 @contextmanager

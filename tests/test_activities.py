@@ -470,9 +470,8 @@ def test_cli_export(runner, people, make_activity, tmp_path):
 
 # --- demo data -----------------------------------------------------------------------------------------------------
 
-def test_demo_seeds_activities(runner):
-    result = runner.invoke(args=["seed-demo", "--size", "1"])
-    assert result.exit_code == 0, result.output
+@pytest.mark.seeded_demo
+def test_demo_seeds_activities(app, demo_seeded):
     assert db.session.scalar(select(func.count(Activity.id))) == 30
     assert db.session.scalar(select(func.count(ActivityOpinion.id))) > 0
     assert db.session.scalar(select(func.count(Item.id)).where(Item.origin == ItemOrigin.ACTIVITY)) > 0

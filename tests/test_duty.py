@@ -651,11 +651,9 @@ def test_cli_exports_the_year(runner, make_deputy, court, tmp_path):
 
 # --- demo data ----------------------------------------------------------------------------------------------
 
-def test_demo_seeds_terms_reports_and_sessions(app):
-    from portal import demo
-
-    counts = demo.seed(size=1)
-    db.session.commit()
+@pytest.mark.seeded_demo
+def test_demo_seeds_terms_reports_and_sessions(app, demo_seeded):
+    counts = demo_seeded.counts
     assert counts["届期"] >= 5 and counts["述职报告"] > 20 and counts["述职会"] > 5
     states = set(db.session.scalars(select(DutyReport.state).distinct()))
     assert {ReportState.DRAFT, ReportState.SUBMITTED, ReportState.RETURNED, ReportState.FILED} <= states

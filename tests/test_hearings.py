@@ -921,9 +921,8 @@ def test_the_workspace_shows_the_hearings_panel(client, login_as, make_hearing, 
     assert "旁听庭审邀请" in page and "（2024）桂0981民初1234号 民间借贷纠纷" in page and "请答复" in page
 
 
-def test_seed_demo_creates_hearings_in_proportion(runner):
-    result = runner.invoke(args=["seed-demo", "--size", "1"])
-    assert result.exit_code == 0, result.output
+@pytest.mark.seeded_demo
+def test_seed_demo_creates_hearings_in_proportion(app, demo_seeded):
     hearings = db.session.scalars(select(Hearing)).all()
     assert len(hearings) == 9
     now = utcnow()
@@ -940,7 +939,7 @@ def test_seed_demo_creates_hearings_in_proportion(runner):
     assert db.session.scalar(select(func.count()).select_from(Item).where(Item.origin == ItemOrigin.HEARING)) >= 1
     upcoming = next(h for h in hearings if h.starts_at > now)
     assert upcoming.status == HearingStatus.MOVED and any(i.needs_notice for i in upcoming.invitations)
-    assert f"旁听出席人次 {statuses[S.ATTENDED]}" in result.output
+    assert f"旁听出席人次 {statuses[S.ATTENDED]}" in demo_seeded.output
 
 
 # --- issue 9: what a tester found -------------------------------------------------------------------------------

@@ -740,11 +740,9 @@ def test_deputy_panel_lists_items_and_counts_the_year(app, client, office):
         assert len(deputy_panel(office["deputy"], None).rows) == 3
 
 
-def test_seed_demo_reads_like_the_summary(app):
-    from portal import demo
-
-    counts = demo.seed(size=1)
-    db.session.commit()
+@pytest.mark.seeded_demo
+def test_seed_demo_reads_like_the_summary(app, demo_seeded):
+    counts = demo_seeded.counts
     assert 28 <= counts["交办督办件"] <= 40
     year = summary_year()
     court_ids = list(db.session.scalars(select(Item.court_id).distinct()))

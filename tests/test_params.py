@@ -4,10 +4,11 @@ The fuzz test finds the parameters a route reads by recording which query and fo
 recording ``parameter_storage_class``), then sends them garbage, one at a time and all at once, as the liaison
 and a deputy (the admin for the admin's pages).
 
-On PostgreSQL (``make test``'s second pass) every parameter gets every kind of garbage on its own: NUL and
-out-of-range numbers reach the database there and fail loudly. SQLite takes both quietly, so what can fail on it
-is the Python that parses them, which the PostgreSQL pass runs as well; on SQLite each parameter gets one kind on
-its own (a different one from its neighbour's). Both send every kind in all parameters at once.
+Each parameter gets garbage on its own in the pass where that garbage can fail: on PostgreSQL (``make test``'s
+second pass) the kinds that reach the database and fail loudly there (NUL, numbers beyond any column, a negative
+LIMIT, cursors of the wrong types), every one in every parameter; SQLite takes those quietly, so on it each
+parameter gets one of the kinds that only the Python parsing them can trip on (a different one from its
+neighbour's). Both passes send every kind in all parameters at once.
 """
 import base64
 import json
@@ -38,10 +39,12 @@ CURSORS = [_cursor(v) for v in (["abc"], [{"dt": "x"}, 1], [[1], {"a": 1}], [999
 FAR_DATES = ["0001-01-01", "9999-12-31T23:59"]  # the time-zone arithmetic overflows there
 GARBAGE = ["²", "-1", "99999999999999999999", "\x00", "a\x00b", "abc", "2025-13-45", "\u202e\r\n", *FAR_DATES]
 FORM_GARBAGE = ["²", "-1", "99999999999999999999", "a\x00b", "abc", "2025-13-45", *FAR_DATES]
-# One value of each kind that broke something, for the one-parameter-at-a-time tries (all of them go in at once).
-SINGLE = {"²", "-1", "99999999999999999999", "a\x00b", "2025-13-45", "0001-01-01"}
+# One value of each kind that broke something, for the one-parameter-at-a-time tries (all of them go in at once):
+# those the database fails on (PostgreSQL) and those the parsing Python fails on (either database).
+DATABASE_KINDS = {"-1", "99999999999999999999", "a\x00b", *CURSORS}
+PYTHON_KINDS = {"²", "2025-13-45", "0001-01-01"}
 HUGE_ID = "99999999999999999999"
-EVERY_KIND_ALONE = DATABASE_URL.startswith("postgresql")
+ON_POSTGRESQL = DATABASE_URL.startswith("postgresql")
 _read: set[str] = set()
 
 
@@ -114,10 +117,12 @@ def _answer(client, method, url, **kwargs) -> int:
 
 
 def _alone(keys: set[str], values: list[str]) -> list[dict[str, str]]:
-    """The tries that spoil one parameter each: every value in each (PostgreSQL), else one value each in turn."""
-    keys, values = sorted(keys), [v for v in values if v in SINGLE or v in CURSORS]
-    if EVERY_KIND_ALONE:
-        return [{key: value} for value in values for key in keys]
+    """The tries that spoil one parameter each: on PostgreSQL every kind the database fails on in each, on SQLite
+    one of the kinds the Python fails on in each, in turn."""
+    keys = sorted(keys)
+    if ON_POSTGRESQL:
+        return [{key: value} for value in values if value in DATABASE_KINDS for key in keys]
+    values = [v for v in values if v in PYTHON_KINDS or v in CURSORS]
     return [{key: values[n % len(values)]} for n, key in enumerate(keys)] if values else []
 
 

@@ -575,10 +575,9 @@ def test_cli_exports_the_period_register(runner, people, make_reception, tmp_pat
 
 # --- demo data ----------------------------------------------------------------------------------------------------------
 
-def test_demo_seeds_receptions_in_proportion(runner):
-    result = runner.invoke(args=["seed-demo", "--size", "1"])
-    assert result.exit_code == 0, result.output
-    assert re.search(r"来访接待 \d+", result.output)
+@pytest.mark.seeded_demo
+def test_demo_seeds_receptions_in_proportion(app, demo_seeded):
+    assert re.search(r"来访接待 \d+", demo_seeded.output)
     per_court = db.session.execute(select(Reception.court_id, func.count(Reception.id))
                                    .group_by(Reception.court_id)).all()
     assert len(per_court) == 6  # the intermediate court and 5 basic courts; tribunals receive through them

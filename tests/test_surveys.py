@@ -382,8 +382,8 @@ def test_every_change_is_audited(client, login_as, people, make_survey):
             assert columns <= set(model.__audit_labels__), name
 
 
-def test_demo_seeds_a_closed_and_an_open_survey(runner):
-    assert runner.invoke(args=["seed-demo", "--size", "1"]).exit_code == 0
+@pytest.mark.seeded_demo
+def test_demo_seeds_a_closed_and_an_open_survey(app, demo_seeded):
     closed, current = db.session.scalars(select(Survey).order_by(Survey.id)).all()
     assert closed.state == SurveyState.CLOSED and closed.deadline.year == clock.today().year - 1
     assert current.state == SurveyState.OPEN

@@ -159,7 +159,7 @@ def test_liaison_runs_a_session_from_plan_to_close(page, snap, make_user, make_d
     page.once("dialog", lambda dialog: dialog.accept())
     page.problems.allow("status of 409 (CONFLICT)")
     page.get_by_role("button", name="结束述职会").click()
-    expect(page.get_by_role("alert").first).to_contain_text("还有 1 项整改事项没有结果")
+    expect(page.get_by_role("alert").filter(has_text="还有 1 项整改事项没有结果")).to_be_visible()
     snap("11-session-cannot-close")
     card = page.locator(".reporter", has_text=people[0].name)
     card.get_by_label("整改结果").select_option(label="已整改")
