@@ -57,7 +57,8 @@ def _database_beside(url: str, suffix: str) -> str:
 
     base = make_url(url)
     if base.get_backend_name() == "sqlite":
-        return base.set(database=base.database.replace(".db", f"_{suffix}.db")).render_as_string()
+        file = Path(base.database)
+        return base.set(database=str(file.with_stem(f"{file.stem}_{suffix}"))).render_as_string()
     name = f"{base.database}_{suffix}"
     engine = create_engine(base, isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
@@ -193,7 +194,7 @@ def app(request, _migrated, app_config):
 
 
 _apps: dict = {}
-_pooled: list = []  # the app whose connections stay open for the next test
+_pooled = None  # the app whose connections stay open for the next test
 
 
 def _drop(app) -> None:
@@ -205,8 +206,8 @@ def _drop(app) -> None:
 @pytest.fixture(scope="session", autouse=True)
 def _close_pools():
     yield
-    for app in _pooled:
-        _drop(app)
+    if _pooled is not None:
+        _drop(_pooled)
 
 
 def _app_key(app_config: dict) -> str:
@@ -224,10 +225,10 @@ def _app_for(app_config: dict):
         app._got_first_request = False  # so a test can still add routes of its own before its first request
     # Connecting to PostgreSQL anew for every test cost ~30 ms a test: the last app used keeps its connections
     # open for the next test, which most often asks for the same app; any other app's are closed.
-    if _pooled and _pooled[0] is not app:
-        _drop(_pooled.pop())
-    if not _pooled:
-        _pooled.append(app)
+    global _pooled
+    if _pooled is not None and _pooled is not app:
+        _drop(_pooled)
+    _pooled = app
     return app
 
 
@@ -244,11 +245,9 @@ def _shared(_migrated):
     with app.app_context():
         court = _court_factory()(code="main", name="某某市中级人民法院")
         ids = build_records(court, _user_factory(court), _deputy_factory(), _department_factory(court))
-        folder = Path(app.config["UPLOAD_FOLDER"])
-        files = {path: path.read_bytes() for path in folder.rglob("*") if path.is_file()}
         court_id = court.id
         db.session.remove()
-        yield SimpleNamespace(app=app, court_id=court_id, records=ids, files=files)
+        yield SimpleNamespace(app=app, court_id=court_id, records=ids, files=_stored_files(app))
         _empty_database()
         db.engine.dispose()
 
@@ -265,19 +264,23 @@ def _demo():
     with app.app_context():
         _migrate(app)
         output = app.test_cli_runner().invoke(args=["seed-demo", "--size", "1"]).output
-        folder = Path(app.config["UPLOAD_FOLDER"])
-        files = {path: path.read_bytes() for path in folder.rglob("*") if path.is_file()}
+        line = next(line for line in output.splitlines() if line.startswith("已生成演示数据："))
+        counts = {label: int(n) for label, n in (part.rsplit(" ", 1) for part in line.split("：", 1)[1].split("，"))}
         db.session.remove()
-        yield SimpleNamespace(app=app, output=output, files=files)
+        yield SimpleNamespace(app=app, output=output, counts=counts, files=_stored_files(app))
         db.engine.dispose()
 
 
 @pytest.fixture
 def demo_seeded(_demo) -> SimpleNamespace:
     """What ``seed-demo --size 1`` printed (``output``) and the counts it printed (``counts``, by label)."""
-    line = next(line for line in _demo.output.splitlines() if line.startswith("已生成演示数据："))
-    counts = {label: int(n) for label, n in (part.rsplit(" ", 1) for part in line.split("：", 1)[1].split("，"))}
-    return SimpleNamespace(output=_demo.output, counts=counts)
+    return _demo
+
+
+def _stored_files(app) -> dict:
+    """The files in the app's upload folder with their bytes, to put back what a rolled-back test deleted."""
+    folder = Path(app.config["UPLOAD_FOLDER"])
+    return {path: path.read_bytes() for path in folder.rglob("*") if path.is_file()}
 
 
 @contextmanager
