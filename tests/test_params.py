@@ -4,11 +4,12 @@ The fuzz test finds the parameters a route reads by recording which query and fo
 recording ``parameter_storage_class``), then sends them garbage, one at a time and all at once, as the liaison
 and a deputy (the admin for the admin's pages).
 
-Each parameter gets garbage on its own in the pass where that garbage can fail: on PostgreSQL (``make test``'s
-second pass) the kinds that reach the database and fail loudly there (NUL, numbers beyond any column, a negative
-LIMIT, cursors of the wrong types), every one in every parameter; SQLite takes those quietly, so on it each
-parameter gets one of the kinds that only the Python parsing them can trip on (a different one from its
-neighbour's). Both passes send every kind in all parameters at once.
+Garbage goes in where it can fail. On PostgreSQL (``make test``'s second pass) each parameter gets on its own
+every kind that reaches the database and fails loudly there (NUL, numbers beyond any column, a negative LIMIT,
+cursors of the wrong types), and all parameters at once every kind but the far dates and control characters,
+which only the Python trips on, as it does on SQLite. SQLite takes the database's kinds quietly, so on it each
+parameter gets one of the kinds the Python parsing them can trip on (a different one from its neighbour's), and
+all parameters at once every kind.
 """
 import base64
 import json
@@ -43,6 +44,9 @@ FORM_GARBAGE = ["²", "-1", "99999999999999999999", "a\x00b", "abc", "2025-13-45
 # those the database fails on (PostgreSQL) and those the parsing Python fails on (either database).
 DATABASE_KINDS = {"-1", "99999999999999999999", "a\x00b", *CURSORS}
 PYTHON_KINDS = {"²", "2025-13-45", "0001-01-01"}
+# Kinds PostgreSQL takes as well as SQLite where they reach it unparsed: only the Python's time-zone arithmetic and
+# header handling trip on them, so PostgreSQL does not get them all at once again.
+ONLY_PYTHON = {"\u202e\r\n", *FAR_DATES}
 HUGE_ID = "99999999999999999999"
 ON_POSTGRESQL = DATABASE_URL.startswith("postgresql")
 _read: set[str] = set()
@@ -126,6 +130,11 @@ def _alone(keys: set[str], values: list[str]) -> list[dict[str, str]]:
     return [{key: values[n % len(values)]} for n, key in enumerate(keys)] if values else []
 
 
+def _at_once(keys: set[str], values: list[str]) -> list[dict[str, str]]:
+    """The tries that spoil every parameter with one kind; on PostgreSQL not with those only the Python fails on."""
+    return [dict.fromkeys(keys, value) for value in values if not (ON_POSTGRESQL and value in ONLY_PYTHON)]
+
+
 def _which(spoiled: dict) -> str:
     return next(iter(spoiled)) if len(spoiled) == 1 else "every parameter"
 
@@ -173,7 +182,7 @@ def test_garbage_in_every_parameter_never_answers_500(app, fuzz_client, login_as
     if "GET" in _methods(app, endpoint) and endpoint != "auth.logout":
         keys = _keys_read(client, "GET", path, query_string=base_args)
         tries = _alone(keys - {"cursor"}, GARBAGE) + (_alone({"cursor"}, CURSORS) if "cursor" in keys else [])
-        tries += [dict.fromkeys(keys, value) for value in GARBAGE + (CURSORS if "cursor" in keys else [])]
+        tries += _at_once(keys, GARBAGE + (CURSORS if "cursor" in keys else []))
         sent = set()  # a GET changes nothing: the same query twice (one key spoiled, or all of them) answers the same
         for spoiled in tries:
             query = {**base_args, **spoiled}
@@ -192,7 +201,7 @@ def test_garbage_in_every_parameter_never_answers_500(app, fuzz_client, login_as
             response.close()
         baseline = {**form.values, **{k: [v] for k, v in (form_data(ROUTES[endpoint], records) or {}).items()}}
         keys = _keys_read(client, "POST", url, data=baseline) | set(baseline)
-        for spoiled in _alone(keys, FORM_GARBAGE) + [dict.fromkeys(keys, value) for value in FORM_GARBAGE]:
+        for spoiled in _alone(keys, FORM_GARBAGE) + _at_once(keys, FORM_GARBAGE):
             status = _answer(client, "POST", url, data={**baseline, **spoiled})
             if not isinstance(status, int) or status >= 500:
                 failures.append(("POST", _which(spoiled), next(iter(spoiled.values())), status))
