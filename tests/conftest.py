@@ -23,7 +23,7 @@ import pytest
 import time_machine
 from flask import has_app_context
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 
 TEST_DIR = tempfile.mkdtemp(prefix="portal-test-")
 os.environ["PORTAL_INSTANCE_PATH"] = TEST_DIR  # never read a developer's instance/config.py
@@ -321,6 +321,22 @@ def _rolled_back(shared, app_config: dict):
             app.config.clear()
             app.config.update(config)
             app.request_class = request_class
+
+
+@contextmanager
+def sql_statements():
+    """``with sql_statements() as sent:``: the SQL statements the block sent, in the list ``sent`` (to show that
+    a page's or an export's count does not grow with its rows)."""
+    sent: list[str] = []
+
+    def listener(conn, cursor, statement, *args):
+        sent.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        yield sent
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
 
 
 @pytest.fixture

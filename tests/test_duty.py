@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta, timezone
 import docx
 import pytest
 import time_machine
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from portal import clock
 from portal.attachments import Attachment
@@ -31,6 +31,7 @@ from portal.duty.services import GroupKey, suggested_range
 from portal.errors import ServiceError
 from portal.extensions import db
 from portal.register.models import DeputyKind, DeputyLevel, DeputyStatus
+from tests.conftest import sql_statements
 
 YEAR = clock.today().year
 FULL = {"congress": "出席市人大全体会议，审议政府工作报告，提出建议 2 件。",
@@ -259,14 +260,9 @@ def test_queue_query_count_does_not_grow_with_rows(app, client, login_as, make_d
     login_as(Role.LIAISON)
 
     def queries() -> int:
-        statements = []
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with sql_statements() as sent:
             assert client.get("/duty/?state=all").status_code == 200
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
-        return len(statements)
+        return len(sent)
 
     make_report(make_deputy(), court)
     few = queries()

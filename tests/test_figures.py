@@ -6,7 +6,6 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 from flask import current_app
-from sqlalchemy import event
 
 from portal import clock, periods
 from portal.activities.models import Activity, ActivityDeputy, ActivityKind
@@ -21,7 +20,7 @@ from portal.notices.models import Channel as MessageChannel
 from portal.notices.models import Message, MessageState, Newsletter
 from portal.reception.models import Channel, Reception, ReceptionDeputy
 from portal.register.models import DeputyKind, DeputyLevel
-from tests.conftest import log_in
+from tests.conftest import log_in, sql_statements
 
 YEAR = clock.today().year - 1  # a year that is over: its figures are read "as of" 31 December
 
@@ -394,17 +393,9 @@ def test_a_deputys_home_is_the_workspace(client, login_as):
 
 def test_the_dashboard_takes_constant_queries(client, dashboard, world, make_deputy):
     def count_queries() -> int:
-        statements = []
-
-        def listen(*args):
-            statements.append(args[2])
-
-        event.listen(db.engine, "before_cursor_execute", listen)
-        try:
+        with sql_statements() as sent:
             page(client, "/", **{"from": f"{YEAR}-01-01", "to": f"{YEAR}-12-31"})
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listen)
-        return len(statements)
+        return len(sent)
 
     before = count_queries()
     deputy = make_deputy(name="戊代表")

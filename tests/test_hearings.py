@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
 from docx import Document
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from portal import clock
 from portal.audit import AuditLog
@@ -31,7 +31,7 @@ from portal.items.models import Item, ItemKind, ItemOrigin, ItemState
 from portal.items.services import items_from
 from portal.models import utcnow
 from portal.register.models import DeputyKind, DeputyLevel, DeputyStatus
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, sql_statements
 
 S = InvitationStatus
 BOARD = {"HX-Request": "true", "HX-Target": "board"}
@@ -875,17 +875,9 @@ def test_list_query_count_does_not_grow_with_rows(app, client, login_as, make_he
     login_as(Role.LIAISON)
 
     def count_queries() -> int:
-        statements = []
-
-        def listener(conn, cursor, statement, *args):
-            statements.append(statement)
-
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with sql_statements() as sent:
             assert client.get("/hearings/?when=all").status_code == 200
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
-        return len(statements)
+        return len(sent)
 
     make_hearing(case_number="（2025）桂0981民初1号")
     few = count_queries()

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from docx import Document
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from portal import clock
 from portal.audit import AuditLog
@@ -29,6 +29,7 @@ from portal.items.models import (
 from portal.items.services import create_item
 from portal.items.workflow import advance
 from portal.register.models import DeputyKind
+from tests.conftest import sql_statements
 
 HX = {"HX-Request": "true"}
 TODAY = clock.today
@@ -494,14 +495,9 @@ def test_board_query_count_does_not_grow_with_rows(app, client, office):
     client.post("/login", data={"username": office["liaison"].username, "password": "Passw0rd-test"})
 
     def count_queries() -> int:
-        statements = []
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with sql_statements() as sent:
             assert client.get("/items/").status_code == 200
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
-        return len(statements)
+        return len(sent)
 
     walk(new_item(office), office, "instruct", "assign")
     few = count_queries()
@@ -568,15 +564,10 @@ def test_figures_in_sql_by_kind_and_department(app, office):
     late = db.session.scalars(select(Item).where(Item.state == ItemState.CLOSED).limit(1)).one()
     late.deadline = late.answered_on - timedelta(days=1)
     db.session.commit()
-    statements = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
     court_id = office["court"].id
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+    with sql_statements() as sent:
         report = queries.figures([court_id], date(year, 1, 1), date(year, 12, 31))
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
-    assert len(statements) == 3  # the total, by kind, by department
+    assert len(sent) == 3  # the total, by kind, by department
     total = report.total
     assert (total.received, total.closed, total.closed_rate) == (21, 20, 95)
     assert (total.on_time, total.on_time_rate) == (19, 95)

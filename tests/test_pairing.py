@@ -4,7 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, select, text
+from sqlalchemy import select, text
 
 from portal import clock
 from portal.audit import AuditLog
@@ -12,6 +12,7 @@ from portal.auth.models import Role
 from portal.extensions import db
 from portal.notices.models import Channel, Message, MessageState
 from portal.register.models import DeputyLevel, DeputyStatus, Pairing
+from tests.conftest import sql_statements
 
 from .conftest import log_in, make_app
 
@@ -233,17 +234,9 @@ def test_pages_take_the_same_queries_whatever_the_number_of_pairs(court, client,
     log_in(client, liaison.username)
 
     def count_queries(url: str) -> int:
-        statements = []
-
-        def listener(conn, cursor, statement, *args):
-            statements.append(statement)
-
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with sql_statements() as sent:
             assert client.get(url).status_code == 200
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
-        return len(statements)
+        return len(sent)
 
     urls = ["/pairing/", f"/pairing/leader/{leaders[0].id}"]
     few = [count_queries(url) for url in urls]

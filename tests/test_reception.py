@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta, timezone
 import docx
 import pytest
 from docx.enum.section import WD_ORIENT
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from portal import clock
 from portal.attachments import Attachment
@@ -22,6 +22,7 @@ from portal.reception.services import (
     receptions_of_deputy,
 )
 from portal.register.models import DeputyKind, DeputyLevel
+from tests.conftest import sql_statements
 
 HX = {"HX-Request": "true"}
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -284,14 +285,9 @@ def test_counts_are_one_statement_and_the_list_does_not_grow_queries(app, client
     login_as(Role.LIAISON)
 
     def statements(action) -> int:
-        seen = []
-        listener = lambda *args: seen.append(args[2])  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with sql_statements() as sent:
             action()
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
-        return len(seen)
+        return len(sent)
 
     make_reception(deputies=[people["张三"]], hosts=[people["leader"]])
     court_ids = [people["leader"].court_id]
@@ -553,6 +549,33 @@ def test_period_register_document_with_totals(client, login_as, people, make_rec
     text = "\n".join(p.text for p in document.paragraphs)
     assert "某某市中级人民法院" in text and "（2025年1月1日至2025年12月31日）" in text
     assert "共接待 2 次、4 人次" in text
+
+
+def test_the_registers_name_each_visits_people_with_queries_that_do_not_grow(client, login_as, people,
+                                                                             make_reception):
+    from openpyxl import load_workbook
+
+    login_as(Role.LIAISON)
+    make_reception(deputies=[people["王五"]], hosts=[people["vp"]], at="2025-02-01T09:00")
+    urls = ["/reception/export.docx?from=2025-01-01&to=2025-12-31", "/reception/export.xlsx?from=2025-01-01&to=2025-12-31"]
+
+    def queries(url: str) -> int:
+        with sql_statements() as sent:
+            assert client.get(url).status_code == 200
+        return len(sent)
+
+    few = [queries(url) for url in urls]
+    for n in range(1, 8):
+        make_reception(deputies=[people["张三"], people["李四"]], hosts=[people["vp"], people["leader"]],
+                       others="赵六", at=f"2025-03-0{n}T10:00")
+    assert [queries(url) for url in urls] == few
+    sheet = load_workbook(io.BytesIO(client.get(urls[1]).data)).active
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    line = dict(zip(rows[0], rows[2]))  # the first visit of March
+    assert line["来访代表委员"] == "李四、张三" and line["手机号码"] == "13800000002、13800000001"
+    assert line["接待人员"] == "周院长、吴副院长" and line["人次"] == 3 and line["其他来访人员"] == "赵六"
+    row = [c.text for c in docx.Document(io.BytesIO(client.get(urls[0]).data)).tables[0].rows[2].cells]
+    assert row[3] == "李四、张三、赵六" and row[4] == "3" and row[5] == "周院长、吴副院长"
 
 
 def test_cli_exports_the_period_register(runner, people, make_reception, tmp_path):

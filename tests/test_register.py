@@ -6,13 +6,14 @@ import re
 
 import pytest
 from docx import Document
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from portal.audit import AuditLog
 from portal.auth.models import Duty, Role
 from portal.extensions import db
 from portal.register.models import Deputy, DeputyKind, DeputyLevel, DeputyStatus, Gender
 from portal.register.services import RegisterFilters, list_deputies, search_condition
+from tests.conftest import sql_statements
 
 HX = {"HX-Request": "true", "HX-Target": "results"}
 
@@ -128,14 +129,9 @@ def test_list_query_count_does_not_grow_with_rows(app, client, login_as, make_de
     leader = make_user(Role.LEADER)
 
     def queries_for_list() -> int:
-        statements = []
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with sql_statements() as sent:
             client.get("/register/")
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
-        return len(statements)
+        return len(sent)
 
     make_deputy(paired_with=leader)
     few = queries_for_list()

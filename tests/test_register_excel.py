@@ -5,7 +5,7 @@ import zipfile
 
 import pytest
 from openpyxl import Workbook, load_workbook
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from portal.auth.models import Role
 from portal.extensions import db
@@ -20,6 +20,7 @@ from portal.register.excel import (
 )
 from portal.register.models import Deputy, DeputyKind, DeputyLevel, DeputyStatus, Gender, Mandate
 from portal.register.services import EDITABLE_FIELDS
+from tests.conftest import sql_statements
 
 HEADERS = [header for _, header in COLUMNS]
 GOOD = {"姓名": "张三", "性别": "男", "类别": "人大代表", "层级": "市级", "届次": "第十六届", "代表组/界别": "城区代表组",
@@ -307,13 +308,8 @@ def test_two_thousand_rows_parse_with_the_register_looked_up_once(app, make_depu
         make_deputy(mobile=f"137{n:08d}")
     data = workbook_bytes([person(姓名=f"代表{n}", 手机号码=f"138{n:08d}") for n in range(2000)])
 
-    queries = []
-    listener = lambda *args: queries.append(args[2])  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+    with sql_statements() as queries:
         result = parse_import(data)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
 
     assert result.errors == [] and len(result.rows) == 2000
     assert len(queries) <= 10, queries

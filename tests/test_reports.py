@@ -9,7 +9,6 @@ from datetime import date, datetime, time
 
 import docx
 import pytest
-from sqlalchemy import event
 
 from portal import clock
 from portal.activities.models import Activity, ActivityDeputy, ActivityKind
@@ -21,7 +20,7 @@ from portal.items.models import Item, ItemKind, ItemState, Rating
 from portal.reception.models import Channel, Reception, ReceptionDeputy
 from portal.register.models import DeputyKind, DeputyLevel
 from portal.reports.services import Month, Quarter, meeting_day, parse_month, parse_quarter
-from tests.conftest import log_in
+from tests.conftest import log_in, sql_statements
 
 YEAR = clock.today().year - 1  # a year that is over: March's figures are read "as of" 31 March
 MONTH = f"{YEAR}-03"
@@ -365,17 +364,9 @@ def test_the_quarterly_page_and_the_command_line(app, office, world, quarterly_d
 
 def test_the_reports_take_constant_queries(office, world, make_deputy):
     def count(url, **args) -> int:
-        statements = []
-
-        def listen(*a):
-            statements.append(a[2])
-
-        event.listen(db.engine, "before_cursor_execute", listen)
-        try:
+        with sql_statements() as sent:
             page(office, url, **args)
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listen)
-        return len(statements)
+        return len(sent)
 
     urls = [("/reports/briefing", {"month": MONTH, **world["scope"]}),
             ("/reports/quarterly", {"year": str(YEAR), "quarter": "1", **world["scope"]})]

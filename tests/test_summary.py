@@ -15,7 +15,7 @@ from portal.auth.models import Role
 from portal.extensions import db
 from portal.reception.models import Channel, Reception
 from portal.summary.models import AnnualSummary, SummarySection
-from tests.conftest import log_in
+from tests.conftest import log_in, sql_statements
 from tests.test_figures import YEAR, at, groups_of, world  # noqa: F401 - the hand-built records
 
 HX = {"HX-Request": "true"}
@@ -261,20 +261,13 @@ def test_the_year_chosen_on_another_page_is_the_summarys(client, world):
 
 
 def test_the_page_runs_the_same_queries_however_many_versions_and_reads_them_at_once(client, world):
-    from sqlalchemy import event
-
     log_in(client, world["liaison"].username)
     summary = create(client, world)
 
     def queries() -> list[str]:
-        seen = []
-        listener = lambda connection, cursor, statement, *args: seen.append(statement)  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with sql_statements() as sent:
             assert client.get(f"/summary/{summary.id}").status_code == 200
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
-        return seen
+        return sent
 
     for key in ("reception", "hearings", "duty"):
         save(client, summary, section(summary, key), "初稿。")

@@ -27,7 +27,7 @@ from portal.surveys.models import (
     SurveyResponse,
     SurveyState,
 )
-from tests.conftest import log_in
+from tests.conftest import log_in, sql_statements
 
 HX = {"HX-Request": "true"}
 
@@ -269,21 +269,14 @@ def test_results_counted_by_hand(client, login_as, people, make_survey, make_dep
 
 def test_the_grouped_query_is_one_for_every_question(app, people, make_survey):
     """The results take the same number of statements however many questions and answers there are."""
-    from sqlalchemy import event
-
     survey = make_survey([people["张三"], people["王五"]])
     answer(survey, people["张三"], 1, (0, 2), "意见")
 
     def statements() -> int:
-        seen = []
-        listener = lambda *args: seen.append(1)  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with sql_statements() as sent:
             db.session.expire_all()
             services.results(db.session.get(Survey, survey.id))
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
-        return len(seen)
+        return len(sent)
 
     before = statements()
     survey.questions.append(SurveyQuestion(position=4, kind=QuestionKind.SINGLE, text="再一题", options=["是", "否"]))

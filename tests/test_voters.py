@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import docx
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from portal import clock
 from portal.areas import ArchiveSection, Panel
@@ -16,6 +16,7 @@ from portal.extensions import db
 from portal.register.models import DeputyKind, DeputyStatus
 from portal.voters import contributions
 from portal.voters.models import ContactKind, LetterState, VoterContact, VoterLetter
+from tests.conftest import sql_statements
 
 TODAY = clock.today()
 YEAR = TODAY.year
@@ -258,18 +259,10 @@ def test_no_panel_or_section_for_a_cppcc_member(app, make_deputy):
 # --- the staff list at a province's scale: paged, searched, a constant number of queries --------------------------
 
 def _staff_queries(client, url: str) -> tuple[int, str]:
-    statements = []
-
-    def listener(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+    with sql_statements() as sent:
         response = client.get(url)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
     assert response.status_code == 200
-    return len(statements), text(response)
+    return len(sent), text(response)
 
 
 @pytest.mark.parametrize("app_config", [{"PAGE_SIZE": 3}])

@@ -23,7 +23,7 @@ from portal.documents.gbt9704 import (
 from portal.documents.xlsx import Sheet, build_workbook, list_title
 from portal.privacy import shown_mobile
 from portal.reception.models import Reception
-from portal.reception.services import FollowUp, ReceptionFilters, followups_of
+from portal.reception.services import FollowUp, ReceptionFilters, VisitNames, followups_of, names_of
 from portal.register.models import Deputy
 
 # The record is a form: label, value, label, value across the 156 mm portrait type area; long answers span the
@@ -242,36 +242,38 @@ def record_document(reception: Reception) -> ReceptionRecord:
         subject=reception.subject, content=reception.content, requests=reception.requests, handling=handling)
 
 
-def _register_line(r: Reception, followup: FollowUp) -> RegisterLine:
+def _register_line(r: Reception, followup: FollowUp, names: VisitNames) -> RegisterLine:
     items = followup_text(followup)
     handling = "\n".join(p for p in (r.handling, items) if p)
-    visitors = "、".join([d.name for d in r.deputies] + r.other_visitor_names)
+    deputies = [name for name, _ in names.deputies]
+    visitors = "、".join(deputies + r.other_visitor_names)
     return RegisterLine(received_at=clock.to_local(r.received_at).replace(tzinfo=None),
-                        channel=r.channel.label, visitors=visitors, persons=r.person_count,
-                        hosts="、".join(u.display_name for u in r.hosts), subject=r.subject,
+                        channel=r.channel.label, visitors=visitors, persons=len(deputies) + r.other_count,
+                        hosts="、".join(names.hosts), subject=r.subject,
                         handling=handling, court=r.court.name, place=r.place,
-                        deputies="、".join(d.name for d in r.deputies),
-                        mobiles="、".join(shown_mobile(d.mobile) for d in r.deputies if d.mobile),
+                        deputies="、".join(deputies),
+                        mobiles="、".join(shown_mobile(mobile) for _, mobile in names.deputies if mobile),
                         others="、".join(r.other_visitor_names),
                         liaison_officer=r.liaison_officer.display_name if r.liaison_officer else "",
                         content=r.content, requests=r.requests, noted=r.handling, items=items)
 
 
 def _lines(receptions: Iterable[Reception], register: ReceptionRegister) -> Iterator[RegisterLine]:
-    """The receptions' lines, their follow-ups read a batch at a time (which also stays under database parameter
-    limits), counting the register's tracked items as they go."""
+    """The receptions' lines, their people and follow-ups read a batch at a time (which also stays under database
+    parameter limits), counting the register's tracked items as they go."""
     batch: list[Reception] = []
     iterator = iter(receptions)
     while True:
         batch = [r for _, r in zip(range(STREAM_ROWS), iterator)]
         if not batch:
             return
-        followups = followups_of([r.id for r in batch])
+        ids = [r.id for r in batch]
+        followups, names = followups_of(ids), names_of(ids)
         for r in batch:
             followup = followups[r.id]
             register.items += len(followup.items)
             register.answered += len(followup.items) - len(followup.open_items)
-            yield _register_line(r, followup)
+            yield _register_line(r, followup, names[r.id])
 
 
 def register_document(receptions: list[Reception], filters: ReceptionFilters, scope) -> ReceptionRegister:

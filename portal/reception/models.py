@@ -67,8 +67,9 @@ class Reception(Versioned, TimestampMixin, db.Model):
 
     @property
     def person_count(self) -> int:
-        """人次 of this visit: registered deputies plus named other visitors."""
-        return len(self.deputy_links) + self.other_count
+        """人次 of this visit: registered deputies plus named other visitors (``deputies``, which list pages load
+        anyway, has one entry per ``deputy_links`` row)."""
+        return len(self.deputies) + self.other_count
 
 
 class ReceptionDeputy(db.Model):
