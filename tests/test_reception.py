@@ -2,6 +2,7 @@
 import io
 import re
 from datetime import date, datetime, timedelta, timezone
+from types import SimpleNamespace
 
 import docx
 import pytest
@@ -576,6 +577,23 @@ def test_the_registers_name_each_visits_people_with_queries_that_do_not_grow(cli
     assert line["接待人员"] == "周院长、吴副院长" and line["人次"] == 3 and line["其他来访人员"] == "赵六"
     row = [c.text for c in docx.Document(io.BytesIO(client.get(urls[0]).data)).tables[0].rows[2].cells]
     assert row[3] == "李四、张三、赵六" and row[4] == "3" and row[5] == "周院长、吴副院长"
+
+
+def test_a_register_download_hands_its_memory_back_once_sent(client, login_as, people, make_reception, monkeypatch):
+    import portal.documents
+
+    trims = []
+    monkeypatch.setattr(portal.documents, "_LIBC", SimpleNamespace(malloc_trim=trims.append))
+    login_as(Role.LIAISON)
+    make_reception(deputies=[people["张三"]], hosts=[people["leader"]], at="2025-03-01T09:00")
+    url = "/reception/export.docx?from=2025-01-01&to=2025-12-31"
+    client.get(url).close()
+    assert trims == []  # a small file: nothing much to give back
+    monkeypatch.setattr(portal.documents, "LARGE_BYTES", 1)
+    response = client.get(url)
+    assert docx.Document(io.BytesIO(response.data)).tables[0].rows[1].cells[3].text == "张三"
+    response.close()
+    assert trims == [0]  # malloc_trim(0): every freed page back to the system
 
 
 def test_cli_exports_the_period_register(runner, people, make_reception, tmp_path):

