@@ -13,7 +13,6 @@ import contextvars
 import itertools
 import os
 import tempfile
-import time
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -444,26 +443,24 @@ def log_in(client, username: str, password: str = PASSWORD):
 
 
 def sign_in(client, user: User) -> None:
-    """Leave ``client`` logged in as ``user`` the way a right password does (a UserSession row, its token in the
-    session cookie, the login in the audit trail) without posting the form, which cost 2–4 times more than most
-    tests' own requests; the login's own tests post it (``log_in``). A user the login would first ask for a second
-    factor goes through the form, and so stays logged out until it is given."""
-    from flask import request
-    from flask_login.utils import _create_identifier
+    """Leave ``client`` logged in as ``user`` the way a right password does, through the login's own last step
+    (``auth.routes._log_in``: the UserSession row, the audit record, the session cookie) without posting the form,
+    which cost 2–4 times more than most tests' own requests; the login's own tests post it (``log_in``). A user the
+    login would first ask for a second factor goes through the form, and so stays logged out until it is given."""
+    from flask import session
 
     from portal.auth import policy
-    from portal.auth.services import start_session
+    from portal.auth.routes import _log_in
 
     if user.twofactor_enabled or policy.twofactor_required(user):
         assert log_in(client, user.username).status_code == 302
         return
     with client.application.test_request_context():  # the client's address and browser, as the login sees them
-        start_session(user, user_agent=request.user_agent.string, address=request.remote_addr)
-        cookie = {"_user_id": user.session_key, "_fresh": True, "_id": _create_identifier(),
-                  "seen": int(time.time())}
+        _log_in(user, "/")
+        cookie = dict(session)
         db.session.commit()
-    with client.session_transaction() as session:
-        session.update(cookie)
+    with client.session_transaction() as client_session:
+        client_session.update(cookie)
 
 
 @pytest.fixture
