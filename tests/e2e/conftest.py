@@ -16,7 +16,9 @@ from tests.conftest import PASSWORD
 CHROMIUM = "/usr/lib/chromium/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-SHOTS = "/tmp/e2e-shots"
+# Screenshots for people to look at are taken only when this names a folder (`PORTAL_TEST_SHOTS=/tmp/shots make
+# test`): each costs a full render, and no test reads them.
+SHOTS = os.environ.get("PORTAL_TEST_SHOTS", "")
 LOCAL_HOST = "127.0.0.1"
 LOCAL_SCHEMES = {"data", "blob", "about"}
 
@@ -136,17 +138,20 @@ def pytest_runtest_call(item):
     return result
 
 
+def snap(target, name: str) -> None:
+    """Save a screenshot of a page (all of it) or of one locator to $PORTAL_TEST_SHOTS/<name>.png, when that is set;
+    the caret is hidden so that two runs of the same page give the same picture."""
+    if not SHOTS:
+        return
+    os.makedirs(SHOTS, exist_ok=True)
+    options = {"full_page": True} if hasattr(target, "goto") else {}
+    target.screenshot(path=os.path.join(SHOTS, f"{name}.png"), caret="initial", **options)
+
+
 @pytest.fixture
 def shot(page):
-    """Save a screenshot of the whole page to /tmp/e2e-shots/<name>.png, for people to look at."""
-    os.makedirs(SHOTS, exist_ok=True)
-
-    def take(name: str) -> str:
-        path = os.path.join(SHOTS, f"{name}.png")
-        page.screenshot(path=path, full_page=True)
-        return path
-
-    return take
+    """``snap`` bound to the test's page."""
+    return lambda name: snap(page, name)
 
 
 def log_in(page, username: str, password: str = PASSWORD) -> None:

@@ -1,27 +1,20 @@
 """A liaison records an activity on a phone (390 px): a deputy picked as a chip, a mistake put right, an opinion
 recorded and made a tracked item in one click; the list, the form and the page never scroll sideways."""
-import os
 import re
 
 import pytest
 from playwright.sync_api import expect
 
 from portal.auth.models import Role
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import log_in, snap
 
 pytestmark = pytest.mark.e2e
-SHOTS = "/tmp/shots-activities"
 PHONE = {"width": 390, "height": 844}
 
 
 def overflow(page) -> int:
     """How many pixels the page is wider than the window (0 when nothing scrolls sideways)."""
     return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-
-
-def snap(page, name: str) -> None:
-    os.makedirs(SHOTS, exist_ok=True)
-    page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True, caret="initial")
 
 
 def test_record_an_activity_on_a_phone_and_track_an_opinion(page, make_deputy, make_user):
@@ -61,7 +54,7 @@ def test_record_an_activity_on_a_phone_and_track_an_opinion(page, make_deputy, m
     expect(page.locator("#deputy-chips .visitor-chip")).to_have_count(1)  # nothing typed was lost
     expect(page.get_by_label("活动内容")).to_have_value("通报上半年审判执行工作。")
     assert overflow(page) <= 0
-    snap(page, "1-mistake")
+    snap(page, "activities-1-mistake")
 
     page.get_by_label("活动主题").fill("代表委员座谈会")
     page.get_by_role("button", name="保存登记").click()
@@ -76,10 +69,10 @@ def test_record_an_activity_on_a_phone_and_track_an_opinion(page, make_deputy, m
     opinion.get_by_role("button", name="转为跟踪事项").click()
     expect(opinion.locator(".opinion-item")).to_contain_text(re.compile(r"跟踪事项 \S+\s+已登记"))
     assert overflow(page) <= 0
-    snap(page, "2-opinion-tracked")
+    snap(page, "activities-2-opinion-tracked")
 
     page.goto("/activities/")
     expect(page.locator(".activity-table")).to_contain_text("代表委员座谈会")
     expect(page.locator(".count-persons")).to_have_text("2")
     assert overflow(page) <= 0, "the list with a row scrolls sideways"
-    snap(page, "3-list")
+    snap(page, "activities-3-list")

@@ -1,6 +1,5 @@
 """The staff home's figures in a browser: a liaison of the intermediate court opens the dashboard, narrows the
 period and the court (htmx swaps the figures and the charts), and follows a figure to exactly its items."""
-import os
 from datetime import date
 
 import pytest
@@ -10,16 +9,10 @@ from portal import clock
 from portal.auth.models import CourtLevel, Role
 from portal.extensions import db
 from portal.items.models import Item, ItemKind, ItemState
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import log_in, snap
 
 pytestmark = pytest.mark.e2e
-SHOTS = "/tmp/shots-dashboard"
 YEAR = clock.today().year - 1
-
-
-def snap(page, name: str) -> None:
-    os.makedirs(SHOTS, exist_ok=True)
-    page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True, caret="initial")
 
 
 def overflow(page) -> int:
@@ -79,5 +72,5 @@ def test_the_dashboard_follows_the_period_and_the_court(page, court, make_court,
     expect(total(page, "received")).to_have_text("3")
     snap(page, "dashboard-390")
     for part in ("group-items", "section-trend", "section-items_by_department"):  # to look at closely
-        page.locator(f"#{part}").screenshot(path=os.path.join(SHOTS, f"390-{part}.png"))
+        snap(page.locator(f"#{part}"), f"dashboard-390-{part}")
     assert overflow(page) <= 0, "the dashboard scrolls sideways on a phone"

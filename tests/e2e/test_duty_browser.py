@@ -1,9 +1,5 @@
 """Duty reports in a real browser: a deputy drafts with autosave, leaves, comes back, submits; staff return it with a
-comment; the deputy sees the comment. And a liaison runs a session from the planner to its close.
-
-Screenshots go to /tmp/shots-duty/.
-"""
-import os
+comment; the deputy sees the comment. And a liaison runs a session from the planner to its close."""
 import re
 from urllib.parse import urlsplit
 
@@ -16,21 +12,10 @@ from portal.duty.models import DutyTerm
 from portal.extensions import db
 from portal.register.models import DeputyLevel
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import log_in, snap
 
 pytestmark = pytest.mark.e2e
-SHOTS = "/tmp/shots-duty"
 YEAR = clock.today().year
-
-
-@pytest.fixture
-def snap(page):
-    os.makedirs(SHOTS, exist_ok=True)
-
-    def take(name: str) -> None:
-        page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True)
-
-    return take
 
 
 def log_in_deputy(page, username: str) -> None:
@@ -47,7 +32,7 @@ def log_out(page) -> None:
     page.wait_for_url(lambda url: urlsplit(url).path == "/login")
 
 
-def test_deputy_drafts_leaves_returns_submits_and_reads_the_reviewers_comment(page, snap, make_user, make_deputy):
+def test_deputy_drafts_leaves_returns_submits_and_reads_the_reviewers_comment(page, make_user, make_deputy):
     deputy = make_deputy(name="周敏", group_name="城东街道代表组", level=DeputyLevel.COUNTY, term="第十八届")
     account = make_user(Role.DEPUTY, deputy=deputy, display_name="周敏")
     liaison = make_user(Role.LIAISON, display_name="联络员小李")
@@ -56,7 +41,7 @@ def test_deputy_drafts_leaves_returns_submits_and_reads_the_reviewers_comment(pa
     expect(page.get_by_role("heading", level=1)).to_have_text("周敏，您好")
     panel = page.locator("section.workspace-panel", has=page.get_by_role("heading", name="我的述职"))
     expect(panel).to_contain_text("尚未撰写")
-    snap("01-workspace")
+    snap(page, "duty-01-workspace")
     panel.get_by_role("link", name=f"{YEAR}年度述职报告").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(f"{YEAR}年度书面履职情况报告")
     first = page.get_by_label(re.compile("^一、出席人民代表大会会议"))
@@ -64,7 +49,7 @@ def test_deputy_drafts_leaves_returns_submits_and_reads_the_reviewers_comment(pa
     first.fill("出席区人民代表大会第三次会议，审议政府工作报告。")  # one input event: one autosave, however slow
     expect(page.locator("#autosave-status")).to_contain_text(re.compile(r"已自动保存 \d\d:\d\d"), timeout=8000)
     expect(page.locator("#report-state")).to_have_text("草稿")
-    snap("02-autosaved")
+    snap(page, "duty-02-autosaved")
 
     page.get_by_role("link", name="首页").click()  # leave without saving by hand
     page.wait_for_url(lambda url: urlsplit(url).path == "/workspace/")
@@ -86,17 +71,17 @@ def test_deputy_drafts_leaves_returns_submits_and_reads_the_reviewers_comment(pa
     expect(page.get_by_role("alert").first).to_contain_text(re.compile("已提交审查|提交，正在审查"))
     expect(page.locator("textarea")).to_have_count(0)
     expect(page.locator(".card-body")).to_contain_text("协调修缮村道 1.2 公里。")
-    snap("03-submitted")
+    snap(page, "duty-03-submitted")
     log_out(page)
 
     log_in(page, liaison.username)
     page.get_by_role("link", name="代表述职").click()
     expect(page.locator("#results tbody tr")).to_have_count(1)
-    snap("04-review-queue")
+    snap(page, "duty-04-review-queue")
     page.get_by_role("link", name="周敏").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("待审查")
     page.get_by_label("审查意见").fill("请补充联系选民时群众反映的主要问题及办理结果。")
-    snap("05-review")
+    snap(page, "duty-05-review")
     page.get_by_role("button", name="退回修改").click()
     expect(page.get_by_role("alert").first).to_contain_text("已退回修改：周敏")
     expect(page.get_by_role("heading", level=1)).to_contain_text("已退回修改")
@@ -108,10 +93,10 @@ def test_deputy_drafts_leaves_returns_submits_and_reads_the_reviewers_comment(pa
     expect(page.locator(".review-comment")).to_have_text(
         "审查意见（已退回修改）：请补充联系选民时群众反映的主要问题及办理结果。")
     expect(page.get_by_label(re.compile("^五、为选民做好事"))).to_have_value("协调修缮村道 1.2 公里。")
-    snap("06-returned")
+    snap(page, "duty-06-returned")
 
 
-def test_liaison_runs_a_session_from_plan_to_close(page, snap, make_user, make_deputy):
+def test_liaison_runs_a_session_from_plan_to_close(page, make_user, make_deputy):
     people = [make_deputy(name=name, group_name="城东街道代表组", level=DeputyLevel.COUNTY, term="第十八届")
               for name in ("张伟", "李娜", "王强", "刘洋", "陈静", "杨帆", "赵磊", "黄丽", "吴刚", "周平")]
     db.session.add(DutyTerm(level=DeputyLevel.COUNTY, name="第十八届", start_year=YEAR - 2, end_year=YEAR + 2))
@@ -124,7 +109,7 @@ def test_liaison_runs_a_session_from_plan_to_close(page, snap, make_user, make_d
     row.get_by_text("10 人").click()  # the names of who has not reported come when the row is opened
     expect(row.locator(".names")).to_contain_text("张伟")
     expect(row.locator(".names a")).to_have_count(10)
-    snap("10-planner")
+    snap(page, "duty-10-planner")
     row.get_by_role("link", name="安排述职会").click()
     expect(page.get_by_label("代表组")).to_have_value("county|第十八届|城东街道代表组")
     page.get_by_label("述职会日期").fill(clock.today().isoformat())
@@ -160,7 +145,7 @@ def test_liaison_runs_a_session_from_plan_to_close(page, snap, make_user, make_d
     page.problems.allow("status of 409 (CONFLICT)")
     page.get_by_role("button", name="结束述职会").click()
     expect(page.get_by_role("alert").filter(has_text="还有 1 项整改事项没有结果")).to_be_visible()
-    snap("11-session-cannot-close")
+    snap(page, "duty-11-session-cannot-close")
     card = page.locator(".reporter", has_text=people[0].name)
     card.get_by_label("整改结果").select_option(label="已整改")
     card.get_by_label("结果说明").fill("已按季度接待选民。")
@@ -171,7 +156,7 @@ def test_liaison_runs_a_session_from_plan_to_close(page, snap, make_user, make_d
     expect(page.get_by_role("alert").first).to_contain_text("述职会已结束")
     expect(page.get_by_role("heading", level=1)).to_contain_text("已结束")
     expect(page.get_by_role("button", name="保存评议")).to_have_count(0)
-    snap("12-session-closed")
+    snap(page, "duty-12-session-closed")
 
 
 def test_typing_and_leaving_at_once_keeps_the_text(page, make_user, make_deputy):

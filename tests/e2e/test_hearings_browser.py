@@ -1,5 +1,4 @@
 """Hearing invitations in the browser: a liaison draws invitees and checks them in; a deputy answers."""
-import os
 import re
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -19,15 +18,9 @@ from portal.hearings.models import (
 from portal.models import utcnow
 from portal.register.models import DeputyKind, DeputyLevel
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import log_in, snap
 
 pytestmark = pytest.mark.e2e
-SHOTS = "/tmp/shots-hearings"
-
-
-def snap(page, name: str) -> None:
-    os.makedirs(SHOTS, exist_ok=True)
-    page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True)
 
 
 def log_in_anywhere(page, username: str) -> None:
@@ -76,7 +69,7 @@ def test_liaison_draws_invitees_fairly_and_confirms(page, make_user, make_deputy
     expect(preview).to_contain_text("名额分配：市级 2 名、县（区）级 2 名")
     expect(preview.locator("td.draw-reason")).to_have_text(["市级 · 从未受邀"] * 2 + ["县（区）级 · 从未受邀"] * 2)
     assert page.evaluate("window.__marker") == 1, "the preview reloaded the page instead of swapping #preview"
-    snap(page, "draw-preview")
+    snap(page, "hearings-draw-preview")
 
     dropped = preview.locator("tbody tr").first.locator("label").inner_text()
     preview.locator("tbody tr").first.get_by_role("checkbox").uncheck()
@@ -95,7 +88,7 @@ def test_liaison_draws_invitees_fairly_and_confirms(page, make_user, make_deputy
     first_pending.get_by_role("button", name="标记已提醒").click()
     expect(board).to_contain_text(f"已记录提醒{name}答复。")
     expect(board.locator(".pending-list tr").first).to_contain_text("已提醒")
-    snap(page, "hearing-board")
+    snap(page, "hearings-hearing-board")
 
 
 def test_check_in_on_the_day_counts_without_reload(page, make_user, make_deputy, hearing):
@@ -119,7 +112,7 @@ def test_check_in_on_the_day_counts_without_reload(page, make_user, make_deputy,
     board.get_by_role("button", name="王芳签到").click()
     expect(board.locator('[data-count="attended"]')).to_have_text("2")
     assert page.evaluate("window.__marker") == 1
-    snap(page, "check-in")
+    snap(page, "hearings-check-in")
 
 
 def test_deputy_declines_needs_a_reason_then_accepts(page, make_user, make_deputy, hearing):
@@ -133,7 +126,7 @@ def test_deputy_declines_needs_a_reason_then_accepts(page, make_user, make_deput
     page.get_by_role("link", name=hearing.case_number).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("待答复")
     expect(page.locator("dt:text-is('审判长') + dd")).to_have_text("李明")
-    snap(page, "deputy-invitation")
+    snap(page, "hearings-deputy-invitation")
 
     page.get_by_label("谢绝邀请").check()
     page.problems.allow("status of 422 (UNPROCESSABLE ENTITY)")  # the form's answer to a missing reason
@@ -146,7 +139,7 @@ def test_deputy_declines_needs_a_reason_then_accepts(page, make_user, make_deput
     expect(page.get_by_role("alert")).to_have_text("您已接受邀请，期待您莅临旁听。")
     expect(page.get_by_role("heading", level=1)).to_contain_text("已接受")
     expect(page.get_by_role("heading", level=2, name="修改答复")).to_be_visible()
-    snap(page, "deputy-accepted")
+    snap(page, "hearings-deputy-accepted")
     assert db.session.scalar(db.select(HearingInvitation.status)) == InvitationStatus.ACCEPTED
 
 

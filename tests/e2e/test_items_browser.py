@@ -1,5 +1,4 @@
 """A tracked item from registration through rating, as the people who handle it use the portal."""
-import os
 import re
 
 import pytest
@@ -9,10 +8,9 @@ from portal import clock
 from portal.auth.models import Role
 from portal.register.models import DeputyKind
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import log_in, snap
 
 pytestmark = pytest.mark.e2e
-SHOTS = "/tmp/shots-items"
 
 
 @pytest.fixture
@@ -27,11 +25,6 @@ def people(make_user, make_deputy, make_department):
         "handler": make_user(Role.HANDLER, display_name="法官钱明", department=civil),
         "deputy": make_user(Role.DEPUTY, display_name="张三", deputy=zhang),
     }
-
-
-def shot(page, name: str) -> None:
-    os.makedirs(SHOTS, exist_ok=True)
-    page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True)
 
 
 def switch(page, user) -> None:
@@ -76,7 +69,7 @@ def test_an_item_from_registration_through_rating(page, people):
     expect(page.get_by_role("alert").first).to_contain_text("已登记，登记编号")
     expect(page.locator("h1 .item-state")).to_have_text("已登记")
     item_url = page.url
-    shot(page, "01-registered")
+    snap(page, "items-01-registered")
 
     # The leader finds it in the instruction queue and instructs.
     switch(page, people["leader"])
@@ -103,7 +96,7 @@ def test_an_item_from_registration_through_rating(page, people):
     act(page, "记录进展", "办理中")
     page.get_by_label("答复内容").fill("经研究，我院已在凤凰镇、白鹭镇、河口镇设立巡回审判点，每月开庭不少于两次。")
     act(page, "保存答复稿", "答复已起草")
-    shot(page, "02-reply-drafted")
+    snap(page, "items-02-reply-drafted")
 
     # The deputy reads the draft in the portal and gives his opinion.
     switch(page, people["deputy"])
@@ -126,7 +119,7 @@ def test_an_item_from_registration_through_rating(page, people):
     expect(page.locator("[data-state='answered']")).to_contain_text("1")
     expect(page.locator("[data-state='reply_heard']")).to_contain_text("0")
     assert page.evaluate("window.__marker") == 2, "the board reloaded instead of swapping the row"
-    shot(page, "03-board-answered")
+    snap(page, "items-03-board-answered")
 
     # The deputy rates the reply.
     switch(page, people["deputy"])
@@ -143,7 +136,7 @@ def test_an_item_from_registration_through_rating(page, people):
     history = page.locator(".item-history")
     for step in ("登记", "批示", "交办", "记录进展", "起草答复", "听取代表意见", "正式答复", "评价", "办结"):
         expect(history).to_contain_text(step)
-    shot(page, "04-closed")
+    snap(page, "items-04-closed")
 
 
 def test_a_deputy_submits_a_letter_and_the_board_filters_in_place(page, people):
@@ -156,7 +149,7 @@ def test_a_deputy_submits_a_letter_and_the_board_filters_in_place(page, people):
     page.get_by_label("内容").fill("胜诉近一年仍未执行到位，请法院督促。")
     page.get_by_role("button", name="提交").click()
     expect(page.get_by_role("alert").first).to_contain_text("已提交，登记编号")
-    shot(page, "05-deputy-submitted")
+    snap(page, "items-05-deputy-submitted")
 
     switch(page, people["liaison"])
     page.goto("/items/")
@@ -175,7 +168,7 @@ def test_a_deputy_submits_a_letter_and_the_board_filters_in_place(page, people):
     expect(page.locator("tr.item-row")).to_have_count(1)
     assert "state=registered" in page.url, "the state filter is kept when another filter changes"
     assert page.evaluate("window.__marker") == 3
-    shot(page, "06-board-filtered")
+    snap(page, "items-06-board-filtered")
 
 
 def test_overdue_items_head_the_leaders_queue_with_a_notice(page, people, court, make_department):
@@ -198,7 +191,7 @@ def test_overdue_items_head_the_leaders_queue_with_a_notice(page, people, court,
     expect(flagged).to_have_count(1)
     expect(flagged).to_contain_text("已超期")
     expect(flagged).to_contain_text("反映执行难的来信")
-    shot(page, "07-leader-queue")
+    snap(page, "items-07-leader-queue")
     flagged.get_by_role("link", name="反映执行难的来信").click()
     expect(page.locator(".item-history")).to_contain_text("超期升级督办")
     page.get_by_label("督办要求").fill("请于三日内报送办理结果。")

@@ -3,7 +3,7 @@
 On a phone no page may scroll sideways: the header collapses behind a menu button, wide tables scroll inside
 their own box, forms fit. At a desk the admin's menu, the longest one, stays on one line. The deputy's pages
 are found by following their links from the workspace over the demo data, so every page a deputy can reach with
-real records on it is opened. Screenshots go to /tmp/e2e-shots/.
+real records on it is opened.
 """
 import re
 from urllib.parse import urlsplit

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from portal.auth.models import Role
 from portal.notices import delivery, services
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import log_in, snap
 from tests.notice_servers import configure, gateway, smtp_server  # noqa: F401 - fixtures used by name
 
 pytestmark = pytest.mark.e2e
@@ -55,7 +55,7 @@ def test_a_batch_notice_from_compose_to_delivery(app, page, shot, make_user, mak
     expect(mobile.locator(".list-group")).to_contain_text("张代表：定于12月20日")
     expect(mobile.locator("#notice-badge .badge")).to_have_text("1")
     assert mobile.evaluate("document.documentElement.scrollWidth") <= 390
-    mobile.screenshot(path="/tmp/e2e-shots/notices-inbox-390.png", full_page=True)
+    snap(mobile, "notices-inbox-390")
     mobile.click("text=全部标为已读")
     expect(mobile.locator("#notice-badge .badge")).to_have_count(0)
     phone.close()

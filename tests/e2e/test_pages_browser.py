@@ -1,6 +1,6 @@
 """Every page renders in a real browser without console errors, CSP violations or external requests.
 
-Screenshots go to /tmp/e2e-shots/ for people to look at; they are not compared.
+Screenshots ($PORTAL_TEST_SHOTS) are for people to look at; they are not compared.
 """
 from urllib.parse import parse_qs, urlsplit
 

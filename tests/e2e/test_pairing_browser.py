@@ -1,6 +1,5 @@
 """The liaison office pairs a provincial deputy three-level (a leader of the intermediate court and the basic
 court's president), sees both in the coverage table, and ends one; the leader reads their page on a phone."""
-import os
 from datetime import timedelta
 
 import pytest
@@ -9,7 +8,7 @@ from playwright.sync_api import expect
 from portal import clock
 from portal.auth.models import Role
 from portal.register.models import DeputyLevel
-from tests.e2e.conftest import SHOTS, log_in
+from tests.e2e.conftest import log_in, snap
 
 pytestmark = pytest.mark.e2e
 PHONE = {"width": 390, "height": 844}
@@ -65,5 +64,5 @@ def test_pair_three_level_and_end_one(app, live_server, page, shot, court, make_
     expect(phone.locator("#paired-people")).to_contain_text("张三")
     expect(phone.locator("#paired-people")).to_contain_text("李四")
     assert overflow(phone) <= 0, "the leader's page scrolls sideways"
-    phone.screenshot(path=os.path.join(SHOTS, "pairing-mine-phone.png"), full_page=True)
+    snap(phone, "pairing-mine-phone")
     context.close()

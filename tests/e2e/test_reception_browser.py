@@ -1,7 +1,6 @@
 """The front desk logs a visit: two deputies picked as chips, a mistake put right, the list updated in place,
 the period's register exported."""
 import io
-import os
 import re
 from pathlib import Path
 
@@ -13,10 +12,9 @@ from portal import clock
 from portal.auth.models import Role
 from portal.register.models import DeputyKind
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import log_in, snap
 
 pytestmark = pytest.mark.e2e
-SHOTS = "/tmp/shots-reception"
 
 
 @pytest.fixture
@@ -29,10 +27,6 @@ def desk(make_deputy, make_user):
         "liaison": make_user(Role.LIAISON, display_name="郑联络"),
     }
 
-
-def snap(page, name: str) -> None:
-    os.makedirs(SHOTS, exist_ok=True)
-    page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True, caret="initial")  # hiding the caret
     # injects an inline <style>, which the CSP blocks and the page watcher reports
 
 
@@ -71,7 +65,7 @@ def test_log_a_visit_with_two_deputies_and_export_the_register(page, desk):
     expect(page.locator("#visitor-chips .visitor-chip")).to_have_text([re.compile("^张三"), re.compile("^李四")])
     page.get_by_label("周院长（院领导）").check()
     page.get_by_label("谈话内容").fill("代表反映辖区劳务费案件执行缓慢。")
-    snap(page, "1-form-with-chips")
+    snap(page, "reception-1-form-with-chips")
 
     page.problems.allow("status of 422 (UNPROCESSABLE ENTITY)")  # the form's answer to a mistake
     page.get_by_role("button", name="保存登记").click()
@@ -81,7 +75,7 @@ def test_log_a_visit_with_two_deputies_and_export_the_register(page, desk):
     expect(page.locator("#visitor-chips .visitor-chip")).to_have_count(2)  # nothing typed was lost
     expect(page.get_by_label("谈话内容")).to_have_value("代表反映辖区劳务费案件执行缓慢。")
     expect(page.get_by_label("周院长（院领导）")).to_be_checked()
-    snap(page, "2-mistake")
+    snap(page, "reception-2-mistake")
 
     page.get_by_label("事由").fill("反映执行难问题")
     page.get_by_label("登记为跟踪事项").fill("关于加快劳务费案件执行的建议")
@@ -97,7 +91,7 @@ def test_log_a_visit_with_two_deputies_and_export_the_register(page, desk):
     expect(page.locator("#results .count-persons")).to_have_text("2")
     expect(page.locator("#results .count-open")).to_have_text("1")
     assert page.evaluate("window.__marker") == 1, "the page reloaded instead of updating the list"
-    snap(page, "3-saved-in-list")
+    snap(page, "reception-3-saved-in-list")
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="导出本期接待登记汇总（Word）").click()
@@ -116,7 +110,7 @@ def test_log_a_visit_with_two_deputies_and_export_the_register(page, desk):
     page.get_by_role("button", name="登记跟踪事项").click()
     expect(page.locator("#followups tbody tr")).to_have_count(2)
     expect(page.locator("#followups")).to_contain_text("2 件未答复")
-    snap(page, "4-detail")
+    snap(page, "reception-4-detail")
 
 
 def test_a_deputy_sees_their_visits_and_the_follow_up(page, desk, make_user, court):
@@ -148,7 +142,7 @@ def test_a_deputy_sees_their_visits_and_the_follow_up(page, desk, make_user, cou
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_label("密码").press("Enter")
     expect(page.locator(".reception-panel")).to_contain_text("反映执行难问题")  # the workspace panel
-    snap(page, "5-deputy-workspace")
+    snap(page, "reception-5-deputy-workspace")
     page.get_by_role("link", name="我的来访").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("我的来访接待记录")
     cards = page.locator(".visit-card")
@@ -156,4 +150,4 @@ def test_a_deputy_sees_their_visits_and_the_follow_up(page, desk, make_user, cou
     expect(cards.first).to_contain_text("反映执行难问题")
     expect(cards.first).to_contain_text("关于加快执行的建议 — 已答复")
     expect(cards.first).to_contain_text("全部已答复")
-    snap(page, "6-deputy-mine")
+    snap(page, "reception-6-deputy-mine")

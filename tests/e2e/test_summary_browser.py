@@ -13,7 +13,7 @@ from portal import clock
 from portal.auth.models import Role
 from portal.extensions import db
 from portal.reception.models import Channel, Reception, ReceptionDeputy
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import log_in, snap
 
 pytestmark = pytest.mark.e2e
 YEAR = clock.today().year - 1
@@ -54,7 +54,7 @@ def test_write_the_years_summary_refresh_its_figures_and_export_it(page, shot, c
     reception.get_by_role("link", name="编辑本节").click()
     text = reception.get_by_label("正文")
     expect(text).to_be_focused()  # the swapped form's autofocus
-    reception.screenshot(path=f"/tmp/e2e-shots/summary-form-{width}.png")
+    snap(reception, f"summary-form-{width}")
     text.fill("我院院领导亲自接待来访的代表委员{接待人次}人次，认真听取意见建议。")
     reception.get_by_role("button", name="保存本节").click()
     expect(reception.locator(".section-saved")).to_have_text("已保存为第2版")
@@ -62,7 +62,7 @@ def test_write_the_years_summary_refresh_its_figures_and_export_it(page, shot, c
     expect(reception.locator("mark.figure-value")).to_have_text(["3"])
     assert overflow(page) <= 0, "the saved section scrolls sideways"
     shot(f"summary-edited-{width}")
-    reception.screenshot(path=f"/tmp/e2e-shots/summary-section-{width}.png")
+    snap(reception, f"summary-section-{width}")
 
     visit(court, date(YEAR, 11, 20), [second], others=1)  # registered late: two more 人次
     page.get_by_role("button", name="刷新数字").click()

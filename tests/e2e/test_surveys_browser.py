@@ -1,7 +1,6 @@
 """A liaison builds a three-question survey at the desk and sends it to the congress deputies; a deputy answers it
 on a phone (390 px, nothing scrolls sideways); the liaison reads the results: a chart and a table per question,
 the response rate and the free-text answer, which becomes a tracked item in one click."""
-import os
 import re
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -12,21 +11,15 @@ from playwright.sync_api import expect
 from portal import clock
 from portal.auth.models import Role
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import log_in, snap
 
 pytestmark = pytest.mark.e2e
-SHOTS = "/tmp/shots-surveys"
 PHONE = {"width": 390, "height": 844}
 DESK = {"width": 1440, "height": 900}
 
 
 def overflow(page) -> int:
     return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-
-
-def snap(page, name: str) -> None:
-    os.makedirs(SHOTS, exist_ok=True)
-    page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True, caret="initial")
 
 
 def log_in_deputy(page, username: str) -> None:
@@ -72,7 +65,7 @@ def test_build_send_answer_on_a_phone_and_read_the_results(page, make_deputy, ma
     add_question(page, "您对本院工作的意见建议", "文字意见")
     expect(page.locator(".question-list .question-text")).to_have_text(
         ["您对本院审判工作的总体评价", "您希望以何种方式了解法院工作", "您对本院工作的意见建议"])
-    snap(page, "1-built")
+    snap(page, "surveys-1-built")
 
     page.get_by_role("link", name="设置发送范围").click()
     page.get_by_label("类别").select_option(label="人大代表")
@@ -81,7 +74,7 @@ def test_build_send_answer_on_a_phone_and_read_the_results(page, make_deputy, ma
     page.get_by_role("button", name=re.compile(r"发出问卷（2 人）")).click()
     expect(page.locator(".alert-success")).to_contain_text("问卷已发出，已通知 2 位代表委员")
     expect(page.locator(".survey-state")).to_have_text("征集中")
-    snap(page, "1b-open")
+    snap(page, "surveys-1b-open")
 
     page.context.clear_cookies()
     page.set_viewport_size(PHONE)
@@ -94,12 +87,12 @@ def test_build_send_answer_on_a_phone_and_read_the_results(page, make_deputy, ma
     page.get_by_label("基本满意").check()
     page.get_by_label("座谈会").check()
     page.get_by_role("textbox").fill("建议多邀请代表旁听庭审。")
-    snap(page, "2-phone-sheet")
+    snap(page, "surveys-2-phone-sheet")
     page.get_by_role("button", name="提交答卷").click()
     expect(page.locator(".alert-success")).to_contain_text("答卷已提交")
     expect(page.locator(".survey-given")).to_contain_text("基本满意")
     assert overflow(page) <= 0, "the deputy's answers scroll sideways"
-    snap(page, "3-phone-answered")
+    snap(page, "surveys-3-phone-answered")
     page.get_by_role("link", name="返回我的民意测评").click()
     expect(page.locator(".my-surveys")).to_contain_text("已填写")
     assert overflow(page) <= 0, "the deputy's list of surveys scrolls sideways"
@@ -118,4 +111,4 @@ def test_build_send_answer_on_a_phone_and_read_the_results(page, make_deputy, ma
     expect(answer).to_contain_text("张三")
     answer.get_by_role("button", name="转为跟踪事项").click()
     expect(answer.locator(".answer-item")).to_contain_text("跟踪事项")
-    snap(page, "4-results")
+    snap(page, "surveys-4-results")

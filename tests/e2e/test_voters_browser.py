@@ -1,6 +1,5 @@
 """Voter work on a phone (390 px): a deputy records a voter-contact activity and a mailbox letter, sees the flag
-under two activities a year go away on the second, and no page scrolls sideways. Screenshots go to
-/tmp/e2e-shots/."""
+under two activities a year go away on the second, and no page scrolls sideways."""
 from urllib.parse import urlsplit
 
 import pytest
