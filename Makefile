@@ -9,6 +9,10 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 CHROMIUM := /usr/lib/chromium/chromium
 
+# Python keeps compiled modules, and pytest its rewritten test modules, in __pycache__: where the machine sets
+# PYTHONDONTWRITEBYTECODE, every test worker of every pass would compile the portal and the tests again (~7 s each).
+unexport PYTHONDONTWRITEBYTECODE
+
 .PHONY: install install-test run test lint chromium wrk demo bench clean
 
 $(BIN)/python:

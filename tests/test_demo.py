@@ -7,7 +7,6 @@ from sqlalchemy import func, select
 
 from portal import demo
 from portal.auth.models import Court, CourtLevel, Department, Duty, Role, User
-from portal.auth.services import ensure_admin
 from portal.extensions import db
 from portal.register.models import COURT_ROLES, Deputy, DeputyKind, DeputyLevel, DeputyStatus
 
@@ -34,6 +33,10 @@ def test_seed_demo_after_init_db_prints_the_accounts_and_a_second_run_adds_to_th
     admin_password = init.output.split("初始密码 ")[1].split("（")[0]
     result = runner.invoke(args=["seed-demo", "--size", "1"])
     assert result.exit_code == 0, result.output
+    # the unnamed court init-db left became the intermediate court, so the first admin belongs to it
+    assert "法院 7，" in result.output  # the basic courts and tribunals; the placeholder was renamed
+    assert db.session.scalar(select(func.count()).select_from(Court)) == 8
+    assert db.session.scalar(select(User).where(User.username == "admin")).court.name == "云岭市中级人民法院"
     assert f"演示账户（密码均为 {demo.DEMO_PASSWORD}）" in result.output
     for label in ("云岭市中级人民法院院领导：ylzy_president", "云岭市中级人民法院联络员：ylzy_liaison",
                   "云岭市中级人民法院承办人：ylzy_h0001", "代表委员（用户名是手机号码）："):
@@ -126,24 +129,10 @@ def test_same_seed_gives_the_same_names(app, demo_seeded):
     assert _names()[400:] != first
 
 
-def test_placeholder_court_of_init_db_becomes_the_intermediate_court(app):
-    admin, _ = ensure_admin("Admin-pass1")
-    db.session.commit()
-    counts = demo.seed(size=1)
-    db.session.commit()
-    assert counts["用户"] > 0 and counts["法院"] == 7  # basic courts and tribunals; the placeholder was renamed
-    assert db.session.scalar(select(func.count()).select_from(Court)) == 8
-    assert db.session.scalar(select(func.count()).select_from(Court).where(Court.parent_id.is_(None))) == 1
-    assert db.session.get(User, admin.id).court.name == "云岭市中级人民法院"
-    assert db.session.scalar(select(func.count()).select_from(User).where(User.admin_duty == Duty.SYSTEM)) == 1
-
-
-def test_size_scales_the_register_and_the_staff(app):
-    one = demo.seed(size=1)
-    db.session.rollback()
-    two = demo.seed(size=2)
+def test_size_scales_the_register_and_the_staff(app, demo_seeded):
+    two = demo.seed(size=2)  # on an empty database, as size 1 was seeded for demo_seeded
     assert two["代表委员"] == 400 and two["代表委员账户"] == 20
-    assert two["用户"] - one["用户"] >= 20  # handlers grow with the size; leaders stay as they are
+    assert two["用户"] - demo_seeded.counts["用户"] >= 20  # handlers grow with the size; leaders stay as they are
 
 
 def _check_notices_sent_and_reminders_delivered(runner, app) -> None:

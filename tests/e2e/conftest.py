@@ -155,10 +155,10 @@ def shot(page):
 
 
 def log_in(page, username: str, password: str = PASSWORD) -> None:
-    """Log in through the form as a user would: type, press Enter, land on the home page (an administrator without
-    a business role: on their duty's first page)."""
+    """Log in through the form as a user would: type, press Enter, land on the home page (a deputy: on their
+    workspace; an administrator without a business role: on their duty's first page)."""
     page.goto("/login")
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(password)
     page.get_by_label("密码").press("Enter")
-    page.wait_for_url(lambda url: urlsplit(url).path == "/" or urlsplit(url).path.startswith("/admin/"))
+    page.wait_for_url(lambda url: urlsplit(url).path in ("/", "/workspace/") or urlsplit(url).path.startswith("/admin/"))

@@ -11,20 +11,10 @@ from portal.auth.models import Role
 from portal.duty.models import DutyTerm
 from portal.extensions import db
 from portal.register.models import DeputyLevel
-from tests.conftest import PASSWORD
 from tests.e2e.conftest import log_in, snap
 
 pytestmark = pytest.mark.e2e
 YEAR = clock.today().year
-
-
-def log_in_deputy(page, username: str) -> None:
-    """A deputy's home is the workspace: the login lands there."""
-    page.goto("/login")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_label("密码").press("Enter")
-    page.wait_for_url(lambda url: urlsplit(url).path == "/workspace/")
 
 
 def log_out(page) -> None:
@@ -37,7 +27,7 @@ def test_deputy_drafts_leaves_returns_submits_and_reads_the_reviewers_comment(pa
     account = make_user(Role.DEPUTY, deputy=deputy, display_name="周敏")
     liaison = make_user(Role.LIAISON, display_name="联络员小李")
 
-    log_in_deputy(page, account.username)
+    log_in(page, account.username)
     expect(page.get_by_role("heading", level=1)).to_have_text("周敏，您好")
     panel = page.locator("section.workspace-panel", has=page.get_by_role("heading", name="我的述职"))
     expect(panel).to_contain_text("尚未撰写")
@@ -87,7 +77,7 @@ def test_deputy_drafts_leaves_returns_submits_and_reads_the_reviewers_comment(pa
     expect(page.get_by_role("heading", level=1)).to_contain_text("已退回修改")
     log_out(page)
 
-    log_in_deputy(page, account.username)
+    log_in(page, account.username)
     expect(panel).to_contain_text("已退回修改：请补充联系选民时群众反映的主要问题及办理结果。")
     panel.get_by_role("link", name=f"{YEAR}年度书面履职情况报告").click()
     expect(page.locator(".review-comment")).to_have_text(
@@ -165,7 +155,7 @@ def test_typing_and_leaving_at_once_keeps_the_text(page, make_user, make_deputy)
 
     deputy = make_deputy(name="吴倩", group_name="城东街道代表组", level=DeputyLevel.COUNTY, term="第十八届")
     account = make_user(Role.DEPUTY, deputy=deputy, display_name="吴倩")
-    log_in_deputy(page, account.username)
+    log_in(page, account.username)
     page.goto(f"/duty/mine/{YEAR}")
     warnings = []
     page.on("dialog", lambda dialog: (warnings.append(dialog.type), dialog.accept()))

@@ -73,9 +73,9 @@ def test_every_deputy_page_fits_a_phone(app, page, shot, demo_data):
     assert {"/workspace/", "/hearings/mine/N", "/duty/mine/N"} <= seen, seen
 
 
-def test_the_header_folds_behind_a_menu_button_on_a_phone(app, page, shot, demo_data):
+def test_the_header_folds_behind_a_menu_button_on_a_phone(page, shot, make_user, make_deputy):
     page.set_viewport_size(PHONE)
-    log_in_deputy(page, app)
+    log_in(page, make_user(Role.DEPUTY, deputy=make_deputy()).username)
     menu = page.get_by_role("button", name="菜单")
     expect(menu).to_be_visible()
     expect(page.get_by_role("button", name="退出")).to_be_hidden()
@@ -109,12 +109,7 @@ def _busiest_deputy(app) -> User:
 
 def log_in_deputy(page, app) -> None:
     """Log in as the busiest demo deputy, as a user would; a deputy lands on their workspace."""
-    deputy = _busiest_deputy(app)
-    page.goto("/login")
-    page.get_by_label("用户名").fill(deputy.username)
-    page.get_by_label("密码").fill(demo.DEMO_PASSWORD)
-    page.get_by_label("密码").press("Enter")
-    page.wait_for_url(lambda url: urlsplit(url).path == "/workspace/")
+    log_in(page, _busiest_deputy(app).username, demo.DEMO_PASSWORD)
 
 
 # The text of each of these elements, line by line: more than one line top means it wrapped.

@@ -5,7 +5,6 @@ from playwright.sync_api import expect
 
 from portal.auth.models import Role
 from portal.notices import delivery, services
-from tests.conftest import PASSWORD
 from tests.e2e.conftest import log_in, snap
 from tests.notice_servers import configure, gateway, smtp_server  # noqa: F401 - fixtures used by name
 
@@ -46,11 +45,7 @@ def test_a_batch_notice_from_compose_to_delivery(app, page, shot, make_user, mak
 
     phone = browser.new_context(base_url=live_server, viewport={"width": 390, "height": 844}, locale="zh-CN")
     mobile = phone.new_page()
-    mobile.goto("/login")
-    mobile.get_by_label("用户名").fill(deputy_user.username)
-    mobile.get_by_label("密码").fill(PASSWORD)
-    mobile.get_by_label("密码").press("Enter")
-    mobile.wait_for_url("**/workspace/")  # a deputy's home is their workspace
+    log_in(mobile, deputy_user.username)  # a deputy's home is their workspace
     mobile.goto("/notices/inbox")
     expect(mobile.locator(".list-group")).to_contain_text("张代表：定于12月20日")
     expect(mobile.locator("#notice-badge .badge")).to_have_text("1")

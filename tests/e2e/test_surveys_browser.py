@@ -3,14 +3,12 @@ on a phone (390 px, nothing scrolls sideways); the liaison reads the results: a 
 the response rate and the free-text answer, which becomes a tracked item in one click."""
 import re
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
 
 from portal import clock
 from portal.auth.models import Role
-from tests.conftest import PASSWORD
 from tests.e2e.conftest import log_in, snap
 
 pytestmark = pytest.mark.e2e
@@ -20,15 +18,6 @@ DESK = {"width": 1440, "height": 900}
 
 def overflow(page) -> int:
     return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-
-
-def log_in_deputy(page, username: str) -> None:
-    """Deputies land on their workspace rather than on /."""
-    page.goto("/login")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_label("密码").press("Enter")
-    page.wait_for_url(lambda url: urlsplit(url).path == "/workspace/")
 
 
 def add_question(page, text: str, kind: str, options: str = "") -> None:
@@ -78,7 +67,7 @@ def test_build_send_answer_on_a_phone_and_read_the_results(page, make_deputy, ma
 
     page.context.clear_cookies()
     page.set_viewport_size(PHONE)
-    log_in_deputy(page, deputy_user.username)
+    log_in(page, deputy_user.username)
     page.locator(".deputy-panel-surveys").get_by_role("link", name="2025年度民意测评表").click()
     assert overflow(page) <= 0, "the answer sheet scrolls sideways"
     page.problems.allow("status of 422 (UNPROCESSABLE ENTITY)")

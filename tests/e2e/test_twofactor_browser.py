@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from portal import clock
 from portal.auth.models import Role
 from tests.conftest import PASSWORD
+from tests.e2e.conftest import log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -23,11 +24,7 @@ def _sideways(page) -> int:
 def test_a_deputy_enrols_on_a_phone_and_logs_in_with_a_code(page, shot, make_user, make_deputy):
     account = make_user(Role.DEPUTY, deputy=make_deputy(name="周敏"), display_name="周敏")
     page.set_viewport_size(PHONE)
-    page.goto("/login")
-    page.get_by_label("用户名").fill(account.username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_label("密码").press("Enter")
-    page.wait_for_url(lambda url: urlsplit(url).path == "/workspace/")
+    log_in(page, account.username)
 
     page.goto("/account")
     expect(page.get_by_text("双因素认证", exact=True)).to_be_visible()

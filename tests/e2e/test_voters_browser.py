@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from portal import clock
 from portal.auth.models import Role
-from tests.conftest import PASSWORD
+from tests.e2e.conftest import log_in
 
 pytestmark = pytest.mark.e2e
 PHONE = {"width": 390, "height": 844}
@@ -21,11 +21,7 @@ def test_deputy_records_an_activity_and_a_letter_on_a_phone(page, shot, make_use
     user = make_user(Role.DEPUTY, deputy=make_deputy(name="王建国"))
     page.set_viewport_size(PHONE)
     page.problems.allow("status of 422 (UNPROCESSABLE ENTITY)")  # the letter form's answer to a mistake
-    page.goto("/login")
-    page.get_by_label("用户名").fill(user.username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_label("密码").press("Enter")
-    page.wait_for_url(lambda url: urlsplit(url).path == "/workspace/")  # a deputy's home
+    log_in(page, user.username)  # a deputy's home is the workspace
     expect(page.locator(".voters-panel .too-few")).to_be_visible()
     page.goto("/voters/mine")
     expect(page.locator(".too-few")).to_be_visible()
