@@ -17,9 +17,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import select, text
-from werkzeug.security import generate_password_hash
 
-from portal.auth.models import Court, CourtLevel, Department, Duty, Role, User
+from portal.auth.models import Court, CourtLevel, Department, Duty, Role, User, hash_password
 from portal.extensions import db
 from portal.pinyin import name_keys
 from portal.register.models import (
@@ -227,7 +226,7 @@ def seed(*, size: int, random_seed: int = 2024) -> dict[str, int]:
     if size < 1:
         raise ValueError("size must be at least 1")
     ctx = DemoContext(size=size, random_seed=random_seed,
-                      password_hash=generate_password_hash(DEMO_PASSWORD))  # hashed once: hashing is slow
+                      password_hash=hash_password(DEMO_PASSWORD))  # hashed once: hashing is slow
     for label in ("法院", "部门", "用户", "代表委员", "代表委员账户"):
         ctx.counts[label] = 0
     _load_taken(ctx)

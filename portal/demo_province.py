@@ -26,11 +26,10 @@ from datetime import date, datetime, time, timedelta, timezone
 from types import SimpleNamespace
 
 from sqlalchemy import select, update
-from werkzeug.security import generate_password_hash
 
 from portal import clock
 from portal import demo as base
-from portal.auth.models import CourtLevel, User
+from portal.auth.models import CourtLevel, User, hash_password
 from portal.demo import AREAS, TRIBUNALS, Area, DemoContext, insert_rows
 from portal.duty import demo as duty_demo
 from portal.duty.models import DutyReport, DutyReportEvent, DutyReportVersion, ReportKind, ReportState, VersionAction
@@ -116,7 +115,7 @@ def seed(*, scale: float = 1.0, random_seed: int = 2024) -> dict[str, int]:
     """
     shape = plan(scale)
     ctx = DemoContext(size=shape.staff_size, random_seed=random_seed,
-                      password_hash=generate_password_hash(base.DEMO_PASSWORD))
+                      password_hash=hash_password(base.DEMO_PASSWORD))
     for label in ("法院", "部门", "用户", "代表委员", "代表委员账户"):
         ctx.counts[label] = 0
     base._load_taken(ctx)

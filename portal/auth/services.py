@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import contains_eager
 
 from portal import audit, events
 from portal.auth import policy
@@ -137,7 +138,7 @@ def start_session(user: User, *, user_agent: str, address: str) -> UserSession:
 
 def session_for(token: str) -> UserSession | None:
     """The live session of an active user whose cookie carries ``token``; None once it ended or expired."""
-    row = db.session.scalar(select(UserSession).join(UserSession.user)
+    row = db.session.scalar(select(UserSession).join(UserSession.user).options(contains_eager(UserSession.user))
                             .where(UserSession.token_hash == _digest(token), User.active.is_(True)))
     now = utcnow()
     if row is None or row.expires_at <= now:
