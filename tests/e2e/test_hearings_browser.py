@@ -17,19 +17,9 @@ from portal.hearings.models import (
 )
 from portal.models import utcnow
 from portal.register.models import DeputyKind, DeputyLevel
-from tests.conftest import PASSWORD
 from tests.e2e.conftest import log_in, snap
 
 pytestmark = pytest.mark.e2e
-
-
-def log_in_anywhere(page, username: str) -> None:
-    """Log in through the form; deputies land on their workspace rather than on /."""
-    page.goto("/login")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_label("密码").press("Enter")
-    page.wait_for_url(lambda url: urlsplit(url).path != "/login")
 
 
 @pytest.fixture
@@ -120,7 +110,7 @@ def test_deputy_declines_needs_a_reason_then_accepts(page, make_user, make_deput
     user = make_user(Role.DEPUTY, deputy=deputy, username="13712345678", display_name="周敏")
     db.session.add(HearingInvitation(hearing_id=hearing.id, deputy_id=deputy.id, status=InvitationStatus.INVITED))
     db.session.commit()
-    log_in_anywhere(page, user.username)
+    log_in(page, user.username)
     page.get_by_role("link", name="我的旁听邀请").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("我的旁听邀请")
     page.get_by_role("link", name=hearing.case_number).click()

@@ -7,7 +7,6 @@ from playwright.sync_api import expect
 from portal import clock
 from portal.auth.models import Role
 from portal.register.models import DeputyKind
-from tests.conftest import PASSWORD
 from tests.e2e.conftest import log_in, snap
 
 pytestmark = pytest.mark.e2e
@@ -32,14 +31,7 @@ def switch(page, user) -> None:
     if page.get_by_role("button", name="退出").count():
         page.get_by_role("button", name="退出").click()
         page.wait_for_url(re.compile(r"/login"))
-    if user.role == Role.DEPUTY:  # deputies land on their workspace, not on "/"
-        page.goto("/login")
-        page.get_by_label("用户名").fill(user.username)
-        page.get_by_label("密码").fill(PASSWORD)
-        page.get_by_label("密码").press("Enter")
-        page.wait_for_url(lambda url: "/login" not in url)
-    else:
-        log_in(page, user.username)
+    log_in(page, user.username)
 
 
 def act(page, button: str, expected_state: str) -> None:
