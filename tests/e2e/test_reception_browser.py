@@ -11,7 +11,6 @@ from playwright.sync_api import expect
 from portal import clock
 from portal.auth.models import Role
 from portal.register.models import DeputyKind
-from tests.conftest import PASSWORD
 from tests.e2e.conftest import log_in, snap
 
 pytestmark = pytest.mark.e2e
@@ -137,10 +136,7 @@ def test_a_deputy_sees_their_visits_and_the_follow_up(page, desk, make_user, cou
     add_followup(visit, ItemKind.SUGGESTION, "关于加快执行的建议").state = ItemState.ANSWERED
     db.session.commit()
     deputy = make_user(Role.DEPUTY, deputy=desk["张三"], username="13900000001")
-    page.goto("/login")  # a deputy lands on their workspace, not on "/"
-    page.get_by_label("用户名").fill(deputy.username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_label("密码").press("Enter")
+    log_in(page, deputy.username)  # a deputy lands on their workspace
     expect(page.locator(".reception-panel")).to_contain_text("反映执行难问题")  # the workspace panel
     snap(page, "reception-5-deputy-workspace")
     page.get_by_role("link", name="我的来访").first.click()
