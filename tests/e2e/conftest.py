@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import Page, sync_playwright
 from werkzeug.serving import make_server
 
 from tests.conftest import PASSWORD
@@ -62,8 +63,6 @@ def browser():
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(f"{CHROMIUM} not found: browser tests need Debian's chromium (`make chromium` or "
                     f"`apt-get install chromium`).", pytrace=False)
-    from playwright.sync_api import sync_playwright
-
     playwright = sync_playwright().start()
     try:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
@@ -144,7 +143,7 @@ def snap(target, name: str) -> None:
     if not SHOTS:
         return
     os.makedirs(SHOTS, exist_ok=True)
-    options = {"full_page": True} if hasattr(target, "goto") else {}
+    options = {"full_page": True} if isinstance(target, Page) else {}
     target.screenshot(path=os.path.join(SHOTS, f"{name}.png"), caret="initial", **options)
 
 

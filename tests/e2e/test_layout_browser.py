@@ -52,7 +52,7 @@ def test_login_page_fits_a_phone(page, shot):
 
 def test_every_deputy_page_fits_a_phone(app, page, shot, demo_data):
     page.set_viewport_size(PHONE)
-    log_in_deputy(page, app)
+    log_in(page, _busiest_deputy(app).username, demo.DEMO_PASSWORD)  # the demo deputy with most to open
     queue, seen, wide = list(DEPUTY_PAGES), set(), []
     while queue and len(seen) < 40:
         path = queue.pop(0)
@@ -105,11 +105,6 @@ def _busiest_deputy(app) -> User:
         return len({_pattern(urlsplit(link).path) for link in links})
 
     return max(db.session.scalars(select(User).where(User.role == Role.DEPUTY).order_by(User.id)), key=kinds)
-
-
-def log_in_deputy(page, app) -> None:
-    """Log in as the busiest demo deputy, as a user would; a deputy lands on their workspace."""
-    log_in(page, _busiest_deputy(app).username, demo.DEMO_PASSWORD)
 
 
 # The text of each of these elements, line by line: more than one line top means it wrapped.
