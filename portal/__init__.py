@@ -67,13 +67,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from portal import attachments, audit, errors, events, security, templating, versioning  # noqa: F401 - models and events register
+    from portal import assets, attachments, audit, errors, events, security, templating, versioning  # noqa: F401 - models and events register
 
     app.after_request(commit_request)
     errors.init_app(app)
     security.init_app(app)
     versioning.init_app(app)
     templating.init_app(app)
+    assets.init_app(app)
     _register_blueprints(app)
 
     from portal.cli import register_cli

@@ -117,7 +117,8 @@ def init_app(app: Flask) -> None:
         response.headers["Referrer-Policy"] = "same-origin"
         if app.config["HTTPS"]:
             response.headers["Strict-Transport-Security"] = HSTS
-        if current_user and getattr(current_user, "is_authenticated", False):
+        # A page for someone logged in is kept nowhere; the static files hold nothing of anyone (portal.assets).
+        if request.endpoint != "static" and current_user and getattr(current_user, "is_authenticated", False):
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 

@@ -1,8 +1,10 @@
 """Every page is whole, in Chinese, and refers to nothing outside the portal."""
+import os
 import re
 
 import pytest
 
+from portal.auth.models import Role
 from tests.route_matrix import ACTORS, ROUTES
 
 EXTERNAL = re.compile(r'(?:src|href|action|hx-get|hx-post)\s*=\s*["\'](?:https?:)?//', re.I)
@@ -26,13 +28,33 @@ def test_no_page_refers_to_an_external_url(client, login_as, records, role):
     assert checked >= 2
 
 
-def test_vendored_assets_are_served(client):
-    page = client.get("/login").get_data(as_text=True)
-    for asset in re.findall(r'(?:src|href)="(/static/[^"]+)"', page):
+def test_vendored_assets_are_served_under_versioned_urls_kept_for_a_year(client, login_as):
+    login_as(Role.LIAISON)  # a logged-in user's pages are not kept (no-store); the static files hold nothing of theirs
+    page = client.get("/").get_data(as_text=True)
+    assets = re.findall(r'(?:src|href)="(/static/[^"]+)"', page)
+    assert len(assets) == 5 and "htmx" in page and "bootstrap" in page
+    for asset in assets:
+        assert re.search(r"\?v=[0-9a-f]{12}$", asset), asset
         response = client.get(asset)
         assert response.status_code == 200, asset
+        assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable", asset
         response.close()
-    assert "htmx" in page and "bootstrap" in page
+    unversioned = client.get(assets[0].split("?")[0])
+    assert unversioned.status_code == 200 and unversioned.headers["Cache-Control"] == "no-cache"
+    unversioned.close()
+
+
+def test_a_changed_static_file_gets_a_new_url(app, tmp_path, monkeypatch):
+    from flask import url_for
+
+    monkeypatch.setattr(app, "static_folder", str(tmp_path))  # the app is kept for the next test
+    (tmp_path / "site.css").write_text("body { color: black }")
+    with app.test_request_context():
+        first = url_for("static", filename="site.css")
+        (tmp_path / "site.css").write_text("body { color: navy }")
+        os.utime(tmp_path / "site.css", ns=(1, 1))  # a new modification time, whatever the clock's resolution
+        assert url_for("static", filename="site.css") != first
+        assert url_for("static", filename="missing.css") == "/static/missing.css"
 
 
 def test_vendored_files_load_nothing_from_outside(app):
