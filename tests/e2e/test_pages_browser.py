@@ -5,6 +5,7 @@ Screenshots ($PORTAL_TEST_SHOTS) are for people to look at; they are not compare
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from portal.auth.models import Duty, Role
@@ -133,3 +134,15 @@ def test_user_form_offers_the_chosen_courts_departments(page, admin):
     row = page.locator("#results tbody tr")
     expect(row).to_contain_text("某某区人民法院")
     expect(row).to_contain_text("民一庭")
+
+
+def test_a_request_to_anywhere_but_the_portal_is_blocked_and_fails_the_test(page):
+    page.goto("/login")
+    # The test server by another name: it would answer, were any name but its address resolved.
+    elsewhere_url = f"http://localhost:{urlsplit(page.url).port}/login"
+    elsewhere = page.context.new_page()
+    with pytest.raises(PlaywrightError, match="ERR_NAME_NOT_RESOLVED"):
+        elsewhere.goto(elsewhere_url)
+    elsewhere.close()
+    assert page.problems.report() == [f"external request blocked: {elsewhere_url}"]
+    page.problems.external.clear()  # seen here; this test itself passes
