@@ -1,6 +1,7 @@
 """The demo data generator behind ``flask seed-demo``."""
 import re
 from collections import Counter
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -8,6 +9,9 @@ from sqlalchemy import func, select
 from portal import demo
 from portal.auth.models import Court, CourtLevel, Department, Duty, Role, User
 from portal.extensions import db
+from portal.items import queries
+from portal.items.demo import summary_year
+from portal.items.models import Item
 from portal.register.models import COURT_ROLES, Deputy, DeputyKind, DeputyLevel, DeputyStatus
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
@@ -123,16 +127,25 @@ def test_same_seed_gives_the_same_names(app, demo_seeded):
     first = _names()  # seed-demo's default seed, 2024
     demo.seed(size=1, random_seed=2024)
     db.session.commit()
-    assert _names()[200:] == first
-    demo.seed(size=1, random_seed=8)
+    assert _names()[200:] == first  # (another seed's other names: the size test below)
+
+
+def test_size_scales_the_register_the_staff_and_the_items(app, demo_seeded):
+    """Size 2 with another seed on an empty database, beside the shared size-1 seed (the default seed, 2024)."""
+    two = demo.seed(size=2, random_seed=5)
     db.session.commit()
-    assert _names()[400:] != first
-
-
-def test_size_scales_the_register_and_the_staff(app, demo_seeded):
-    two = demo.seed(size=2)  # on an empty database, as size 1 was seeded for demo_seeded
     assert two["代表委员"] == 400 and two["代表委员账户"] == 20
     assert two["用户"] - demo_seeded.counts["用户"] >= 20  # handlers grow with the size; leaders stay as they are
+    with demo_seeded.app.app_context():
+        default_seed_names = _names()
+    assert _names()[:200] != default_seed_names
+
+    year = summary_year()
+    court_ids = list(db.session.scalars(select(Item.court_id).distinct()))
+    report = queries.figures(court_ids, date(year, 1, 1), date(year, 12, 31))
+    assert (report.total.received, report.total.closed) == (42, 40)
+    numbers = db.session.execute(select(Item.court_id, Item.number)).all()
+    assert len(set(numbers)) == len(numbers) >= two["交办督办件"] == 2 * (21 + 12)
 
 
 def _check_notices_sent_and_reminders_delivered(runner, app) -> None:

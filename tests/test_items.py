@@ -751,19 +751,6 @@ def test_seed_demo_reads_like_the_summary(app, demo_seeded):
     assert linked and all(i.deputies for i in linked)
 
 
-def test_seed_demo_scales_and_repeats(app):
-    from portal import demo
-
-    two = demo.seed(size=2, random_seed=5)
-    db.session.commit()
-    year = summary_year()
-    court_ids = list(db.session.scalars(select(Item.court_id).distinct()))
-    report = queries.figures(court_ids, date(year, 1, 1), date(year, 12, 31))
-    assert (report.total.received, report.total.closed) == (42, 40)
-    numbers = db.session.execute(select(Item.court_id, Item.number)).all()
-    assert len(set(numbers)) == len(numbers) >= two["交办督办件"] == 2 * (21 + 12)
-
-
 def test_an_item_links_back_to_the_reception_it_came_from(client, login_as, office):
     from portal.reception.models import Channel, Reception
 
