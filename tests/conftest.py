@@ -459,7 +459,8 @@ def sign_in(client, user: User) -> None:
         _log_in(user, "/")
         cookie = dict(session)
         db.session.commit()
-    with client.session_transaction() as client_session:
+    with client.session_transaction() as client_session:  # what the previous user left goes, as on a login
+        client_session.clear()
         client_session.update(cookie)
 
 

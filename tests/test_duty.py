@@ -31,7 +31,7 @@ from portal.duty.services import GroupKey, suggested_range
 from portal.errors import ServiceError
 from portal.extensions import db
 from portal.register.models import DeputyKind, DeputyLevel, DeputyStatus
-from tests.conftest import sql_statements
+from tests.conftest import sign_in, sql_statements
 
 YEAR = clock.today().year
 FULL = {"congress": "出席市人大全体会议，审议政府工作报告，提出建议 2 件。",
@@ -156,7 +156,7 @@ def test_after_submit_the_report_is_read_only_until_returned(client, as_deputy, 
     response = client.post(f"/duty/reports/{report.id}/review", data={"action": "return", "comment": "请补充联系选民的具体情况"})
     assert response.status_code == 303
     client.post("/logout")
-    client.post("/login", data={"username": as_deputy.username, "password": "Passw0rd-test"})
+    sign_in(client, as_deputy)
     page = text(client.get(f"/duty/mine/{YEAR}"))
     assert "审查意见（已退回修改）：" in page and "请补充联系选民的具体情况" in page and "<textarea" in page
     assert client.post(f"/duty/mine/{YEAR}/submit", data={**FULL, "voters": "走访选民 20 户"}).status_code == 303
@@ -704,7 +704,7 @@ def test_submitting_and_reviewing_a_report_are_announced(client, as_deputy, depu
     assert client.post(url, data={"action": "return", "comment": " "}).status_code == 422  # refused: no event
     assert client.post(url, data={"action": "return", "comment": "请补充联系选民的具体情况"}).status_code == 303
     client.post("/logout")
-    client.post("/login", data={"username": as_deputy.username, "password": "Passw0rd-test"})
+    sign_in(client, as_deputy)
     assert client.post(f"/duty/mine/{YEAR}/submit", data=FULL).status_code == 303
     client.post("/logout")
     login_as(Role.LIAISON)

@@ -31,7 +31,7 @@ from portal.items.models import Item, ItemKind, ItemOrigin, ItemState
 from portal.items.services import items_from
 from portal.models import utcnow
 from portal.register.models import DeputyKind, DeputyLevel, DeputyStatus
-from tests.conftest import PASSWORD, sql_statements
+from tests.conftest import sign_in, sql_statements
 
 S = InvitationStatus
 BOARD = {"HX-Request": "true", "HX-Target": "board"}
@@ -1135,14 +1135,14 @@ def test_an_invited_deputy_checks_in_by_scanning_the_code(app, court, make_deput
 
     hearing, invited, declined = _today_hearing(court, make_deputy)
     staff = app.test_client()
-    staff.post("/login", data={"username": make_user(Role.LIAISON).username, "password": PASSWORD})
+    sign_in(staff, make_user(Role.LIAISON))
     poster = staff.get(f"/hearings/{hearing.id}/check-in-code").get_data(as_text=True)
     address = poster.split('<p class="small text-muted text-break">')[1].split("<")[0]
     assert "<svg" in poster and address.endswith(check_in_code(hearing))
     path = address.replace("http://localhost", "")
 
     phone = app.test_client()
-    phone.post("/login", data={"username": make_user(Role.DEPUTY, deputy=invited).username, "password": PASSWORD})
+    sign_in(phone, make_user(Role.DEPUTY, deputy=invited))
     assert "确认签到" in phone.get(path).get_data(as_text=True)  # the scan itself records nothing
     assert db.session.scalar(select(HearingInvitation.status).where(
         HearingInvitation.deputy_id == invited.id)) == InvitationStatus.INVITED
@@ -1154,7 +1154,7 @@ def test_an_invited_deputy_checks_in_by_scanning_the_code(app, court, make_deput
 
     for deputy, reason in ((declined, "您已谢绝本场庭审的邀请"), (make_deputy(name="路人"), "您不在本场庭审的受邀名单中")):
         other = app.test_client()
-        other.post("/login", data={"username": make_user(Role.DEPUTY, deputy=deputy).username, "password": PASSWORD})
+        sign_in(other, make_user(Role.DEPUTY, deputy=deputy))
         assert reason in other.get(path).get_data(as_text=True)
         refused = other.post(path)
         assert refused.status_code in (403, 409) and reason in refused.get_data(as_text=True)
@@ -1166,14 +1166,14 @@ def test_no_check_in_outside_the_hearings_day(app, court, make_deputy, make_user
 
     hearing, invited, _ = _today_hearing(court, make_deputy, starts_at=clock.now() + timedelta(days=2))
     phone = app.test_client()
-    phone.post("/login", data={"username": make_user(Role.DEPUTY, deputy=invited).username, "password": PASSWORD})
+    sign_in(phone, make_user(Role.DEPUTY, deputy=invited))
     refused = phone.post(f"/hearings/check-in/{check_in_code(hearing)}")
     assert refused.status_code == 409 and "只能在开庭当天" in refused.get_data(as_text=True)
 
 
 def test_the_sign_in_sheet_lists_who_is_expected(app, court, make_deputy, make_user, client):
     hearing, invited, declined = _today_hearing(court, make_deputy)
-    client.post("/login", data={"username": make_user(Role.LIAISON).username, "password": PASSWORD})
+    sign_in(client, make_user(Role.LIAISON))
     response = client.get(f"/hearings/{hearing.id}/sign-in.docx")
     document = Document(io.BytesIO(response.data))
     table = document.tables[0]

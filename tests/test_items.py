@@ -29,7 +29,7 @@ from portal.items.models import (
 from portal.items.services import create_item
 from portal.items.workflow import advance
 from portal.register.models import DeputyKind
-from tests.conftest import sql_statements
+from tests.conftest import sign_in, sql_statements
 
 HX = {"HX-Request": "true"}
 TODAY = clock.today
@@ -296,7 +296,7 @@ def test_leader_queue_shows_overdue_items_first_with_a_notice(client, office, ma
     overdue = _with_deadline(office, -3, title="超期未办的建议")
     _with_deadline(office, 30, title="期限宽裕的建议")
     new_item(office, title="等待批示的来信")
-    client.post("/login", data={"username": office["leader"].username, "password": "Passw0rd-test"})
+    sign_in(client, office["leader"])
     page = client.get("/items/queue").get_data(as_text=True)
     assert "您有 <strong>1</strong> 件即将到期/已超期的督办件，其中已超期 <strong>1</strong> 件" in page
     flagged = page.split('class="table table-sm table-dense bg-white border supervision-queue"')[1].split("</table>")[0]
@@ -311,13 +311,13 @@ def test_leader_queue_shows_overdue_items_first_with_a_notice(client, office, ma
 def test_handler_queue_and_home_page_notice(client, office):
     _with_deadline(office, 1, title="即将到期的建议")
     _with_deadline(office, 40, title="刚交办的建议")
-    client.post("/login", data={"username": office["handler"].username, "password": "Passw0rd-test"})
+    sign_in(client, office["handler"])
     home = client.get("/").get_data(as_text=True)
     assert "您有 <strong>1</strong> 件即将到期/已超期的督办件" in home
     queue = client.get("/items/queue").get_data(as_text=True)
     assert queue.index("即将到期的建议") < queue.index("刚交办的建议")
     client.post("/logout")
-    client.post("/login", data={"username": office["other_handler"].username, "password": "Passw0rd-test"})
+    sign_in(client, office["other_handler"])
     assert "件即将到期/已超期的督办件" not in client.get("/").get_data(as_text=True)
     assert "即将到期的建议" not in client.get("/items/queue").get_data(as_text=True)
 
@@ -345,7 +345,7 @@ def test_scope_of_the_item_page(client, office, make_court, make_user):
     cases = [(office["handler"], 200), (office["other_handler"], 403), (office["deputy_user"], 200),
              (office["cppcc_user"], 403), (stranger, 404), (office["leader"], 200)]
     for user, status in cases:
-        client.post("/login", data={"username": user.username, "password": "Passw0rd-test"})
+        sign_in(client, user)
         assert client.get(f"/items/{item.id}").status_code == status, user.display_name
         client.post("/logout")
 
@@ -353,7 +353,7 @@ def test_scope_of_the_item_page(client, office, make_court, make_user):
 def test_board_shows_handlers_only_their_departments_items(client, office):
     walk(new_item(office, title="民事的件"), office, "instruct", "assign")
     walk(new_item(office, title="刑事的件"), office, "instruct", f"assign:department_id={office['criminal'].id}")
-    client.post("/login", data={"username": office["handler"].username, "password": "Passw0rd-test"})
+    sign_in(client, office["handler"])
     page = client.get("/items/").get_data(as_text=True)
     assert "民事的件" in page and "刑事的件" not in page
 
@@ -361,7 +361,7 @@ def test_board_shows_handlers_only_their_departments_items(client, office):
 def test_contacts_are_logged_and_shown_to_leaders_not_handlers(client, office):
     case = walk(new_item(office, kind=ItemKind.CONCERNED_CASE, case_number="(2025)某民初9号"), office,
                 "instruct", "assign")
-    client.post("/login", data={"username": office["liaison"].username, "password": "Passw0rd-test"})
+    sign_in(client, office["liaison"])
     response = client.post(f"/items/{case.id}/contacts", data={
         "contacted_at": "2025-03-01T14:05", "person": "张三", "channel": "来电", "deputy_id": office["deputy"].id,
         "content": "询问案件何时开庭"})
@@ -371,18 +371,18 @@ def test_contacts_are_logged_and_shown_to_leaders_not_handlers(client, office):
     bad = client.post(f"/items/{case.id}/contacts", data={"person": "", "channel": "飞鸽", "content": ""})
     assert bad.status_code == 422 and "请填写过问人" in bad.get_data(as_text=True)
     client.post("/logout")
-    client.post("/login", data={"username": office["leader"].username, "password": "Passw0rd-test"})
+    sign_in(client, office["leader"])
     page = client.get(f"/items/{case.id}").get_data(as_text=True)
     assert "过问留痕" in page and "询问案件何时开庭" in page and "2025-03-01 14:05" in page
     client.post("/logout")
-    client.post("/login", data={"username": office["handler"].username, "password": "Passw0rd-test"})
+    sign_in(client, office["handler"])
     assert "询问案件何时开庭" not in client.get(f"/items/{case.id}").get_data(as_text=True)
 
 
 # --- pages ------------------------------------------------------------------------------------------------------
 
 def test_register_an_item_with_deputies_and_a_mistake(client, office):
-    client.post("/login", data={"username": office["liaison"].username, "password": "Passw0rd-test"})
+    sign_in(client, office["liaison"])
     form = {"kind": "suggestion", "origin": "reception", "received_on": TODAY().isoformat(), "title": "关于诉讼服务的建议",
             "content": "", "deputy_ids": []}
     response = client.post("/items/new", data=form)
@@ -408,7 +408,7 @@ def test_deputy_picker_keeps_the_chosen_and_finds_by_pinyin(client, login_as, of
 
 
 def test_a_deputy_submits_a_suggestion_and_follows_it(client, office):
-    client.post("/login", data={"username": office["cppcc_user"].username, "password": "Passw0rd-test"})
+    sign_in(client, office["cppcc_user"])
     form_page = client.get("/items/new").get_data(as_text=True)
     assert "委员提案" in form_page and "代表建议" not in form_page and "来件方式" not in form_page
     refused = client.post("/items/new", data={"kind": "suggestion", "title": "某建议", "content": "内容"})
@@ -426,7 +426,7 @@ def test_a_deputy_submits_a_suggestion_and_follows_it(client, office):
 
 def test_deputy_hears_the_draft_and_rates_in_the_portal(client, office):
     item = walk(new_item(office), office, "instruct", "assign", "draft")
-    client.post("/login", data={"username": office["deputy_user"].username, "password": "Passw0rd-test"})
+    sign_in(client, office["deputy_user"])
     page = client.get(f"/items/{item.id}").get_data(as_text=True)
     assert "答复稿（尚未正式答复）" in page and "已在三个乡镇设立巡回审判点" in page and "提交意见" in page
     assert client.post(f"/items/{item.id}/act/hear", data={"note": ""}).status_code == 303
@@ -443,7 +443,7 @@ def test_deputy_hears_the_draft_and_rates_in_the_portal(client, office):
 
 def test_item_page_action_swaps_the_page_block_and_shows_errors(client, office):
     item = new_item(office)
-    client.post("/login", data={"username": office["leader"].username, "password": "Passw0rd-test"})
+    sign_in(client, office["leader"])
     headers = {**HX, "HX-Target": "item-main"}
     bad = client.post(f"/items/{item.id}/act/instruct", data={"instruction": ""}, headers=headers)
     body = bad.get_data(as_text=True)
@@ -480,7 +480,7 @@ def test_board_filters_counts_and_htmx_results(client, login_as, office):
 
 def test_a_quick_action_on_the_board_swaps_the_row_and_the_counts(client, office):
     item = walk(new_item(office, title="待答复的建议"), office, "instruct", "assign", "draft", "hear")
-    client.post("/login", data={"username": office["liaison"].username, "password": "Passw0rd-test"})
+    sign_in(client, office["liaison"])
     assert "正式答复" in client.get("/items/").get_data(as_text=True)
     response = client.post(f"/items/{item.id}/act/answer", data={"kind": "suggestion"},
                            headers={**HX, "HX-Target": f"item-row-{item.id}"})
@@ -492,7 +492,7 @@ def test_a_quick_action_on_the_board_swaps_the_row_and_the_counts(client, office
 
 
 def test_board_query_count_does_not_grow_with_rows(app, client, office):
-    client.post("/login", data={"username": office["liaison"].username, "password": "Passw0rd-test"})
+    sign_in(client, office["liaison"])
 
     def count_queries() -> int:
         with sql_statements() as sent:
@@ -508,7 +508,7 @@ def test_board_query_count_does_not_grow_with_rows(app, client, office):
 
 def test_edit_registration_is_audited(client, office):
     item = new_item(office)
-    client.post("/login", data={"username": office["liaison"].username, "password": "Passw0rd-test"})
+    sign_in(client, office["liaison"])
     response = client.post(f"/items/{item.id}/edit", data={
         "kind": "suggestion", "origin": "reception", "received_on": item.received_on.isoformat(),
         "title": "关于加强巡回审判工作的建议（修改）", "content": item.content, "deputy_ids": [office["deputy"].id]})
@@ -520,7 +520,7 @@ def test_edit_registration_is_audited(client, office):
 
 def test_every_step_is_audited(client, office):
     item = new_item(office)
-    client.post("/login", data={"username": office["leader"].username, "password": "Passw0rd-test"})
+    sign_in(client, office["leader"])
     client.post(f"/items/{item.id}/act/instruct", data={"instruction": "请办理"})
     entries = db.session.scalars(select(AuditLog).where(AuditLog.actor == office["leader"].username)).all()
     assert {e.entity for e in entries} >= {"item", "item_event"}
@@ -530,7 +530,7 @@ def test_every_step_is_audited(client, office):
 
 def test_attachments_upload_and_download(client, office):
     item = new_item(office)
-    client.post("/login", data={"username": office["liaison"].username, "password": "Passw0rd-test"})
+    sign_in(client, office["liaison"])
     response = client.post(f"/items/{item.id}/files", data={"files": (io.BytesIO(b"%PDF-1.4 test"), "来信.pdf")})
     assert response.status_code == 303
     page = client.get(f"/items/{item.id}").get_data(as_text=True)
@@ -621,7 +621,7 @@ def test_reply_letter(client, login_as, office):
 
 def test_a_deputy_downloads_the_reply_only_once_it_is_final(client, office):
     item = walk(new_item(office), office, "instruct", "assign", "draft")
-    client.post("/login", data={"username": office["deputy_user"].username, "password": "Passw0rd-test"})
+    sign_in(client, office["deputy_user"])
     assert client.get(f"/items/{item.id}/reply.docx").status_code == 403
     walk(item, office, "hear", "answer")
     assert "答复函" not in _text(client.get(f"/items/{item.id}/reply.docx").data) or True
@@ -634,7 +634,7 @@ def test_concerned_case_report(client, office):
     contacts.add_contact(case, contacted_at=datetime(2025, 3, 1, 2, 0, tzinfo=timezone.utc), person="张三",
                          channel="来电", content="询问进度\x07")
     db.session.commit()
-    client.post("/login", data={"username": office["leader"].username, "password": "Passw0rd-test"})
+    sign_in(client, office["leader"])
     text = _text(client.get(f"/items/{case.id}/case-report.docx").data)
     for expected in ("关于（2025）某民初77号案件", "二、合议庭意见", "三、庭长意见", "四、分管副院长意见", "依法审理",
                      "庭长（签字）：庭长周", "分管副院长（签字）：副院长赵　＿＿", "询问进度", "2025-03-01 10:00"):
@@ -669,7 +669,6 @@ def test_item_table_export_streams_what_the_tree_builds(app, client, office, mak
 
     from portal.access import court_scope
     from portal.items import documents
-    from tests.conftest import PASSWORD
 
     walk(new_item(office, title="建议一 & <二>\x0b"), office, *FULL)
     new_item(office, title="两位代表的建议", deputies=[office["deputy"], office["cppcc"]])
@@ -682,7 +681,7 @@ def test_item_table_export_streams_what_the_tree_builds(app, client, office, mak
     start, end = date(year, 1, 1), date(year, 12, 31)
     for user in (office["liaison"], office["handler"]):
         client.post("/logout")
-        assert client.post("/login", data={"username": user.username, "password": PASSWORD}).status_code == 302
+        sign_in(client, user)
         response = client.get(f"/items/export.docx?from={year}-01-01&to={year}-12-31")
         assert response.status_code == 200
         with app.test_request_context():
@@ -875,7 +874,7 @@ def test_the_department_head_signs_as_division_head(client, office, make_user):
         with pytest.raises(Forbidden, match="只有承办部门的庭长庭长周可以"):
             advance(case, "sign_division", user=office[who])
     page_user = office["liaison"]
-    client.post("/login", data={"username": page_user.username, "password": "Passw0rd-test"})
+    sign_in(client, page_user)
     page = client.get(f"/items/{case.id}").get_data(as_text=True)
     assert "庭长：庭长周" in page and "庭长签署</button>" not in page
     walk(case, office, "sign_division")
@@ -910,7 +909,7 @@ def test_admin_names_the_department_head(client, login_as, office, make_court, m
 def test_pages_escalate_nothing_and_the_system_escalates(client, runner, office, make_user):
     overdue = _with_deadline(office, -3)
     executor = make_user(Role.HANDLER, display_name="执行局法官", department=office["criminal"])
-    client.post("/login", data={"username": executor.username, "password": "Passw0rd-test"})
+    sign_in(client, executor)
     for url in ("/", "/items/", "/items/queue"):
         client.get(url)
     assert db.session.scalar(select(func.count()).select_from(ItemEvent).where(ItemEvent.action == "escalate")) == 0
@@ -923,13 +922,13 @@ def test_pages_escalate_nothing_and_the_system_escalates(client, runner, office,
                                                        AuditLog.record_id == event_.id)).one()
     assert logged.user_id is None and logged.actor == "system"
     client.post("/logout")
-    client.post("/login", data={"username": office["liaison"].username, "password": "Passw0rd-test"})
+    sign_in(client, office["liaison"])
     assert "超期升级督办</strong> · 系统" in client.get(f"/items/{overdue.id}").get_data(as_text=True)
 
 
 def test_a_step_on_an_overdue_item_escalates_it_as_the_system(client, office):
     item = _with_deadline(office, -1)
-    client.post("/login", data={"username": office["handler"].username, "password": "Passw0rd-test"})
+    sign_in(client, office["handler"])
     client.post(f"/items/{item.id}/act/progress", data={"note": "已调卷"})
     events = db.session.scalars(select(ItemEvent).where(ItemEvent.item_id == item.id,
                                                         ItemEvent.action == "escalate")).all()
@@ -945,7 +944,7 @@ def test_a_step_on_an_overdue_item_escalates_it_as_the_system(client, office):
 
 def test_a_deputys_item_offers_no_closing_before_the_rating(client, office):
     item = walk(new_item(office), office, "instruct", "assign", "draft", "hear", "answer")
-    client.post("/login", data={"username": office["liaison"].username, "password": "Passw0rd-test"})
+    sign_in(client, office["liaison"])
     page = client.get(f"/items/{item.id}").get_data(as_text=True)
     assert ">办结</button>" not in page and "提交评价" in page
     assert client.post(f"/items/{item.id}/act/close").status_code == 422
@@ -958,7 +957,7 @@ def test_co_proposers_each_rate_and_the_least_satisfied_counts(client, office):
     advance(item, "rate", user=office["deputy_user"], rating="satisfied")
     db.session.commit()
     assert item.state == ItemState.ANSWERED and item.rating is None  # waiting for the co-proposer
-    client.post("/login", data={"username": office["cppcc_user"].username, "password": "Passw0rd-test"})
+    sign_in(client, office["cppcc_user"])
     page = client.get(f"/items/{item.id}").get_data(as_text=True)
     assert "您对答复的评价" in page
     assert not workflow.may(office["deputy_user"], item, "rate")  # rated already
@@ -987,7 +986,7 @@ def test_one_unsatisfied_co_proposer_reopens_and_both_rounds_stay_in_the_history
     advance(item, "rate", user=office["liaison"], rating="satisfied", deputy_id=str(office["deputy"].id))
     advance(item, "rate", user=office["liaison"], rating="satisfied", deputy_id=str(office["cppcc"].id))
     walk(item, office, "close")
-    client.post("/login", data={"username": office["deputy_user"].username, "password": "Passw0rd-test"})
+    sign_in(client, office["deputy_user"])
     page = client.get(f"/items/{item.id}").get_data(as_text=True)
     assert "经研究，已在三个乡镇设立巡回审判点。" in page and "第二轮：已制定具体措施。" in page
 
@@ -1012,7 +1011,7 @@ def test_a_deputy_gets_no_link_to_a_staff_record(client, office):
     db.session.add(reception)
     db.session.flush()
     item = new_item(office, origin=ItemOrigin.RECEPTION, origin_id=reception.id)
-    client.post("/login", data={"username": office["deputy_user"].username, "password": "Passw0rd-test"})
+    sign_in(client, office["deputy_user"])
     page = client.get(f"/items/{item.id}").get_data(as_text=True)
     assert "查看来源记录" not in page
     for link in re.findall(r'href="(/[^"]+)"', page):
@@ -1036,7 +1035,7 @@ def test_the_case_report_hides_the_contacts_from_whom_the_page_hides_them(client
                 "instruct", "assign")
     contacts.add_contact(case, contacted_at=clock.now(), person="某局长", channel="来电", content="打招呼要求从轻")
     db.session.commit()
-    client.post("/login", data={"username": office["handler"].username, "password": "Passw0rd-test"})
+    sign_in(client, office["handler"])
     assert "打招呼要求从轻" not in client.get(f"/items/{case.id}").get_data(as_text=True)
     text = _text(client.get(f"/items/{case.id}/case-report.docx").data)
     assert "打招呼要求从轻" not in text and "某局长" not in text and "本文本不予列明" in text
@@ -1053,13 +1052,13 @@ def _announced(item_id: int) -> list[str]:
 def _post_step(client, office, item, step, **data):
     """Take a step through the page, as the person who normally takes it."""
     client.post("/logout")
-    client.post("/login", data={"username": office[WHO[step]].username, "password": "Passw0rd-test"})
+    sign_in(client, office[WHO[step]])
     response = client.post(f"/items/{item.id}/act/{step}", data=data)
     assert response.status_code == 303, response.get_data(as_text=True)
 
 
 def test_registering_an_item_is_announced(client, office):
-    client.post("/login", data={"username": office["liaison"].username, "password": "Passw0rd-test"})
+    sign_in(client, office["liaison"])
     response = client.post("/items/new", data={
         "kind": "letter", "origin": "mailbox", "received_on": TODAY().isoformat(), "title": "反映立案难的来信",
         "content": "请核实。"})

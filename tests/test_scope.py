@@ -34,7 +34,7 @@ from portal.items.models import ItemKind, ItemOrigin, ItemState
 from portal.items.services import create_item
 from portal.reception.models import Channel, Reception, ReceptionDeputy
 from portal.register.models import DeputyLevel
-from tests.conftest import PASSWORD
+from tests.conftest import sign_in
 
 YEAR = clock.today().year
 WIDE = {"from": f"{YEAR - 1}-01-01", "to": f"{YEAR + 1}-12-31"}
@@ -112,7 +112,7 @@ def client_as(app, make_user, role: Role, **kw):
     """A client of its own (own session) logged in as a new user of ``role``."""
     client = app.test_client()
     user = kw.pop("user", None) or make_user(role, **kw)
-    assert client.post("/login", data={"username": user.username, "password": PASSWORD}).status_code == 302
+    sign_in(client, user)
     return client
 
 

@@ -22,6 +22,7 @@ from portal.duty.models import (
 )
 from portal.extensions import db
 from portal.register.models import DeputyLevel
+from tests.conftest import sign_in
 
 YEAR = clock.today().year
 FULL = {"congress": "出席会议。", "between_sessions": "参加视察。", "voters": "走访选民。", "law": "普法宣传。", "deeds": "修路。"}
@@ -79,7 +80,7 @@ def test_year_selector_swaps_only_the_panels(client, account, deputy, court):
 
 def test_an_account_without_a_register_entry_is_told_so(client, make_user):
     user = make_user(Role.DEPUTY)
-    client.post("/login", data={"username": user.username, "password": "Passw0rd-test"})
+    sign_in(client, user)
     assert "尚未关联代表委员登记信息" in text(client.get("/workspace/"))
     assert client.get("/workspace/archive").status_code == 403
 
