@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from portal.auth.models import CourtLevel, Role
-from portal.documents.xlsx import MAX_CELL, PERCENT, Sheet, build_workbook
+from portal.documents.xlsx import MAX_CELL, PERCENT, WIDTH_SAMPLE, Sheet, build_workbook
 from portal.duty.models import DutyReport, ReportKind, ReportState
 from portal.extensions import db
 from portal.hearings.models import CaseType, Hearing, HearingInvitation, HearingStatus, InvitationStatus
@@ -95,6 +95,17 @@ def test_writer_without_title_starts_with_the_header_and_cuts_overlong_text():
     assert first["A1"].value == "内容" and first.freeze_panes == "A2" and first.auto_filter.ref == "A1:A2"
     assert len(first["A2"].value) == MAX_CELL and first["A2"].value.endswith("…")
     assert second.title == "乙" and second.max_row == 1 and second.auto_filter.ref == "A1:A1"
+
+
+def test_writer_takes_rows_as_they_are_made_and_fits_the_columns_to_the_first_thousand():
+    def rows():  # a generator: the writer holds the first WIDTH_SAMPLE rows, and writes the rest as they come
+        for n in range(WIDTH_SAMPLE + 1500):
+            yield [n, "窄" if n < WIDTH_SAMPLE else "很宽的说明文字" * 5]
+
+    sheet = reopen(build_workbook([Sheet("长表", ["序号", "说明"], rows())])).worksheets[0]
+    assert sheet.max_row == WIDTH_SAMPLE + 1501 and sheet.auto_filter.ref == f"A1:B{WIDTH_SAMPLE + 1501}"
+    assert sheet[f"B{WIDTH_SAMPLE + 1501}"].value == "很宽的说明文字" * 5
+    assert sheet.column_dimensions["B"].width == 8  # the header's width: the wide rows came after the sample
 
 
 # --- the lists ------------------------------------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 An area builds plain rows (``Sheet``: headers and values) and ``build_workbook`` turns them into the bytes of a
 workbook laid out the same way everywhere: a title row naming the court(s) and the period, a bold header row that
-stays frozen, an autofilter over the data, and column widths that fit the text.
+stays frozen, an autofilter over the data, and column widths that fit the text (of the first thousand rows: the
+rows are written as they are made, so a long list is never held whole).
 
 What people typed must come back as they typed it:
 - every text cell is a string cell formatted as text ("@"), so a mobile, an ID number or a 案号 is not turned
@@ -19,6 +20,7 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from io import BytesIO
+from itertools import chain, islice
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -35,6 +37,7 @@ PERCENT = "0%"  # whole percents, as the summaries print rates (20/21 → 95%)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")  # clean() has made a CR a line feed by then
 MIN_WIDTH, MAX_WIDTH = 8, 40
 MAX_CELL = 32767  # characters Excel holds in a cell; it reports a longer one as damaged
+WIDTH_SAMPLE = 1000  # the rows the columns are fitted to; a long list's others are written as they come
 
 TITLE_FONT = Font(bold=True, size=14)
 HEADER_FONT = Font(bold=True)
@@ -113,17 +116,18 @@ def _cell(sheet, value: Value, number_format: str | None) -> WriteOnlyCell:
 
 
 def _write_sheet(workbook: Workbook, spec: Sheet, title: str | None) -> None:
-    rows = [[_as_cell_value(v) for v in row] for row in spec.rows]
+    """Write ``spec``'s rows as they are made: only the first ``WIDTH_SAMPLE`` are held, to fit the columns to."""
+    rows = (_cell_values(row) for row in spec.rows)
+    sample = list(islice(rows, WIDTH_SAMPLE))
     headers = [clean(h) for h in spec.headers]
     sheet = workbook.create_sheet(clean(spec.name)[:31] or "Sheet")
     for index, header in enumerate(headers):
-        widest = max((display_width(_shown(row[index])) for row in rows if index < len(row)), default=0)
+        widest = max((display_width(_shown(row[index])) for row in sample if index < len(row)), default=0)
         sheet.column_dimensions[get_column_letter(index + 1)].width = \
             min(MAX_WIDTH, max(MIN_WIDTH, display_width(header) + 4, widest + 2))  # + the filter button
     header_row = 2 if title else 1
     last_column = get_column_letter(max(len(headers), 1))
     sheet.freeze_panes = f"A{header_row + 1}"
-    sheet.auto_filter.ref = f"A{header_row}:{last_column}{header_row + len(rows)}"
     sheet.print_title_rows = f"{header_row}:{header_row}"
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = "9"  # A4
@@ -139,8 +143,15 @@ def _write_sheet(workbook: Workbook, spec: Sheet, title: str | None) -> None:
         header_cells.append(cell)
     sheet.append(header_cells)
     formats = [spec.formats.get(h) for h in spec.headers]
-    for row in rows:
+    written = 0
+    for row in chain(sample, rows):
         sheet.append([_cell(sheet, value, formats[i] if i < len(formats) else None) for i, value in enumerate(row)])
+        written += 1
+    sheet.auto_filter.ref = f"A{header_row}:{last_column}{header_row + written}"  # written after the rows
+
+
+def _cell_values(row: Sequence[Value]) -> list[Value]:
+    return [_as_cell_value(v) for v in row]
 
 
 def build_workbook(sheets: Sequence[Sheet], title: str | None = None) -> bytes:

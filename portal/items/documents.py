@@ -395,17 +395,17 @@ def _figure_cells(group: str, f: Figures) -> list:
             f.rated, f.satisfied, _rate(f.satisfied_rate)]
 
 
-def build_item_xlsx(court_name: str, items: list[Item], report: FigureReport) -> bytes:
+def build_item_xlsx(court_name: str, items: Iterable[Item], report: FigureReport) -> bytes:
     """The figures page as a workbook: the period's items a row each (what the user sees, as on the Word table),
     and the figures (收件、办结、办结率、按期办结率、满意率) by kind, by department and in all."""
     def local(moment):
         return clock.to_local(moment).replace(tzinfo=None) if moment else None
 
-    item_rows = [[i.number, i.court.name, i.kind.label, i.received_on,
+    item_rows = ([i.number, i.court.name, i.kind.label, i.received_on,
                   "、".join(d.name for d in i.deputies) or i.source_body or i.origin.label, i.title, i.case_number,
                   i.leader.display_name if i.leader else "", i.department.name if i.department else "",
                   i.handler.display_name if i.handler else "", i.deadline, i.state.label, i.answered_on,
-                  local(i.closed_at), i.rating.label if i.rating else ""] for i in items]
+                  local(i.closed_at), i.rating.label if i.rating else ""] for i in items)  # written as read
     figure_rows = ([_figure_cells("按类别", f) for f in report.by_kind]
                    + [_figure_cells("按承办部门", f) for f in report.by_department]
                    + [_figure_cells("合计", report.total)])

@@ -401,9 +401,15 @@ def _period_condition(court_ids: list[int], date_from: date, date_to: date, user
 
 def period_items(court_ids: list[int], date_from: date, date_to: date, *, user=None) -> list[Item]:
     """Every item received in the period (that ``user`` sees, if given), for the item table."""
-    return list(db.session.scalars(
+    return list(stream_period_items(court_ids, date_from, date_to, user=user))
+
+
+def stream_period_items(court_ids: list[int], date_from: date, date_to: date, *, user=None) -> Iterator[Item]:
+    """``period_items`` read a batch at a time (``yield_per``, each batch's deputies, department, handler, leader
+    and court loaded with it), for the workbook: a year of a province's items is never held whole."""
+    return iter(db.session.scalars(
         select(Item).options(*_row_options()).where(_period_condition(court_ids, date_from, date_to, user))
-        .order_by(Item.received_on, Item.id)))
+        .order_by(Item.received_on, Item.id).execution_options(yield_per=STREAM_ROWS)))
 
 
 def stream_period_rows(court_ids: list[int], date_from: date, date_to: date, *,

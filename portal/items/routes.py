@@ -337,7 +337,8 @@ def export_xlsx():
     period, scope = periods.from_request(), court_scope(current_user)
     period.check()
     start, end = _bounds(period)
-    data = documents.build_item_xlsx(scope.title, queries.period_items(scope.court_ids, start, end, user=current_user),
-                                     queries.figures(scope.court_ids, start, end, user=current_user))
+    report = queries.figures(scope.court_ids, start, end, user=current_user)
+    data = documents.build_item_xlsx(
+        scope.title, queries.stream_period_items(scope.court_ids, start, end, user=current_user), report)
     return send_download(data, f"交办督办件_{start:%Y%m%d}-{end:%Y%m%d}.xlsx", XLSX)
 
