@@ -26,6 +26,18 @@ def navigation_entries() -> list[tuple]:
     return [entry for area in AREAS for entry in getattr(importlib.import_module(f"portal.{area}"), "NAVIGATION", [])]
 
 
+def navigation_pages() -> dict[str, set[str]]:
+    """{a menu entry's endpoint: the pages it stands for} from every area's ``NAVIGATION_PAGES``, for pages that
+    belong to an entry of another area (the security administrator's tabs under 安全管理)."""
+    from portal import AREAS
+
+    pages: dict[str, set[str]] = {}
+    for area in AREAS:
+        for endpoint, covered in getattr(importlib.import_module(f"portal.{area}"), "NAVIGATION_PAGES", {}).items():
+            pages.setdefault(endpoint, set()).update(covered)
+    return pages
+
+
 def format_datetime(value: datetime | None) -> str:
     """2025-03-01 14:05 in Beijing time."""
     return clock.to_local(value).strftime("%Y-%m-%d %H:%M") if value else ""
@@ -58,7 +70,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
     privacy.register(app)
 
-    entries = navigation_entries()
+    entries, pages = navigation_entries(), navigation_pages()
 
     @app.context_processor
     def navigation():
@@ -67,10 +79,14 @@ def init_app(app: Flask) -> None:
             visible = [(label, endpoint, group) for label, endpoint, roles, *group in entries
                        if current_user.holds(*roles)]
             exact = any(endpoint == request.endpoint for _, endpoint, _ in visible)
+            covering = {endpoint for _, endpoint, _ in visible if request.endpoint in pages.get(endpoint, ())}
             groups: dict[str, NavEntry] = {}
             for label, endpoint, group in visible:
-                entry = NavEntry(label, url_for(endpoint),
-                                 endpoint == request.endpoint if exact else _is_current(endpoint))
+                if exact:
+                    active = endpoint == request.endpoint
+                else:
+                    active = endpoint in covering if covering else _is_current(endpoint)
+                entry = NavEntry(label, url_for(endpoint), active)
                 if not group:
                     items.append(entry)
                     continue

@@ -130,6 +130,15 @@ def test_the_admins_pages_are_one_menu_entry_with_tabs(client, login_as):
         assert ">部门</a>" in page and ">审计日志</a>" not in page  # the audit log is the audit administrator's
 
 
+def test_the_security_administrators_tabs_elsewhere_stay_under_their_menu_entry(client, login_as):
+    login_as(Duty.SECURITY)
+    for path, tab in (("/admin/security/accounts", "账户"), ("/admin/security/locks", "登录锁定"),
+                      ("/admin/security/", "安全策略"), ("/agenda/feeds", "日历订阅")):
+        page = client.get(path).get_data(as_text=True)
+        assert '<a class="nav-link text-dark active fw-bold" href="/admin/" aria-current="page">安全管理</a>' in page, path
+        assert f'aria-current="page" href="{path}">{tab}</a>' in page, path
+
+
 def test_the_admin_names_an_unnamed_court_at_first_login(app, client):
     from portal.auth.services import ensure_admin
 

@@ -15,5 +15,7 @@ TABS = {Duty.SYSTEM: [("admin.users", "用户"), ("admin.departments", "部门")
         Duty.SECURITY: [("admin.security", "账户"), ("auth.security.locks", "登录锁定"),
                         ("auth.security.policy_form", "安全策略"), ("agenda.feeds", "日历订阅")],
         Duty.AUDIT: [("admin.audit", "审计日志")]}
+# What the menu entry stands for beyond this blueprint's pages (portal.templating): the duties' tabs elsewhere.
+NAVIGATION_PAGES = {"admin.index": {endpoint for tabs in TABS.values() for endpoint, _ in tabs}}
 
 from portal.admin import routes  # noqa: E402,F401
