@@ -72,8 +72,13 @@ def court_subtree_ids(court_id: int) -> list[int]:
     A deployment has a few hundred courts at most: reading every court's parent and walking the tree here costs
     a twentieth of building and running a recursive query, which most pages would otherwise do twice.
     """
+    return _below(court_id, db.session.execute(select(Court.id, Court.parent_id).order_by(Court.id)))
+
+
+def _below(court_id: int, tree) -> list[int]:
+    """``court_id`` and the courts below it in ``tree`` ((id, parent id) pairs in id order), level by level."""
     children: dict[int | None, list[int]] = defaultdict(list)
-    for id_, parent_id in db.session.execute(select(Court.id, Court.parent_id).order_by(Court.id)):
+    for id_, parent_id in tree:
         children[parent_id].append(id_)
     found = [court_id] if any(court_id in ids for ids in children.values()) else []
     for id_ in found:  # grows as it goes: breadth first
@@ -145,7 +150,8 @@ def court_scope(user, args=None) -> CourtScope:
     court = by_id.get(params.parse_id(chosen))
     court = court or _default_court(user, by_id) or courts[0]
     with_lower = (source.get("scope") or WITH_LOWER) != OWN
-    ids = [i for i in court_subtree_ids(court.id) if i in by_id] if with_lower else [court.id]
+    # The courts one sees are those below a court, whole: the chosen court's are found among them.
+    ids = _below(court.id, sorted((c.id, c.parent_id) for c in courts)) if with_lower else [court.id]
     scope = CourtScope(court=court, with_lower=len(ids) > 1, court_ids=ids, courts=courts)
     if "court" in args or "scope" in args:
         session[SCOPE_SESSION_KEY] = scope.as_args()

@@ -33,7 +33,8 @@ def init_app(app: Flask) -> None:
     @app.url_defaults
     def versioned_static_urls(endpoint, values):
         if endpoint == "static" and "v" not in values and values.get("filename"):
-            values["v"] = version(app.static_folder, values["filename"]) or None
+            if digest := version(app.static_folder, values["filename"]):  # a missing file's URL stays bare
+                values["v"] = digest
 
     @app.after_request
     def keep_versioned_static_files(response):

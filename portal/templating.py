@@ -18,22 +18,25 @@ class NavEntry:
     children: list["NavEntry"] = field(default_factory=list)  # a group's entries (a menu that opens)
 
 
+def _of_areas(name: str, default) -> list:
+    """Each feature area's ``name`` (an attribute of its package), in area order."""
+    from portal import AREAS
+
+    return [getattr(importlib.import_module(f"portal.{area}"), name, default) for area in AREAS]
+
+
 def navigation_entries() -> list[tuple]:
     """(label, endpoint, roles or duties that see it[, group]) from every feature area's ``NAVIGATION``, in area order;
     entries with the same group label share one menu in the header."""
-    from portal import AREAS
-
-    return [entry for area in AREAS for entry in getattr(importlib.import_module(f"portal.{area}"), "NAVIGATION", [])]
+    return [entry for entries in _of_areas("NAVIGATION", []) for entry in entries]
 
 
 def navigation_pages() -> dict[str, set[str]]:
     """{a menu entry's endpoint: the pages it stands for} from every area's ``NAVIGATION_PAGES``, for pages that
     belong to an entry of another area (the security administrator's tabs under 安全管理)."""
-    from portal import AREAS
-
     pages: dict[str, set[str]] = {}
-    for area in AREAS:
-        for endpoint, covered in getattr(importlib.import_module(f"portal.{area}"), "NAVIGATION_PAGES", {}).items():
+    for declared in _of_areas("NAVIGATION_PAGES", {}):
+        for endpoint, covered in declared.items():
             pages.setdefault(endpoint, set()).update(covered)
     return pages
 
@@ -78,15 +81,12 @@ def init_app(app: Flask) -> None:
         if current_user.is_authenticated:
             visible = [(label, endpoint, group) for label, endpoint, roles, *group in entries
                        if current_user.holds(*roles)]
-            exact = any(endpoint == request.endpoint for _, endpoint, _ in visible)
-            covering = {endpoint for _, endpoint, _ in visible if request.endpoint in pages.get(endpoint, ())}
+            # The entry that is the page itself, else those that stand for it, else the page's area's (_is_current).
+            chosen = ({endpoint for _, endpoint, _ in visible if endpoint == request.endpoint}
+                      or {endpoint for _, endpoint, _ in visible if request.endpoint in pages.get(endpoint, ())})
             groups: dict[str, NavEntry] = {}
             for label, endpoint, group in visible:
-                if exact:
-                    active = endpoint == request.endpoint
-                else:
-                    active = endpoint in covering if covering else _is_current(endpoint)
-                entry = NavEntry(label, url_for(endpoint), active)
+                entry = NavEntry(label, url_for(endpoint), endpoint in chosen if chosen else _is_current(endpoint))
                 if not group:
                     items.append(entry)
                     continue
