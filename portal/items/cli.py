@@ -43,11 +43,12 @@ def export_items(date_from: str, date_to: str, output: str, court_code: str | No
         raise click.ClickException("输出文件的扩展名应为 .docx 或 .xlsx")
     scope = export_scope(court_code, with_lower)
     start, end = period.start, period.end
-    items = queries.period_items(scope.court_ids, start, end)
     report = queries.figures(scope.court_ids, start, end)
     if suffix == ".xlsx":
+        items = list(queries.stream_period_rows(scope.court_ids, start, end))
         Path(output).write_bytes(build_item_xlsx(scope.title, items, report))
     else:
+        items = queries.period_items(scope.court_ids, start, end)
         Path(output).write_bytes(build_item_table(item_table(scope.title, start, end, items, report)))
     total = report.total
     rate = "—" if total.closed_rate is None else f"{total.closed_rate}%"

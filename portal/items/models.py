@@ -107,7 +107,7 @@ class Item(Versioned, TimestampMixin, db.Model):
                         "created_by_id": "登记人"}
     __table_args__ = (
         UniqueConstraint("court_id", "number"),
-        Index("ix_item_origin", "origin", "origin_id"),
+        Index("ix_item_origin", "origin", "origin_id", "state"),  # state: open follow-ups counted from the index
         Index("ix_item_court_state", "court_id", "state"),
         Index("ix_item_received", "received_on", "id"),
         # the supervision counts, the queue's flagged items and the board's deadline filter (supervision.py)

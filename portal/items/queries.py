@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import Row, and_, case, distinct, exists, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from portal import clock, params
 from portal.access import visible_court_ids
@@ -26,11 +26,18 @@ from portal.pagination import Page, paginate
 from portal.register.models import Deputy
 
 
-def visible_condition(user):
-    """The items ``user`` may open: a court's items for staff, a department's for handlers, their own for deputies."""
+def visible_condition(user, within: list[int] | None = None):
+    """The items ``user`` may open: a court's items for staff, a department's for handlers, their own for deputies.
+
+    ``within``: only those of these courts (a court scope), stated as one list of courts: a second ``IN`` of a
+    province's hundred courts would be tested again on every item counted."""
     if user.role == Role.DEPUTY:
-        return Item.id.in_(select(item_deputy.c.item_id).where(item_deputy.c.deputy_id == (user.deputy_id or -1)))
-    condition = Item.court_id.in_(visible_court_ids(user))
+        condition = Item.id.in_(select(item_deputy.c.item_id).where(item_deputy.c.deputy_id == (user.deputy_id or -1)))
+        return condition if within is None else and_(condition, Item.court_id.in_(within))
+    visible = visible_court_ids(user)
+    if within is not None:
+        visible = sorted(set(within).intersection(visible))
+    condition = Item.court_id.in_(visible)
     if user.role == Role.HANDLER:
         mine = Item.handler_id == user.id
         if user.department_id:
@@ -184,7 +191,7 @@ class BoardFilters:
 def _filtered(user, filters: BoardFilters, court_ids: list[int], *, with_state: bool = True):
     from portal.register.services import search_condition
 
-    conditions = [visible_condition(user), Item.court_id.in_(court_ids)]
+    conditions = [visible_condition(user, court_ids)]
     if with_state and filters.state:
         conditions.append(Item.state == ItemState(filters.state))
     if filters.kind:
@@ -233,23 +240,28 @@ def list_items(user, filters: BoardFilters, court_ids: list[int], counts: dict[s
 
 def state_counts(user, filters: BoardFilters, court_ids: list[int]) -> dict[str, int]:
     """Items per state under the board's filters (except the state itself), in one grouped query."""
+    # grouped by court too: SQLite then reads ix_item_court_state in its order instead of sorting every item
     rows = db.session.execute(select(Item.state, func.count()).where(_filtered(user, filters, court_ids,
                                                                                with_state=False))
-                              .group_by(Item.state))
+                              .group_by(Item.court_id, Item.state))
     counts = {state.value: 0 for state in ItemState}
     for state, n in rows:
-        counts[ItemState(state).value] = n
+        counts[ItemState(state).value] += n
     return counts
 
 
 def board_choices(courts: list[int]) -> dict:
-    """Departments and leaders of the courts in scope, for the board's filter menus."""
-    departments = db.session.scalars(select(Department).options(selectinload(Department.court))
-                                     .where(Department.court_id.in_(courts), Department.active.is_(True))
-                                     .order_by(Department.court_id, Department.id))
-    leaders = db.session.scalars(select(User).where(User.court_id.in_(courts), User.role == Role.LEADER,
-                                                    User.active.is_(True)).order_by(User.court_id, User.id))
-    return {"departments": list(departments), "leaders": list(leaders), "multi_court": len(courts) > 1}
+    """Departments and leaders of the courts in scope, for the board's filter menus, as (id, text) pairs read
+    as plain columns: a province's menus hold hundreds of departments."""
+    multi_court = len(courts) > 1
+    departments = db.session.execute(
+        select(Department.id, Department.name, Court.name).join(Court, Court.id == Department.court_id)
+        .where(Department.court_id.in_(courts), Department.active.is_(True))
+        .order_by(Department.court_id, Department.id))
+    leaders = db.session.execute(select(User.id, User.display_name).where(
+        User.court_id.in_(courts), User.role == Role.LEADER, User.active.is_(True)).order_by(User.court_id, User.id))
+    return {"departments": [(id_, f"{court} · {name}" if multi_court else name) for id_, name, court in departments],
+            "leaders": [tuple(row) for row in leaders]}
 
 
 def queue(user, court_ids: list[int], *, cursor: str | None, per_page: int, total: int | None,
@@ -401,26 +413,23 @@ def _period_condition(court_ids: list[int], date_from: date, date_to: date, user
 
 def period_items(court_ids: list[int], date_from: date, date_to: date, *, user=None) -> list[Item]:
     """Every item received in the period (that ``user`` sees, if given), for the item table."""
-    return list(stream_period_items(court_ids, date_from, date_to, user=user))
-
-
-def stream_period_items(court_ids: list[int], date_from: date, date_to: date, *, user=None) -> Iterator[Item]:
-    """``period_items`` read a batch at a time (``yield_per``, each batch's deputies, department, handler, leader
-    and court loaded with it), for the workbook: a year of a province's items is never held whole."""
-    return iter(db.session.scalars(
+    return list(db.session.scalars(
         select(Item).options(*_row_options()).where(_period_condition(court_ids, date_from, date_to, user))
-        .order_by(Item.received_on, Item.id).execution_options(yield_per=STREAM_ROWS)))
+        .order_by(Item.received_on, Item.id)))
 
 
 def stream_period_rows(court_ids: list[int], date_from: date, date_to: date, *,
                        user=None) -> Iterator[tuple[Row, list[str]]]:
-    """``period_items`` for the streamed Word table: the columns it shows (``court`` and ``department`` by name)
-    and each item's deputies' names in the order of ``Item.deputies``, read in batches (``yield_per``) without
-    ORM objects, so a batch is all that is held at a time."""
-    query = (select(Item.id, Item.number, Item.kind, Item.source_body, Item.origin, Item.title, Item.deadline,
-                    Item.state, Item.answered_on, Item.rating, Court.name.label("court"),
-                    Department.name.label("department"))
+    """``period_items`` for the streamed Word table and the workbook: the columns they show (``court``,
+    ``department``, ``leader`` and ``handler`` by name) and each item's deputies' names in the order of
+    ``Item.deputies``, read in batches (``yield_per``) without ORM objects, so a batch is all that is held."""
+    leader, handler = aliased(User), aliased(User)
+    query = (select(Item.id, Item.number, Item.kind, Item.source_body, Item.origin, Item.title, Item.received_on,
+                    Item.case_number, Item.deadline, Item.state, Item.answered_on, Item.closed_at, Item.rating,
+                    Court.name.label("court"), Department.name.label("department"),
+                    leader.display_name.label("leader"), handler.display_name.label("handler"))
              .join(Court, Court.id == Item.court_id).outerjoin(Department, Department.id == Item.department_id)
+             .outerjoin(leader, leader.id == Item.leader_id).outerjoin(handler, handler.id == Item.handler_id)
              .where(_period_condition(court_ids, date_from, date_to, user)).order_by(Item.received_on, Item.id)
              .execution_options(yield_per=STREAM_ROWS))
     for batch in db.session.execute(query).partitions():

@@ -339,6 +339,6 @@ def export_xlsx():
     start, end = _bounds(period)
     report = queries.figures(scope.court_ids, start, end, user=current_user)
     data = documents.build_item_xlsx(
-        scope.title, queries.stream_period_items(scope.court_ids, start, end, user=current_user), report)
+        scope.title, queries.stream_period_rows(scope.court_ids, start, end, user=current_user), report)
     return send_download(data, f"交办督办件_{start:%Y%m%d}-{end:%Y%m%d}.xlsx", XLSX)
 

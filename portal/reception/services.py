@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import Select, and_, exists, false, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from portal import clock, params, periods
 from portal.access import current_user_id
@@ -186,14 +186,18 @@ class PeriodCounts:
 
 
 def period_counts(filters: ReceptionFilters, court_ids: list[int]) -> PeriodCounts:
-    """Visits, 人次 and open follow-ups of the filtered receptions, in one SQL statement."""
+    """Visits, 人次 and open follow-ups of the filtered receptions, in one SQL statement. The visitors and the
+    follow-ups are joined to the receptions rather than looked up in a list of their ids: a province's year is
+    tens of thousands of receptions."""
     conditions = _conditions(filters, court_ids)
-    chosen = select(Reception.id).where(*conditions).correlate(None)
-    deputy_rows = (select(func.count()).select_from(ReceptionDeputy)
-                   .where(ReceptionDeputy.reception_id.in_(chosen)).scalar_subquery())
-    open_items = (select(func.count()).select_from(Item)
-                  .where(Item.origin == ItemOrigin.RECEPTION, Item.origin_id.in_(chosen),
-                         Item.state.not_in(DONE_STATES)).scalar_subquery())
+    # aliases: the filters' own subqueries of visitors and items correlate to the reception alone
+    visitor, raised = aliased(ReceptionDeputy), aliased(Item)
+    deputy_rows = (select(func.count()).select_from(visitor)
+                   .join(Reception, Reception.id == visitor.reception_id).where(*conditions)
+                   .correlate(None).scalar_subquery())
+    open_items = (select(func.count()).select_from(raised).join(Reception, Reception.id == raised.origin_id)
+                  .where(raised.origin == ItemOrigin.RECEPTION, raised.state.not_in(DONE_STATES), *conditions)
+                  .correlate(None).scalar_subquery())
     visits, others, deputies, still_open = db.session.execute(
         select(func.count(Reception.id), func.coalesce(func.sum(Reception.other_count), 0), deputy_rows, open_items)
         .where(*conditions)).one()
@@ -211,12 +215,14 @@ def list_receptions(filters: ReceptionFilters, court_ids: list[int], counts: Per
 
 
 def filter_choices(court_ids: list[int]) -> dict:
-    """Courts and receiving leaders for the filter menus."""
-    courts = list(db.session.scalars(select(Court).where(Court.id.in_(court_ids)).order_by(Court.code)))
-    leaders = list(db.session.scalars(select(User).where(User.court_id.in_(court_ids), User.role == Role.LEADER)
-                                      .order_by(User.court_id, User.id)))
-    return {"courts": courts, "leaders": leaders, "channels": Channel.choices(),
-            "followups": list(FOLLOWUP_STATES.items())}
+    """The receiving leaders as (id, name) pairs, with their court when the scope has several, and the other
+    filter menus."""
+    leaders = db.session.execute(select(User.id, User.display_name, Court.name).join(Court, Court.id == User.court_id)
+                                 .where(User.court_id.in_(court_ids), User.role == Role.LEADER)
+                                 .order_by(User.court_id, User.id))
+    several = len(court_ids) > 1
+    return {"leaders": [(id_, f"{name}（{court}）" if several else name) for id_, name, court in leaders],
+            "channels": Channel.choices(), "followups": list(FOLLOWUP_STATES.items())}
 
 
 def all_filtered(filters: ReceptionFilters, court_ids: list[int]) -> list[Reception]:
