@@ -1,4 +1,4 @@
-"""indexes for the list pages' counts over a province: the reception log's 人次, its open follow-ups, the outbox
+"""indexes for the counts over a province: the reception log's 人次 and open follow-ups, the outbox, messages sent
 
 Revision ID: 0026
 Revises: 0025
@@ -10,8 +10,9 @@ rows; these indexes let them read the index alone instead of every row:
 - ``ix_reception_court_received`` gains ``other_count``: the log's 人次 sums it over the period's receptions.
 - ``ix_item_origin`` gains ``state``: the log's open follow-ups are the items raised at those receptions not yet
   answered.
-- ``ix_message_court_state`` (court_id, state, channel) in place of ``ix_message_court_id``: the outbox counts the
-  courts' messages by state (it read every message through the due-index before).
+- ``ix_message_court_state`` (court_id, state, channel, sent_at) in place of ``ix_message_court_id``: the outbox
+  counts the courts' messages by state (it read every message through the due-index before), the figures the
+  messages sent in a period by channel.
 
 Then ANALYZE of those tables on SQLite, which keeps no statistics by itself.
 """
@@ -31,7 +32,7 @@ def upgrade():
     for table, name, columns, added in WIDER:
         op.drop_index(name, table_name=table)
         op.create_index(name, table, columns + added)
-    op.create_index("ix_message_court_state", "message", ["court_id", "state", "channel"])
+    op.create_index("ix_message_court_state", "message", ["court_id", "state", "channel", "sent_at"])
     op.drop_index("ix_message_court_id", table_name="message")
     if op.get_bind().dialect.name == "sqlite":
         for table in ("reception", "item", "message"):

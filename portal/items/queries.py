@@ -34,16 +34,19 @@ def visible_condition(user, within: list[int] | None = None):
     if user.role == Role.DEPUTY:
         condition = Item.id.in_(select(item_deputy.c.item_id).where(item_deputy.c.deputy_id == (user.deputy_id or -1)))
         return condition if within is None else and_(condition, Item.court_id.in_(within))
-    visible = visible_court_ids(user)
-    if within is not None:
-        visible = sorted(set(within).intersection(visible))
-    condition = Item.court_id.in_(visible)
+    condition = _in_courts(user, within)
     if user.role == Role.HANDLER:
         mine = Item.handler_id == user.id
         if user.department_id:
             mine = or_(mine, Item.department_id == user.department_id)
         condition = and_(condition, mine)
     return condition
+
+
+def _in_courts(user, within: list[int] | None):
+    """The item is in a court ``user`` sees (and, given ``within``, in one of those)."""
+    visible = visible_court_ids(user)
+    return Item.court_id.in_(visible if within is None else sorted(set(within).intersection(visible)))
 
 
 def is_handler_of(user, item: Item) -> bool:
@@ -71,7 +74,7 @@ def visible_item(user, item_id: int) -> Item:
     return item
 
 
-def attention_condition(user, today: date | None = None):
+def attention_condition(user, today: date | None = None, within: list[int] | None = None):
     """Items flagged for ``user``'s attention: near or past the deadline and theirs to act on.
 
     A handler: their department's items. A leader: items they answer for, and any overdue item in their
@@ -79,11 +82,11 @@ def attention_condition(user, today: date | None = None):
     """
     today = today or clock.today()
     flagged = deadline_state_in(("overdue", "soon"), today)
-    courts = Item.court_id.in_(visible_court_ids(user))
+    courts = _in_courts(user, within)
     if user.role == Role.LEADER:
         return and_(courts, or_(and_(Item.leader_id == user.id, flagged), deadline_state_in(["overdue"], today)))
     if user.role == Role.HANDLER:
-        return and_(visible_condition(user), flagged, Item.state.in_(HANDLING))
+        return and_(visible_condition(user, within), flagged, Item.state.in_(HANDLING))
     return and_(courts, flagged)
 
 
@@ -93,9 +96,7 @@ def supervision_counts(user, court_ids: list[int] | None = None) -> dict[str, in
     if user.role == Role.DEPUTY:
         return {"overdue": 0, "soon": 0}
     today = clock.today()
-    where = attention_condition(user, today)
-    if court_ids is not None:
-        where = and_(where, Item.court_id.in_(court_ids))
+    where = attention_condition(user, today, court_ids)
     row = db.session.execute(select(func.count(case((deadline_state_in(["overdue"], today), 1))),
                                     func.count(case((deadline_state_in(["soon"], today), 1)))).where(where)).one()
     return {"overdue": row[0], "soon": row[1]}
@@ -272,18 +273,16 @@ def queue(user, court_ids: list[int], *, cursor: str | None, per_page: int, tota
     Liaison and admin: items waiting for the liaison office (to assign, hear, answer, close).
     """
     today = clock.today()
+    seen = visible_condition(user, court_ids)
     if user.role == Role.HANDLER:
-        work = and_(visible_condition(user), Item.state.in_(HANDLING))
+        work = and_(seen, Item.state.in_(HANDLING))
     elif user.role == Role.LEADER:
-        work = and_(visible_condition(user), or_(Item.state == ItemState.REGISTERED,
-                                                 and_(Item.leader_id == user.id, Item.state != ItemState.CLOSED)))
+        work = and_(seen, or_(Item.state == ItemState.REGISTERED,
+                              and_(Item.leader_id == user.id, Item.state != ItemState.CLOSED)))
     else:
-        work = and_(visible_condition(user), Item.state.in_((ItemState.INSTRUCTED, ItemState.REPLY_DRAFTED,
-                                                             ItemState.REPLY_HEARD, ItemState.ANSWERED,
-                                                             ItemState.RATED)))
-    in_scope = Item.court_id.in_(court_ids)
-    work = and_(work, in_scope)
-    attention = and_(attention_condition(user, today), in_scope)
+        work = and_(seen, Item.state.in_((ItemState.INSTRUCTED, ItemState.REPLY_DRAFTED, ItemState.REPLY_HEARD,
+                                          ItemState.ANSWERED, ItemState.RATED)))
+    attention = attention_condition(user, today, court_ids)
     flagged = list(db.session.scalars(  # the overdue first: their due date is before the others'
         select(Item).options(*_row_options()).where(attention).order_by(Item.supervised_due, Item.id).limit(100)))
     rest = select(Item).options(*_row_options()).where(work, ~attention)
