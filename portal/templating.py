@@ -6,7 +6,7 @@ from datetime import date, datetime
 from flask import Flask, request, url_for
 from flask_login import current_user
 
-from portal import areas, clock, privacy
+from portal import addresses, areas, clock, privacy
 from portal.auth.models import Duty, Role
 
 
@@ -71,6 +71,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    app.jinja_env.globals["address"] = addresses.address  # many links to the same pages (portal.addresses)
     privacy.register(app)
 
     entries, pages = navigation_entries(), navigation_pages()

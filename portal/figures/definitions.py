@@ -13,12 +13,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from urllib.parse import quote_plus
 
 from flask import url_for
 from sqlalchemy import case, func
 
 from portal import clock
+from portal.addresses import Addresses
 
 # What the figures mean, shown on the page under the figures and quoted by the documents.
 NOTES = [
@@ -67,7 +67,7 @@ class Scope:
     column_of: Mapping[int, int] = field(default_factory=dict)  # court id -> its column's court id
     court_names: Mapping[int, str] = field(default_factory=dict)
     rolled: frozenset[int] = frozenset()  # the columns that count courts below theirs
-    addresses: dict = field(default_factory=dict, compare=False, repr=False)  # ``address``'s, by endpoint and names
+    addresses: Addresses = field(default_factory=Addresses, compare=False, repr=False)  # the links' addresses
 
     @classmethod
     def of(cls, court_ids: list[int], courts: list[Court], start: date, end: date, as_of: date | None = None,
@@ -121,26 +121,7 @@ class Scope:
         list is ``only_for`` some roles and the scope's user has none of them (a document has no user: all)."""
         if only_for and self.user is not None and self.user.role not in only_for:
             return None, {}
-        return self.address(endpoint, {**args, **self.court_args(None)}), CourtLinks(self, endpoint, args)
-
-    def address(self, endpoint: str, args: Mapping[str, object]) -> str:
-        """``url_for(endpoint, **args)`` of a list whose arguments all go into its query string, built once per
-        endpoint and set of argument names with marks where the values go, each address then putting its values
-        in place, quoted as werkzeug quotes query values: a province's figures page links tens of thousands of
-        figures to their lists, and ``url_for`` costs about as much as the rest of a figure."""
-        given = {k: v for k, v in args.items() if v is not None}  # url_for leaves out an argument that is None
-        key = (endpoint, tuple(given))
-        parts = self.addresses.get(key)
-        if parts is None:
-            parts = self.addresses[key] = url_for(
-                endpoint, **{name: f"{_MARK}{i}{_MARK}" for i, name in enumerate(given)}).split(_MARK)
-        values = list(given.values())  # parts: text, index, text, index, …, text
-        return "".join(part if n % 2 == 0 else quote_plus(str(values[int(part)]), safe=QUERY_SAFE)
-                       for n, part in enumerate(parts))
-
-
-_MARK = "__value__"  # where an argument's value goes in an address built once (``Scope.address``)
-QUERY_SAFE = "!$'()*,/:;?@"  # what werkzeug leaves unquoted in a query value (werkzeug.urls._urlencode)
+        return self.addresses(endpoint, **{**args, **self.court_args(None)}), CourtLinks(self, endpoint, args)
 
 
 class CourtLinks(Mapping):
@@ -155,7 +136,7 @@ class CourtLinks(Mapping):
     def __getitem__(self, court_id: int) -> str:
         if court_id not in self._ids:
             raise KeyError(court_id)
-        return self.scope.address(self.endpoint, {**self.args, **self.scope.court_args(court_id)})
+        return self.scope.addresses(self.endpoint, **{**self.args, **self.scope.court_args(court_id)})
 
     def __iter__(self):
         return iter(self.ids)
