@@ -19,7 +19,7 @@ from portal.register.excel import (
     template_xlsx,
 )
 from portal.register.models import Deputy, DeputyKind, DeputyLevel, DeputyStatus, Gender, Mandate
-from portal.register.services import EDITABLE_FIELDS
+from portal.register.services import EDITABLE_FIELDS, RegisterFilters, stream_with_leaders
 from tests.conftest import sql_statements
 
 HEADERS = [header for _, header in COLUMNS]
@@ -59,12 +59,19 @@ def upload(client, data: bytes, filename: str = "名册.xlsx"):
 # ------------------------------------------------------------------------------------------------ export
 
 
+def with_leaders(mandates) -> list[tuple[Mandate, list[str]]]:
+    """The export's rows: each mandate with the names of its person's leaders paired today."""
+    return [(m, [u.display_name for u in m.deputy.paired_leaders]) for m in mandates]
+
+
 def test_export_layout_and_values(app, make_user, make_deputy):
     leader = make_user(Role.LEADER, display_name="李院长")
     make_deputy(name="王芳", gender=Gender.FEMALE, kind=DeputyKind.CPPCC, level=DeputyLevel.COUNTY, mobile="13900001111",
                 court_roles="廉政监督员、人民陪审员", paired_with=leader, status=DeputyStatus.RETIRED)
 
-    sheet = reopen(export_xlsx(list(db.session.scalars(select(Mandate))))).active
+    streamed = list(stream_with_leaders(RegisterFilters(status="")))  # what the download writes
+    assert streamed == with_leaders(db.session.scalars(select(Mandate))) and streamed[0][1] == ["李院长"]
+    sheet = reopen(export_xlsx(streamed)).active
 
     assert [c.value for c in sheet[1]] == HEADERS + ["结对院领导", "状态"]
     assert all(c.font.b for c in sheet[1])
@@ -84,7 +91,7 @@ def test_export_layout_and_values(app, make_user, make_deputy):
 def test_export_cleans_control_characters_and_keeps_formulas_as_text(app, make_deputy):
     make_deputy(name="赵\x01六", note="=HYPERLINK(\"http://x\")\x02\x0b备注\ufffe", address="某路\x1f1号\n二单元")
 
-    sheet = reopen(export_xlsx(list(db.session.scalars(select(Mandate))))).active
+    sheet = reopen(export_xlsx(with_leaders(db.session.scalars(select(Mandate))))).active
 
     row = {header: cell for header, cell in zip(HEADERS, sheet[2])}
     assert row["姓名"].value == "赵六"
@@ -105,7 +112,7 @@ def test_export_then_import_round_trip(app, make_user, make_deputy):
         make_deputy()
     deputies = list(db.session.scalars(select(Deputy).order_by(Deputy.id)))
     before = [{key: getattr(d, key) for key in EDITABLE_FIELDS} for d in deputies]
-    data = export_xlsx([d.mandates[0] for d in deputies])
+    data = export_xlsx(with_leaders(d.mandates[0] for d in deputies))
 
     again = parse_import(data)  # everyone is already in the register
     assert [(e.row, e.column) for e in again.errors] == [(n, "手机号码") for n in range(2, 7)]

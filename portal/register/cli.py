@@ -19,7 +19,7 @@ def export_register(output: str, kind: str | None, status: str) -> None:
     """The deputy register."""
     from portal.register import excel
     from portal.register.documents import build_register_docx, register_document
-    from portal.register.services import RegisterFilters, all_filtered
+    from portal.register.services import RegisterFilters, all_filtered, stream_with_leaders
 
     filters = RegisterFilters(kind=kind or "", status="" if status == "all" else status)
     mandates = all_filtered(filters)
@@ -28,7 +28,7 @@ def export_register(output: str, kind: str | None, status: str) -> None:
         top = top_court()
         data = build_register_docx(register_document(mandates, filters.summary(), top.name if top else ""))
     elif path.suffix.lower() == ".xlsx":
-        data = excel.export_xlsx(mandates)
+        data = excel.export_xlsx(stream_with_leaders(filters))
     else:
         raise click.ClickException("输出文件的扩展名应为 .xlsx 或 .docx")
     path.write_bytes(data)

@@ -8,6 +8,7 @@ import logging
 import re
 import warnings
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from io import BytesIO
@@ -18,7 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from portal.documents.xlsx import Sheet, build_workbook
-from portal.privacy import shown_address, shown_mobile
+from portal.privacy import mask_address, mask_mobile, sees_personal_info
 from portal.register.models import COURT_ROLES, DeputyKind, DeputyLevel, Gender, Mandate
 from portal.register.services import mandate_key, mobile_owners, mobile_taken, normalise_mobile, validate_deputy
 
@@ -78,7 +79,9 @@ class ImportResult:
 # ---------------------------------------------------------------------------------------------- export
 
 
-def _mandate_cells(mandate: Mandate) -> list[str]:
+def _mandate_cells(mandate: Mandate, leaders: list[str], full: bool) -> list[str]:
+    """A mandate's row: the person's fields (the mobile and address in full when ``full``, else masked), the
+    leaders paired with the person today and the mandate's status."""
     deputy = mandate.deputy
     values = {
         "name": deputy.name,
@@ -90,22 +93,24 @@ def _mandate_cells(mandate: Mandate) -> list[str]:
         "constituency": mandate.constituency,
         "work_unit": deputy.work_unit,
         "post": deputy.post,
-        "mobile": shown_mobile(deputy.mobile),
+        "mobile": (deputy.mobile or "") if full else mask_mobile(deputy.mobile),
         "email": deputy.email,
-        "address": shown_address(deputy.address),
+        "address": (deputy.address or "") if full else mask_address(deputy.address),
         "court_roles": deputy.court_roles,
         "note": deputy.note,
     }
-    leaders = "、".join(u.display_name for u in deputy.paired_leaders)
-    return [values[key] for key, _ in COLUMNS] + [leaders, mandate.status.label]
+    return [values[key] for key, _ in COLUMNS] + ["、".join(leaders), mandate.status.label]
 
 
-def export_xlsx(mandates: list[Mandate]) -> bytes:
-    """The given mandates, a row each with the person's fields, as a workbook whose columns the import reads
-    back, plus the current paired leaders (not read back: pairing is done on the pairing pages) and the mandate's
-    status. No title row: the header is row 1, as the import expects."""
+def export_xlsx(mandates: Iterable[tuple[Mandate, list[str]]]) -> bytes:
+    """The given mandates (with their paired leaders' names: ``services.stream_with_leaders``), a row each with
+    the person's fields, as a workbook whose columns the import reads back, plus the current paired leaders (not
+    read back: pairing is done on the pairing pages) and the mandate's status. No title row: the header is row 1,
+    as the import expects."""
     headers = [header for _, header in COLUMNS] + [LEADERS_HEADER, STATUS_HEADER]
-    return build_workbook([Sheet("代表委员名册", headers, [_mandate_cells(m) for m in mandates])])
+    full = sees_personal_info()  # once, not per row
+    return build_workbook([Sheet("代表委员名册", headers,
+                                 (_mandate_cells(m, leaders, full) for m, leaders in mandates))])
 
 
 def _save(workbook: Workbook) -> bytes:

@@ -24,7 +24,6 @@ from portal.register.services import (
     SORTS,
     RegisterFilters,
     add_mandate,
-    all_filtered,
     create_deputy,
     deputies_by_ids,
     filter_choices,
@@ -33,6 +32,7 @@ from portal.register.services import (
     pick_deputies,
     set_status,
     stream_filtered,
+    stream_with_leaders,
     update_deputy,
     update_mandate,
     validate_deputy,
@@ -181,7 +181,7 @@ def change_status(mandate_id: int):
 @require_staff
 def export_xlsx():
     filters = RegisterFilters.from_args(request.args)
-    data = excel.export_xlsx(all_filtered(filters))
+    data = excel.export_xlsx(stream_with_leaders(filters))
     return send_download(data, f"代表委员名册_{clock.today():%Y%m%d}.xlsx", XLSX, audit="代表委员名册")
 
 

@@ -194,8 +194,23 @@ def list_deputies(filters: RegisterFilters, *, cursor: str | None, per_page: int
 def all_filtered(filters: RegisterFilters) -> list[Mandate]:
     """Every mandate matching ``filters`` of the people the search finds, in the chosen order of the people,
     for exports: one row per mandate, as the import reads them back."""
-    options = selectinload(Mandate.deputy).selectinload(Deputy.pairings).selectinload(Pairing.leader)
-    return list(db.session.scalars(_filtered_query(filters).options(options)))
+    return list(db.session.scalars(_filtered_query(filters).options(contains_eager(Mandate.deputy))))
+
+
+def stream_with_leaders(filters: RegisterFilters) -> Iterator[tuple[Mandate, list[str]]]:
+    """``all_filtered`` for the workbook, read in batches (``yield_per``), each mandate with the names of the
+    leaders its person is paired with today (one query a batch): a streamed export holds one batch at a time."""
+    query = _filtered_query(filters).options(contains_eager(Mandate.deputy))
+    today = clock.today()
+    for batch in db.session.scalars(query.execution_options(yield_per=STREAM_ROWS)).partitions():
+        leaders: dict[int, list[str]] = {}
+        for deputy_id, name in db.session.execute(
+                select(Pairing.deputy_id, User.display_name).join(User, User.id == Pairing.leader_id)
+                .where(Pairing.deputy_id.in_({m.deputy_id for m in batch}), Pairing.current(today))
+                .order_by(Pairing.deputy_id, Pairing.since, Pairing.id)):
+            leaders.setdefault(deputy_id, []).append(name)
+        for mandate in batch:
+            yield mandate, leaders.get(mandate.deputy_id, [])
 
 
 def stream_filtered(filters: RegisterFilters) -> Iterator[Mandate]:
