@@ -178,7 +178,23 @@ def build(url: str, instance: str, size: str) -> tuple[float, str]:
     start = time.perf_counter()
     flask(env, "init-db", "--no-admin")
     output = flask(env, "seed-demo", *seed_args(size))
-    return time.perf_counter() - start, output.strip()
+    seconds = time.perf_counter() - start
+    settle(url)
+    return seconds, output.strip()
+
+
+def settle(url: str) -> None:
+    """PostgreSQL: VACUUM ANALYZE after the bulk load, as autovacuum leaves a database that has been running: until
+    its pages are marked all-visible an index-only scan (the list counts' covering indexes) reads every row's page
+    too (the item board's counts 54 ms instead of 15)."""
+    if url.startswith("sqlite"):
+        return
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text("VACUUM ANALYZE"))
+    engine.dispose()
 
 
 def empty(url: str, instance: str) -> None:
