@@ -4,7 +4,7 @@ calendar."""
 from datetime import date, datetime
 
 from flask import url_for
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, select, true
 
 from portal.areas import Entry, Outstanding, Panel
 from portal.auth.models import Department, Role, User
@@ -74,17 +74,16 @@ def todo_counts(user) -> list[tuple[str, int, str]]:
     S = ItemState
     replies = (S.REPLY_DRAFTED, S.REPLY_HEARD)
     if user.role == Role.LEADER:
-        wanted = [("待批示", (S.REGISTERED,), None, url_for("items.index", state=S.REGISTERED.value)),
+        wanted = [("待批示", (S.REGISTERED,), true(), url_for("items.index", state=S.REGISTERED.value)),
                   ("待审定答复", replies, Item.leader_id == user.id, url_for("items.queue"))]
     elif user.role == Role.HANDLER:
-        wanted = [("待办理", HANDLING, None, url_for("items.queue"))]
+        wanted = [("待办理", HANDLING, true(), url_for("items.queue"))]
     else:
-        wanted = [("待交办", (S.INSTRUCTED,), None, url_for("items.index", state=S.INSTRUCTED.value)),
-                  ("待审定答复", replies, None, url_for("items.queue")),
-                  ("待办结", (S.RATED,), None, url_for("items.index", state=S.RATED.value))]
+        wanted = [("待交办", (S.INSTRUCTED,), true(), url_for("items.index", state=S.INSTRUCTED.value)),
+                  ("待审定答复", replies, true(), url_for("items.queue")),
+                  ("待办结", (S.RATED,), true(), url_for("items.index", state=S.RATED.value))]
     states = {state for _, of, _, _ in wanted for state in of}  # only these states' range of ix_item_court_state
-    row = db.session.execute(select(*(count_if(and_(Item.state.in_(of), *([] if also is None else [also])))
-                                      for _, of, also, _ in wanted))
+    row = db.session.execute(select(*(count_if(and_(Item.state.in_(of), also)) for _, of, also, _ in wanted))
                              .where(visible_condition(user), Item.state.in_(sorted(states)))).one()
     return [(label, n, link) for (label, _, _, link), n in zip(wanted, row, strict=True)]
 
