@@ -29,11 +29,21 @@ def test_the_arguments_given_decide_the_address(app):
         assert addresses("items.index", _external=False) == "/items/"
 
 
-def test_an_address_with_its_value_in_the_path_is_url_fors(app):
+def test_a_whole_number_goes_into_the_path_too(app):
     with app.test_request_context():
         addresses = Addresses()
-        assert addresses("items.detail", item_id=12) == url_for("items.detail", item_id=12) == "/items/12"
-        assert addresses("items.detail", item_id=13) == "/items/13"
+        for item_id in (12, 13, 0, 7130000000000000):
+            assert addresses("items.detail", item_id=item_id) == url_for("items.detail", item_id=item_id)
+        assert addresses("items.act", item_id=5, action="close") == url_for("items.act", item_id=5, action="close")
+        assert addresses("items.act", item_id=6, action="answer") == "/items/6/act/answer"
+
+
+def test_an_address_with_text_or_a_negative_number_in_its_path_is_url_fors(app):
+    with app.test_request_context():
+        addresses = Addresses()
+        assert addresses("items.detail", item_id="12") == url_for("items.detail", item_id="12")
+        assert addresses("items.detail", item_id=-1) == url_for("items.detail", item_id=-1)
+        assert addresses("items.detail", item_id=True) == url_for("items.detail", item_id=True)
 
 
 def test_the_template_global_keeps_one_set_of_addresses_a_request(app):

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from portal import clock
+from portal.addresses import address
 from portal.areas import Contact, Entry, Panel
 from portal.auth.models import Role
 from portal.extensions import db
@@ -76,8 +77,8 @@ def agenda_entries(user, first: date, last: date, court_ids: list[int]) -> list[
                   title=f"{h.case_number} {h.cause}" + (f"（{h.status.label}）" if h.status != HearingStatus.SCHEDULED
                                                        else ""),
                   place=h.court_room, starts=h.starts_at, ends=h.ends_at, court_id=h.court_id,
-                  url=url_for("hearings.mine_detail", invitation_id=mine[h.id]) if deputy
-                  else url_for("hearings.detail", hearing_id=h.id))
+                  url=address("hearings.mine_detail", invitation_id=mine[h.id]) if deputy
+                  else address("hearings.detail", hearing_id=h.id))
             for h in db.session.scalars(query.order_by(Hearing.starts_at))]
 
 

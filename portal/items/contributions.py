@@ -6,6 +6,7 @@ from datetime import date, datetime
 from flask import url_for
 from sqlalchemy import and_, case, func, select, true
 
+from portal.addresses import address
 from portal.areas import Entry, Outstanding, Panel
 from portal.auth.models import Department, Role, User
 from portal.extensions import db
@@ -99,11 +100,11 @@ def agenda_entries(user, first: date, last: date, court_ids: list[int]) -> list[
     if user.role == Role.DEPUTY:
         return []
     query = (select(Item.id, Item.round, Item.deadline, Item.number, Item.title, Item.court_id)  # a province's
-             .where(Item.deadline >= first, Item.deadline <= last, Item.court_id.in_(court_ids),  # month: thousands
-                    Item.state.in_(SUPERVISED), visible_condition(user))
+             .where(Item.deadline >= first, Item.deadline <= last, Item.state.in_(SUPERVISED),  # month: thousands
+                    visible_condition(user, court_ids))
              .order_by(Item.deadline, Item.id))
     return [Entry(uid=f"item-deadline-{i.id}-{i.round}", kind="item_deadline", kind_label="办理期限", day=i.deadline,
-                  title=f"{i.number}《{i.title}》", court_id=i.court_id, url=url_for("items.detail", item_id=i.id))
+                  title=f"{i.number}《{i.title}》", court_id=i.court_id, url=address("items.detail", item_id=i.id))
             for i in db.session.execute(query)]
 
 
