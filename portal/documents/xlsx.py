@@ -30,13 +30,15 @@ from io import BytesIO
 from itertools import chain, islice
 from xml.sax.saxutils import escape, quoteattr
 
+from openpyxl.utils import get_column_letter
+
 from portal.documents.gbt9704 import clean_text
 
 TEXT = "@"
 DATE = "yyyy-mm-dd"
 DATETIME = "yyyy-mm-dd hh:mm"
 PERCENT = "0%"  # whole percents, as the summaries print rates (20/21 → 95%)
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")  # clean() has made a CR a line feed by then
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")  # clean_text() has made a CR a line feed by then
 MIN_WIDTH, MAX_WIDTH = 8, 40
 MAX_CELL = 32767  # characters Excel holds in a cell; it reports a longer one as damaged
 WIDTH_SAMPLE = 1000  # the rows the columns are fitted to; a long list's others are written as they come
@@ -57,12 +59,6 @@ class Sheet:
     formats: dict[str, str] = field(default_factory=dict)
 
 
-def clean(value) -> str:
-    """Text safe for a cell: control characters, lone surrogates and U+FFFE cannot be written as XML at all; the
-    Word engine's cleaner drops all of them."""
-    return clean_text(value)
-
-
 def display_width(text: str) -> int:
     """Approximate width in Excel's character units of the longest line: CJK and full-width characters take two."""
     longest = max(text.split("\n"), key=len, default="")
@@ -78,7 +74,7 @@ def _as_cell_value(value: Value) -> Value:
         return value
     if isinstance(value, float):
         return value if math.isfinite(value) else str(value)  # a cell cannot hold inf or nan as a number
-    text = clean(value)
+    text = clean_text(value)
     return text if len(text) <= MAX_CELL else text[:MAX_CELL - 1] + "…"
 
 
@@ -91,15 +87,6 @@ def _shown(value: Value) -> str:
     if isinstance(value, float):
         return f"{value:.3f}"
     return "" if value is None else str(value)
-
-
-def column_letter(index: int) -> str:
-    """A, B, …, Z, AA, … for the 1-based column ``index``."""
-    letters = ""
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 # --- styles: a fixed list of cell formats (cellXfs), referred to by position -----------------------------------------
@@ -148,14 +135,15 @@ class _Styles:
                           for code, i in self.number_formats.items())
         return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<styleSheet xmlns="{MAIN_NS}">'
                 f'<numFmts count="{len(self.number_formats)}">{formats}</numFmts>'
-                f'<fonts count="{len(FONTS)}">{"".join(FONTS)}</fonts><fills count="{len(FILLS)}">{"".join(FILLS)}</fills>'
+                f'<fonts count="{len(FONTS)}">{"".join(FONTS)}</fonts>'
+                f'<fills count="{len(FILLS)}">{"".join(FILLS)}</fills>'
                 '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
                 '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
                 f'<cellXfs count="{len(self.xfs)}">{"".join(self.xfs)}</cellXfs>'
                 '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>')
 
 
-# --- the parts of the package ------------------------------------------------------------------------------------------
+# --- the parts of the package ---------------------------------------------------------------------------------------
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -176,8 +164,8 @@ def _content_types(count: int) -> str:
             f'{sheets}</Types>')
 
 
-ROOT_RELS = (f'{XML_HEAD}<Relationships xmlns="{PACKAGE_REL_NS}"><Relationship Id="rId1" Type="{REL_NS}/officeDocument" '
-             'Target="xl/workbook.xml"/></Relationships>')
+ROOT_RELS = (f'{XML_HEAD}<Relationships xmlns="{PACKAGE_REL_NS}">'
+             f'<Relationship Id="rId1" Type="{REL_NS}/officeDocument" Target="xl/workbook.xml"/></Relationships>')
 
 
 def _workbook_rels(count: int) -> str:
@@ -189,11 +177,12 @@ def _workbook_rels(count: int) -> str:
 
 @dataclass
 class _Written:
-    """What workbook.xml says of a written sheet: its name, and the header row and the filter's last cell."""
+    """What workbook.xml says of a written sheet: its name, its header row and the filter's last column and row."""
 
     name: str
     header_row: int
-    last_cell: str
+    last_column: str
+    last_row: int
 
 
 def _workbook(sheets: list[_Written]) -> str:
@@ -203,7 +192,7 @@ def _workbook(sheets: list[_Written]) -> str:
     for index, s in enumerate(sheets):
         quoted = "'" + s.name.replace("'", "''") + "'"
         names.append(f'<definedName name="_xlnm._FilterDatabase" localSheetId="{index}" hidden="1">'
-                     f'{escape(quoted)}!$A${s.header_row}:{s.last_cell}</definedName>')
+                     f'{escape(quoted)}!$A${s.header_row}:${s.last_column}${s.last_row}</definedName>')
         names.append(f'<definedName name="_xlnm.Print_Titles" localSheetId="{index}">'
                      f'{escape(quoted)}!${s.header_row}:${s.header_row}</definedName>')
     return (f'{XML_HEAD}<workbook xmlns="{MAIN_NS}" xmlns:r="{REL_NS}"><bookViews><workbookView/></bookViews>'
@@ -215,16 +204,10 @@ def _workbook(sheets: list[_Written]) -> str:
 class _SheetWriter:
     """The cells of one sheet as XML: text as inline strings, numbers and dates (Excel's serial days) as values."""
 
-    def __init__(self, styles: _Styles, formats: list[str | None], columns: int):
+    def __init__(self, styles: _Styles, formats: list[str | None]):
         self.styles, self.formats = styles, formats
-        self.letters = [column_letter(i + 1) for i in range(max(columns, 1))]
         self.date, self.datetime = styles.number(DATE), styles.number(DATETIME)
         self.general = styles.number("General")
-
-    def letter(self, index: int) -> str:
-        while index >= len(self.letters):
-            self.letters.append(column_letter(len(self.letters) + 1))
-        return self.letters[index]
 
     def text(self, ref: str, text: str, style: int) -> str:
         return f'<c r="{ref}" s="{style}" t="inlineStr"><is><t xml:space="preserve">{escape(text)}</t></is></c>'
@@ -232,7 +215,7 @@ class _SheetWriter:
     def row(self, number: int, values: Sequence[Value]) -> str:
         cells = []
         for index, value in enumerate(values):
-            ref = f"{self.letter(index)}{number}"
+            ref = f"{get_column_letter(index + 1)}{number}"
             if isinstance(value, str):
                 if value == "":
                     cells.append(f'<c r="{ref}" s="{self.styles.text}"/>')  # blank; typed into later as text
@@ -259,28 +242,29 @@ def _write_sheet(archive: zipfile.ZipFile, number: int, spec: Sheet, title: str 
     """Write ``spec``'s rows as they are made: only the first ``WIDTH_SAMPLE`` are held, to fit the columns to."""
     rows: Iterator[list[Value]] = ([_as_cell_value(v) for v in row] for row in spec.rows)
     sample = list(islice(rows, WIDTH_SAMPLE))
-    headers = [clean(h) for h in spec.headers]
+    headers = [clean_text(h) for h in spec.headers]
     widths = []
     for index, header in enumerate(headers):
         widest = max((display_width(_shown(row[index])) for row in sample if index < len(row)), default=0)
         widths.append(min(MAX_WIDTH, max(MIN_WIDTH, display_width(header) + 4, widest + 2)))  # + the filter button
     header_row = 2 if title else 1
-    writer = _SheetWriter(styles, [spec.formats.get(h) for h in spec.headers], len(headers))
+    writer = _SheetWriter(styles, [spec.formats.get(h) for h in spec.headers])
     columns = "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>' for i, w in enumerate(widths, 1))
     top = f"A{header_row + 1}"
     with archive.open(f"xl/worksheets/sheet{number}.xml", "w") as part:
         def put(text: str) -> None:
             part.write(text.encode())
 
-        put(f'{XML_HEAD}<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}"><sheetViews><sheetView workbookViewId="0"><pane ySplit="{header_row}" topLeftCell="{top}" '
-            f'activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="{top}" '
-            f'sqref="{top}"/></sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>'
+        put(f'{XML_HEAD}<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}"><sheetViews><sheetView workbookViewId="0">'
+            f'<pane ySplit="{header_row}" topLeftCell="{top}" activePane="bottomLeft" state="frozen"/>'
+            f'<selection pane="bottomLeft" activeCell="{top}" sqref="{top}"/></sheetView></sheetViews>'
+            '<sheetFormatPr defaultRowHeight="15"/>'
             + (f"<cols>{columns}</cols>" if columns else "") + "<sheetData>")
         head = []
         if title:
-            head.append(f'<row r="1">{writer.text("A1", clean(title), styles.title)}</row>')
+            head.append(f'<row r="1">{writer.text("A1", clean_text(title), styles.title)}</row>')
         head.append(f'<row r="{header_row}">' + "".join(
-            writer.text(f"{writer.letter(i)}{header_row}", h, styles.header) for i, h in enumerate(headers))
+            writer.text(f"{get_column_letter(i + 1)}{header_row}", h, styles.header) for i, h in enumerate(headers))
             + "</row>")
         put("".join(head))
         number_of_row = header_row
@@ -291,11 +275,11 @@ def _write_sheet(archive: zipfile.ZipFile, number: int, spec: Sheet, title: str 
             if len(chunk) == CHUNK_ROWS:
                 put("".join(chunk))
                 chunk.clear()
-        last_cell = f"${writer.letter(max(len(headers), 1) - 1)}${number_of_row}"
-        put("".join(chunk) + f'</sheetData><autoFilter ref="A{header_row}:{last_cell.replace("$", "")}"/>'
+        last_column = get_column_letter(max(len(headers), 1))
+        put("".join(chunk) + f'</sheetData><autoFilter ref="A{header_row}:{last_column}{number_of_row}"/>'
             '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
             '<pageSetup paperSize="9" orientation="landscape"/></worksheet>')
-    return _Written(clean(spec.name)[:31] or "Sheet", header_row, last_cell)
+    return _Written(clean_text(spec.name)[:31] or "Sheet", header_row, last_column, number_of_row)
 
 
 def build_workbook(sheets: Sequence[Sheet], title: str | None = None) -> bytes:
